@@ -1,0 +1,201 @@
+// Generates schemas/<group>/<Kind>.<version>.json from Kyverno's CRDs, plus schemas/index.json and
+// server/src/schema/registry.ts. Run by hand (`npm run schemas`) when the CRDs change; the output is
+// committed so that neither the build nor the tests need the CRDs.
+//
+// CRD OpenAPI v3 is not quite JSON Schema; the translation follows the apiserver's semantics so that
+// ajv accepts exactly what a cluster would accept (structural schemas, k8s.io/apiextensions-apiserver):
+//   - x-kubernetes-int-or-string        -> type: [integer, string]
+//   - x-kubernetes-preserve-unknown-fields -> unknown keys allowed (no additionalProperties: false)
+//   - an object with `properties` and no additionalProperties -> additionalProperties: false
+//     (the apiserver prunes, and strict field validation rejects, unknown fields)
+//   - a null field value is pruned before validation unless `nullable`, so every field and map value
+//     accepts null (ajv's own `nullable` keyword)
+//   - `format`s the apiserver does not check the way ajv-formats would (duration is a Go duration,
+//     byte, …) are moved to `x-format`: kept for hover, never validated
+//   - x-kubernetes-validations (CEL), list/map-type markers and `status` internals are dropped: they
+//     say nothing an author writes or a hover shows.
+// Large subtrees that repeat inside one schema (rule bodies, match blocks) are moved to $defs once.
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { join, resolve, dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { parse } from 'yaml';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const crdDir = resolve(root, process.env.KYVERNO_CRDS_DIR ?? '../shared/kyverno-crds');
+const outDir = join(root, 'schemas');
+const registryFile = join(root, 'server/src/schema/registry.ts');
+
+// Formats ajv-formats checks the way the apiserver does; any other is informational.
+const CHECKED_FORMATS = new Set(['date-time', 'int32', 'int64']);
+const DROPPED_KEYS = new Set([
+  'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-validations',
+  'x-kubernetes-embedded-resource', 'example', 'Example', 'title',
+]);
+// Subtrees at least this large (serialized) that occur twice or more go to $defs.
+const DEDUPE_MIN_CHARS = 1500;
+
+if (!existsSync(crdDir)) {
+  console.error(`generate-schemas: CRD folder not found: ${crdDir} (set KYVERNO_CRDS_DIR)`);
+  process.exit(2);
+}
+
+function translate(node, { isField }) {
+  if (Array.isArray(node)) return node.map((n) => translate(n, { isField: false }));
+  if (!node || typeof node !== 'object') return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (DROPPED_KEYS.has(key)) continue;
+    if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, translate(v, { isField: true })]));
+    } else if (key === 'additionalProperties' && typeof value === 'object') {
+      out.additionalProperties = translate(value, { isField: true });
+    } else if (key === 'items') {
+      out.items = translate(value, { isField: false });
+    } else if (key === 'format') {
+      if (CHECKED_FORMATS.has(value)) out.format = value;
+      else out['x-format'] = value;
+    } else if (key === 'x-kubernetes-int-or-string') {
+      continue;
+    } else if (key === 'x-kubernetes-preserve-unknown-fields') {
+      continue;
+    } else if (['oneOf', 'anyOf', 'allOf'].includes(key)) {
+      out[key] = value.map((v) => translate(v, { isField: false }));
+    } else if (key === 'not') {
+      out.not = translate(value, { isField: false });
+    } else if (key === 'nullable') {
+      continue;
+    } else {
+      out[key] = value;
+    }
+  }
+  if (node['x-kubernetes-int-or-string']) {
+    out.type = ['integer', 'string'];
+    // The CRD spells the alternatives again as anyOf; the type array says it already.
+    delete out.anyOf;
+  }
+  const preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
+  if (preserve) out['x-preserve-unknown-fields'] = true;
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined && !preserve) {
+    out.additionalProperties = false;
+  }
+  if ((isField || node.nullable) && out.type !== undefined) out.nullable = true;
+  return out;
+}
+
+/** The status subtree is written by the controller, never by an author: keep its description only. */
+function stripStatus(schema) {
+  if (schema.properties?.status) {
+    const { description } = schema.properties.status;
+    schema.properties.status = { description, type: 'object', nullable: true, 'x-preserve-unknown-fields': true };
+  }
+  return schema;
+}
+
+function canonical(node) {
+  return JSON.stringify(node);
+}
+
+function dedupe(schema) {
+  const counts = new Map();
+  const count = (node) => {
+    if (!node || typeof node !== 'object') return;
+    if (!Array.isArray(node)) {
+      const text = canonical(node);
+      if (text.length >= DEDUPE_MIN_CHARS) counts.set(text, (counts.get(text) ?? 0) + 1);
+    }
+    for (const child of Object.values(node)) count(child);
+  };
+  count(schema);
+  const defs = {};
+  const names = new Map();
+  const used = new Set();
+  const nameFor = (text, hint) => {
+    let name = names.get(text);
+    if (name) return name;
+    const base = hint.replace(/[^A-Za-z0-9]/g, '') || 'def';
+    name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}${i}`;
+    used.add(name);
+    names.set(text, name);
+    return name;
+  };
+  const rewrite = (node, hint, isRoot) => {
+    if (!node || typeof node !== 'object') return node;
+    if (Array.isArray(node)) return node.map((n) => rewrite(n, hint, false));
+    const text = canonical(node);
+    if (!isRoot && (counts.get(text) ?? 0) >= 2) {
+      const known = names.has(text);
+      const name = nameFor(text, hint);
+      if (!known) defs[name] = rewriteChildren(node, hint);
+      return { $ref: `#/$defs/${name}` };
+    }
+    return rewriteChildren(node, hint);
+  };
+  const rewriteChildren = (node, hint) => {
+    const out = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'properties') {
+        out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, k, false)]));
+      } else if (key === 'items') {
+        out.items = rewrite(value, `${hint}Item`, false);
+      } else {
+        out[key] = rewrite(value, hint, false);
+      }
+    }
+    return out;
+  };
+  const result = rewrite(schema, 'root', true);
+  if (Object.keys(defs).length) result.$defs = Object.fromEntries(Object.entries(defs).sort(([a], [b]) => a.localeCompare(b)));
+  return result;
+}
+
+const crdFiles = [];
+for (const sub of readdirSync(crdDir).sort()) {
+  const dir = join(crdDir, sub);
+  let entries;
+  try { entries = readdirSync(dir); } catch { continue; }
+  for (const name of entries.sort()) if (/\.ya?ml$/.test(name)) crdFiles.push(join(dir, name));
+}
+
+rmSync(outDir + '/kyverno.io', { recursive: true, force: true });
+rmSync(outDir + '/policies.kyverno.io', { recursive: true, force: true });
+rmSync(outDir + '/cli.kyverno.io', { recursive: true, force: true });
+const index = [];
+for (const file of crdFiles) {
+  const crd = parse(readFileSync(file, 'utf8'));
+  if (crd?.kind !== 'CustomResourceDefinition') continue;
+  const { group, names, versions } = crd.spec;
+  for (const version of versions) {
+    const source = version.schema?.openAPIV3Schema;
+    if (!source) continue;
+    const translated = stripStatus(translate(source, { isField: false }));
+    const schema = {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      $id: `kyverno-analyzer:${group}/${names.kind}/${version.name}`,
+      ...dedupe(translated),
+    };
+    const rel = `${group}/${names.kind}.${version.name}.json`;
+    mkdirSync(join(outDir, group), { recursive: true });
+    writeFileSync(join(outDir, rel), JSON.stringify(schema) + '\n');
+    index.push({ group, kind: names.kind, version: version.name, file: rel, served: version.served !== false, storage: version.storage === true, source: relative(crdDir, file) });
+  }
+}
+index.sort((a, b) => `${a.group}/${a.kind}/${a.version}`.localeCompare(`${b.group}/${b.kind}/${b.version}`));
+writeFileSync(join(outDir, 'index.json'), JSON.stringify({ generatedBy: 'scripts/generate-schemas.mjs', schemas: index }, null, 2) + '\n');
+
+// Static JSON imports let esbuild bundle every schema, so the CLI runs from any directory.
+const hashOf = (text) => createHash('sha256').update(text).digest('hex').slice(0, 8);
+const lines = [
+  '// Generated by scripts/generate-schemas.mjs; do not edit. Static imports so that esbuild bundles',
+  '// every schema and the CLI needs no files beside it.',
+  '',
+];
+index.forEach((entry, i) => lines.push(`import s${i} from '../../../schemas/${entry.file}' with { type: 'json' };`));
+lines.push('', 'export const schemaRegistry: Record<string, object> = {');
+index.forEach((entry, i) => lines.push(`  '${entry.group}/${entry.kind}/${entry.version}': s${i},`));
+lines.push('};', '');
+const registry = lines.join('\n');
+mkdirSync(dirname(registryFile), { recursive: true });
+writeFileSync(registryFile, registry);
+console.log(`generate-schemas: ${index.length} schemas from ${crdFiles.length} CRDs -> ${relative(root, outDir)} (registry ${hashOf(registry)})`);

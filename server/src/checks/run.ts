@@ -1,0 +1,65 @@
+import type { Finding, Severity } from '../findings.ts';
+import type { IndexedFile } from '../workspace/document.ts';
+import type { WorkspaceIndex } from '../workspace/index.ts';
+import { levelFor, type AnalyzerConfig } from '../workspace/config.ts';
+import { spanOf } from '../yaml/paths.ts';
+import type { Check, Report } from './types.ts';
+
+export interface CheckFailure {
+  checkId: string;
+  file?: string;
+  error: unknown;
+}
+
+export interface RunHooks {
+  /** An exception inside one check is reported here (once per check and file) and the other checks go on. */
+  onCheckFailure?: (failure: CheckFailure) => void;
+}
+
+function reporter(check: Check, config: AnalyzerConfig, sink: Finding[]): Report | undefined {
+  const level = levelFor(config, check.id, check.severity);
+  if (level === 'off') return undefined;
+  return (location, message, options = {}) => {
+    const code = options.code ?? check.id;
+    const codeLevel = code === check.id ? level : levelFor(config, code, options.severity ?? level);
+    if (codeLevel === 'off') return;
+    const configured = config.checks[code] ?? config.checks[check.id];
+    const severity: Severity = configured && configured !== 'off' ? configured : options.severity ?? (codeLevel as Severity);
+    sink.push({ code, severity, message, file: location.file, span: location.span, related: options.related, fixes: options.fixes });
+  };
+}
+
+/** Document-scope checks over one file: what a content-hash cache can store per file. */
+export function runDocumentChecks(file: IndexedFile, checks: readonly Check[], config: AnalyzerConfig, hooks: RunHooks = {}): Finding[] {
+  const findings: Finding[] = [...file.problems];
+  for (const check of checks) {
+    if (!check.checkDocument) continue;
+    const report = reporter(check, config, findings);
+    if (!report) continue;
+    for (const document of file.documents) {
+      if (!document.cls) continue;
+      try {
+        check.checkDocument({ file, document, report, spanOf: (path, target) => spanOf(document.yaml.doc, path, target) });
+      } catch (error) {
+        hooks.onCheckFailure?.({ checkId: check.id, file: file.file, error });
+        break;
+      }
+    }
+  }
+  return findings;
+}
+
+export function runWorkspaceChecks(index: WorkspaceIndex, checks: readonly Check[], hooks: RunHooks = {}): Finding[] {
+  const findings: Finding[] = [];
+  for (const check of checks) {
+    if (!check.checkWorkspace) continue;
+    const report = reporter(check, index.config, findings);
+    if (!report) continue;
+    try {
+      check.checkWorkspace({ index, report, spanOf: (ref, target) => index.spanOf(ref, target) });
+    } catch (error) {
+      hooks.onCheckFailure?.({ checkId: check.id, error });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeWorkspace, findConfigFile, loadConfig, LineIndexes, ANALYZER_VERSION } from '../analysis.ts';
+import { severityRank, type Severity } from '../findings.ts';
+import { allChecks } from '../checks/registry.ts';
+import { toJsonReport } from './format/json.ts';
+import { toText } from './format/text.ts';
+import { toSarif } from './format/sarif.ts';
+import type { CliIo } from './io.ts';
+import { UsageError } from './io.ts';
+
+const formats = ['text', 'json', 'sarif'] as const;
+const failLevels = ['error', 'warning', 'info', 'never'] as const;
+
+export async function runCheckCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgsOrThrow(args);
+  const format = values.format ?? 'text';
+  if (!(formats as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')} (got ${format})`);
+  const failOn = values['fail-on'] ?? 'error';
+  if (!(failLevels as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${failLevels.join(', ')} (got ${failOn})`);
+  const roots = positionals.length ? positionals : ['.'];
+  for (const root of roots) if (!existsSync(resolve(io.cwd, root))) throw new UsageError(`${root}: no such file or directory`);
+  const configPath = values.config ? resolve(io.cwd, values.config) : findConfigFile(roots, io.cwd, existsSync);
+  if (values.config && !existsSync(configPath!)) throw new UsageError(`${values.config}: config file not found`);
+  let config;
+  try {
+    config = loadConfig(configPath);
+  } catch (error) {
+    throw new UsageError(`${configPath}: cannot read config (${(error as Error).message})`);
+  }
+  const cacheLocation = values.cache || values['cache-location'] ? resolve(io.cwd, values['cache-location'] ?? '.kyverno-analyzer-cache') : undefined;
+  const absoluteRoots = roots.map((r) => resolve(io.cwd, r));
+  const workspaceRoot = configPath ? resolve(configPath, '..') : io.cwd;
+  const result = analyzeWorkspace({
+    roots: absoluteRoots,
+    workspaceRoot,
+    config,
+    cacheLocation,
+    hooks: { onCheckFailure: (f) => io.stderr(`internal error in check ${f.checkId}${f.file ? ` on ${f.file}` : ''}: ${(f.error as Error)?.stack ?? f.error}\n`) },
+  });
+  const findings = result.findings.sort((a, b) => (a.file === b.file ? a.span.start - b.span.start || a.code.localeCompare(b.code) : a.file < b.file ? -1 : 1));
+  const lines = new LineIndexes(result.index);
+  if (format === 'json') io.stdout(JSON.stringify(toJsonReport(findings, result.summary, lines, io.cwd), null, 2) + '\n');
+  else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(findings, allChecks, lines, io.cwd, ANALYZER_VERSION), null, 2) + '\n');
+  else io.stdout(toText(findings, result.summary, lines, io.cwd));
+  const threshold = severityRank[failOn as Severity | 'never'];
+  return findings.some((f) => severityRank[f.severity] >= threshold) ? 1 : 0;
+}
+
+function parseArgsOrThrow(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
+        config: { type: 'string' },
+        cache: { type: 'boolean' },
+        'cache-location': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

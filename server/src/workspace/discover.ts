@@ -1,0 +1,121 @@
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import type { AnalyzerConfig } from './config.ts';
+
+export interface DiscoveredFile {
+  path: string;
+}
+
+export interface DiscoveryProblem {
+  path: string;
+  code: 'io/unreadable' | 'io/symlink-loop';
+  message: string;
+}
+
+interface GitIgnoreScope {
+  base: string;
+  rules: Ignore;
+}
+
+/**
+ * Walks the given roots for YAML files: honours every `.gitignore` on the way (scoped to its
+ * folder, as git does) and the config's include/exclude globs (relative to the workspace root).
+ * Symlinked folders are followed once; a link back into a folder already on the path is a loop.
+ */
+export function discoverFiles(roots: string[], workspaceRoot: string, config: AnalyzerConfig): { files: DiscoveredFile[]; problems: DiscoveryProblem[] } {
+  const include = picomatch(config.include, { dot: true });
+  const exclude = picomatch(config.exclude, { dot: true });
+  const files: DiscoveredFile[] = [];
+  const problems: DiscoveryProblem[] = [];
+  const seenFiles = new Set<string>();
+
+  const relativeToRoot = (path: string) => relative(workspaceRoot, path).split(sep).join('/');
+
+  const ignored = (path: string, isDir: boolean, scopes: GitIgnoreScope[]) =>
+    scopes.some((scope) => {
+      const rel = relative(scope.base, path).split(sep).join('/');
+      return rel !== '' && !rel.startsWith('..') && scope.rules.ignores(isDir ? rel + '/' : rel);
+    });
+
+  const addFile = (path: string) => {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch (error) {
+      problems.push({ path, code: 'io/unreadable', message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}` });
+      return;
+    }
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    files.push({ path });
+  };
+
+  const walk = (dir: string, scopes: GitIgnoreScope[], ancestors: Set<string>) => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (error) {
+      problems.push({ path: dir, code: 'io/unreadable', message: `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}` });
+      return;
+    }
+    if (ancestors.has(real)) {
+      problems.push({ path: dir, code: 'io/symlink-loop', message: `symbolic link loop at ${dir} (points back to ${real}); not followed` });
+      return;
+    }
+    const nextAncestors = new Set(ancestors).add(real);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ path: dir, code: 'io/unreadable', message: `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}` });
+      return;
+    }
+    let localScopes = scopes;
+    if (entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
+      try {
+        localScopes = [...scopes, { base: dir, rules: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) }];
+      } catch {
+        // An unreadable .gitignore ignores nothing.
+      }
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = statSync(path);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        } catch {
+          problems.push({ path, code: 'io/unreadable', message: `broken symbolic link ${path}` });
+          continue;
+        }
+      }
+      if (entry.name === '.git') continue;
+      const rel = relativeToRoot(path);
+      if (ignored(path, isDir, localScopes)) continue;
+      if (isDir) {
+        if (exclude(rel + '/') || exclude(rel)) continue;
+        walk(path, localScopes, nextAncestors);
+      } else if (isFile && include(rel) && !exclude(rel)) {
+        addFile(path);
+      }
+    }
+  };
+
+  for (const root of roots) {
+    let stat;
+    try {
+      stat = statSync(root);
+    } catch (error) {
+      problems.push({ path: root, code: 'io/unreadable', message: `cannot read ${root}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}` });
+      continue;
+    }
+    if (stat.isDirectory()) walk(root, [], new Set());
+    else addFile(root);
+  }
+  return { files, problems };
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { FileId, Finding } from '../findings.ts';
+import { parseYaml, type ParseLimits, type YamlDocument, type YamlFile } from '../yaml/parse.ts';
+import { LineIndex } from '../yaml/lineIndex.ts';
+import { classify } from '../model/classify.ts';
+import { normalize } from '../model/normalize.ts';
+import type { DocClass, Policy, Resource } from '../model/types.ts';
+
+/** Why a file's documents are not analysed as policies/resources of the workspace. */
+export type FileRole = 'workspace' | 'test-assertion' | 'helm-template' | 'skipped';
+
+export interface IndexedDocument {
+  file: FileId;
+  index: number;
+  yaml: YamlDocument;
+  cls?: DocClass;
+  policy?: Policy;
+  resource?: Resource;
+}
+
+export interface IndexedFile {
+  file: FileId;
+  text: string;
+  hash: string;
+  role: FileRole;
+  lines: LineIndex;
+  yaml?: YamlFile;
+  documents: IndexedDocument[];
+  /** Problems of the file itself: YAML syntax, limits, skipped templates. */
+  problems: Finding[];
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+// Helm/Go templates reference `.Values`, `$var` or use control words; Kyverno's JMESPath
+// variables never start with those, so `{{ request.object… }}` is not mistaken for a template.
+const HELM_TEMPLATE = /\{\{-?\s*(?:\.|\$|(?:if|else|end|range|with|include|template|define|toYaml|tpl|printf|quote|default|required|nindent|indent|trim|lookup)\b|\/\*)/;
+
+/** Chainsaw end-to-end tests keep partial policies as assertions; they are not workspace policies. */
+const TEST_ASSERTION_DIR = /(^|[\\/])\.chainsaw-test([\\/]|$)/;
+
+export interface AnalyzeOptions extends ParseLimits {
+  maxFileSize: number;
+}
+
+export function indexText(file: FileId, text: string, options: AnalyzeOptions): IndexedFile {
+  const base = { file, text, hash: contentHash(text), lines: new LineIndex(text), documents: [] as IndexedDocument[] };
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (text.length > options.maxFileSize) {
+    return { ...base, role: 'skipped', problems: [fileProblem(file, 'limits/file-size', 'warning', `File is ${text.length} characters, over the limit of ${options.maxFileSize} (maxFileSize); it is not analysed.`)] };
+  }
+  if (HELM_TEMPLATE.test(text)) {
+    return { ...base, role: 'helm-template', problems: [fileProblem(file, 'yaml/helm-template', 'info', 'This file is a Helm/Go template ({{ … }} outside Kyverno variables); it is skipped. Render it with `helm template` to analyse the result.')] };
+  }
+  // `yaml` reports a BOM as part of the first token; positions stay exact because we parse the text as is.
+  const yaml = parseYaml(bom ? ' ' + text.slice(1) : text, options);
+  const role: FileRole = TEST_ASSERTION_DIR.test(file) ? 'test-assertion' : 'workspace';
+  const problems: Finding[] = [];
+  for (const p of yaml.errors) problems.push({ code: p.code, severity: 'warning', message: p.message, file, span: p.span });
+  const documents = yaml.documents.map((doc): IndexedDocument => {
+    for (const p of doc.errors) problems.push({ code: p.code, severity: p.code.startsWith('limits/') ? 'warning' : 'error', message: p.message, file, span: p.span });
+    const indexed: IndexedDocument = { file, index: doc.index, yaml: doc };
+    const cls = doc.value === undefined ? undefined : classify(doc.value);
+    if (!cls) return indexed;
+    indexed.cls = cls;
+    if (role === 'workspace') {
+      try {
+        Object.assign(indexed, normalize(cls, doc.value as Record<string, unknown>, { file, docIndex: doc.index, path: [] }));
+      } catch (error) {
+        problems.push({ code: 'internal/model', severity: 'warning', message: `Could not model this document: ${error instanceof Error ? error.message : String(error)}`, file, span: doc.span });
+      }
+    }
+    return indexed;
+  });
+  return { ...base, yaml: { ...yaml, text }, role, documents, problems };
+}
+
+function fileProblem(file: FileId, code: string, severity: Finding['severity'], message: string): Finding {
+  return { code, severity, message, file, span: { start: 0, end: 0 } };
+}
