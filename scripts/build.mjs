@@ -13,6 +13,7 @@ const common = {
 };
 
 await build({ ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...common, entryPoints: { core: 'server/src/index.ts' }, outdir: 'dist' });
 if (existsSync('client/src/extension.ts')) {
   await build({ ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] });
 }

@@ -9,7 +9,7 @@
 //   - an object with `properties` and no additionalProperties -> additionalProperties: false
 //     (the apiserver prunes, and strict field validation rejects, unknown fields)
 //   - a null field value is pruned before validation unless `nullable`, so every field and map value
-//     accepts null (ajv's own `nullable` keyword)
+//     accepts null (ajv's own `nullable` keyword) and skips its oneOf/anyOf/allOf/not when null
 //   - `format`s the apiserver does not check the way ajv-formats would (duration is a Go duration,
 //     byte, …) are moved to `x-format`: kept for hover, never validated
 //   - x-kubernetes-validations (CEL), list/map-type markers and `status` internals are dropped: they
@@ -79,7 +79,18 @@ function translate(node, { isField }) {
   if (out.type === 'object' && out.properties && out.additionalProperties === undefined && !preserve) {
     out.additionalProperties = false;
   }
-  if ((isField || node.nullable) && out.type !== undefined) out.nullable = true;
+  if ((isField || node.nullable) && out.type !== undefined) {
+    out.nullable = true;
+    // `required` ignores non-objects, so `not: {required: [any, all]}` would reject the null that
+    // `nullable` admits (and a oneOf of required-lists would match every branch): a pruned null
+    // skips them.
+    const combinators = ['oneOf', 'anyOf', 'allOf', 'not'].filter((k) => out[k] !== undefined);
+    if (combinators.length) {
+      out.if = { type: 'null' };
+      out.else = Object.fromEntries(combinators.map((k) => [k, out[k]]));
+      for (const k of combinators) delete out[k];
+    }
+  }
   return out;
 }
 

@@ -6,6 +6,10 @@
 
 /** The function the rewrite calls; AST walkers recognise message construction by it. */
 export const MESSAGE_FN = '__msg';
+/** Marks an optional element (`[?x]`, `{?k: v}`); the enclosing list/map/message drops it when empty. */
+export const OPT_FN = '__opt';
+export const OPT_LIST_FN = '__optList';
+export const OPT_MAP_FN = '__optMap';
 
 export interface Rewritten {
   text: string;
@@ -73,71 +77,107 @@ function skipString(src: string, start: number, quoteAt: number): number {
   return i;
 }
 
-/** Rewrites message construction; leaves every other character where it was. */
+/** Rewrites message construction and optional elements; leaves every other character where it was. */
 export function rewriteMessages(src: string): Rewritten {
-  if (!src.includes('{')) return identity(src);
+  if (!src.includes('{') && !src.includes('?')) return identity(src);
   const tokens = tokenize(src);
-  let out = '';
-  const map: number[] = [];
-  let copiedTo = 0;
-  const emit = (text: string, origin: number): void => { out += text; for (let k = 0; k < text.length; k++) map.push(origin); };
-  const copyUntil = (end: number): void => {
-    for (let k = copiedTo; k < end; k++) { out += src[k]; map.push(k); }
-    copiedTo = Math.max(copiedTo, end);
-  };
-  const stack: ('msg' | 'other')[] = [];
-  let expectField = false;
+  const before = new Map<number, string[]>();
+  const after = new Map<number, string[]>();
+  const replace = new Map<number, string>();
+  const add = (m: Map<number, string[]>, i: number, s: string): void => { m.set(i, [...(m.get(i) ?? []), s]); };
+
+  interface Frame { kind: 'msg' | 'map' | 'list' | 'paren'; open: number; optional: boolean; pendingClose: boolean; pendingColon: boolean }
+  const stack: Frame[] = [];
+  let elementStart = false;
   let changed = false;
+
+  const closeElement = (frame: Frame, lastToken: number): void => {
+    if (frame.pendingClose) add(after, lastToken, ')');
+    frame.pendingClose = false;
+    frame.pendingColon = false;
+  };
 
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t]!;
-    const prev = tokens[t - 1];
-    if (expectField && stack.at(-1) === 'msg') {
-      // `field:` or `?field:` right after `{` or `,` inside a message.
-      const opt = tok.text === '?' ? 1 : 0;
-      const name = tokens[t + opt];
-      const colon = tokens[t + opt + 1];
-      if (name?.kind === 'ident' && colon?.text === ':') {
-        copyUntil(name.start);
-        emit('"', name.start);
-        copyUntil(name.end);
-        emit('"', name.end);
-        changed = true;
-        t += opt;
-        expectField = false;
-        continue;
+    const top = stack.at(-1);
+    const atElementStart = elementStart;
+    elementStart = false;
+    if (atElementStart && top && tok.text === '?' && tok.kind === 'punct' && top.kind !== 'paren') {
+      // `[?x]`, `{?k: v}`, `Msg{?f: v}`: the element exists only when the optional has a value.
+      top.optional = true;
+      changed = true;
+      if (top.kind === 'list') {
+        replace.set(t, `${OPT_FN}(`);
+        top.pendingClose = true;
+      } else {
+        replace.set(t, '');
+        top.pendingColon = true;
       }
+      elementStart = top.kind === 'msg';
+      continue;
     }
-    expectField = false;
-    if (tok.kind === 'ident' && !(prev?.text === '.' && prev.kind === 'punct')) {
+    if (atElementStart && top?.kind === 'msg' && tok.kind === 'ident' && tokens[t + 1]?.text === ':') {
+      replace.set(t, JSON.stringify(tok.text));
+      changed = true;
+      continue;
+    }
+    if (tok.text === ':' && top?.pendingColon) {
+      add(after, t, ` ${OPT_FN}(`);
+      top.pendingColon = false;
+      top.pendingClose = true;
+      continue;
+    }
+    const prev = tokens[t - 1];
+    if (tok.kind === 'ident' && !(prev?.kind === 'punct' && prev.text === '.')) {
       let k = t;
       const parts = [tok.text];
       while (tokens[k + 1]?.text === '.' && tokens[k + 2]?.kind === 'ident') { parts.push(tokens[k + 2]!.text); k += 2; }
       const brace = tokens[k + 1];
-      if (brace?.text === '{' && brace.kind === 'punct') {
-        copyUntil(tok.start);
-        emit(`${MESSAGE_FN}(${JSON.stringify(parts.join('.'))}, `, tok.start);
-        copiedTo = brace.start;
-        copyUntil(brace.end);
-        stack.push('msg');
-        expectField = true;
+      if (brace?.kind === 'punct' && brace.text === '{') {
+        replace.set(t, `${MESSAGE_FN}(${JSON.stringify(parts.join('.'))}, `);
+        for (let j = t + 1; j <= k; j++) replace.set(j, '');
+        stack.push({ kind: 'msg', open: k + 1, optional: false, pendingClose: false, pendingColon: false });
+        elementStart = true;
         changed = true;
         t = k + 1;
         continue;
       }
     }
     if (tok.kind !== 'punct') continue;
-    if (tok.text === '{' || tok.text === '(' || tok.text === '[') stack.push('other');
-    else if (tok.text === '}' || tok.text === ')' || tok.text === ']') {
-      const top = stack.pop();
-      if (top === 'msg' && tok.text === '}') {
-        copyUntil(tok.end);
-        emit(')', tok.end);
+    if (tok.text === '{' || tok.text === '[' || tok.text === '(') {
+      // `x[?k]` is an optional index, not a list literal: `[` after an expression indexes.
+      const indexes = tok.text === '[' && !!prev && (prev.kind !== 'punct' || /[)\]}]/.test(prev.text));
+      stack.push({ kind: tok.text === '{' ? 'map' : tok.text === '[' && !indexes ? 'list' : 'paren', open: t, optional: false, pendingClose: false, pendingColon: false });
+      elementStart = true;
+    } else if (tok.text === ',' && top) {
+      closeElement(top, t - 1);
+      elementStart = true;
+    } else if ((tok.text === '}' || tok.text === ']' || tok.text === ')') && top) {
+      stack.pop();
+      closeElement(top, t - 1);
+      if (top.kind === 'msg') add(after, t, ')');
+      else if (top.optional) {
+        add(before, top.open, `${top.kind === 'list' ? OPT_LIST_FN : OPT_MAP_FN}(`);
+        add(after, t, ')');
       }
-    } else if (tok.text === ',' && stack.at(-1) === 'msg') expectField = true;
+    }
   }
   if (!changed) return identity(src);
-  copyUntil(src.length);
+
+  let out = '';
+  const map: number[] = [];
+  const emit = (text: string, origin: number): void => { out += text; for (let k = 0; k < text.length; k++) map.push(origin); };
+  let copied = 0;
+  tokens.forEach((tok, i) => {
+    for (; copied < tok.start; copied++) emit(src[copied]!, copied);
+    for (const s of before.get(i) ?? []) emit(s, tok.start);
+    const r = replace.get(i);
+    if (r === undefined) for (let k = tok.start; k < tok.end; k++) emit(src[k]!, k);
+    else emit(r, tok.start);
+    copied = tok.end;
+    for (const s of after.get(i) ?? []) emit(s, tok.end);
+  });
+  for (; copied < src.length; copied++) emit(src[copied]!, copied);
   map.push(src.length);
   return {
     text: out,

@@ -50,6 +50,8 @@ export class Session {
   io: ModelledIO = {};
   cost = 0;
   limit = Infinity;
+  /** The environment's evaluator, captured once so its node visits can be metered. */
+  evaluator: unknown;
 
   begin(io: ModelledIO, limit: number): void {
     this.io = io;

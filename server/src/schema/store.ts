@@ -21,6 +21,7 @@ export interface SchemaNode {
   anyOf?: SchemaNode[];
   allOf?: SchemaNode[];
   not?: SchemaNode;
+  else?: SchemaNode;
   $defs?: Record<string, SchemaNode>;
 }
 
@@ -47,7 +48,7 @@ export function deref(root: SchemaNode, node: SchemaNode): SchemaNode {
 /** Every schema a value at this node must also satisfy: the node and its allOf/oneOf/anyOf branches. */
 function alternatives(root: SchemaNode, node: SchemaNode): SchemaNode[] {
   const out: SchemaNode[] = [node];
-  for (const list of [node.allOf, node.oneOf, node.anyOf]) {
+  for (const list of [node.allOf, node.oneOf, node.anyOf, node.else ? [node.else] : undefined]) {
     for (const branch of list ?? []) out.push(...alternatives(root, deref(root, branch)));
   }
   return out;

@@ -28,8 +28,10 @@ export class SchemaValidator {
   private readonly ajv: Ajv;
   private readonly compiled = new Map<string, ValidateFunction | null>();
 
+  // No `verbose` and no ajv messages: they double the compile time, and the data and schema of an
+  // error are found from its paths when (rarely) needed.
   constructor() {
-    this.ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, inlineRefs: true });
+    this.ajv = new Ajv({ allErrors: true, strict: false, logger: false, inlineRefs: false, messages: false });
     // Only the formats the apiserver checks the same way; the generator left the others as x-format.
     addFormats(this.ajv, ['date-time', 'int32', 'int64']);
     this.ajv.addKeyword({ keyword: 'x-format', schemaType: 'string' });
@@ -61,6 +63,26 @@ const shared = new SchemaValidator();
 /** Problems of one document against its kind's schema; [] for a group/kind/version without one. */
 export function validateAgainstSchema(group: string, kind: string, version: string, value: unknown): SchemaProblem[] {
   return shared.validate(group, kind, version, value);
+}
+
+/**
+ * The schema of a combinator keyword (oneOf, not, …) an error points at. ajv's schemaPath is relative
+ * to the $defs entry when the error is inside a referenced schema, so the node is found from the
+ * instance path and only the keyword's tail (`/else/oneOf`) is taken from the schemaPath.
+ */
+function keywordSchema(root: SchemaNode, path: Path, schemaPath: string): unknown {
+  const node = schemaAt(root, path)?.schema;
+  const tail = /(?:\/else)?\/(?:oneOf|anyOf|allOf|not)$/.exec(schemaPath)?.[0];
+  if (!node || !tail) return undefined;
+  let current: unknown = node;
+  for (const key of tail.split('/').filter(Boolean)) current = current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;
+  return current;
+}
+
+function valueAt(value: unknown, path: Path): unknown {
+  let current = value;
+  for (const segment of path) current = current && typeof current === 'object' ? (current as Record<string | number, unknown>)[segment] : undefined;
+  return current;
 }
 
 /** JSON pointer -> Path, with indexes as numbers where the document has a list. */
@@ -132,7 +154,8 @@ function collapse(root: SchemaNode, value: unknown, errors: ErrorObject[]): (Sch
     problems.push(...explainCombinator(root, value, combinator, branchErrors));
   }
   for (const error of errors) {
-    if (consumed.has(error)) continue;
+    // `if: {type: null}, else: …` only restates the errors of its `else` (see generate-schemas.mjs).
+    if (consumed.has(error) || error.keyword === 'if') continue;
     const problem = explainOne(root, value, error);
     if (problem) problems.push(problem);
   }
@@ -141,7 +164,7 @@ function collapse(root: SchemaNode, value: unknown, errors: ErrorObject[]): (Sch
 
 function explainCombinator(root: SchemaNode, value: unknown, combinator: ErrorObject, branchErrors: ErrorObject[]): SchemaProblem[] {
   const path = toPath(combinator.instancePath, value);
-  const branches = (combinator.schema as SchemaNode[] | undefined) ?? [];
+  const branches = (keywordSchema(root, path, combinator.schemaPath) as SchemaNode[] | undefined) ?? [];
   const requiredOnly = branches.length > 0 && branches.every((b) => b.required?.length === 1 && Object.keys(b).every((k) => k === 'required'));
   const fields = requiredOnly ? branches.map((b) => b.required![0]) : [];
   const passing = (combinator.params as { passingSchemas?: number[] | null }).passingSchemas;
@@ -173,11 +196,12 @@ function explainOne(root: SchemaNode, value: unknown, error: ErrorObject): (Sche
   const path = toPath(error.instancePath, value);
   const where = quotedPath(path);
   const params = error.params as Record<string, unknown>;
+  const data = valueAt(value, path);
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const keyPath = [...path, key];
-      const parent = schemaAt(root, path)?.schema ?? (error.parentSchema as SchemaNode | undefined);
+      const parent = schemaAt(root, path)?.schema;
       const allowed = parent ? propertiesOf(root, parent).map((p) => p.key) : [];
       const suggestion = closest(key, allowed);
       const hint = suggestion
@@ -193,7 +217,7 @@ function explainOne(root: SchemaNode, value: unknown, error: ErrorObject): (Sche
     }
     case 'type': {
       const expected = String(params.type).split(',').filter((t) => t !== 'null');
-      const found = kindOfValue(error.data);
+      const found = kindOfValue(data);
       return {
         code,
         message: `${where} must be ${expected.map(typeWord).join(' or ')}, not ${typeWord(found)}`,
@@ -203,18 +227,37 @@ function explainOne(root: SchemaNode, value: unknown, error: ErrorObject): (Sche
     }
     case 'enum': {
       const allowed = ((params.allowedValues as unknown[]) ?? []).map(String);
-      const suggestion = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
+      const suggestion = typeof data === 'string' ? closest(data, allowed) : undefined;
       const hint = suggestion ? `; did you mean \`${suggestion}\`?` : '';
-      return { code, message: `${where} must be one of ${listWords(allowed)}, not ${describeValue(error.data)}${hint}`, path, target: 'value' };
+      return { code, message: `${where} must be one of ${listWords(allowed)}, not ${describeValue(data)}${hint}`, path, target: 'value' };
     }
     case 'not': {
-      const forbidden = (error.schema as SchemaNode | undefined)?.required;
+      const forbidden = (keywordSchema(root, path, error.schemaPath) as SchemaNode | undefined)?.required;
       const message = forbidden && forbidden.length > 1
         ? `${where} must not set ${listWords(forbidden, 'and')} together`
         : `${where} is not allowed in this form`;
       return { code, message, path, target: 'key' };
     }
     default:
-      return { code, message: `${where} ${error.message ?? 'is not valid'}`, path, target: 'value' };
+      return { code, message: `${where} ${otherMessage(error.keyword, params)}`, path, target: 'value' };
+  }
+}
+
+/** The rarer keywords, in the same voice as the others (ajv's own messages are switched off). */
+function otherMessage(keyword: string, params: Record<string, unknown>): string {
+  switch (keyword) {
+    case 'pattern': return `must match the pattern \`${String(params.pattern)}\``;
+    case 'format': return `must be a valid ${String(params.format)}`;
+    case 'minLength': return `must have at least ${String(params.limit)} characters`;
+    case 'maxLength': return `must have at most ${String(params.limit)} characters`;
+    case 'minItems': return `must have at least ${String(params.limit)} items`;
+    case 'maxItems': return `must have at most ${String(params.limit)} items`;
+    case 'minProperties': return `must have at least ${String(params.limit)} fields`;
+    case 'maxProperties': return `must have at most ${String(params.limit)} fields`;
+    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+      return `must be ${String(params.comparison)} ${String(params.limit)}`;
+    case 'uniqueItems': return `must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)`;
+    case 'const': return `must be \`${JSON.stringify(params.allowedValue)}\``;
+    default: return `does not satisfy the schema's \`${keyword}\` rule`;
   }
 }

@@ -1,18 +1,11 @@
-// The CEL activation of an admission request: object, oldObject, request, namespaceObject, params,
-// lazily evaluated variables, and the Kyverno libraries.
+// The CEL activation of an admission request (object, oldObject, request, namespaceObject, params,
+// exceptions) and the policy's variables, evaluated on first use, at most once, each seeing only
+// the variables declared before it.
 import type { AdmissionContext } from '../types.ts';
+import type { ModelledIO } from '../../cel/session.ts';
 import { identityOf } from './kinds.ts';
-import { libraryActivation, runCel, type CelLibraries } from './runtime.ts';
-import { CelUnknown } from './libs.ts';
+import { modelledIO, runCel, type CelOutcome } from './runtime.ts';
 import { asArray, isRecord, toCel } from './values.ts';
-
-export interface ActivationInput {
-  object: Record<string, unknown> | null;
-  context: AdmissionContext;
-  libs?: CelLibraries;
-  /** Extra top-level variables (e.g. `exceptions`). */
-  extra?: Record<string, unknown>;
-}
 
 export function requestOf(object: Record<string, unknown> | null, context: AdmissionContext): Record<string, unknown> {
   const subject = object ?? context.oldObject ?? {};
@@ -34,37 +27,82 @@ export function requestOf(object: Record<string, unknown> | null, context: Admis
   };
 }
 
-/**
- * Variables are evaluated on first use and at most once, in the order the policy declares them;
- * a failing variable fails only the expressions that read it, as in Kubernetes.
- */
-export function buildActivation(input: ActivationInput, variables: unknown[]): Record<string, unknown> {
+const varRef = /\bvariables\s*(?:\.\s*\??\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*\??\s*["']([^"']+)["']\s*\])/g;
+
+function referencedVariables(expression: string): string[] | 'all' {
+  const names = new Set<string>();
+  for (const m of expression.matchAll(varRef)) names.add((m[1] ?? m[2])!);
+  const bare = expression.replace(varRef, '').match(/\bvariables\b/);
+  return bare ? 'all' : [...names];
+}
+
+type VarState = { ok: true; value: unknown } | { ok: false; failure: CelOutcome };
+
+export class Scope {
+  private readonly decls: { name: string; expression: string }[];
+  private readonly states = new Map<string, VarState>();
+  readonly io: ModelledIO;
+
+  constructor(readonly base: Record<string, unknown>, variables: unknown, io: ModelledIO) {
+    this.decls = asArray(variables).filter(isRecord).filter((v) => typeof v.name === 'string' && typeof v.expression === 'string')
+      .map((v) => ({ name: String(v.name), expression: String(v.expression) }));
+    this.io = io;
+  }
+
+  /** A scope over a different object (a mutation's output), with fresh variables. */
+  withObject(object: Record<string, unknown> | null): Scope {
+    return new Scope({ ...this.base, object: object ? toCel(object) : null }, this.decls, this.io);
+  }
+
+  run(expression: string, extra: Record<string, unknown> = {}): CelOutcome {
+    return this.runVisible(expression, this.decls.length, extra);
+  }
+
+  private runVisible(expression: string, visible: number, extra: Record<string, unknown>): CelOutcome {
+    const refs = referencedVariables(expression);
+    const wanted = this.decls.slice(0, visible).map((d, i) => ({ ...d, index: i })).filter((d) => refs === 'all' || refs.includes(d.name));
+    const vars: Record<string, unknown> = {};
+    let failed: CelOutcome | undefined;
+    for (const d of wanted) {
+      const st = this.variable(d.index);
+      if (st.ok) vars[d.name] = st.value;
+      else if (!failed || ('unknown' in st.failure && !('unknown' in failed))) failed = st.failure;
+    }
+    const out = runCel(expression, { ...this.base, ...extra, variables: vars }, this.io);
+    if (!out.ok && failed) return failed;
+    return out;
+  }
+
+  private variable(index: number): VarState {
+    const d = this.decls[index]!;
+    const key = `${index}`;
+    const cached = this.states.get(key);
+    if (cached) return cached;
+    // Guard against a variable reading itself through a later declaration.
+    this.states.set(key, { ok: false, failure: { ok: false, error: `variable ${d.name} refers to itself` } });
+    const out = this.runVisible(d.expression, index, {});
+    const st: VarState = out.ok ? { ok: true, value: out.value } : { ok: false, failure: 'unknown' in out ? out : { ok: false, error: `variable ${d.name}: ${out.error}` } };
+    this.states.set(key, st);
+    return st;
+  }
+}
+
+export interface ScopeInput {
+  object: Record<string, unknown> | null;
+  context: AdmissionContext;
+  variables: unknown;
+  extra?: Record<string, unknown>;
+}
+
+export function buildScope(input: ScopeInput): Scope {
   const { context } = input;
-  const activation: Record<string, unknown> = {
-    ...libraryActivation(input.libs ?? {}),
+  const base: Record<string, unknown> = {
     object: input.object ? toCel(input.object) : null,
     oldObject: context.oldObject ? toCel(context.oldObject) : null,
     request: toCel(requestOf(input.object, context)),
     namespaceObject: context.namespaceObject ? toCel(context.namespaceObject) : null,
     params: context.params === undefined ? null : toCel(context.params),
-    ...(input.extra ?? {}),
+    ...Object.fromEntries(Object.entries(input.extra ?? {}).map(([k, v]) => [k, toCel(v)])),
   };
-  const vars: Record<string, unknown> = {};
-  for (const v of asArray(variables)) {
-    if (!isRecord(v) || typeof v.name !== 'string' || typeof v.expression !== 'string') continue;
-    const expression = v.expression;
-    let state: { done: true; value: unknown } | { done: false } = { done: false };
-    Object.defineProperty(vars, v.name, {
-      enumerable: true,
-      get() {
-        if (state.done) return state.value;
-        const out = runCel(expression, activation);
-        if (out.ok) { state = { done: true, value: out.value }; return out.value; }
-        if ('unknown' in out) throw new CelUnknown(out.unknown);
-        throw new Error(`variable ${String(v.name)}: ${out.error}`);
-      },
-    });
-  }
-  activation.variables = vars;
-  return activation;
+  return new Scope(base, input.variables, modelledIO(context.clusterResources));
 }

@@ -1,4 +1,5 @@
 // Go time layouts and RFC 3339 rendering, for Kyverno's time_* JMESPath functions.
+import { RE2JS } from 're2js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -37,10 +38,13 @@ export function parseGoTime(layout: string, value: string): number | undefined {
       rest = rest.slice(1);
     }
   }
-  const m = new RegExp(`${source}$`).exec(value);
-  if (!m) return undefined;
+  const m = RE2JS.compile(`${source}$`).matcher(value);
+  if (!m.find()) return undefined;
   const parts: Record<string, string> = {};
-  fields.forEach((f, i) => { if (m[i + 1] !== undefined) parts[f] = m[i + 1]!; });
+  fields.forEach((f, i) => {
+    const g = m.group(i + 1);
+    if (g !== null && g !== undefined) parts[f] = g;
+  });
   const year = parts.year ? Number(parts.year) : parts.year2 ? 2000 + Number(parts.year2) : 0;
   const month = parts.month ? Number(parts.month) - 1 : parts.monthname ? MONTHS.findIndex((n) => parts.monthname!.startsWith(n)) : 0;
   let hour = Number(parts.hour ?? parts.hour12 ?? 0);

@@ -1,0 +1,89 @@
+// Evaluates an expression against plain JSON data, within a cost budget, with Kyverno's I/O
+// functions answered from caller-provided data only.
+import { Optional } from '@marcbachmann/cel-js';
+import { dynEnvironment, type CelEnvironment } from './environment.ts';
+import { parseCel, firstLine } from './compile.ts';
+import { toCel } from './lib/kyverno.ts';
+import { CostExceeded, UnknownValue, type ModelledIO } from './session.ts';
+
+/**
+ * Kubernetes caps one expression at a runtime cost of 1,000,000 units (roughly one per node
+ * visited or element iterated); counting every node evaluation here lands in the same range.
+ */
+export const DEFAULT_COST_LIMIT = 1_000_000;
+
+export interface EvaluateOptions extends ModelledIO {
+  costLimit?: number;
+}
+
+export type EvaluateResult =
+  | { ok: true; value: unknown }
+  | { ok: false; error: string; code?: 'cel/cost' | 'cel/syntax' }
+  | { ok: false; unknown: string };
+
+interface Evaluator {
+  run(ast: unknown, ctx: unknown): unknown;
+}
+
+const metered = new WeakSet<CelEnvironment>();
+
+/** Wraps the environment's evaluator so every node visit is charged to the session. */
+function meter(celEnv: CelEnvironment): void {
+  if (metered.has(celEnv)) return;
+  const { env, session } = celEnv;
+  // Function handlers run with the evaluator as `this`: the only way to reach it.
+  env.evaluate('__evaluator()', {});
+  const evaluator = session.evaluator as Evaluator | undefined;
+  if (!evaluator) throw new Error('cel: evaluator not reachable for metering');
+  const run = evaluator.run.bind(evaluator);
+  evaluator.run = (ast, ctx) => {
+    session.charge(1);
+    return run(ast, ctx);
+  };
+  metered.add(celEnv);
+}
+
+export function evaluateCel(expression: string, activation: Record<string, unknown>, options: EvaluateOptions = {}): EvaluateResult {
+  const celEnv = dynEnvironment();
+  meter(celEnv);
+  const parsed = parseCel(celEnv.env, expression);
+  if (!parsed.ok) return { ok: false, error: parsed.message, code: 'cel/syntax' };
+  const context: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(activation)) context[k] = toCel(v);
+  celEnv.session.begin(options, options.costLimit ?? DEFAULT_COST_LIMIT);
+  try {
+    return { ok: true, value: fromCel(parsed.parsed(context)) };
+  } catch (error) {
+    if (error instanceof CostExceeded) return { ok: false, error: error.message, code: 'cel/cost' };
+    if (error instanceof UnknownValue) return { ok: false, unknown: error.what };
+    const e = error as { code?: string; message?: string };
+    if (e.code === 'unknown_variable') return { ok: false, unknown: firstLine(e.message ?? '') };
+    return { ok: false, error: firstLine(e.message ?? String(error)) };
+  } finally {
+    celEnv.session.end();
+  }
+}
+
+/** CEL values back to plain JSON: ints to numbers, maps to objects, library types to strings. */
+export function fromCel(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(fromCel);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCel(v)]));
+  if (value instanceof Optional) return value.hasValue() ? fromCel(value.value()) : null;
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = fromCel(v);
+    return out;
+  }
+  const name = proto?.constructor?.name;
+  if (name === 'UnsignedInt') return Number((value as { valueOf(): unknown }).valueOf());
+  if (name === 'Duration') {
+    const d = value as { seconds: number | bigint; nanos: number };
+    return `${Number(d.seconds) + d.nanos / 1e9}s`;
+  }
+  return String(value);
+}

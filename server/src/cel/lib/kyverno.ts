@@ -1,0 +1,157 @@
+// Kyverno's CEL libraries. Pure ones (image, json, yaml, hashes, math, base64, transform, time
+// arithmetic) are implemented; anything that would touch the cluster, a registry or the network
+// answers only from the session's modelled data, otherwise the evaluation is "unknown".
+import { createHash } from 'node:crypto';
+import type { Environment } from '@marcbachmann/cel-js';
+import { parse as parseYaml } from 'yaml';
+import { ImageRef } from './image.ts';
+import { lookup, UnknownValue, type Session } from '../session.ts';
+
+const fail = (message: string): never => { throw new Error(message); };
+
+/** JSON/YAML data to CEL values: integral numbers become ints (BigInt). */
+export function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(toCel);
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toCel(v);
+    return out;
+  }
+  return value;
+}
+
+function namespace(env: Environment, type: string, name: string): void {
+  const Ctor = { [type]: class {} }[type]!;
+  env.registerType(type, Ctor).registerConstant(name, type, new Ctor());
+}
+
+function registerIo(env: Environment, session: Session): void {
+  const res = (k: string[], what: string): unknown => toCel(lookup(session.io.resources, k.join('|'), what));
+  namespace(env, 'ResourceNamespace', 'resource');
+  env
+    .registerFunction('ResourceNamespace.Get(string, string, string, string): dyn', (_: unknown, v: string, r: string, ns: string, n: string) => res([v, r, ns, n], `resource.Get(${v}, ${r}, ${ns}, ${n})`))
+    .registerFunction('ResourceNamespace.List(string, string, string): dyn', (_: unknown, v: string, r: string, ns: string) => res([v, r, ns], `resource.List(${v}, ${r}, ${ns})`))
+    .registerFunction('ResourceNamespace.List(string, string, string, map<string, string>): dyn', (_: unknown, v: string, r: string, ns: string) => res([v, r, ns], `resource.List(${v}, ${r}, ${ns})`))
+    .registerFunction('ResourceNamespace.Post(string, string, dyn): dyn', (_: unknown, v: string, r: string) => { throw new UnknownValue(`resource.Post(${v}, ${r})`); });
+
+  class HttpClient {}
+  const http = (method: string, url: string): unknown => toCel(lookup(session.io.http, `${method} ${url}`, `http.${method === 'GET' ? 'Get' : 'Post'}(${url})`));
+  namespace(env, 'HttpNamespace', 'http');
+  env.registerType('HttpClient', HttpClient);
+  for (const recv of ['HttpNamespace', 'HttpClient']) {
+    env
+      .registerFunction(`${recv}.Get(string): dyn`, (_: unknown, url: string) => http('GET', url))
+      .registerFunction(`${recv}.Get(string, map<string, string>): dyn`, (_: unknown, url: string) => http('GET', url))
+      .registerFunction(`${recv}.Post(string, dyn): dyn`, (_: unknown, url: string) => http('POST', url))
+      .registerFunction(`${recv}.Post(string, dyn, map<string, string>): dyn`, (_: unknown, url: string) => http('POST', url));
+  }
+  env.registerFunction('HttpNamespace.Client(string): HttpClient', () => new HttpClient());
+
+  namespace(env, 'GlobalContextNamespace', 'globalContext');
+  env.registerFunction('GlobalContextNamespace.Get(string, string): dyn', (_: unknown, entry: string, projection: string) =>
+    toCel(lookup(session.io.globalContext, `${entry}|${projection}`, `globalContext.Get(${entry}, ${projection})`)));
+
+  // `image` is also the image() function; cel-js keeps functions and constants apart.
+  namespace(env, 'ImageDataNamespace', 'image');
+  env.registerFunction('ImageDataNamespace.GetMetadata(string): dyn', (_: unknown, ref: string) =>
+    toCel(lookup(session.io.imageData, ref, `image.GetMetadata(${ref})`)));
+
+  namespace(env, 'GeneratorNamespace', 'generator');
+  env.registerFunction('GeneratorNamespace.Apply(string, list<dyn>): bool', () => true);
+
+  env
+    .registerFunction('verifyImageSignatures(string, list<dyn>): int', (ref: string) => { throw new UnknownValue(`verifyImageSignatures(${ref})`); })
+    .registerFunction('verifyAttestationSignatures(string, dyn, list<dyn>): int', (ref: string) => { throw new UnknownValue(`verifyAttestationSignatures(${ref})`); })
+    .registerFunction('extractPayload(string, dyn): dyn', (ref: string) => { throw new UnknownValue(`extractPayload(${ref})`); })
+    .registerFunction('random(): string', () => { throw new UnknownValue('random()'); })
+    .registerFunction('random(string): string', () => { throw new UnknownValue('random()'); });
+
+  namespace(env, 'TimeNamespace', 'time');
+  env
+    .registerFunction('TimeNamespace.now(): google.protobuf.Timestamp', () => {
+      if (!session.io.now) throw new UnknownValue('time.now()');
+      return new Date(session.io.now);
+    })
+    .registerFunction('TimeNamespace.truncate(google.protobuf.Timestamp, google.protobuf.Duration): google.protobuf.Timestamp', (_: unknown, t: Date, d: { seconds: bigint; nanos: number }) => {
+      const ms = Number(d.seconds) * 1000 + Math.floor(d.nanos / 1e6);
+      return ms > 0 ? new Date(Math.floor(t.getTime() / ms) * ms) : t;
+    })
+    .registerFunction('TimeNamespace.toCron(google.protobuf.Timestamp): string', (_: unknown, t: Date) =>
+      `${t.getUTCMinutes()} ${t.getUTCHours()} ${t.getUTCDate()} ${t.getUTCMonth() + 1} ${t.getUTCDay()}`);
+}
+
+function registerPure(env: Environment): void {
+  const img = (s: string): ImageRef => ImageRef.parse(s) ?? fail(`invalid image reference: ${s}`);
+  env
+    .registerType('Image', ImageRef)
+    .registerFunction('image(string): Image', img)
+    .registerFunction('isImage(string): bool', (s: string) => ImageRef.parse(s) !== undefined)
+    .registerFunction('parseImageReference(string): Image', img)
+    .registerFunction('Image.registry(): string', (i: ImageRef) => i.registry)
+    .registerFunction('Image.repository(): string', (i: ImageRef) => i.repository)
+    .registerFunction('Image.identifier(): string', (i: ImageRef) => i.identifier())
+    .registerFunction('Image.tag(): string', (i: ImageRef) => i.tag)
+    .registerFunction('Image.digest(): string', (i: ImageRef) => i.digest)
+    .registerFunction('Image.containsDigest(): bool', (i: ImageRef) => i.digest !== '')
+    .registerFunction('string(Image): string', (i: ImageRef) => i.text);
+
+  namespace(env, 'JsonNamespace', 'json');
+  env
+    .registerFunction('JsonNamespace.unmarshal(string): dyn', (_: unknown, s: string) => toCel(JSON.parse(s)))
+    .registerFunction('JsonNamespace.marshal(dyn): string', (_: unknown, v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)));
+  namespace(env, 'YamlNamespace', 'yaml');
+  env.registerFunction('YamlNamespace.parse(string): dyn', (_: unknown, s: string) => toCel(parseYaml(s, { maxAliasCount: 100 })));
+  namespace(env, 'JsonPatchNamespace', 'jsonpatch');
+  env.registerFunction('JsonPatchNamespace.escapeKey(string): string', (_: unknown, s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1'));
+
+  namespace(env, 'X509Namespace', 'x509');
+  env.registerFunction('X509Namespace.decode(string): dyn', () => { throw new UnknownValue('x509.decode()'); });
+
+  namespace(env, 'Base64Namespace', 'base64');
+  env
+    .registerFunction('Base64Namespace.encode(bytes): string', (_: unknown, b: Uint8Array) => Buffer.from(b).toString('base64'))
+    .registerFunction('Base64Namespace.encode(string): string', (_: unknown, s: string) => Buffer.from(s).toString('base64'))
+    .registerFunction('Base64Namespace.decode(string): bytes', (_: unknown, s: string) => new Uint8Array(Buffer.from(s, 'base64')));
+
+  for (const algo of ['md5', 'sha1', 'sha256'] as const) {
+    env.registerFunction(`${algo}(string): string`, (s: string) => createHash(algo).update(s).digest('hex'));
+  }
+
+  namespace(env, 'MathNamespace', 'math');
+  const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
+  const pick = (l: unknown[], dir: number): unknown => (l.length ? l.reduce((a, b) => (Math.sign(num(b) - num(a)) === dir ? b : a)) : fail('math: empty list'));
+  env
+    .registerFunction('MathNamespace.round(double, int): double', (_: unknown, v: number, d: bigint) => {
+      const f = 10 ** Number(d);
+      return Math.round(v * f) / f;
+    })
+    .registerFunction('MathNamespace.round(double): double', (_: unknown, v: number) => Math.round(v))
+    .registerFunction('MathNamespace.ceil(double): double', (_: unknown, v: number) => Math.ceil(v))
+    .registerFunction('MathNamespace.floor(double): double', (_: unknown, v: number) => Math.floor(v))
+    .registerFunction('MathNamespace.abs(dyn): dyn', (_: unknown, v: any) => (v < 0 ? -v : v))
+    .registerFunction('MathNamespace.greatest(list<dyn>): dyn', (_: unknown, l: unknown[]) => pick(l, 1))
+    .registerFunction('MathNamespace.least(list<dyn>): dyn', (_: unknown, l: unknown[]) => pick(l, -1))
+    .registerFunction('MathNamespace.greatest(dyn, dyn): dyn', (_: unknown, a: unknown, b: unknown) => pick([a, b], 1))
+    .registerFunction('MathNamespace.least(dyn, dyn): dyn', (_: unknown, a: unknown, b: unknown) => pick([a, b], -1));
+
+  env
+    .registerFunction('parseServiceAccount(string): dyn', (s: string) => {
+      const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(s);
+      return { Namespace: m?.[1] ?? '', Name: m?.[2] ?? '' };
+    })
+    .registerFunction('listObjToMap(list<dyn>, list<dyn>, string, string): map<dyn, dyn>', (keys: unknown[], values: unknown[], k: string, v: string) => {
+      const out: Record<string, unknown> = {};
+      keys.forEach((obj, i) => {
+        const key = (obj as Record<string, unknown>)?.[k];
+        if (typeof key === 'string') out[key] = (values[i] as Record<string, unknown> | undefined)?.[v];
+      });
+      return out;
+    });
+}
+
+/** Registers Kyverno's libraries; modelled I/O reads the session. */
+export function registerKyvernoLibraries(env: Environment, session: Session): void {
+  registerIo(env, session);
+  registerPure(env);
+}

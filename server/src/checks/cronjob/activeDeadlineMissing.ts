@@ -1,0 +1,32 @@
+import type { Check } from '../types.ts';
+import type { Fix } from '../../findings.ts';
+import { formatSeconds } from '../../cron/schedule.ts';
+import { JOB_SPEC, JOB_TEMPLATE, activeDeadlineFor, companionFixes, cronJobOf } from './common.ts';
+import { insertFields } from './yamlEdits.ts';
+
+/**
+ * No `activeDeadlineSeconds` on the Job: a Pod that stays Pending (no node fits its requests, an
+ * image that never pulls) or hangs is never timed out, and nothing reports it.
+ */
+export const activeDeadlineMissingCheck: Check = {
+  id: 'cronjob/active-deadline-missing',
+  title: 'The Job of a CronJob has no activeDeadlineSeconds',
+  severity: 'warning',
+  checkDocument(ctx) {
+    const cj = cronJobOf(ctx);
+    if (!cj || cj.jobSpec.activeDeadlineSeconds !== undefined) return;
+    const { file, document } = ctx;
+    const fixes: Fix[] = [];
+    if (cj.shortestInterval !== undefined) {
+      const value = activeDeadlineFor(cj.shortestInterval);
+      const edit = insertFields(file.file, document.yaml.doc, file.text, JOB_SPEC, { activeDeadlineSeconds: value });
+      if (edit) fixes.push({ title: `Set activeDeadlineSeconds: ${value} (below the ${formatSeconds(cj.shortestInterval)} interval)`, edits: [edit], isPreferred: true });
+    }
+    fixes.push(...companionFixes(ctx, cj));
+    ctx.report(
+      { file: file.file, span: ctx.spanOf(JOB_TEMPLATE, 'key') },
+      'The Job has no activeDeadlineSeconds: a Pod stuck Pending (no node fits its requests, an image that never pulls) or hanging is never timed out, and no failure is ever reported. Set a deadline below the schedule interval.',
+      { fixes },
+    );
+  },
+};

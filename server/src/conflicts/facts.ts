@@ -1,0 +1,164 @@
+// Facts per rule (Regal-style aggregate): what each rule writes, requires and generates, per kind
+// it can match, with paths as they stand in that kind's object. Facts depend on one rule alone,
+// so they are cached by rule identity: an edit re-derives only the facts of the edited document.
+import { UNKNOWN, type FieldWrite, type GenerateTarget, type Policy, type Rule, type SourceRef } from '../model/types.ts';
+import { summarizeLegacyMatch } from '../model/matchSummary.ts';
+import { matchFacts, type MatchFacts } from './overlap.ts';
+import { validationRequirements, type Requirement } from './requirements.ts';
+import { autogenPath, podFormPath } from './paths.ts';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+
+export interface RuleRef {
+  /** Stable within one index revision: file, document, rule path. */
+  id: string;
+  policy: Policy;
+  rule: Rule;
+  match: MatchFacts;
+  enforcing: boolean;
+}
+
+export interface WriteFact {
+  owner: RuleRef;
+  kind: string;
+  /** The path in an object of `kind`; list elements '*', or `name=x` for a named SMP element. */
+  path: string[];
+  /** The same field as a Pod path, when it lies in a pod template. */
+  podPath?: string[];
+  value: unknown;
+  guard: FieldWrite['guard'];
+  source: SourceRef;
+}
+
+export interface RequirementFact {
+  owner: RuleRef;
+  kind: string;
+  path: string[];
+  requirement: Requirement;
+}
+
+export interface TargetFact {
+  owner: RuleRef;
+  target: GenerateTarget;
+}
+
+export interface RuleFacts {
+  ref: RuleRef;
+  writes: WriteFact[];
+  requirements: RequirementFact[];
+  targets: TargetFact[];
+  /** Image references a verifyImages / ImageValidatingPolicy rule checks (globs). */
+  imageReferences: { kinds: string[]; patterns: string[]; source: SourceRef }[];
+}
+
+export function ruleId(rule: Rule): string {
+  return `${rule.source.file}#${rule.source.docIndex}#${rule.source.path.join('.')}`;
+}
+
+const cache = new WeakMap<Rule, RuleFacts>();
+
+export function factsOf(policy: Policy, rule: Rule): RuleFacts {
+  const hit = cache.get(rule);
+  if (hit) return hit;
+  const facts = deriveFacts(policy, rule);
+  cache.set(rule, facts);
+  return facts;
+}
+
+function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
+  const ref: RuleRef = {
+    id: ruleId(rule),
+    policy,
+    rule,
+    match: matchFacts(policy, rule),
+    enforcing: rule.enforcement === 'Enforce' || rule.enforcement === 'Deny',
+  };
+  const kinds = rule.match.kinds.length ? rule.match.kinds : ['*'];
+  const legacy = policy.cls.family === 'kyverno-legacy';
+  const explicit = legacy ? new Set(summarizeLegacyMatch(rule.raw.match, undefined).kinds) : new Set<string>();
+  const pathFor = (kind: string, path: string[]): string[] => {
+    if (!legacy || explicit.has(kind) || !policy.autogenKinds.includes(kind)) return path;
+    return path[0] === 'spec' || path[0] === 'metadata' ? autogenPath(kind, path) : path;
+  };
+
+  const writes: WriteFact[] = [];
+  if (rule.phase === 'mutate') {
+    for (const write of rule.effect.writes.flatMap((w) => leafWrites(w))) {
+      const path = legacy ? namedElements(policy.raw, write) : write.path;
+      if (!path) continue;
+      for (const kind of kinds) {
+        const p = pathFor(kind, path);
+        writes.push({ owner: ref, kind, path: p, podPath: podFormPath(kind, p), value: write.value, guard: write.guard, source: write.source });
+      }
+    }
+  }
+  const requirements: RequirementFact[] = [];
+  if (rule.phase === 'validate') {
+    for (const requirement of validationRequirements(policy, rule)) {
+      for (const kind of kinds) requirements.push({ owner: ref, kind, path: pathFor(kind, requirement.path), requirement });
+    }
+  }
+  const targets = rule.phase === 'generate' ? rule.effect.targets.map((target) => ({ owner: ref, target })) : [];
+  return { ref, writes, requirements, targets, imageReferences: imageReferencesOf(policy, rule) };
+}
+
+/** An object-valued write (JSON6902 `add` of a map) as the leaves it sets. */
+function leafWrites(write: FieldWrite): FieldWrite[] {
+  const value = write.value;
+  if (value === UNKNOWN || !value || typeof value !== 'object' || Array.isArray(value)) return [write];
+  const entries = Object.entries(value as Obj);
+  if (entries.length === 0) return [write];
+  return entries.flatMap(([k, v]) => leafWrites({ ...write, path: [...write.path, k], value: v }));
+}
+
+/**
+ * A strategic-merge patch merges list elements by name: `- name: app` writes only the element
+ * named app. Such elements get a `name=app` segment so that they meet only writes of the same
+ * element (or of every element); the merge key itself is not a write.
+ */
+function namedElements(raw: unknown, write: FieldWrite): string[] | undefined {
+  const src = write.source.path;
+  const names: (string | undefined)[] = [];
+  let node: unknown = raw;
+  for (let i = 0; i < src.length; i++) {
+    const seg = src[i];
+    node = Array.isArray(node) ? node[seg as number] : asObj(node)?.[seg as string];
+    if (typeof seg === 'number' && Array.isArray(write.path) && src.slice(0, i).includes('patchStrategicMerge')) {
+      const name = asObj(node)?.name;
+      names.push(typeof name === 'string' && !/[*?{]/.test(name) ? name : undefined);
+    }
+  }
+  if (!src.includes('patchStrategicMerge')) return write.path;
+  const path = [...write.path];
+  let n = 0;
+  for (let i = 0; i < path.length; i++) {
+    if (path[i] !== '*') continue;
+    const name = names[n++];
+    if (name !== undefined) {
+      if (i === path.length - 2 && path[i + 1] === 'name') return undefined; // the merge key
+      path[i] = `name=${name}`;
+    }
+  }
+  return path;
+}
+
+function imageReferencesOf(policy: Policy, rule: Rule): RuleFacts['imageReferences'] {
+  const out: RuleFacts['imageReferences'] = [];
+  const kinds = rule.match.kinds.length ? rule.match.kinds : ['*'];
+  if (rule.phase !== 'verifyImages') return out;
+  if (policy.cls.family === 'kyverno-legacy') {
+    const list = Array.isArray(rule.raw.verifyImages) ? rule.raw.verifyImages : [];
+    list.forEach((entry, i) => {
+      const e = asObj(entry) ?? {};
+      const refs = Array.isArray(e.imageReferences) ? e.imageReferences : typeof e.image === 'string' ? [e.image] : [];
+      const patterns = refs.filter((r): r is string => typeof r === 'string');
+      if (patterns.length) out.push({ kinds, patterns, source: { ...rule.source, path: [...rule.source.path, 'verifyImages', i, Array.isArray(e.imageReferences) ? 'imageReferences' : 'image'] } });
+    });
+    return out;
+  }
+  const refs = Array.isArray(rule.raw.matchImageReferences) ? rule.raw.matchImageReferences : [];
+  const patterns = refs.map((r) => asObj(r)?.glob).filter((g): g is string => typeof g === 'string');
+  if (patterns.length && patterns.length === refs.length) out.push({ kinds, patterns, source: { ...policy.source, path: ['spec', 'matchImageReferences'] } });
+  return out;
+}

@@ -1,0 +1,140 @@
+// Can one admission request be matched by two rules? Decided from the match summaries (kinds,
+// namespaces with Kyverno wildcards, excluded namespaces, operations) and from label selectors
+// read off the raw match blocks. Anything the static view cannot decide (preconditions, CEL
+// matchConditions, subjects, exclude blocks with selectors) makes the overlap "maybe", with a reason.
+import type { Policy, Rule } from '../model/types.ts';
+import { hasWildcard, wildcardMatch } from '../engine/match/wildcard.ts';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export interface MatchFacts {
+  kinds: string[];
+  /** Namespace patterns; empty = any. A namespaced policy is confined to its own namespace. */
+  namespaces: string[];
+  excludedNamespaces: string[];
+  operations: string[];
+  /** matchLabels an object must carry (single resource filter only), and its namespace. */
+  objectLabels?: Record<string, string>;
+  namespaceLabels?: Record<string, string>;
+  /** Why matching cannot be decided statically (preconditions, matchConditions, …), if so. */
+  undecidable?: string;
+}
+
+export type Overlap =
+  | { overlap: 'never'; reason: string }
+  | { overlap: 'always' }
+  | { overlap: 'maybe'; reason: string };
+
+const namespacedKinds = new Set(['Policy', 'NamespacedValidatingPolicy', 'NamespacedMutatingPolicy', 'NamespacedGeneratingPolicy', 'NamespacedDeletingPolicy', 'NamespacedImageValidatingPolicy']);
+
+export function matchFacts(policy: Policy, rule: Rule): MatchFacts {
+  const m = rule.match;
+  let namespaces = m.namespaces;
+  if (namespacedKinds.has(policy.kind) && policy.namespace) {
+    const own = policy.namespace;
+    namespaces = namespaces.length === 0 || namespaces.some((p) => wildcardMatch(p, own)) ? [own] : ['\u0000none'];
+  }
+  const facts: MatchFacts = { kinds: m.kinds, namespaces, excludedNamespaces: m.excludedNamespaces, operations: m.operations };
+  if (policy.cls.family === 'kyverno-legacy') legacyDetails(rule.raw, facts);
+  else celDetails(rule.raw, facts);
+  if (facts.undecidable) facts.undecidable = `${facts.undecidable} of ${policy.name}`;
+  return facts;
+}
+
+function labelsOf(selector: unknown): Record<string, string> | undefined {
+  const labels = asObj(asObj(selector)?.matchLabels);
+  if (!labels) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  return out;
+}
+
+function legacyDetails(rule: Obj, facts: MatchFacts): void {
+  const reasons: string[] = [];
+  if (rule.preconditions) reasons.push('preconditions');
+  if (rule.celPreconditions) reasons.push('celPreconditions');
+  const match = asObj(rule.match) ?? {};
+  const filters = [...asArray(match.any), ...asArray(match.all)].map(asObj).filter((f): f is Obj => !!f);
+  if (match.resources || match.subjects || match.roles || match.clusterRoles) filters.push(match);
+  if (filters.some((f) => f.subjects || f.roles || f.clusterRoles)) reasons.push('match on users/roles');
+  const withNames = filters.some((f) => { const r = asObj(f.resources); return r && (r.name || r.names || r.annotations); });
+  if (withNames) reasons.push('match on names/annotations');
+  const exclude = asObj(rule.exclude);
+  if (exclude) {
+    const ex = [...asArray(exclude.any), ...asArray(exclude.all)].map(asObj).filter((f): f is Obj => !!f);
+    if (exclude.resources || exclude.subjects) ex.push(exclude);
+    const beyondNamespaces = ex.some((f) => f.subjects || f.roles || f.clusterRoles || Object.keys(asObj(f.resources) ?? {}).some((k) => k !== 'namespaces'));
+    if (beyondNamespaces) reasons.push('exclude block');
+  }
+  if (filters.length === 1) {
+    const resources = asObj(filters[0].resources) ?? {};
+    facts.objectLabels = labelsOf(resources.selector);
+    facts.namespaceLabels = labelsOf(resources.namespaceSelector);
+    if (asObj(resources.selector)?.matchExpressions || asObj(resources.namespaceSelector)?.matchExpressions) reasons.push('selector expressions');
+  } else if (filters.some((f) => { const r = asObj(f.resources); return r && (r.selector || r.namespaceSelector); })) {
+    reasons.push('label selectors');
+  }
+  if (reasons.length) facts.undecidable = reasons.join(' and ');
+}
+
+function celDetails(spec: Obj, facts: MatchFacts): void {
+  const reasons: string[] = [];
+  const conditions = asArray(spec.matchConditions);
+  if (conditions.length) reasons.push('matchConditions');
+  const constraints = asObj(spec.matchConstraints) ?? {};
+  if (asArray(constraints.excludeResourceRules).length) reasons.push('excludeResourceRules');
+  facts.objectLabels = labelsOf(constraints.objectSelector);
+  facts.namespaceLabels = labelsOf(constraints.namespaceSelector);
+  if (asObj(constraints.objectSelector)?.matchExpressions || asObj(constraints.namespaceSelector)?.matchExpressions) reasons.push('selector expressions');
+  if (reasons.length) facts.undecidable = reasons.join(' and ');
+}
+
+/** Can some string match both namespace patterns? Exact for literals; prefix/suffix test for two wildcards. */
+export function patternsOverlap(p: string, q: string): boolean {
+  if (!hasWildcard(p)) return wildcardMatch(q, p);
+  if (!hasWildcard(q)) return wildcardMatch(p, q);
+  const lead = (s: string) => s.slice(0, s.search(/[*?]/));
+  const tail = (s: string) => s.slice(Math.max(s.lastIndexOf('*'), s.lastIndexOf('?')) + 1);
+  const [pl, ql, pt, qt] = [lead(p), lead(q), tail(p), tail(q)];
+  return (pl.startsWith(ql) || ql.startsWith(pl)) && (pt.endsWith(qt) || qt.endsWith(pt));
+}
+
+function excludedAll(namespaces: string[], excluded: string[]): boolean {
+  if (namespaces.length === 0 || excluded.length === 0) return false;
+  return namespaces.every((ns) => excluded.some((ex) => (hasWildcard(ns) ? ex === '*' || ex === ns : wildcardMatch(ex, ns))));
+}
+
+function labelsClash(a?: Record<string, string>, b?: Record<string, string>): string | undefined {
+  if (!a || !b) return undefined;
+  for (const [k, v] of Object.entries(a)) if (k in b && b[k] !== v) return `${k}=${v} vs ${k}=${b[k]}`;
+  return undefined;
+}
+
+export function kindsOverlap(a: string[], b: string[]): string[] {
+  const aa = a.length ? a : ['*'];
+  const bb = b.length ? b : ['*'];
+  if (aa.includes('*')) return bb;
+  if (bb.includes('*')) return aa;
+  const set = new Set(bb);
+  return aa.filter((k) => set.has(k));
+}
+
+/** Kinds are decided by the join (rules meet in a kind bucket); this decides everything else. */
+export function overlapOf(a: MatchFacts, b: MatchFacts): Overlap {
+  if (a.namespaces.length && b.namespaces.length && !a.namespaces.some((p) => b.namespaces.some((q) => patternsOverlap(p, q)))) {
+    return { overlap: 'never', reason: `namespaces ${a.namespaces.join(', ')} and ${b.namespaces.join(', ')} are disjoint` };
+  }
+  if (excludedAll(a.namespaces, b.excludedNamespaces) || excludedAll(b.namespaces, a.excludedNamespaces)) {
+    return { overlap: 'never', reason: 'one rule excludes every namespace the other matches' };
+  }
+  if (a.operations.length && b.operations.length && !a.operations.some((o) => b.operations.includes(o))) {
+    return { overlap: 'never', reason: `operations ${a.operations.join(', ')} and ${b.operations.join(', ')} are disjoint` };
+  }
+  const clash = labelsClash(a.objectLabels, b.objectLabels) ?? labelsClash(a.namespaceLabels, b.namespaceLabels);
+  if (clash) return { overlap: 'never', reason: `their selectors are mutually exclusive (${clash})` };
+  const undecidable = [a.undecidable, b.undecidable].filter(Boolean);
+  if (undecidable.length) return { overlap: 'maybe', reason: undecidable.join('; ') };
+  return { overlap: 'always' };
+}

@@ -1,0 +1,27 @@
+// What a CronJob schedule means, for the hover on `schedule:`: words, the next three runs, and the
+// shortest interval between runs (what the CronJob checks derive their deadlines from).
+import cronstrue from 'cronstrue';
+import { formatSeconds, isValidTimeZone, parseSchedule, scheduleTimes } from './schedule.ts';
+
+export type ScheduleDescription = { words: string; next: Date[]; intervalSeconds: number } | { error: string };
+
+export function describeSchedule(schedule: string, timeZone?: string, from: Date = new Date()): ScheduleDescription {
+  const { parsed, problem } = parseSchedule(schedule);
+  if (!parsed) return { error: `Invalid schedule: ${problem?.message ?? 'unreadable'}.` };
+  const zone = timeZone ?? parsed.prefixTimeZone;
+  if (zone !== undefined && !isValidTimeZone(zone)) return { error: `Unknown time zone "${zone}" (use an IANA name such as Europe/Berlin).` };
+  const times = scheduleTimes(parsed, zone, 3, from);
+  if (!times) return { error: 'This schedule never runs.' };
+  let words: string;
+  if (parsed.everySeconds !== undefined) {
+    words = `Every ${formatSeconds(parsed.everySeconds)}, counted from when the controller started`;
+  } else {
+    try {
+      words = cronstrue.toString(parsed.cron!, { use24HourTimeFormat: true, throwExceptionOnParseError: true });
+    } catch {
+      words = parsed.cron!;
+    }
+  }
+  words += zone ? ` (${zone})` : ' (the controller\'s time zone, usually UTC)';
+  return { words, next: times.next, intervalSeconds: times.shortestIntervalSeconds };
+}

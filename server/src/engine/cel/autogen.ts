@@ -1,0 +1,84 @@
+// Pod-controller autogen for CEL policies, after Kyverno: a policy whose matchConstraints name only
+// pods (no names, no selectors) also applies to the controllers listed in spec.autogen (all of
+// them by default), with object.spec/object.metadata rewritten to the Pod template.
+import { asArray, isRecord } from './values.ts';
+
+export interface AutogenVariant {
+  /** 'autogen' for Pod-template controllers, 'autogen-cronjobs' for CronJobs. */
+  prefix: string;
+  spec: Record<string, unknown>;
+}
+
+const controllers: Record<string, { group: string; kind: string; cron: boolean }> = {
+  deployments: { group: 'apps', kind: 'Deployment', cron: false },
+  daemonsets: { group: 'apps', kind: 'DaemonSet', cron: false },
+  statefulsets: { group: 'apps', kind: 'StatefulSet', cron: false },
+  replicasets: { group: 'apps', kind: 'ReplicaSet', cron: false },
+  jobs: { group: 'batch', kind: 'Job', cron: false },
+  cronjobs: { group: 'batch', kind: 'CronJob', cron: true },
+};
+
+export function canAutogen(matchConstraints: unknown): boolean {
+  if (!isRecord(matchConstraints)) return false;
+  for (const sel of [matchConstraints.namespaceSelector, matchConstraints.objectSelector]) {
+    if (isRecord(sel) && (Object.keys(isRecord(sel.matchLabels) ? sel.matchLabels : {}).length > 0 || asArray(sel.matchExpressions).length > 0)) return false;
+  }
+  const rules = asArray(matchConstraints.resourceRules).filter(isRecord);
+  if (rules.length === 0) return false;
+  return rules.every((r) => asArray(r.resourceNames).length === 0 && asArray(r.resources).length === 1 && asArray(r.resources)[0] === 'pods');
+}
+
+export function autogenControllers(spec: Record<string, unknown>): string[] {
+  const configured = isRecord(spec.autogen) && isRecord(spec.autogen.podControllers) ? spec.autogen.podControllers.controllers : undefined;
+  if (Array.isArray(configured)) return configured.map(String).filter((c) => c in controllers);
+  return Object.keys(controllers);
+}
+
+const identChar = /[A-Za-z0-9_]/;
+
+/** Rewrites `object.<from>` and `oldObject.<from>`, leaving `.name`/`.namespace` of metadata on the controller itself. */
+export function rewritePaths(text: string, cron: boolean): string {
+  const specTo = cron ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
+  const metaTo = cron ? 'spec.jobTemplate.spec.template.metadata' : 'spec.template.metadata';
+  return text.replace(/\b(object|oldObject)\.(spec|metadata)(?![A-Za-z0-9_])/g, (whole, root: string, field: string, offset: number) => {
+    const rest = text.slice(offset + whole.length);
+    if (field === 'metadata') {
+      for (const protectedField of ['.namespace', '.name']) {
+        if (rest.startsWith(protectedField) && !identChar.test(rest[protectedField.length] ?? '')) return whole;
+      }
+      return `${root}.${metaTo}`;
+    }
+    return `${root}.${specTo}`;
+  });
+}
+
+function rewriteDeep(value: unknown, cron: boolean): unknown {
+  if (typeof value === 'string') return rewritePaths(value, cron);
+  if (Array.isArray(value)) return value.map((v) => rewriteDeep(v, cron));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteDeep(v, cron)]));
+  return value;
+}
+
+/** The autogen variants of a ValidatingPolicy-like spec (every expression field rewritten). */
+export function autogenVariants(spec: Record<string, unknown>, rewriteKeys: string[]): AutogenVariant[] {
+  if (!canAutogen(spec.matchConstraints)) return [];
+  const chosen = autogenControllers(spec);
+  const mc = spec.matchConstraints as Record<string, unknown>;
+  const operations = isRecord(asArray(mc.resourceRules)[0]) ? (asArray(mc.resourceRules)[0] as Record<string, unknown>).operations : undefined;
+  const out: AutogenVariant[] = [];
+  for (const cron of [false, true]) {
+    const names = chosen.filter((c) => controllers[c]!.cron === cron);
+    if (names.length === 0) continue;
+    const byGroup = new Map<string, string[]>();
+    for (const n of names) byGroup.set(controllers[n]!.group, [...(byGroup.get(controllers[n]!.group) ?? []), n]);
+    const resourceRules = [...byGroup].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['v1'], resources, operations }));
+    const variant: Record<string, unknown> = { ...spec, matchConstraints: { resourceRules } };
+    for (const key of rewriteKeys) if (key in spec) variant[key] = rewriteDeep(spec[key], cron);
+    out.push({ prefix: cron ? 'autogen-cronjobs' : 'autogen', spec: variant });
+  }
+  return out;
+}
+
+export function isControllerKind(kind: string): boolean {
+  return Object.values(controllers).some((c) => c.kind === kind);
+}

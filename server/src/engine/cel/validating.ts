@@ -1,0 +1,60 @@
+// ValidatingPolicy (and its namespaced form): validations with message/messageExpression,
+// validationActions, auditAnnotations; autogen for Pod controllers.
+import type { AdmissionContext, PolicyResult, RuleResult } from '../types.ts';
+import { openFrame, result, type Frame } from './frame.ts';
+import { asArray, isRecord } from './values.ts';
+
+const autogenKeys = ['matchConditions', 'variables', 'validations', 'auditAnnotations'];
+
+export function evaluateValidatingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
+  const opened = openFrame(policy, resource, context, { autogenKeys: autogenEnabled(policy) ? autogenKeys : [] });
+  if ('results' in opened) return { rules: opened.results, patched: resource };
+  return { rules: [runValidations(opened.frame, 'validations')], patched: resource };
+}
+
+function autogenEnabled(policy: Record<string, unknown>): boolean {
+  const spec = isRecord(policy.spec) ? policy.spec : {};
+  // Autogen to Pod controllers is Kyverno's; Kubernetes' own ValidatingAdmissionPolicy has none.
+  return policy.kind === 'ValidatingPolicy' || policy.kind === 'NamespacedValidatingPolicy' ? !(isRecord(spec.autogen) && isRecord(spec.autogen.podControllers) && Array.isArray(spec.autogen.podControllers.controllers) && spec.autogen.podControllers.controllers.length === 0) : false;
+}
+
+/**
+ * Runs every validation: a false one decides 'fail' (with its message); otherwise an error decides
+ * 'error', an undecidable one 'unknown', and all true is 'pass'.
+ */
+export function runValidations(frame: Frame, key: string): RuleResult {
+  const list = asArray(frame.spec[key]);
+  let pending: RuleResult | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (!isRecord(v) || typeof v.expression !== 'string') continue;
+    const path = [...frame.specPath, key, i, 'expression'];
+    const out = frame.scope.run(v.expression);
+    if (out.ok) {
+      if (out.value === true) continue;
+      if (out.value === false) return result(frame, 'fail', messageOf(v, frame), path);
+      pending ??= result(frame, 'error', `validation ${i} returned ${typeof out.value}, not bool`, path);
+    } else if ('unknown' in out) {
+      pending ??= result(frame, 'unknown', out.unknown, path);
+    } else {
+      pending ??= result(frame, 'error', `validation ${i}: ${out.error}`, path);
+    }
+  }
+  return pending ?? result(frame, 'pass', 'every validation holds', [...frame.specPath, key]);
+}
+
+function messageOf(v: Record<string, unknown>, frame: Frame): string {
+  if (typeof v.messageExpression === 'string') {
+    const out = frame.scope.run(v.messageExpression);
+    if (out.ok && typeof out.value === 'string' && out.value.trim() !== '') return out.value;
+  }
+  if (typeof v.message === 'string' && v.message !== '') return v.message;
+  return `failed expression: ${String(v.expression)}`;
+}
+
+/** The policy's validationActions (Deny by default, as Kyverno applies). */
+export function validationActions(policy: Record<string, unknown>): string[] {
+  const spec = isRecord(policy.spec) ? policy.spec : {};
+  const actions = asArray(spec.validationActions).map(String);
+  return actions.length ? actions : ['Deny'];
+}

@@ -1,0 +1,51 @@
+// validate.cel in legacy rules: ValidatingAdmissionPolicy-style expressions over the admission request.
+import type { AdmissionContext } from '../types.ts';
+import type { Path } from '../../yaml/paths.ts';
+import { evaluateCel } from '../../cel/evaluate.ts';
+import { error, fail, pass, unknown, type Outcome } from './outcome.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function validateCel(cel: Obj, resource: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
+  if (cel.paramKind !== undefined || cel.paramRef !== undefined) {
+    if (ctx.params === undefined) return unknown('validate.cel uses params that were not supplied', path);
+  }
+  const request = isObj(data.request) ? data.request : {};
+  const activation: Obj = {
+    object: ctx.operation === 'DELETE' ? null : resource,
+    oldObject: ctx.oldObject ?? null,
+    request: { operation: ctx.operation, userInfo: request.userInfo, namespace: request.namespace, name: request.name, kind: request.kind },
+    namespaceObject: ctx.namespaceObject ?? null,
+    params: ctx.params ?? null,
+  };
+  const variables: Obj = {};
+  activation.variables = variables;
+  const vars = Array.isArray(cel.variables) ? cel.variables : [];
+  for (let i = 0; i < vars.length; i++) {
+    const v = vars[i];
+    if (!isObj(v) || typeof v.name !== 'string' || typeof v.expression !== 'string') continue;
+    const r = evaluateCel(v.expression, activation);
+    if (r.ok) variables[v.name] = r.value;
+    else if ('unknown' in r) return unknown(`variable ${v.name}: ${r.unknown}`, [...path, 'variables', i]);
+    else return error(`variable ${v.name}: ${r.error}`, [...path, 'variables', i]);
+  }
+  const exprs = Array.isArray(cel.expressions) ? cel.expressions : [];
+  for (let i = 0; i < exprs.length; i++) {
+    const e = exprs[i];
+    if (!isObj(e) || typeof e.expression !== 'string') continue;
+    const here = [...path, 'expressions', i];
+    const r = evaluateCel(e.expression, activation);
+    if (!r.ok) return 'unknown' in r ? unknown(r.unknown, here) : error(r.error, here);
+    if (typeof r.value !== 'boolean') return error(`expression did not evaluate to a boolean`, here);
+    if (!r.value) {
+      let msg = typeof e.message === 'string' ? e.message : `failed expression: ${e.expression}`;
+      if (typeof e.messageExpression === 'string') {
+        const m = evaluateCel(e.messageExpression, activation);
+        if (m.ok && typeof m.value === 'string') msg = m.value;
+      }
+      return fail(msg, here);
+    }
+  }
+  return pass('every CEL expression holds', path);
+}

@@ -1,0 +1,151 @@
+// The JSON document JMESPath queries see: request, userInfo, images, values-file variables, context entries.
+import type { AdmissionContext } from '../types.ts';
+import { parseImage } from '../jmespath/image.ts';
+import { query } from '../jmespath/query.ts';
+import { substitute } from '../jmespath/substitute.ts';
+import { UnsupportedError } from '../jmespath/errors.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function buildData(resource: Obj, ctx: AdmissionContext): Obj {
+  const user = ctx.userInfo ?? {};
+  const object = ctx.operation === 'DELETE' ? null : resource;
+  const oldObject = ctx.operation === 'DELETE' ? (ctx.oldObject ?? resource) : (ctx.oldObject ?? null);
+  const meta = isObj(resource.metadata) ? resource.metadata : {};
+  const data: Obj = {
+    request: {
+      operation: ctx.operation,
+      object,
+      oldObject,
+      namespace: meta.namespace ?? '',
+      name: meta.name ?? '',
+      kind: { kind: resource.kind, version: String(resource.apiVersion ?? '').split('/').pop(), group: String(resource.apiVersion ?? '').includes('/') ? String(resource.apiVersion).split('/')[0] : '' },
+      userInfo: { username: user.username ?? '', uid: user.uid ?? '', groups: user.groups ?? [] },
+      roles: user.roles ?? [],
+      clusterRoles: user.clusterRoles ?? [],
+    },
+    images: imagesOf(resource),
+  };
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(user.username ?? '');
+  data.serviceAccountName = sa ? sa[2] : '';
+  data.serviceAccountNamespace = sa ? sa[1] : '';
+  for (const [key, value] of Object.entries(ctx.variables ?? {})) setPath(data, key, value);
+  return data;
+}
+
+/** Values-file keys are dotted paths ("request.operation"): they overlay the request. */
+export function setPath(data: Obj, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let cur: Obj = data;
+  for (const p of parts.slice(0, -1)) {
+    if (!isObj(cur[p])) cur[p] = {};
+    cur = cur[p] as Obj;
+  }
+  cur[parts[parts.length - 1]!] = value;
+}
+
+function hasPath(data: Obj, key: string): boolean {
+  let cur: unknown = data;
+  for (const p of key.split('.')) {
+    if (!isObj(cur) || !(p in cur)) return false;
+    cur = cur[p];
+  }
+  return true;
+}
+
+function podSpecs(resource: Obj): Obj | undefined {
+  const spec = isObj(resource.spec) ? resource.spec : undefined;
+  if (!spec) return undefined;
+  if (resource.kind === 'Pod') return spec;
+  const tpl = isObj(spec.template) && isObj(spec.template.spec) ? spec.template.spec : undefined;
+  if (tpl) return tpl;
+  const job = isObj(spec.jobTemplate) && isObj(spec.jobTemplate.spec) ? spec.jobTemplate.spec : undefined;
+  if (job && isObj(job.template) && isObj(job.template.spec)) return job.template.spec;
+  return undefined;
+}
+
+/** Kyverno's `images` variable: containers by name, with registry/path/name/tag/digest. */
+function imagesOf(resource: Obj): Obj {
+  const spec = podSpecs(resource);
+  const out: Obj = {};
+  if (!spec) return out;
+  for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    const byName: Obj = {};
+    for (const c of list) {
+      if (!isObj(c) || typeof c.image !== 'string') continue;
+      const ref = parseImage(c.image);
+      byName[String(c.name)] = {
+        registry: ref.registry,
+        path: ref.path,
+        name: ref.path.split('/').pop(),
+        tag: ref.tag ?? '',
+        digest: ref.digest ?? '',
+        reference: `${ref.registry}/${ref.path}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`,
+        referenceWithTag: `${ref.registry}/${ref.path}:${ref.tag ?? ''}`,
+      };
+    }
+    if (Object.keys(byName).length > 0) out[field] = byName;
+  }
+  return out;
+}
+
+/** Loads a rule's (or foreach's) context entries into data, in order. Throws UnsupportedError / Error. */
+export function loadContext(entries: unknown, data: Obj, ctx: AdmissionContext): void {
+  if (!Array.isArray(entries)) return;
+  for (const entry of entries) {
+    if (!isObj(entry) || typeof entry.name !== 'string') continue;
+    const name = entry.name;
+    // A values file that supplies the entry wins, as in `kyverno test`.
+    if (Object.prototype.hasOwnProperty.call(ctx.variables ?? {}, name) || hasPathPrefix(ctx.variables ?? {}, name)) {
+      continue;
+    }
+    if (isObj(entry.variable)) {
+      setPath(data, name, variableEntry(entry.variable, data));
+    } else if (isObj(entry.configMap)) {
+      const cm = substitute(entry.configMap, data) as Obj;
+      const found = findResource(ctx, 'ConfigMap', String(cm.name ?? ''), String(cm.namespace ?? ''));
+      if (!found) throw new UnsupportedError(`context entry ${name}: ConfigMap ${String(cm.namespace)}/${String(cm.name)} is not among the supplied resources`);
+      setPath(data, name, found);
+    } else if (isObj(entry.apiCall)) {
+      throw new UnsupportedError(`context entry ${name}: apiCall is not resolved without a value for it in the values file`);
+    } else if (isObj(entry.globalReference)) {
+      throw new UnsupportedError(`context entry ${name}: globalReference is not resolved without a value for it in the values file`);
+    } else if (isObj(entry.imageRegistry)) {
+      throw new UnsupportedError(`context entry ${name}: imageRegistry lookups are not performed`);
+    } else {
+      throw new UnsupportedError(`context entry ${name}: unsupported entry type`);
+    }
+  }
+}
+
+function hasPathPrefix(vars: Obj, name: string): boolean {
+  return Object.keys(vars).some((k) => k.startsWith(`${name}.`));
+}
+
+function variableEntry(v: Obj, data: Obj): unknown {
+  const def = v.default === undefined ? undefined : substitute(v.default, data);
+  let result: unknown;
+  try {
+    if (v.value !== undefined) {
+      result = substitute(v.value, data);
+      if (typeof v.jmesPath === 'string' && v.jmesPath !== '') result = query(substitute(v.jmesPath, data) as string, result);
+    } else if (typeof v.jmesPath === 'string') {
+      result = query(substitute(v.jmesPath, data) as string, data);
+    }
+  } catch (e) {
+    if (e instanceof UnsupportedError || def === undefined) throw e;
+    return def;
+  }
+  if ((result === null || result === undefined) && def !== undefined) return def;
+  return result ?? null;
+}
+
+function findResource(ctx: AdmissionContext, kind: string, name: string, namespace: string): Obj | undefined {
+  return (ctx.clusterResources ?? []).find((r) => {
+    const m = isObj(r.metadata) ? r.metadata : {};
+    return r.kind === kind && m.name === name && (m.namespace ?? '') === namespace;
+  }) as Obj | undefined;
+}

@@ -1,0 +1,40 @@
+// Reading the files a test names, confined to the root the run was given: a path that resolves
+// outside it (by `..` or a symlink) is refused before anything is read.
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+export class SuiteError extends Error {}
+
+function inside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(`..${sep}`));
+}
+
+export function resolveConfined(root: string, baseDir: string, path: string): string {
+  const target = resolve(baseDir, path);
+  const realRoot = existsSync(root) ? realpathSync(root) : resolve(root);
+  if (!inside(resolve(root), target)) throw new SuiteError(`path ${path} resolves outside the test root ${root}`);
+  if (!existsSync(target)) throw new SuiteError(`path ${path} does not exist`);
+  const real = realpathSync(target);
+  if (!inside(realRoot, real)) throw new SuiteError(`path ${path} resolves outside the test root ${root}`);
+  return real;
+}
+
+/** Every YAML document in a file or, for a directory, in its .yaml/.yml files. */
+export function loadDocuments(file: string): Record<string, unknown>[] {
+  if (statSync(file).isDirectory()) throw new SuiteError(`path ${file} is a directory`);
+  const text = readFileSync(file, 'utf8');
+  const out: Record<string, unknown>[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) throw new SuiteError(`${file}: ${doc.errors[0]!.message.split('\n')[0]}`);
+    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const rec = value as Record<string, unknown>;
+      // A `kind: List` file holds its objects under items.
+      if (rec.kind === 'List' && Array.isArray(rec.items)) out.push(...rec.items.filter((i): i is Record<string, unknown> => !!i && typeof i === 'object'));
+      else out.push(rec);
+    }
+  }
+  return out;
+}

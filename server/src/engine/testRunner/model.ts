@@ -1,0 +1,89 @@
+// The Test document, old (un-versioned) and cli.kyverno.io/v1alpha1 forms, normalised. Field names
+// are matched case-insensitively, as Go's JSON decoding does.
+import { isRecord } from '../cel/values.ts';
+
+export interface ExpectedResult {
+  policy: string;
+  rule: string;
+  kind: string;
+  resources: string[];
+  namespace?: string;
+  result: string;
+  patchedResources?: string;
+  generatedResource?: string;
+  flags: Record<string, boolean>;
+}
+
+export interface TestSpec {
+  name: string;
+  policies: string[];
+  resources: string[];
+  exceptions: string[];
+  clusterResources: string[];
+  variables?: string;
+  userinfo?: string;
+  context?: string;
+  values?: Record<string, unknown>;
+  results: ExpectedResult[];
+}
+
+function ci(obj: Record<string, unknown>, key: string): unknown {
+  if (key in obj) return obj[key];
+  const lower = key.toLowerCase();
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
+  return undefined;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x) => typeof x === 'string' || typeof x === 'number').map((x) => String(x).trim()) : [];
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v.trim() : undefined;
+}
+
+const flagNames = ['isValidatingPolicy', 'isMutatingPolicy', 'isGeneratingPolicy', 'isDeletingPolicy', 'isImageValidatingPolicy', 'isValidatingAdmissionPolicy', 'isMutatingAdmissionPolicy'];
+
+export function parseTest(doc: Record<string, unknown>): TestSpec {
+  const meta = isRecord(doc.metadata) ? doc.metadata : {};
+  const rawResults = ci(doc, 'results');
+  if (!Array.isArray(rawResults)) throw new Error('the test has no results list');
+  const results: ExpectedResult[] = rawResults.filter(isRecord).map((r) => {
+    const resources = strings(ci(r, 'resources'));
+    const single = str(ci(r, 'resource'));
+    const flags: Record<string, boolean> = {};
+    for (const f of flagNames) if (ci(r, f) === true) flags[f] = true;
+    const out: ExpectedResult = {
+      policy: str(ci(r, 'policy')) ?? '',
+      rule: str(ci(r, 'rule')) ?? '',
+      kind: str(ci(r, 'kind')) ?? '',
+      resources: resources.length ? resources : single ? [single] : [],
+      result: (str(ci(r, 'result')) ?? str(ci(r, 'status')) ?? '').toLowerCase(),
+      flags,
+    };
+    const ns = str(ci(r, 'namespace'));
+    if (ns) out.namespace = ns;
+    const patched = str(ci(r, 'patchedResources')) ?? str(ci(r, 'patchedResource'));
+    if (patched) out.patchedResources = patched;
+    const generated = str(ci(r, 'generatedResource'));
+    if (generated) out.generatedResource = generated;
+    return out;
+  });
+  const spec: TestSpec = {
+    name: str(ci(doc, 'name')) ?? String(meta.name ?? ''),
+    policies: strings(ci(doc, 'policies')),
+    resources: strings(ci(doc, 'resources')),
+    exceptions: strings(ci(doc, 'exceptions')),
+    clusterResources: strings(ci(doc, 'clusterResources')),
+    results,
+  };
+  const variables = str(ci(doc, 'variables'));
+  if (variables) spec.variables = variables;
+  const userinfo = str(ci(doc, 'userinfo'));
+  if (userinfo) spec.userinfo = userinfo;
+  const context = str(ci(doc, 'context'));
+  if (context) spec.context = context;
+  const values = ci(doc, 'values');
+  if (isRecord(values)) spec.values = values;
+  return spec;
+}

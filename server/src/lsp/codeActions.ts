@@ -1,0 +1,23 @@
+// Quick fixes: the fixes a check attached to its findings, for the findings under the cursor or the
+// diagnostics the client sends back.
+import type { CodeAction, Diagnostic, Range } from 'vscode-languageserver';
+import type { FileId } from '../findings.ts';
+import { sameDiagnostic, toCodeAction, toDiagnostic } from './convert.ts';
+import type { ServerState } from './state.ts';
+
+function intersects(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+export function codeActions(state: ServerState, file: FileId, range: Range, context: Diagnostic[]): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const finding of state.findingsOf(file)) {
+    if (!finding.fixes?.length) continue;
+    const diagnostic = toDiagnostic(finding, state);
+    const asked = context.find((d) => sameDiagnostic(d, diagnostic));
+    if (!asked && !intersects(diagnostic.range, range)) continue;
+    for (const fix of finding.fixes) actions.push(toCodeAction(fix, asked ?? diagnostic, state));
+  }
+  return actions;
+}

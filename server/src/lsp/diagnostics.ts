@@ -1,0 +1,99 @@
+// When to analyse and what to publish: an edit re-analyses its document after a pause in typing
+// (debounce), publishes it, then re-runs the workspace checks and republishes only the files whose
+// cross-file findings changed. Results computed on an older text than the editor's are not published.
+import type { Diagnostic } from 'vscode-languageserver';
+import type { FileId } from '../findings.ts';
+import { toDiagnostic } from './convert.ts';
+import type { ServerState } from './state.ts';
+
+export interface DiagnosticsSink {
+  publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
+  /** Called after every workspace pass (the status item's numbers may have changed). */
+  afterWorkspacePass(): void;
+}
+
+export class DiagnosticsScheduler {
+  private readonly pending = new Map<FileId, ReturnType<typeof setTimeout>>();
+  /** The version of the open document whose text is in the index. */
+  private readonly analyzedVersion = new Map<FileId, number>();
+  private readonly published = new Set<FileId>();
+  private workspaceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** While the initial indexing runs, workspace passes wait for it to finish. */
+  holdWorkspacePass = false;
+
+  constructor(
+    private readonly state: ServerState,
+    private readonly sink: DiagnosticsSink,
+    private readonly delayMs = 150,
+  ) {}
+
+  /** A document was opened: analyse and publish at once (open documents come first). */
+  opened(file: FileId): void {
+    this.flushDocument(file);
+  }
+
+  /** A document changed: analyse it when typing pauses. */
+  changed(file: FileId): void {
+    clearTimeout(this.pending.get(file));
+    this.pending.set(file, setTimeout(() => this.flushDocument(file), this.delayMs));
+  }
+
+  closed(file: FileId): void {
+    clearTimeout(this.pending.get(file));
+    this.pending.delete(file);
+    this.analyzedVersion.delete(file);
+  }
+
+  flushDocument(file: FileId): void {
+    clearTimeout(this.pending.get(file));
+    this.pending.delete(file);
+    const doc = this.state.open.get(file);
+    if (!doc) return;
+    this.state.updateText(file, doc.text);
+    this.analyzedVersion.set(file, doc.version);
+    this.publish(file);
+    this.scheduleWorkspacePass();
+  }
+
+  scheduleWorkspacePass(delayMs = this.delayMs): void {
+    clearTimeout(this.workspaceTimer);
+    this.workspaceTimer = setTimeout(() => this.runWorkspacePass(), delayMs);
+  }
+
+  runWorkspacePass(): void {
+    clearTimeout(this.workspaceTimer);
+    this.workspaceTimer = undefined;
+    if (this.holdWorkspacePass) return;
+    for (const file of this.state.runWorkspace()) this.publish(file);
+    this.sink.afterWorkspacePass();
+  }
+
+  /** Publishes one file's findings, unless the editor's text moved on since they were computed. */
+  publish(file: FileId): void {
+    const doc = this.state.open.get(file);
+    if (doc && this.pending.has(file)) return; // a newer text is waiting to be analysed; it publishes then
+    const version = doc ? this.analyzedVersion.get(file) : undefined;
+    if (doc && version !== doc.version) return;
+    const findings = this.state.findingsOf(file);
+    if (findings.length === 0 && !this.published.has(file)) return;
+    if (findings.length) this.published.add(file);
+    else this.published.delete(file);
+    this.sink.publish(this.state.uriOf(file), version, findings.map((f) => toDiagnostic(f, this.state)));
+  }
+
+  /** Clears a file that left the workspace. */
+  clear(file: FileId): void {
+    if (!this.published.delete(file)) return;
+    this.sink.publish(this.state.uriOf(file), undefined, []);
+  }
+
+  /** Everything with findings now, and everything that had some before (to clear it). */
+  publishAll(): void {
+    for (const file of new Set([...this.published, ...this.state.filesWithFindings()])) this.publish(file);
+  }
+
+  dispose(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    clearTimeout(this.workspaceTimer);
+  }
+}

@@ -1,0 +1,48 @@
+// Indexing the workspace folders in the background: discover, read, analyse and publish file by
+// file, yielding to the event loop so that requests on open documents are answered meanwhile, with
+// progress reports, and stopping when cancelled (by the user, or by a newer re-index).
+import type { FileId } from '../findings.ts';
+import { discoverFiles } from '../workspace/discover.ts';
+import type { DiagnosticsScheduler } from './diagnostics.ts';
+import type { ServerState } from './state.ts';
+
+export interface IndexProgress {
+  report(percentage: number, message: string): void;
+  isCancelled(): boolean;
+}
+
+const SLICE_MS = 15;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Indexes every folder; returns false when cancelled before the end. */
+export async function indexFolders(state: ServerState, scheduler: DiagnosticsScheduler, progress: IndexProgress, log: (m: string) => void): Promise<boolean> {
+  const discovered: FileId[] = [];
+  for (const { folder, config } of state.folders) {
+    const { files, problems } = discoverFiles([folder.path], folder.path, config);
+    for (const p of problems) log(`${p.code}: ${p.message}`);
+    discovered.push(...files.map((f) => f.path));
+  }
+  // Files indexed before (a re-index) that are no longer discovered leave the workspace.
+  const keep = new Set(discovered);
+  for (const file of state.index.files().map((f) => f.file)) {
+    if (!keep.has(file) && !state.open.has(file)) {
+      state.removeFile(file);
+      scheduler.clear(file);
+    }
+  }
+  let sliceStart = performance.now();
+  for (let i = 0; i < discovered.length; i++) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      progress.report(Math.floor((i / discovered.length) * 100), `${i}/${discovered.length} files`);
+      await yieldToEventLoop();
+      if (progress.isCancelled()) return false;
+      sliceStart = performance.now();
+    }
+    const file = discovered[i];
+    if (state.open.has(file)) continue; // already analysed from the editor's text, and published first
+    state.updateFromDisk(file);
+    scheduler.publish(file);
+  }
+  progress.report(100, `${discovered.length}/${discovered.length} files`);
+  return true;
+}

@@ -1,0 +1,194 @@
+// The server's snapshot of the workspace: the index, the texts the client has open, and the findings
+// per file (document checks and workspace checks kept apart, so an edit re-runs only its own file's
+// document checks). No transport here: the server and the tests drive it.
+import { relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import type { FileId, Finding } from '../findings.ts';
+import { WorkspaceIndex } from '../workspace/index.ts';
+import { defaultConfig, type AnalyzerConfig, type ConfigProblem } from '../workspace/config.ts';
+import { readWorkspaceFile } from '../workspace/readFile.ts';
+import type { IndexedFile } from '../workspace/document.ts';
+import { LineIndex } from '../yaml/lineIndex.ts';
+import { runDocumentChecks, runWorkspaceChecks, type CheckFailure } from '../checks/run.ts';
+import type { Check } from '../checks/types.ts';
+import { defaultUriOf, type ConvertContext } from './convert.ts';
+
+export interface WorkspaceFolder {
+  uri: string;
+  path: string;
+}
+
+export interface FolderConfig {
+  folder: WorkspaceFolder;
+  config: AnalyzerConfig;
+  configFile?: string;
+  problems: ConfigProblem[];
+}
+
+export interface OpenDocument {
+  uri: string;
+  version: number;
+  text: string;
+}
+
+export class ServerState implements ConvertContext {
+  readonly index = new WorkspaceIndex();
+  folders: FolderConfig[] = [];
+  readonly open = new Map<FileId, OpenDocument>();
+  private readonly clientUris = new Map<FileId, string>();
+  private readonly docFindings = new Map<FileId, Finding[]>();
+  private readonly workspaceFindings = new Map<FileId, Finding[]>();
+  private readonly reportedFailures = new Set<string>();
+
+  constructor(
+    private readonly checks: readonly Check[],
+    private readonly log: (message: string) => void,
+  ) {}
+
+  // ---- conversion context --------------------------------------------------------------------
+
+  rememberUri(file: FileId, uri: string): void {
+    this.clientUris.set(file, uri);
+  }
+
+  uriOf(file: FileId): string {
+    return this.clientUris.get(file) ?? defaultUriOf(file);
+  }
+
+  linesOf(file: FileId): LineIndex | undefined {
+    return this.index.getFile(file)?.lines;
+  }
+
+  versionOf(file: FileId): number | null {
+    return this.open.get(file)?.version ?? null;
+  }
+
+  // ---- configuration -------------------------------------------------------------------------
+
+  /** The folder holding a file (longest path prefix); its settings apply to the file. */
+  folderOf(file: FileId): FolderConfig | undefined {
+    let best: FolderConfig | undefined;
+    for (const f of this.folders) {
+      const rel = relative(f.folder.path, file);
+      if (!rel.startsWith('..') && !rel.startsWith(sep) && (!best || f.folder.path.length > best.folder.path.length)) best = f;
+    }
+    return best;
+  }
+
+  configOf(file: FileId): AnalyzerConfig {
+    return this.folderOf(file)?.config ?? this.folders[0]?.config ?? this.index.config;
+  }
+
+  /** Whether include/exclude globs (relative to the file's folder) keep this file. Untitled documents are always analysed. */
+  isIncluded(file: FileId): boolean {
+    const folder = this.folderOf(file);
+    if (!folder) return true;
+    const rel = relative(folder.folder.path, file).split(sep).join('/');
+    const { include, exclude } = folder.config;
+    return picomatch(include, { dot: true })(rel) && !picomatch(exclude, { dot: true })(rel);
+  }
+
+  /** `fallback` applies to files outside every folder (and to everything when no folder is open). */
+  setFolders(folders: FolderConfig[], fallback: AnalyzerConfig = defaultConfig): void {
+    this.folders = folders;
+    this.index.config = folders[0]?.config ?? fallback;
+  }
+
+  // ---- indexing ------------------------------------------------------------------------------
+
+  /** Re-indexes one file from the given text and re-runs its document checks. */
+  updateText(file: FileId, text: string): { changed: boolean } {
+    if (!this.isIncluded(file)) return { changed: this.removeFile(file) };
+    const { indexed, changed } = this.index.setFile(file, text);
+    if (changed || !this.docFindings.has(file)) this.docFindings.set(file, this.runDocument(indexed));
+    return { changed };
+  }
+
+  /** Reads a file from disk unless the editor has it open (the editor's text wins). */
+  updateFromDisk(file: FileId): { changed: boolean } {
+    if (this.open.has(file)) return { changed: false };
+    const config = this.configOf(file);
+    const read = readWorkspaceFile(file, config.maxFileSize);
+    if (read.ok) return this.updateText(file, read.text);
+    const problem: Finding = { code: read.code, severity: 'warning', message: read.message, file, span: { start: 0, end: 0 } };
+    const record: IndexedFile = { file, text: '', hash: '', role: 'skipped', lines: new LineIndex(''), documents: [], problems: [problem] };
+    this.index.setProblemFile(record);
+    this.docFindings.set(file, [problem]);
+    return { changed: true };
+  }
+
+  removeFile(file: FileId): boolean {
+    const had = this.index.removeFile(file);
+    const hadFindings = this.docFindings.delete(file);
+    return had || hadFindings;
+  }
+
+  /** Re-runs every file's document checks (after a configuration change). */
+  recheckAll(): void {
+    for (const indexed of this.index.files()) {
+      this.index.removeFile(indexed.file);
+      if (indexed.role === 'skipped' && indexed.text === '') this.updateFromDisk(indexed.file);
+      else this.updateText(indexed.file, indexed.text);
+    }
+  }
+
+  private runDocument(indexed: IndexedFile): Finding[] {
+    const config = this.configOf(indexed.file);
+    const findings = runDocumentChecks(indexed, this.checks, config, { onCheckFailure: (f) => this.checkFailed(f) });
+    const folder = this.folderOf(indexed.file);
+    if (folder?.configFile === indexed.file) {
+      for (const p of folder.problems) findings.push({ code: 'config/invalid', severity: 'error', message: p.message, file: indexed.file, span: p.span });
+    }
+    return findings;
+  }
+
+  /**
+   * Runs the cross-file checks and returns the files whose workspace findings changed (they need
+   * republishing).
+   */
+  runWorkspace(): FileId[] {
+    const findings = runWorkspaceChecks(this.index, this.checks, { onCheckFailure: (f) => this.checkFailed(f) });
+    const next = new Map<FileId, Finding[]>();
+    for (const f of findings) {
+      if (!this.isIncluded(f.file) && this.index.getFile(f.file)) continue;
+      next.set(f.file, [...(next.get(f.file) ?? []), f]);
+    }
+    const changed: FileId[] = [];
+    for (const file of new Set([...this.workspaceFindings.keys(), ...next.keys()])) {
+      if (JSON.stringify(this.workspaceFindings.get(file) ?? []) !== JSON.stringify(next.get(file) ?? [])) changed.push(file);
+    }
+    this.workspaceFindings.clear();
+    for (const [file, list] of next) this.workspaceFindings.set(file, list);
+    return changed;
+  }
+
+  findingsOf(file: FileId): Finding[] {
+    return [...(this.docFindings.get(file) ?? []), ...(this.workspaceFindings.get(file) ?? [])];
+  }
+
+  filesWithFindings(): FileId[] {
+    return [...new Set([...this.docFindings.keys(), ...this.workspaceFindings.keys()])].filter((f) => this.findingsOf(f).length > 0);
+  }
+
+  status(indexing: boolean): { indexing: boolean; policies: number; conflicts: number } {
+    // A conflict may be reported on each rule involved; count it once (same code, same places).
+    const conflicts = new Set<string>();
+    for (const list of this.workspaceFindings.values()) {
+      for (const f of list) {
+        if (!f.code.startsWith('conflict/')) continue;
+        const places = [f, ...(f.related ?? [])].map((p) => `${p.file}:${p.span.start}`).sort();
+        conflicts.add(`${f.code} ${places.join(' ')}`);
+      }
+    }
+    return { indexing, policies: this.index.policies().length, conflicts: conflicts.size };
+  }
+
+  /** An exception inside a check is logged once per check and file; the other checks still report. */
+  private checkFailed(failure: CheckFailure): void {
+    const key = `${failure.checkId}\0${failure.file ?? ''}`;
+    if (this.reportedFailures.has(key)) return;
+    this.reportedFailures.add(key);
+    const error = failure.error instanceof Error ? failure.error.stack ?? failure.error.message : String(failure.error);
+    this.log(`check ${failure.checkId} failed${failure.file ? ` on ${failure.file}` : ''}: ${error}`);
+  }
+}
