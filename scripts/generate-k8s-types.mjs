@@ -3,7 +3,9 @@
 // is committed.
 //
 // types.json = { kinds: { "<apiVersion>/<Kind>": "<TypeName>" }, types: { "<TypeName>": { "<jsonField>": "<expr>" } } }
-// The field types are the library's own `attributeTypeMap` entries, normalised to this grammar:
+// The field types are the library's own `attributeTypeMap` entries (in 1.3.0 ObjectSerializer's
+// `typeMap` is module-private, but every model class it lists is exported from the package root
+// with that static map), normalised to this grammar:
 //   expr := 'string' | 'integer' | 'number' | 'boolean' | 'Date' | 'IntOrString' | 'Quantity' | 'any'
 //         | TypeName                          (a key of `types`)
 //         | 'Array<' expr '>'

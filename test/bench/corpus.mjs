@@ -4,8 +4,9 @@
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { parseAllDocuments } from 'yaml';
+// The same bundled yaml instance the analyzer uses: same code, same JIT state.
 import core from '../../dist/core.js';
+const { parseAllDocuments } = core;
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');

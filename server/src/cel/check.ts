@@ -148,29 +148,24 @@ function nameOffset(expression: string, call: CallSite, toOriginal: (n: number) 
 }
 
 /**
- * With several kinds, a field is unknown only if it is unknown on all of them; a kind the type
- * data does not know (a CRD) makes `object` dyn, so nothing is reported.
+ * `object` as the union of the matched kinds: a field is reported only when no kind has it at
+ * that place; a kind the type data does not know (a CRD) makes `object` dyn, so nothing is.
  */
 function checkTyped(expression: string, options: CheckOptions): CelProblem | undefined {
   const { types, objectKinds } = options;
   if (!types || !objectKinds?.length) return undefined;
-  let first: CelProblem | undefined;
-  for (const ref of objectKinds) {
-    const typed = typedEnvironment(types, ref.apiVersion, ref.kind);
-    if (!typed) return undefined;
-    const parsed = parseCel(typed.env, expression);
-    if (!parsed.ok) return undefined;
-    const result = parsed.parsed.check();
-    if (result.valid) return undefined;
-    const error = result.error as CheckError;
-    // Only a missing field is certain; overload questions were settled by the dyn check.
-    if (error.code !== 'no_such_key') return undefined;
-    if (!first) {
-      const start = parsed.rewritten.toOriginal(error.range?.start ?? 0);
-      const end = Math.max(start, parsed.rewritten.toOriginal(error.range?.end ?? 0));
-      const field = firstLine(error.message ?? '').replace(/^No such key: /, '');
-      first = { code: 'cel/type', severity: 'warning', message: `${ref.kind} has no field '${field}'`, start, end };
-    }
-  }
-  return first;
+  const typed = typedEnvironment(types, objectKinds);
+  if (!typed) return undefined;
+  const parsed = parseCel(typed.env, expression);
+  if (!parsed.ok) return undefined;
+  const result = parsed.parsed.check();
+  if (result.valid) return undefined;
+  const error = result.error as CheckError;
+  // Only a missing field is certain; overload questions were settled by the dyn check.
+  if (error.code !== 'no_such_key') return undefined;
+  const start = parsed.rewritten.toOriginal(error.range?.start ?? 0);
+  const end = Math.max(start, parsed.rewritten.toOriginal(error.range?.end ?? 0));
+  const field = firstLine(error.message ?? '').replace(/^No such key: /, '');
+  const kinds = [...new Set(objectKinds.map((k) => k.kind))].join(', ');
+  return { code: 'cel/type', severity: 'warning', message: `no field '${field}' here in ${kinds}`, start, end };
 }

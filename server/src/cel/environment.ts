@@ -8,11 +8,11 @@ import { MESSAGE_FN, OPT_FN, OPT_LIST_FN, OPT_MAP_FN } from './messages.ts';
 import { Optional } from '@marcbachmann/cel-js';
 import equal from 'fast-deep-equal';
 import { Session } from './session.ts';
-import { k8sTypeName, newRegistration, registerK8sType, type K8sTypeSource } from './objectType.ts';
+import { k8sTypeName, newRegistration, registerK8sType, unionName, withUnions, type K8sTypeSource, type KindRef } from './objectType.ts';
 
 /** Variables every Kubernetes/Kyverno CEL expression may use; unknown shapes stay dyn. */
 const DYN_VARIABLES = [
-  'oldObject', 'request', 'params', 'namespaceObject',
+  'oldObject', 'params', 'namespaceObject',
   // ImageValidatingPolicy
   'images', 'attestors', 'attestations',
 ] as const;
@@ -85,39 +85,78 @@ function baseEnvironment(): CelEnvironment {
   return base;
 }
 
-let dynEnv: CelEnvironment | undefined;
+/** admission.k8s.io AdmissionRequest, the `request` variable; free-form parts stay dyn. */
+const REQUEST_TYPES: [string, Record<string, string>][] = [
+  ['k8s_GroupVersionKind', { group: 'string', version: 'string', kind: 'string' }],
+  ['k8s_GroupVersionResource', { group: 'string', version: 'string', resource: 'string' }],
+  ['k8s_UserInfo', { username: 'string', uid: 'string', groups: 'list<string>', extra: 'map<string, list<string>>' }],
+  ['k8s_AdmissionRequest', {
+    uid: 'string', kind: 'k8s_GroupVersionKind', resource: 'k8s_GroupVersionResource', subResource: 'string',
+    requestKind: 'k8s_GroupVersionKind', requestResource: 'k8s_GroupVersionResource', requestSubResource: 'string',
+    name: 'string', namespace: 'string', operation: 'string', userInfo: 'k8s_UserInfo',
+    object: 'dyn', oldObject: 'dyn', dryRun: 'bool', options: 'dyn',
+  }],
+];
 
-/** `object` as dyn: the environment evaluation and untyped checking use. */
-export function dynEnvironment(): CelEnvironment {
-  if (!dynEnv) {
+/** A checking environment: `request` typed, `object` as given (or dyn). */
+function checkingClone(): Environment {
+  const child = baseEnvironment().env.clone();
+  for (const [name, fields] of REQUEST_TYPES) child.registerType(name, { fields });
+  child.registerVariable('request', 'k8s_AdmissionRequest');
+  return child;
+}
+
+let evalEnv: CelEnvironment | undefined;
+
+/** Evaluation: every variable dyn, so plain JSON activations are used as they are. */
+export function evaluationEnvironment(): CelEnvironment {
+  if (!evalEnv) {
     const { env, session } = baseEnvironment();
     const child = env.clone();
     child.registerVariable('object', 'dyn');
-    dynEnv = { env: child, session };
+    child.registerVariable('request', 'dyn');
+    evalEnv = { env: child, session };
   }
-  return dynEnv;
+  return evalEnv;
 }
 
-const typed = new Map<string, CelEnvironment | undefined>();
+let checkEnv: CelEnvironment | undefined;
+
+/** Checking with `object` untyped (kinds unknown); `request` is still typed. */
+export function dynEnvironment(): CelEnvironment {
+  if (!checkEnv) {
+    const child = checkingClone();
+    child.registerVariable('object', 'dyn');
+    checkEnv = { env: child, session: baseEnvironment().session };
+  }
+  return checkEnv;
+}
+
+const typedBySource = new WeakMap<K8sTypeSource, Map<string, CelEnvironment | undefined>>();
 const TYPED_MAX = 64;
 
 /**
- * `object`/`oldObject` typed as one Kubernetes kind, or undefined when the kind is not known
- * (CRDs, typos): those are checked with `object` as dyn instead.
+ * `object` typed as the union of the given kinds (a field exists when any kind has it there), or
+ * undefined when a kind is not known (CRDs, typos): those are checked with `object` as dyn.
  */
-export function typedEnvironment(source: K8sTypeSource, apiVersion: string, kind: string): CelEnvironment | undefined {
-  const key = `${apiVersion}|${kind}`;
-  if (typed.has(key)) return typed.get(key);
-  const root = source.typeOfKind(apiVersion, kind);
-  let result: CelEnvironment | undefined;
-  if (root?.kind === 'object') {
-    const { env, session } = baseEnvironment();
-    const child = env.clone();
-    registerK8sType(child, source, root.name, newRegistration());
-    child.registerVariable('object', k8sTypeName(root.name));
-    result = { env: child, session };
+export function typedEnvironment(source: K8sTypeSource, kinds: KindRef[]): CelEnvironment | undefined {
+  const roots: string[] = [];
+  for (const k of kinds) {
+    const root = source.typeOfKind(k.apiVersion, k.kind);
+    if (root?.kind !== 'object') return undefined;
+    roots.push(root.name);
   }
+  if (!roots.length) return undefined;
+  const name = unionName(roots);
+  let typed = typedBySource.get(source);
+  if (!typed) typedBySource.set(source, (typed = new Map()));
+  if (typed.has(name)) return typed.get(name);
+  const child = checkingClone();
+  const unions = withUnions(source);
+  registerK8sType(child, unions, name, newRegistration());
+  child.registerVariable('object', k8sTypeName(name));
+  const result: CelEnvironment = { env: child, session: baseEnvironment().session };
   if (typed.size >= TYPED_MAX) typed.delete(typed.keys().next().value!);
-  typed.set(key, result);
+  typed.set(name, result);
   return result;
 }

@@ -1,7 +1,7 @@
 // Evaluates an expression against plain JSON data, within a cost budget, with Kyverno's I/O
 // functions answered from caller-provided data only.
 import { Optional } from '@marcbachmann/cel-js';
-import { dynEnvironment, type CelEnvironment } from './environment.ts';
+import { evaluationEnvironment, type CelEnvironment } from './environment.ts';
 import { parseCel, firstLine } from './compile.ts';
 import { toCel } from './lib/kyverno.ts';
 import { CostExceeded, UnknownValue, type ModelledIO } from './session.ts';
@@ -14,6 +14,11 @@ export const DEFAULT_COST_LIMIT = 1_000_000;
 
 export interface EvaluateOptions extends ModelledIO {
   costLimit?: number;
+  /**
+   * The policy's `variables` declarations, evaluated in order (each sees the ones before it) and
+   * bound as `variables.<name>`; a failed one makes only the expressions that read it fail.
+   */
+  variables?: { name: string; expression: string }[];
 }
 
 export type EvaluateResult =
@@ -44,7 +49,25 @@ function meter(celEnv: CelEnvironment): void {
 }
 
 export function evaluateCel(expression: string, activation: Record<string, unknown>, options: EvaluateOptions = {}): EvaluateResult {
-  const celEnv = dynEnvironment();
+  if (!options.variables?.length) return evaluateOne(expression, activation, options);
+  const values: Record<string, unknown> = { ...(activation.variables as Record<string, unknown> | undefined) };
+  const failures = new Map<string, EvaluateResult>();
+  for (const { name, expression: variableExpression } of options.variables) {
+    const result = evaluateOne(variableExpression, { ...activation, variables: values }, options);
+    if (result.ok) values[name] = result.value;
+    else failures.set(name, result);
+  }
+  const result = evaluateOne(expression, { ...activation, variables: values }, options);
+  if (!result.ok && 'error' in result) {
+    const missing = /^No such key: (.+)$/.exec(result.error)?.[1];
+    const failure = missing === undefined ? undefined : failures.get(missing);
+    if (failure) return failure;
+  }
+  return result;
+}
+
+function evaluateOne(expression: string, activation: Record<string, unknown>, options: EvaluateOptions): EvaluateResult {
+  const celEnv = evaluationEnvironment();
   meter(celEnv);
   const parsed = parseCel(celEnv.env, expression);
   if (!parsed.ok) return { ok: false, error: parsed.message, code: 'cel/syntax' };

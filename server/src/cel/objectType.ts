@@ -39,6 +39,7 @@ function celType(env: Environment, source: K8sTypeSource, t: K8sType, reg: Regis
   switch (t.kind) {
     case 'object': {
       if (reg.done.has(t.name)) return k8sTypeName(t.name);
+      // 'any' members are not registered types: a union containing one is dyn.
       // Unknown, or still being registered (a recursive schema): dyn.
       if (reg.seen.has(t.name) || !source.fieldsOf(t.name)) return 'dyn';
       registerK8sType(env, source, t.name, reg);
@@ -68,4 +69,40 @@ export function registerK8sType(env: Environment, source: K8sTypeSource, name: s
   for (const [field, t] of Object.entries(fields)) celFields[field] = celType(env, source, t, reg);
   env.registerType(k8sTypeName(name), { fields: celFields });
   reg.done.add(name);
+}
+
+/** Names of a union type: 'V1Pod|V1Deployment'. */
+const UNION = '|';
+
+export function unionName(names: string[]): string {
+  return [...new Set(names)].sort().join(UNION);
+}
+
+/**
+ * A source that also understands union names: the fields of 'A|B' are every field of A or B,
+ * each typed as the merge of its types. A field is then unknown only when no member has it, at
+ * the same place, which is what "flag only what no matched kind has" means.
+ */
+export function withUnions(source: K8sTypeSource): K8sTypeSource {
+  const fieldsOf = (name: string): Record<string, K8sType> | undefined => {
+    if (!name.includes(UNION)) return source.fieldsOf(name);
+    const members = name.split(UNION).map((n) => source.fieldsOf(n));
+    if (members.some((m) => !m)) return undefined;
+    const byField = new Map<string, K8sType[]>();
+    for (const fields of members) for (const [f, t] of Object.entries(fields!)) byField.set(f, [...(byField.get(f) ?? []), t]);
+    const out: Record<string, K8sType> = {};
+    for (const [f, types] of byField) out[f] = merge(types);
+    return out;
+  };
+  return { typeOfKind: source.typeOfKind, fieldsOf };
+}
+
+function merge(types: K8sType[]): K8sType {
+  const [first] = types;
+  if (types.length === 1 || !first) return first ?? { kind: 'primitive', name: 'any' };
+  if (types.every((t) => t.kind === 'object')) return { kind: 'object', name: unionName(types.map((t) => (t as { name: string }).name)) };
+  if (types.every((t) => t.kind === 'array')) return { kind: 'array', items: merge(types.map((t) => (t as { items: K8sType }).items)) };
+  if (types.every((t) => t.kind === 'map')) return { kind: 'map', values: merge(types.map((t) => (t as { values: K8sType }).values)) };
+  if (types.every((t) => t.kind === 'primitive' && t.name === (first as { name: string }).name)) return first;
+  return { kind: 'primitive', name: 'any' };
 }

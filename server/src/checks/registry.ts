@@ -8,6 +8,16 @@ import { backoffLimitImplicitCheck } from './cronjob/backoffLimitImplicit.ts';
 import { historyLimitsCheck } from './cronjob/historyLimits.ts';
 import { mutableImageCheck } from './cronjob/mutableImage.ts';
 import { scheduleCheck } from './cronjob/schedule.ts';
+import { rbacViaGenerateCheck } from './generate/rbacViaGenerate.ts';
+import { unsynchronizedCopyCheck } from './generate/unsynchronizedCopy.ts';
+import { noDryRunFirstCheck } from './cleanup/noDryRunFirst.ts';
+
+import { mutationOverwriteCheck } from './conflict/mutationOverwrite.ts';
+import { incompatibleMutationsCheck } from './conflict/incompatibleMutations.ts';
+import { mutationRejectedCheck } from './conflict/mutationRejected.ts';
+import { unsatisfiableValidationsCheck } from './conflict/unsatisfiableValidations.ts';
+import { generateCollisionCheck } from './conflict/generateCollision.ts';
+import { orderDependentCheck } from './conflict/orderDependent.ts';
 
 /** Every check the analyzer runs. A new check is one module plus one line here (see README, "Adding a check"). */
 export const allChecks: readonly Check[] = [
@@ -20,4 +30,13 @@ export const allChecks: readonly Check[] = [
   historyLimitsCheck,
   mutableImageCheck,
   scheduleCheck,
+  rbacViaGenerateCheck,
+  unsynchronizedCopyCheck,
+  noDryRunFirstCheck,
+  mutationOverwriteCheck,
+  incompatibleMutationsCheck,
+  mutationRejectedCheck,
+  unsatisfiableValidationsCheck,
+  generateCollisionCheck,
+  orderDependentCheck,
 ];

@@ -25,7 +25,10 @@ function reporter(check: Check, config: AnalyzerConfig, sink: Finding[]): Report
     if (codeLevel === 'off') return;
     const configured = config.checks[code] ?? config.checks[check.id];
     const severity: Severity = configured && configured !== 'off' ? configured : options.severity ?? (codeLevel as Severity);
-    sink.push({ code, severity, message, file: location.file, span: location.span, related: options.related, fixes: options.fixes });
+    const finding: Finding = { code, severity, message, file: location.file, span: location.span };
+    if (options.related?.length) finding.related = options.related;
+    if (options.fixes?.length) finding.fixes = options.fixes;
+    sink.push(finding);
   };
 }
 

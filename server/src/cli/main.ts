@@ -17,6 +17,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   check: async () => runCheckCommand,
   test: async () => (await import('./test.ts')).runTestCommand,
+  lsp: async () => (await import('../lsp/server.ts')).runLanguageServer,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -49,7 +50,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 if (require.main === module) {
   const io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() };
   main(process.argv.slice(2), io).then((code) => {
-    // The language server owns the process lifetime; every other command ends with its code.
-    if (process.argv[2] !== 'lsp') process.exitCode = code;
+    // A running language server never resolves (the connection ends the process on `exit`), so
+    // this only sees the other commands and `lsp` usage errors.
+    process.exitCode = code;
   });
 }

@@ -38,6 +38,12 @@ export interface RequirementFact {
   requirement: Requirement;
 }
 
+export interface ReadFact {
+  owner: RuleRef;
+  kind: string;
+  path: string[];
+}
+
 export interface TargetFact {
   owner: RuleRef;
   target: GenerateTarget;
@@ -47,6 +53,8 @@ export interface RuleFacts {
   ref: RuleRef;
   writes: WriteFact[];
   requirements: RequirementFact[];
+  /** Fields an enforcing validation reads (for the engine-based checks), per kind. */
+  reads: ReadFact[];
   targets: TargetFact[];
   /** Image references a verifyImages / ImageValidatingPolicy rule checks (globs). */
   imageReferences: { kinds: string[]; patterns: string[]; source: SourceRef }[];
@@ -84,9 +92,12 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
 
   const writes: WriteFact[] = [];
   if (rule.phase === 'mutate') {
-    for (const write of rule.effect.writes.flatMap((w) => leafWrites(w))) {
+    const leaves = rule.effect.writes.flatMap((w) => leafWrites(w)).flatMap((write) => {
       const path = legacy ? namedElements(policy.raw, write) : write.path;
-      if (!path) continue;
+      return path ? [{ ...write, path }] : [];
+    });
+    for (const write of qualifyElements(leaves)) {
+      const path = write.path;
       for (const kind of kinds) {
         const p = pathFor(kind, path);
         writes.push({ owner: ref, kind, path: p, podPath: podFormPath(kind, p), value: write.value, guard: write.guard, source: write.source });
@@ -99,8 +110,54 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
       for (const kind of kinds) requirements.push({ owner: ref, kind, path: pathFor(kind, requirement.path), requirement });
     }
   }
+  const reads: ReadFact[] = [];
+  if (rule.phase === 'validate' && ref.enforcing) {
+    const seen = new Set<string>();
+    for (const read of rule.effect.reads) {
+      const key = read.path.join('\u0000');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const kind of kinds) reads.push({ owner: ref, kind, path: pathFor(kind, read.path) });
+    }
+  }
   const targets = rule.phase === 'generate' ? rule.effect.targets.map((target) => ({ owner: ref, target })) : [];
-  return { ref, writes, requirements, targets, imageReferences: imageReferencesOf(policy, rule) };
+  return { ref, writes, requirements, reads, targets, imageReferences: imageReferencesOf(policy, rule) };
+}
+
+/** List merge keys (strategic merge and server-side apply): they name an element, they are not values. */
+const MERGE_KEYS = ['name', 'mountPath', 'containerPort', 'devicePath', 'ip'];
+
+/**
+ * Writes inside list elements of one rule, qualified by the element's merge key when the rule
+ * names exactly one element under that list (`containers[*].image` of a rule that adds the
+ * container `vault-agent` is `containers[name=vault-agent].image`); with several elements under
+ * one list the element is ambiguous (`name=?`). Merge-key writes themselves are dropped.
+ */
+function qualifyElements(writes: FieldWrite[]): FieldWrite[] {
+  const keysAt = new Map<string, Set<string>>();
+  for (const w of writes) {
+    const n = w.path.length;
+    if (n >= 2 && w.path[n - 2] === '*' && MERGE_KEYS.includes(w.path[n - 1]) && w.value !== UNKNOWN) {
+      const prefix = w.path.slice(0, n - 1).join('\u0000');
+      const set = keysAt.get(prefix) ?? new Set<string>();
+      set.add(`${w.path[n - 1]}=${String(w.value)}`);
+      keysAt.set(prefix, set);
+    }
+  }
+  if (keysAt.size === 0) return writes;
+  const out: FieldWrite[] = [];
+  for (const w of writes) {
+    const n = w.path.length;
+    if (n >= 2 && w.path[n - 2] === '*' && MERGE_KEYS.includes(w.path[n - 1])) continue;
+    const path = [...w.path];
+    for (let i = 0; i < path.length; i++) {
+      if (path[i] !== '*') continue;
+      const keys = keysAt.get(w.path.slice(0, i + 1).join('\u0000'));
+      if (keys) path[i] = keys.size === 1 ? [...keys][0] : `${[...keys][0].split('=')[0]}=?`;
+    }
+    out.push({ ...w, path });
+  }
+  return out;
 }
 
 /** An object-valued write (JSON6902 `add` of a map) as the leaves it sets. */
@@ -124,7 +181,7 @@ function namedElements(raw: unknown, write: FieldWrite): string[] | undefined {
   for (let i = 0; i < src.length; i++) {
     const seg = src[i];
     node = Array.isArray(node) ? node[seg as number] : asObj(node)?.[seg as string];
-    if (typeof seg === 'number' && Array.isArray(write.path) && src.slice(0, i).includes('patchStrategicMerge')) {
+    if (typeof seg === 'number' && src.slice(0, i).includes('patchStrategicMerge')) {
       const name = asObj(node)?.name;
       names.push(typeof name === 'string' && !/[*?{]/.test(name) ? name : undefined);
     }

@@ -126,6 +126,9 @@ export function overlapOf(a: MatchFacts, b: MatchFacts): Overlap {
   if (a.namespaces.length && b.namespaces.length && !a.namespaces.some((p) => b.namespaces.some((q) => patternsOverlap(p, q)))) {
     return { overlap: 'never', reason: `namespaces ${a.namespaces.join(', ')} and ${b.namespaces.join(', ')} are disjoint` };
   }
+  if (excludedAll(a.namespaces, a.excludedNamespaces) || excludedAll(b.namespaces, b.excludedNamespaces)) {
+    return { overlap: 'never', reason: 'a rule excludes every namespace it matches' };
+  }
   if (excludedAll(a.namespaces, b.excludedNamespaces) || excludedAll(b.namespaces, a.excludedNamespaces)) {
     return { overlap: 'never', reason: 'one rule excludes every namespace the other matches' };
   }

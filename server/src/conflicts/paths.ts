@@ -43,6 +43,7 @@ export function displayPath(path: string[]): string {
   let out = '';
   for (const seg of path) {
     if (seg === '*') out += '[*]';
+    else if (seg.includes('=')) out += `[${seg}]`;
     else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
     else out += `[${JSON.stringify(seg)}]`;
   }

@@ -82,7 +82,7 @@ export function patternRequirements(pattern: unknown, ref: SourceRef): Requireme
         if (anchor?.kind === 'negation') {
           out.push({
             path: [...path, field], accepts: () => false, acceptsAbsent: true,
-            text: `${displayPath([...path, field])} to be absent`, source: { ...ref, path: [...src, key] }, conditional: conditional || hasCondition,
+            text: `\`${displayPath([...path, field])}\` to be absent`, source: { ...ref, path: [...src, key] }, conditional: conditional || hasCondition,
           });
           continue;
         }
@@ -97,7 +97,7 @@ export function patternRequirements(pattern: unknown, ref: SourceRef): Requireme
       accepts: (_p, value) => (isScalar(value) ? matchValue(value, leaf) : undefined),
       acceptsAbsent: optional || leaf === '*' ? true : false,
       wanted: exactPatternValue(leaf),
-      text: `${displayPath(path)} to match ${JSON.stringify(leaf)}`,
+      text: `\`${displayPath(path)}\` to match ${JSON.stringify(leaf)}`,
       source: { ...ref, path: src },
       conditional,
     });
@@ -203,7 +203,7 @@ export function celRequirements(expression: string, ref: SourceRef): Requirement
       },
       acceptsAbsent: absent === true,
       wanted,
-      text: conjunct.replace(/\s+/g, ' ').slice(0, 120),
+      text: `\`${conjunct.replace(/\s+/g, ' ').slice(0, 120)}\``,
       source: ref,
       conditional: false,
     });

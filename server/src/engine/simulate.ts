@@ -5,13 +5,7 @@ import type { AdmissionContext, PolicyEvaluator, PolicyResult, RuleResult } from
 import { classify } from '../model/classify.ts';
 import { evaluateCelPolicy, isCelPolicyKind } from './cel/index.ts';
 import { validationActions, admissionValidationActions } from './cel/index.ts';
-
-// The legacy (kyverno.io) evaluator lives in ./legacy/index.ts, written in parallel; until it is
-// wired here, legacy policies are reported as unknown rather than guessed.
-const evaluateLegacyPolicy: PolicyEvaluator = (policy, resource) => {
-  const name = String((policy.metadata as Record<string, unknown> | undefined)?.name ?? '');
-  return { rules: [{ policy: name, rule: '', status: 'unknown', reason: 'the legacy evaluator is not available' }], patched: resource };
-};
+import { evaluateLegacyPolicy } from './legacy/index.ts';
 
 export type PolicyFamily = 'legacy' | 'cel' | 'none';
 

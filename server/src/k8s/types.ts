@@ -53,12 +53,19 @@ export function typeOfKind(apiVersion: string, kind: string): string | undefined
   return Object.hasOwn(data.kinds, `${apiVersion}/${kind}`) ? data.kinds[`${apiVersion}/${kind}`] : undefined;
 }
 
-/** The fields of a model type by their JSON names. */
-export function fieldsOf(typeName: string): Record<string, K8sType> | undefined {
+const fieldCache = new Map<string, Readonly<Record<string, K8sType>>>();
+
+/** The fields of a model type by their JSON names (shared and frozen: the type checker asks often). */
+export function fieldsOf(typeName: string): Readonly<Record<string, K8sType>> | undefined {
   if (!Object.hasOwn(data.types, typeName)) return undefined;
-  const out: Record<string, K8sType> = {};
-  for (const [field, expr] of Object.entries(data.types[typeName])) out[field] = parseTypeExpr(expr);
-  return out;
+  let fields = fieldCache.get(typeName);
+  if (!fields) {
+    const out: Record<string, K8sType> = {};
+    for (const [field, expr] of Object.entries(data.types[typeName])) out[field] = parseTypeExpr(expr);
+    fields = Object.freeze(out);
+    fieldCache.set(typeName, fields);
+  }
+  return fields;
 }
 
 /**

@@ -44,6 +44,12 @@ export class DiagnosticsScheduler {
     this.analyzedVersion.delete(file);
   }
 
+  /** Before answering a request on an open document: analyse its latest text if not done yet. */
+  ensureAnalysed(file: FileId): void {
+    const doc = this.state.open.get(file);
+    if (doc && (this.pending.has(file) || this.analyzedVersion.get(file) !== doc.version)) this.flushDocument(file);
+  }
+
   flushDocument(file: FileId): void {
     clearTimeout(this.pending.get(file));
     this.pending.delete(file);

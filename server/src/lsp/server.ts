@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   CodeActionKind,
+  CompletionItemKind,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocumentSyncKind,
@@ -67,11 +68,7 @@ export function startServer(connection: Connection): void {
     publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
     afterWorkspacePass: sendStatus,
   });
-  const fresh = (uri: string) => {
-    const file = fileIdOf(uri);
-    if (state.open.has(file) && state.open.get(file)!.version !== state.versionOf(file)) scheduler.flushDocument(file);
-    else if (state.open.has(file) && !state.index.getFile(file)) scheduler.flushDocument(file);
-  };
+  const fresh = (uri: string) => scheduler.ensureAnalysed(fileIdOf(uri));
   const context: FeatureContext = { connection, state, scheduler, fresh };
 
   async function loadFolders(): Promise<void> {
@@ -247,7 +244,7 @@ export function startServer(connection: Connection): void {
       isIncomplete: false,
       items: answer.items.map((item, i) => ({
         label: item.label,
-        kind: item.kind === 'key' ? 10 /* Property */ : 12 /* Value */,
+        kind: item.kind === 'key' ? CompletionItemKind.Property : CompletionItemKind.Value,
         detail: item.detail,
         documentation: item.documentation ? { kind: 'markdown' as const, value: item.documentation } : undefined,
         sortText: `${item.required ? 0 : 1}${String(i).padStart(4, '0')}`,
@@ -287,7 +284,6 @@ export function startServer(connection: Connection): void {
 
   // Custom requests of other modules register here with `context`, e.g. the conflict view's
   // `kyverno/conflicts` data source from ./conflicts.ts: `registerConflicts(context)`.
-  void context;
 
   connection.onShutdown(() => {
     generation++; // stops a running index pass

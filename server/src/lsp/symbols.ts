@@ -52,18 +52,31 @@ function within(span: Span, outer: Span): Span {
   return span.start >= outer.start && span.end <= outer.end ? span : { start: outer.start, end: outer.start };
 }
 
-export function workspaceSymbols(
+const SLICE_MS = 10;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Every policy and rule matching the query. Yields to the event loop between slices (and once
+ * before starting) so that a `$/cancelRequest` that arrived meanwhile stops it: then it answers [].
+ */
+export async function workspaceSymbols(
   index: WorkspaceIndex,
   query: string,
   uriOf: (file: string) => string,
   linesOf: (file: string) => LineIndex | undefined,
   token?: CancellationToken,
-): SymbolInformation[] {
+): Promise<SymbolInformation[]> {
   const q = query.toLowerCase();
   const matches = (name: string) => q === '' || fuzzy(name.toLowerCase(), q);
   const out: SymbolInformation[] = [];
+  await yieldToEventLoop();
+  let sliceStart = performance.now();
   for (const policy of index.policies()) {
-    if (token?.isCancellationRequested) break;
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+    if (token?.isCancellationRequested) return [];
     const lines = linesOf(policy.source.file);
     if (!lines) continue;
     const uri = uriOf(policy.source.file);
@@ -75,7 +88,7 @@ export function workspaceSymbols(
       out.push({ name: rule.name, kind: SymbolKind.Method, containerName: policy.name, location: { uri, range: toRange(lines, index.spanOf(rule.source)) } });
     }
   }
-  return out;
+  return token?.isCancellationRequested ? [] : out;
 }
 
 /** The query's characters appear in order (VS Code's own matching is looser still). */

@@ -11,7 +11,7 @@ const ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
 
 function bareKind(k: string): string {
   const parts = k.split('/');
-  const i = parts.findIndex((p) => /^[A-Z*]/.test(p));
+  const i = parts.findIndex((p) => /^[A-Z]/.test(p));
   return i >= 0 ? parts[i]! : parts[parts.length - 1]!;
 }
 const containsKind = (kinds: unknown, kind: string) => Array.isArray(kinds) && kinds.some((k) => typeof k === 'string' && bareKind(k) === kind);

@@ -30,9 +30,10 @@ export function strategicMergeWrites(patch: unknown, ref: SourceRef, prefix: str
       return;
     }
     const entries = Object.entries(node as Obj);
-    const isConditional = entries.some(([key]) => {
+    // `(name): "*"` selects every element: it is a loop, not a condition on the writes beside it.
+    const isConditional = entries.some(([key, value]) => {
       const m = ANCHOR.exec(key);
-      return m && (m[1] === '' || m[1] === '<' || m[1] === '=' || m[1] === 'X' || m[1] === '^');
+      return m && (m[1] === '' || m[1] === '<' || m[1] === '=' || m[1] === 'X' || m[1] === '^') && value !== '*';
     });
     for (const [key, value] of entries) {
       const m = ANCHOR.exec(key);
@@ -47,8 +48,15 @@ export function strategicMergeWrites(patch: unknown, ref: SourceRef, prefix: str
       }
     }
   };
-  walk(patch, prefix, ref.path, inherited);
+  // A global anchor `<(key)` anywhere makes the whole patch depend on it.
+  walk(patch, prefix, ref.path, inherited === 'always' && hasGlobalAnchor(patch) ? 'conditional' : inherited);
   return writes;
+}
+
+function hasGlobalAnchor(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasGlobalAnchor);
+  if (!node || typeof node !== 'object') return false;
+  return Object.entries(node as Obj).some(([key, value]) => key.startsWith('<(') || hasGlobalAnchor(value));
 }
 
 /** The fields a JSON6902 patch (given as YAML/JSON text, as Kyverno takes it) writes. */

@@ -30,7 +30,8 @@ export function describeAt(group: string, kind: string, version: string, path: P
   if (schema.description !== undefined) out.description = schema.description;
   const type = typeName(root, schema);
   if (type !== undefined) out.type = type;
-  if (schema.enum) out.enum = schema.enum;
+  const values = enumOf(schema);
+  if (values) out.enum = values;
   if (path.length > 0 && typeof path[path.length - 1] === 'string') out.required = hit.required;
   if (schema.default !== undefined) out.default = schema.default;
   return out;

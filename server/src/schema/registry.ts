@@ -49,7 +49,11 @@ import s44 from '../../../schemas/policies.kyverno.io/PolicyException.v1beta1.js
 import s45 from '../../../schemas/policies.kyverno.io/ValidatingPolicy.v1.json' with { type: 'json' };
 import s46 from '../../../schemas/policies.kyverno.io/ValidatingPolicy.v1alpha1.json' with { type: 'json' };
 import s47 from '../../../schemas/policies.kyverno.io/ValidatingPolicy.v1beta1.json' with { type: 'json' };
+import d0 from '../../../schemas/cli.kyverno.io/_defs.json' with { type: 'json' };
+import d1 from '../../../schemas/kyverno.io/_defs.json' with { type: 'json' };
+import d2 from '../../../schemas/policies.kyverno.io/_defs.json' with { type: 'json' };
 
+/** Schemas by `group/kind/version`. */
 export const schemaRegistry: Record<string, object> = {
   'cli.kyverno.io/ClusterResource/v1alpha1': s0,
   'cli.kyverno.io/Context/v1alpha1': s1,
@@ -99,4 +103,11 @@ export const schemaRegistry: Record<string, object> = {
   'policies.kyverno.io/ValidatingPolicy/v1': s45,
   'policies.kyverno.io/ValidatingPolicy/v1alpha1': s46,
   'policies.kyverno.io/ValidatingPolicy/v1beta1': s47,
+};
+
+/** The shared $defs files the schemas reference, by $id. */
+export const sharedDefs: Record<string, object> = {
+  'kyverno-analyzer:cli.kyverno.io/_defs': d0,
+  'kyverno-analyzer:kyverno.io/_defs': d1,
+  'kyverno-analyzer:policies.kyverno.io/_defs': d2,
 };

@@ -1,7 +1,7 @@
 // Reading the generated schemas: lookup by group/kind/version and walking a schema along a document
 // path. Shared by validation (messages name allowed keys) and by hover/completion.
 import type { Path } from '../yaml/paths.ts';
-import { schemaRegistry } from './registry.ts';
+import { schemaRegistry, sharedDefs } from './registry.ts';
 
 /** The subset of a generated schema node that this layer reads. */
 export interface SchemaNode {
@@ -33,12 +33,15 @@ export function rootSchema(group: string, kind: string, version: string): Schema
   return schemaRegistry[schemaKey(group, kind, version)] as SchemaNode | undefined;
 }
 
-/** Follows a local `#/$defs/<name>` reference (the only kind the generator writes). */
+/** Follows a `$defs` reference: local (`#/$defs/x`) or into a group's shared `_defs.json`. */
 export function deref(root: SchemaNode, node: SchemaNode): SchemaNode {
   let current = node;
   for (let guard = 0; current.$ref && guard < 16; guard++) {
-    const name = current.$ref.startsWith('#/$defs/') ? current.$ref.slice('#/$defs/'.length) : undefined;
-    const target = name === undefined ? undefined : root.$defs?.[name];
+    const hash = current.$ref.indexOf('#/$defs/');
+    if (hash < 0) return current;
+    const base = current.$ref.slice(0, hash);
+    const file = base === '' ? root : (sharedDefs[base] as SchemaNode | undefined);
+    const target = file?.$defs?.[current.$ref.slice(hash + '#/$defs/'.length)];
     if (!target) return current;
     current = target;
   }

@@ -39,7 +39,7 @@ export function contentHash(text: string): string {
 const HELM_TEMPLATE = /\{\{-?\s*(?:\.|\$|(?:if|else|end|range|with|include|template|define|toYaml|tpl|printf|quote|default|required|nindent|indent|trim|lookup)\b|\/\*)/;
 
 /** Chainsaw end-to-end tests keep partial policies as assertions; they are not workspace policies. */
-const TEST_ASSERTION_DIR = /(^|[\\/])\.chainsaw-test([\\/]|$)/;
+const TEST_ASSERTION_DIR = /(^|[\\/])\.chainsaw-test[^\\/]*[\\/]/;
 
 export interface AnalyzeOptions extends ParseLimits {
   maxFileSize: number;
@@ -47,15 +47,14 @@ export interface AnalyzeOptions extends ParseLimits {
 
 export function indexText(file: FileId, text: string, options: AnalyzeOptions): IndexedFile {
   const base = { file, text, hash: contentHash(text), lines: new LineIndex(text), documents: [] as IndexedDocument[] };
-  const bom = text.charCodeAt(0) === 0xfeff;
   if (text.length > options.maxFileSize) {
     return { ...base, role: 'skipped', problems: [fileProblem(file, 'limits/file-size', 'warning', `File is ${text.length} characters, over the limit of ${options.maxFileSize} (maxFileSize); it is not analysed.`)] };
   }
   if (HELM_TEMPLATE.test(text)) {
     return { ...base, role: 'helm-template', problems: [fileProblem(file, 'yaml/helm-template', 'info', 'This file is a Helm/Go template ({{ … }} outside Kyverno variables); it is skipped. Render it with `helm template` to analyse the result.')] };
   }
-  // `yaml` reports a BOM as part of the first token; positions stay exact because we parse the text as is.
-  const yaml = parseYaml(bom ? ' ' + text.slice(1) : text, options);
+  // `yaml` skips a leading BOM itself; positions stay exact because the text is parsed as is.
+  const yaml = parseYaml(text, options);
   const role: FileRole = TEST_ASSERTION_DIR.test(file) ? 'test-assertion' : 'workspace';
   const problems: Finding[] = [];
   for (const p of yaml.errors) problems.push({ code: p.code, severity: 'warning', message: p.message, file, span: p.span });
@@ -74,7 +73,7 @@ export function indexText(file: FileId, text: string, options: AnalyzeOptions): 
     }
     return indexed;
   });
-  return { ...base, yaml: { ...yaml, text }, role, documents, problems };
+  return { ...base, yaml, role, documents, problems };
 }
 
 function fileProblem(file: FileId, code: string, severity: Finding['severity'], message: string): Finding {

@@ -5,9 +5,11 @@ export interface ParseLimits {
   /** Alias nodes may expand to at most this many nodes each (the billion-laughs bound). */
   maxAliasCount: number;
   maxDocuments: number;
+  /** Nesting deeper than this is refused: every later stage walks values recursively. */
+  maxDepth?: number;
 }
 
-export const defaultParseLimits: ParseLimits = { maxAliasCount: 100, maxDocuments: 5000 };
+export const defaultParseLimits: ParseLimits = { maxAliasCount: 100, maxDocuments: 5000, maxDepth: 128 };
 
 export interface YamlProblem {
   code: string;
@@ -62,6 +64,11 @@ function toYamlDocument(doc: Document.Parsed, index: number, limits: ParseLimits
     } catch (error) {
       errors.push(aliasProblem(doc, error));
     }
+    const maxDepth = limits.maxDepth ?? defaultParseLimits.maxDepth!;
+    if (value !== undefined && depthExceeds(value, maxDepth)) {
+      value = undefined;
+      errors.push({ code: 'limits/nesting-depth', message: `The document nests deeper than ${maxDepth} levels; it is skipped.`, span: { start: span.start, end: span.start } });
+    }
   }
   return { index, doc, value, span, errors };
 }
@@ -75,6 +82,18 @@ function aliasProblem(doc: Document.Parsed, error: unknown): YamlProblem {
     message: bomb ? `YAML aliases expand beyond the limit (${message}); the document is skipped.` : firstLine(message),
     span: at,
   };
+}
+
+/** Iterative, so that the check itself cannot overflow the stack it protects. */
+function depthExceeds(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!node || typeof node !== 'object') continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function findFirstAlias(node: unknown): Span | undefined {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
+import { spanOf } from '../../../server/src/yaml/paths.ts';
 import { validateAgainstSchema, type SchemaProblem } from '../../../server/src/schema/validate.ts';
 
 const clusterPolicy = (rule: string, spec = '') => parse(`
@@ -198,4 +199,43 @@ test('an unknown group, kind or version gives no problems rather than a guess', 
   assert.deepEqual(check({ spec: 1 }, 'ClusterPolicy', 'v9'), []);
   assert.deepEqual(check({ spec: 1 }, 'Nope', 'v1'), []);
   assert.deepEqual(check({ spec: 1 }, 'ClusterPolicy', 'v1', 'example.com'), []);
+});
+
+test('the paths land on the exact key or value in the YAML text', () => {
+  const text = [
+    'apiVersion: kyverno.io/v1',
+    'kind: ClusterPolicy',
+    'metadata: {name: p}',
+    'spec:',
+    '  rules:',
+    '  - name: r',
+    '    match:',
+    '      any:',
+    '      - resources: {kinds: [Pod]}',
+    '    context:',
+    '    - name: now',
+    '      variable: "{{ time_now_utc() }}"',
+    '    validate:',
+    '      failureActoin: Enforce',
+    '      deny: {}',
+  ].join('\n');
+  const doc = parseDocument(text);
+  const problems = check(doc.toJS());
+  const at = (code: string) => {
+    const p = problems.find((x) => x.code === code);
+    assert.ok(p, `no ${code} in ${JSON.stringify(problems)}`);
+    const span = spanOf(doc, p.path, p.target);
+    return text.slice(span.start, span.end);
+  };
+  assert.equal(at('schema/type'), '"{{ time_now_utc() }}"');
+  assert.equal(at('schema/additionalProperties'), 'failureActoin');
+});
+
+test('a null enum field is pruned like any other null, but a null list item is not', () => {
+  const doc = clusterPolicy(validRule.replace('failureAction: Enforce', 'failureAction:').replace('kinds: [Pod]', 'kinds: [Pod, null]'), '  validationFailureAction:');
+  const problems = check(doc);
+  assert.equal(problems.length, 1, JSON.stringify(problems));
+  assert.equal(problems[0].code, 'schema/type');
+  assert.deepEqual(problems[0].path, ['spec', 'rules', 0, 'match', 'any', 0, 'resources', 'kinds', 1]);
+  assert.equal(problems[0].message, '`spec.rules[0].match.any[0].resources.kinds[1]` must be a string, not null');
 });

@@ -53,3 +53,13 @@ test('pathAt finds the key or value under an offset', () => {
   assert.equal(onValue?.onKey, false);
   assert.equal(nodeAt(doc, ['spec', 'nothing']), undefined);
 });
+
+test('nesting beyond the depth bound is refused with a limits finding, not walked', () => {
+  const deep = '['.repeat(300) + ']'.repeat(300);
+  const file = parseYaml(`a: ${deep}\n`, { maxAliasCount: 100, maxDocuments: 10, maxDepth: 128 });
+  const codes = file.documents[0].errors.map((e) => e.code);
+  assert.ok(codes.includes('limits/nesting-depth') || codes.includes('yaml/syntax'), codes.join());
+  assert.equal(file.documents[0].value, undefined);
+  const shallow = parseYaml(`a: ${'['.repeat(20) + ']'.repeat(20)}\n`);
+  assert.deepEqual(shallow.documents[0].errors, []);
+});

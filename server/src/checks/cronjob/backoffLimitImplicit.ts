@@ -24,7 +24,7 @@ export const backoffLimitImplicitCheck: Check = {
     fixes.push(...companionFixes(ctx, cj));
     ctx.report(
       { file: file.file, span: ctx.spanOf(JOB_TEMPLATE, 'key') },
-      'backoffLimit is not set, so the default 6 applies: a failing run is retried with growing delays (up to ~6 minutes in all), then the Job is marked failed and nobody is told. Set it explicitly and alert on failed Jobs.',
+      'backoffLimit is not set, so the default 6 applies: a failing run is retried with growing delays (10 s, 20 s, 40 s, … about 10 minutes in all), then the Job is marked failed and nobody is told. Set it explicitly and alert on failed Jobs.',
       { fixes },
     );
   },

@@ -84,7 +84,7 @@ export const num = (v: unknown): number | undefined => (typeof v === 'number' &&
 
 /** "every 5m" / "every 24h" for messages. */
 export function every(interval: number | undefined): string {
-  return interval === undefined ? 'its schedule' : `its schedule (every ${formatSeconds(interval)} at the shortest)`;
+  return interval === undefined ? 'the following runs' : `the following runs (due every ${formatSeconds(interval)} at the shortest)`;
 }
 
 export const DEADLINE_POLICY_FILE = 'require-cronjob-deadlines.yaml';

@@ -56,7 +56,7 @@ export const scheduleCheck: Check = {
       const fix = timeZone === undefined && isValidTimeZone(parsed.prefixTimeZone) ? moveTimeZoneFix(ctx, schedule, parsed.prefixTimeZone) : undefined;
       ctx.report(
         { file: file.file, span: ctx.spanOf([...SPEC, 'schedule'], 'value') },
-        'TZ or CRON_TZ in the schedule is rejected by the API server for new CronJobs (Kubernetes 1.27+) and was never supported: use the timeZone field.',
+        'TZ or CRON_TZ in the schedule is rejected by the API server for new CronJobs (Kubernetes 1.27+) and was never officially supported: use the timeZone field.',
         { fixes: fix ? [fix] : [] },
       );
     }

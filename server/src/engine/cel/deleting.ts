@@ -3,10 +3,16 @@
 import type { AdmissionContext, PolicyResult } from '../types.ts';
 import { evaluateConditions } from './conditions.ts';
 import { openFrame, result } from './frame.ts';
+import { asArray, isRecord } from './values.ts';
 
 export function evaluateDeletingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
-  // Deletion is decided in the background, not at admission: match on the resource regardless of the request's operation.
-  const opened = openFrame(policy, resource, { ...context, operation: 'DELETE', oldObject: resource }, { autogenKeys: [] });
+  // Deletion is decided by a background scan, not an admission request: rules match the existing
+  // object whatever operation they name, and conditions read it as `object`.
+  const spec = isRecord(policy.spec) ? policy.spec : {};
+  const mc = isRecord(spec.matchConstraints) ? spec.matchConstraints : {};
+  const anyOperation = (rules: unknown) => asArray(rules).map((r) => (isRecord(r) ? { ...r, operations: ['*'] } : r));
+  const scanned = { ...policy, spec: { ...spec, matchConstraints: { ...mc, resourceRules: anyOperation(mc.resourceRules), excludeResourceRules: anyOperation(mc.excludeResourceRules) } } };
+  const opened = openFrame(scanned, resource, { ...context, operation: 'CREATE' }, { autogenKeys: [] });
   if ('results' in opened) return { rules: opened.results, patched: resource };
   const { frame } = opened;
   const out = evaluateConditions(frame.spec.conditions, frame.scope, ['spec', 'conditions']);

@@ -44,7 +44,8 @@ export function openFrame(policy: Record<string, unknown>, resource: Record<stri
   const meta = isRecord(policy.metadata) ? policy.metadata : {};
   const nsScoped = String(policy.kind ?? '').startsWith('Namespaced');
   const resMeta = isRecord(resource.metadata) ? resource.metadata : {};
-  if (nsScoped && meta.namespace && resMeta.namespace !== undefined && resMeta.namespace !== meta.namespace) return { results: [] };
+  // A namespaced policy only sees requests in its own namespace.
+  if (nsScoped && meta.namespace && resMeta.namespace !== meta.namespace) return { results: [] };
   const candidates: { prefix: string; spec: Record<string, unknown> }[] = [{ prefix: '', spec }];
   if (options.autogen) candidates.push(...options.autogen(spec));
   else if (options.autogenKeys.length > 0) candidates.push(...autogenVariants(spec, options.autogenKeys));

@@ -9,7 +9,30 @@ const autogenKeys = ['matchConditions', 'variables', 'validations', 'auditAnnota
 export function evaluateValidatingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
   const opened = openFrame(policy, resource, context, { autogenKeys: autogenEnabled(policy) ? autogenKeys : [] });
   if ('results' in opened) return { rules: opened.results, patched: resource };
-  return { rules: [runValidations(opened.frame, 'validations')], patched: resource };
+  const verdict = runValidations(opened.frame, 'validations');
+  if (verdict.status !== 'pass' && verdict.status !== 'fail') return { rules: [verdict], patched: resource };
+  return { rules: [auditAnnotationsProblem(opened.frame) ?? verdict], patched: resource };
+}
+
+/**
+ * Audit annotations do not change the verdict, but one that cannot be evaluated fails the request
+ * under failurePolicy Fail (the default), as any other evaluation error does.
+ */
+function auditAnnotationsProblem(frame: Frame): RuleResult | undefined {
+  if (frame.spec.failurePolicy === 'Ignore') return undefined;
+  const list = asArray(frame.spec.auditAnnotations);
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (!isRecord(a) || typeof a.valueExpression !== 'string') continue;
+    const out = frame.scope.run(a.valueExpression);
+    const path = [...frame.specPath, 'auditAnnotations', i, 'valueExpression'];
+    if (out.ok) {
+      if (out.value !== null && typeof out.value !== 'string') return result(frame, 'error', `auditAnnotation ${String(a.key ?? i)} is not a string`, path);
+      continue;
+    }
+    return 'unknown' in out ? result(frame, 'unknown', out.unknown, path) : result(frame, 'error', `auditAnnotation ${String(a.key ?? i)}: ${out.error}`, path);
+  }
+  return undefined;
 }
 
 function autogenEnabled(policy: Record<string, unknown>): boolean {

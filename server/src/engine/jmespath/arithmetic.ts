@@ -7,12 +7,14 @@ type Operand =
   | { kind: 'quantity'; value: number; format: QuantityFormat }
   | { kind: 'duration'; value: number };
 
-function operand(v: unknown, fn: string): Operand {
+function operand(v: unknown, fn: string, other?: unknown): Operand {
   if (typeof v === 'number') return { kind: 'scalar', value: v };
   if (typeof v === 'string') {
-    const d = parseDuration(v);
-    if (d !== undefined && v !== '0') return { kind: 'duration', value: d };
     const q = parseQuantity(v);
+    const d = parseDuration(v);
+    // "30m" is both a quantity (0.03) and a duration: it is a duration only next to an unambiguous duration.
+    const otherIsDuration = typeof other === 'string' && parseDuration(other) !== undefined && parseQuantity(other) === undefined;
+    if (d !== undefined && (q === undefined || otherIsDuration)) return { kind: 'duration', value: d };
     if (q !== undefined) return { kind: 'quantity', value: q, format: formatOf(v) };
   }
   throw new Error(`${fn}: '${String(v)}' is not a number, quantity or duration`);
@@ -25,8 +27,8 @@ function out(kind: Operand['kind'], value: number, format: QuantityFormat = 'Dec
 }
 
 export function arithmetic(op: 'add' | 'subtract' | 'multiply' | 'divide' | 'modulo', a: unknown, b: unknown): unknown {
-  const x = operand(a, op);
-  const y = operand(b, op);
+  const x = operand(a, op, b);
+  const y = operand(b, op, a);
   const fmt = x.kind === 'quantity' ? x.format : y.kind === 'quantity' ? y.format : 'DecimalSI';
   switch (op) {
     case 'add':

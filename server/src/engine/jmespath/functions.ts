@@ -202,8 +202,8 @@ export function registerKyvernoFunctions(): void {
   if (registered) return;
   registered = true;
   for (const [name, [fn, arity]] of Object.entries(functions)) {
-    if (isRegistered(name)) continue;
     const signature = Array.from({ length: arity }, () => ({ types: [TYPE_ANY] }));
-    registerFunction(name, ((args: unknown[]) => fn(args) as JSONValue) as never, signature);
+    // Kyverno's versions replace same-named built-ins (items, sum, replace, split, trim) with its own signatures.
+    registerFunction(name, ((args: unknown[]) => fn(args) as JSONValue) as never, signature, { override: isRegistered(name) });
   }
 }

@@ -14,7 +14,10 @@ interface Found {
   inner: string;
 }
 
-/** Finds unescaped `{{ }}` spans, allowing one level of `{...}` inside (JMESPath multiselect hashes). */
+/**
+ * Finds unescaped innermost `{{ }}` spans (Kyverno's RegexVariables: one level of `{...}` allowed inside,
+ * so `{{ f('{{ x }}') }}` yields the inner variable first; callers substitute until none remain).
+ */
 export function findVariables(text: string): Found[] {
   const out: Found[] = [];
   let i = 0;
@@ -25,29 +28,33 @@ export function findVariables(text: string): Found[] {
       i = open + 2;
       continue;
     }
-    let depth = 0;
-    let j = open + 2;
-    let end = -1;
-    while (j < text.length) {
-      const c = text[j];
-      if (c === '{') depth++;
-      else if (c === '}') {
-        if (depth > 0) depth--;
-        else if (text[j + 1] === '}') {
-          end = j + 2;
-          break;
-        } else break;
-      }
-      j++;
-    }
+    const end = matchBody(text, open + 2);
     if (end < 0) {
-      i = open + 2;
+      i = open + 1;
       continue;
     }
     out.push({ start: open, end, inner: text.slice(open + 2, end - 2).trim() });
     i = end;
   }
   return out;
+}
+
+/** Matches `({[^{}]*}|[^{}])*}}` from pos; returns the index after the closing braces or -1. */
+function matchBody(text: string, pos: number): number {
+  let j = pos;
+  while (j < text.length) {
+    const c = text[j];
+    if (c === '}') return text[j + 1] === '}' ? j + 2 : -1;
+    if (c === '{') {
+      const close = text.indexOf('}', j + 1);
+      if (close < 0) return -1;
+      if (text.slice(j + 1, close).includes('{')) return -1;
+      j = close + 1;
+      continue;
+    }
+    j++;
+  }
+  return -1;
 }
 
 export function hasVariables(value: unknown): boolean {
@@ -65,15 +72,28 @@ export function substitute(value: unknown, data: unknown, options: SubstituteOpt
   if (Array.isArray(value)) return value.map((v, i) => substitute(v, data, options, [...path, String(i)]));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, data, options, [...path, k]);
+    for (const [k, v] of Object.entries(value)) {
+      // Keys may hold variables too (annotation names built from element.name).
+      const key = findVariables(k).length > 0 ? stringify(substituteString(k, data, options, path)) : k;
+      out[key] = substitute(v, data, options, [...path, k]);
+    }
     return out;
   }
   return value;
 }
 
 export function substituteString(text: string, data: unknown, options: SubstituteOptions = {}, path: string[] = []): unknown {
+  let current: unknown = text;
+  // Inner variables resolve first; the text they produce may form an outer variable.
+  for (let round = 0; round < 10 && typeof current === 'string'; round++) {
+    if (findVariables(current).length === 0) break;
+    current = substituteOnce(current, data, options, path);
+  }
+  return typeof current === 'string' ? unescape(current) : current;
+}
+
+function substituteOnce(text: string, data: unknown, options: SubstituteOptions, path: string[]): unknown {
   const vars = findVariables(text);
-  if (vars.length === 0) return unescape(text);
   if (vars.length === 1 && vars[0]!.start === 0 && vars[0]!.end === text.length) {
     return resolve(vars[0]!.inner, data, options, path);
   }
@@ -83,7 +103,7 @@ export function substituteString(text: string, data: unknown, options: Substitut
     out += text.slice(last, v.start) + stringify(resolve(v.inner, data, options, path));
     last = v.end;
   }
-  return unescape(out + text.slice(last));
+  return out + text.slice(last);
 }
 
 function resolve(inner: string, data: unknown, options: SubstituteOptions, path: string[]): unknown {

@@ -142,15 +142,22 @@ function eachElement(items: unknown[], check: (item: unknown, path: string, i: n
   return undefined;
 }
 
+/** The pattern key (possibly anchored) naming `tag`, e.g. "=(metadata)" for "metadata". */
+function keyFor(tag: string, pattern: Obj): string | undefined {
+  return Object.keys(pattern).find((k) => (parseAnchor(k)?.key ?? k) === tag);
+}
+
 /** Wildcard keys under metadata.labels/annotations stand for the resource's matching keys. */
 function expandMetadataWildcards(pattern: Obj, resource: Obj): Obj {
-  const meta = pattern.metadata;
+  const metaKey = keyFor('metadata', pattern);
+  const meta = metaKey === undefined ? undefined : pattern[metaKey];
   if (!isMap(meta)) return pattern;
   const resMeta = isMap(resource.metadata) ? resource.metadata : {};
   let changed = false;
   const out: Obj = { ...meta };
   for (const field of ['labels', 'annotations']) {
-    const pm = meta[field];
+    const fieldKey = keyFor(field, meta);
+    const pm = fieldKey === undefined ? undefined : meta[fieldKey];
     if (!isMap(pm) || !Object.keys(pm).some(hasWildcard)) continue;
     const rm = isMap(resMeta[field]) ? (resMeta[field] as Obj) : {};
     const expanded: Obj = {};
@@ -169,13 +176,13 @@ function expandMetadataWildcards(pattern: Obj, resource: Obj): Obj {
           break;
         }
       }
-      const key = hit ?? bare.replace(/[*?]/g, '0');
-      expanded[a ? k.replace(a.key, key) : key] = v;
+      if (a) expanded[hit === undefined ? k : k.replace(a.key, hit)] = v;
+      else expanded[hit ?? bare.replace(/[*?]/g, '0')] = v;
     }
-    out[field] = expanded;
+    out[fieldKey!] = expanded;
     changed = true;
   }
-  return changed ? { ...pattern, metadata: out } : pattern;
+  return changed ? { ...pattern, [metaKey!]: out } : pattern;
 }
 
 function plain(path: string, message: string): Mismatch {

@@ -5,7 +5,6 @@ import { wildcardMatch } from '../match/wildcard.ts';
 import { fail, pass, type Outcome } from './outcome.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Exclusion {
   controlName?: string;
@@ -24,19 +23,19 @@ export function validatePodSecurity(ps: Obj, resource: Obj, msg: string, path: P
   return fail(`${msg ? `${msg} ` : ''}(Pod Security Standard ${level} violated: ${detail})`, path);
 }
 
+/**
+ * Kyverno's exemption rules: a container-level violation needs an exclusion whose images match the
+ * container; a pod-level one needs the control (images play no part). A restrictedField narrows
+ * the exclusion to that field and to the listed values.
+ */
 function excludes(x: Exclusion, v: PssViolation): boolean {
   if (x.controlName !== v.control) return false;
-  if (x.images && x.images.length > 0) {
-    // Image exclusions cover container-level violations only.
-    if (v.image === undefined || !x.images.some((p) => wildcardMatch(p, v.image!))) return false;
-  } else if (v.image !== undefined && x.restrictedField === undefined) {
-    // Without images, an exclusion covers pod-level checks; container-level ones need images or a field.
-  }
-  if (x.restrictedField !== undefined) {
-    if (!fieldMatches(x.restrictedField, v.field)) return false;
-    if (x.values && x.values.length > 0) return v.value !== undefined && x.values.some((p) => wildcardMatch(p, String(v.value)));
-  }
-  return true;
+  if (v.image !== undefined && !(x.images ?? []).some((p) => wildcardMatch(p, v.image!))) return false;
+  if (x.restrictedField === undefined || x.restrictedField === '') return true;
+  if (!fieldMatches(x.restrictedField, v.field)) return false;
+  const values = x.values ?? [];
+  const items = Array.isArray(v.value) ? v.value : [v.value];
+  return items.every((item) => item !== undefined && values.some((p) => wildcardMatch(p, typeof item === 'string' ? item : JSON.stringify(item))));
 }
 
 function fieldMatches(pattern: string, field: string | undefined): boolean {
@@ -45,4 +44,3 @@ function fieldMatches(pattern: string, field: string | undefined): boolean {
   return norm(pattern) === norm(field);
 }
 
-export { isObj };

@@ -11,7 +11,7 @@ export interface KindSelector {
 export function parseKindSelector(text: string): KindSelector {
   const parts = text.split('/');
   // The kind is the first capitalised (or wildcard) segment; before it group/version, after it the subresource.
-  let k = parts.findIndex((p) => /^[A-Z*]/.test(p));
+  let k = parts.findIndex((p) => /^[A-Z]/.test(p));
   if (k < 0) k = parts.length - 1;
   const before = parts.slice(0, k);
   const subresource = parts.slice(k + 1).join('/');

@@ -1,7 +1,7 @@
 // Reading the files a test names, confined to the root the run was given: a path that resolves
 // outside it (by `..` or a symlink) is refused before anything is read.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 export class SuiteError extends Error {}
@@ -12,6 +12,7 @@ function inside(root: string, target: string): boolean {
 }
 
 export function resolveConfined(root: string, baseDir: string, path: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) throw new SuiteError(`path ${path} is a URL: nothing is fetched`);
   const target = resolve(baseDir, path);
   const realRoot = existsSync(root) ? realpathSync(root) : resolve(root);
   if (!inside(resolve(root), target)) throw new SuiteError(`path ${path} resolves outside the test root ${root}`);
@@ -21,9 +22,17 @@ export function resolveConfined(root: string, baseDir: string, path: string): st
   return real;
 }
 
-/** Every YAML document in a file or, for a directory, in its .yaml/.yml files. */
+/** Every YAML document in a file or, for a directory, in its .yaml/.yml/.json files (not descending further). */
 export function loadDocuments(file: string): Record<string, unknown>[] {
-  if (statSync(file).isDirectory()) throw new SuiteError(`path ${file} is a directory`);
+  if (statSync(file).isDirectory()) {
+    const files = readdirSync(file).filter((n) => /\.(ya?ml|json)$/.test(n)).sort();
+    return files.flatMap((n) => {
+      const child = join(file, n);
+      // A symlinked entry must not lead out of the directory that was allowed.
+      if (!inside(realpathSync(file), realpathSync(child))) throw new SuiteError(`path ${child} resolves outside ${file}`);
+      return statSync(child).isFile() ? loadDocuments(child) : [];
+    });
+  }
   const text = readFileSync(file, 'utf8');
   const out: Record<string, unknown>[] = [];
   for (const doc of parseAllDocuments(text)) {

@@ -1,0 +1,98 @@
+// The VS Code client: start the bundled server over IPC, show its status, restart it on a crash
+// (bounded), and a few commands. Everything else is the server's.
+import * as vscode from 'vscode';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { decideRestart } from './restartPolicy.ts';
+
+interface StatusParams {
+  indexing: boolean;
+  policies: number;
+  conflicts: number;
+}
+
+const CONFLICT_VIEW_COMMAND = 'kyverno.showConflicts';
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Kyverno', { log: true });
+  // The client appends --node-ipc (and --clientProcessId) to these arguments.
+  const module = context.asAbsolutePath('dist/cli.js');
+  const serverOptions: ServerOptions = {
+    run: { module, args: ['lsp'], transport: TransportKind.ipc },
+    debug: { module, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  let crashes: number[] = [];
+  const errorHandler: ErrorHandler = {
+    error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: () => {
+      const decision = decideRestart(crashes, Date.now());
+      crashes = decision.crashes;
+      output.warn(decision.message);
+      if (decision.restart) void vscode.window.showWarningMessage(decision.message);
+      else void vscode.window.showErrorMessage(decision.message);
+      return { action: decision.restart ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true };
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
+    synchronize: { configurationSection: 'kyverno' },
+    outputChannel: output,
+    errorHandler,
+  };
+  client = new LanguageClient('kyverno', 'Kyverno Policy Analyzer', serverOptions, clientOptions);
+
+  const status = vscode.window.createStatusBarItem('kyverno.status', vscode.StatusBarAlignment.Left, 10);
+  status.name = 'Kyverno';
+  status.command = 'kyverno.statusClicked';
+  status.text = '$(sync~spin) Kyverno: starting';
+  status.show();
+  const showStatus = ({ indexing, policies, conflicts }: StatusParams) => {
+    status.text = indexing ? '$(sync~spin) Kyverno: indexing…' : `$(shield) Kyverno: ${policies} ${policies === 1 ? 'policy' : 'policies'} · ${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'}`;
+    status.tooltip = indexing ? 'Indexing the workspace' : 'Show the conflicts';
+  };
+
+  context.subscriptions.push(
+    output,
+    status,
+    client.onNotification('kyverno/status', showStatus),
+    vscode.commands.registerCommand('kyverno.statusClicked', async () => {
+      const commands = await vscode.commands.getCommands(true);
+      await vscode.commands.executeCommand(commands.includes(CONFLICT_VIEW_COMMAND) ? CONFLICT_VIEW_COMMAND : 'workbench.actions.view.problems');
+    }),
+    vscode.commands.registerCommand('kyverno.reindex', async () => {
+      if (!client) return;
+      if (!client.isRunning()) {
+        crashes = [];
+        await client.start();
+      }
+      await client.sendRequest('workspace/executeCommand', { command: 'kyverno.server.reindex', arguments: [] });
+    }),
+    vscode.commands.registerCommand('kyverno.openCheckDocs', (code?: string) => openDocs(code)),
+    vscode.commands.registerCommand('kyverno.showRules', async (uri: string, position: { line: number; character: number }, locations: unknown[]) => {
+      if (!client) return;
+      const p2c = client.protocol2CodeConverter;
+      await vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), p2c.asPosition(position), locations.map((l) => p2c.asLocation(l as never)));
+    }),
+  );
+  await client.start();
+}
+
+/** Opens the docs page of a check: the given code, or one of the Kyverno diagnostics under the cursor. */
+async function openDocs(code?: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const diagnostics = editor ? vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'kyverno') : [];
+  const here = editor ? diagnostics.filter((d) => d.range.contains(editor.selection.active)) : [];
+  const candidates = (code ? diagnostics.filter((d) => codeOf(d)?.value === code) : here.length ? here : diagnostics).map(codeOf).filter((c) => c !== undefined);
+  const unique = [...new Map(candidates.map((c) => [c.value, c])).values()];
+  const picked = unique.length <= 1 ? unique[0] : await vscode.window.showQuickPick(unique.map((c) => ({ label: c.value, target: c.target })), { placeHolder: 'Open the docs of which check?' }).then((p) => (p ? { value: p.label, target: p.target } : undefined));
+  if (picked) await vscode.env.openExternal(picked.target);
+  else void vscode.window.showInformationMessage('No Kyverno diagnostic here: put the cursor on one and run the command again.');
+}
+
+function codeOf(d: vscode.Diagnostic): { value: string; target: vscode.Uri } | undefined {
+  return typeof d.code === 'object' && d.code !== null ? { value: String(d.code.value), target: d.code.target } : undefined;
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

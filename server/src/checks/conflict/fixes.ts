@@ -1,0 +1,107 @@
+// Quick fixes of the conflict checks: pure functions of the index and a conflict, returning edits.
+import type { Fix, TextEdit } from '../../findings.ts';
+import type { WorkspaceIndex } from '../../workspace/index.ts';
+import type { Conflict, ConflictSide } from '../../conflicts/index.ts';
+import type { WriteFact } from '../../conflicts/facts.ts';
+import { parseAnchor } from '../../engine/legacy/anchors.ts';
+import { sideSpan } from './report.ts';
+import { showValue } from '../../conflicts/describe.ts';
+
+/** `key:` → `+(key):` in a legacy strategic-merge patch; undefined when not mechanical. */
+function guardEdit(index: WorkspaceIndex, write: WriteFact): TextEdit | undefined {
+  if (write.guard === 'ifAbsent') return undefined;
+  if (write.owner.policy.cls.family !== 'kyverno-legacy') return undefined;
+  const src = write.source.path;
+  const key = src[src.length - 1];
+  if (typeof key !== 'string' || parseAnchor(key) || !src.includes('patchStrategicMerge')) return undefined;
+  const span = index.spanOf(write.source, 'key');
+  const text = index.getFile(write.source.file)?.text;
+  if (!text || text.slice(span.start, span.end) !== key) return undefined;
+  return { file: write.source.file, span, newText: `+(${key})` };
+}
+
+/** Guard every unguarded write of the conflict with add-if-absent: then no order can matter. */
+export function addIfAbsentFix(index: WorkspaceIndex, conflict: Conflict): Fix[] {
+  const writes = conflict.writes ?? [];
+  const edits: TextEdit[] = [];
+  for (const w of writes) {
+    if (w.guard === 'ifAbsent') continue;
+    const edit = guardEdit(index, w);
+    if (!edit) return [];
+    edits.push(edit);
+  }
+  if (edits.length === 0) return [];
+  const keys = writes.filter((w) => w.guard !== 'ifAbsent').map((w) => w.path[w.path.length - 1]);
+  return [{ title: `Set ${[...new Set(keys)].join(', ')} only when absent (+() anchor${edits.length > 1 ? ' on both rules' : ''})`, edits }];
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/**
+ * Merge two overwriting legacy ClusterPolicies: move the other policy's (only) rule to the end of
+ * this policy's rules, where it runs last, and delete the other document.
+ */
+export function mergePoliciesFix(index: WorkspaceIndex, conflict: Conflict, side: ConflictSide): Fix[] {
+  const other = conflict.sides.find((s) => s.owner.id !== side.owner.id);
+  if (!other) return [];
+  const [a, b] = [side.owner, other.owner];
+  if (a.policy.kind !== 'ClusterPolicy' || b.policy.kind !== 'ClusterPolicy' || a.policy === b.policy) return [];
+  if (b.policy.rules.length !== 1 || a.policy.rules.some((r) => r.name === b.rule.name)) return [];
+  const fileA = index.getFile(a.policy.source.file);
+  const fileB = index.getFile(b.policy.source.file);
+  const docB = fileB?.yaml?.documents[b.policy.source.docIndex];
+  if (!fileA || !fileB || !docB) return [];
+  const lastRule = a.policy.rules[a.policy.rules.length - 1];
+  const lastSpan = index.spanOf(lastRule.source, 'value');
+  const ruleSpan = index.spanOf(b.rule.source, 'value');
+  // Re-indent the moved rule from its column to the column of the receiving list's items.
+  const fromCol = ruleSpan.start - lineStart(fileB.text, ruleSpan.start);
+  const toCol = lastSpan.start - lineStart(fileA.text, lastSpan.start);
+  const lines = fileB.text.slice(ruleSpan.start, ruleSpan.end).replace(/\s+$/, '').split('\n');
+  const moved = lines.map((line, i) => (i === 0 ? line : ' '.repeat(toCol) + line.slice(Math.min(fromCol, line.length - line.trimStart().length)))).join('\n');
+  const insertAt = lastSpan.start + fileA.text.slice(lastSpan.start, lastSpan.end).replace(/\s+$/, '').length;
+  const insert: TextEdit = { file: fileA.file, span: { start: insertAt, end: insertAt }, newText: `\n${' '.repeat(Math.max(0, toCol - 2))}- ${moved}` };
+  // Delete the other document, with the `---` separator that introduces it when it has one.
+  let start = docB.span.start;
+  const before = fileB.text.slice(0, start);
+  const sep = /(^|\n)---[^\n]*\n?$/.exec(before);
+  if (sep) start = before.length - sep[0].length + sep[1].length;
+  else if (b.policy.source.docIndex === 0) start = 0;
+  let end = docB.span.end;
+  if (!sep && b.policy.source.docIndex === 0) {
+    // First document: take the separator that follows instead.
+    const next = /^\s*---[^\n]*\n?/.exec(fileB.text.slice(end));
+    if (next) end += next[0].length;
+  }
+  const remove: TextEdit = { file: fileB.file, span: { start, end }, newText: '' };
+  return [{ title: `Merge ${b.policy.name} into ${a.policy.name} (its rule runs last, in a defined order)`, edits: fileA.file === fileB.file && start < insertAt ? [remove, insert] : [insert, remove] }];
+}
+
+/** Mutation-rejected: write the value the validation demands instead. */
+export function alignMutationFix(index: WorkspaceIndex, conflict: Conflict, side: ConflictSide): Fix[] {
+  const write = conflict.writes?.[0];
+  const wanted = conflict.requirement?.requirement.wanted;
+  if (!write || !wanted || side.owner.id !== write.owner.id) return [];
+  const legacy = write.owner.policy.cls.family === 'kyverno-legacy' && write.source.path.includes('patchStrategicMerge');
+  const span = legacy ? index.spanOf(write.source, 'value') : sideSpan(index, { at: write.source, needle: write.path[write.path.length - 1] });
+  const text = index.getFile(write.source.file)?.text ?? '';
+  const current = text.slice(span.start, span.end);
+  if (!legacy && !/^(['"][^'"]*['"]|-?\d+(\.\d+)?|true|false)$/.test(current.trim())) return [];
+  const v = wanted.value;
+  const newText = typeof v === 'string' ? (legacy ? JSON.stringify(v) : `'${v.replace(/'/g, "\\'")}'`) : String(v);
+  return [{ title: `Set ${write.path[write.path.length - 1]} to ${showValue(v)}, the value ${conflict.requirement!.owner.policy.name} requires`, edits: [{ file: write.source.file, span, newText }], isPreferred: true }];
+}
+
+/** Mutation-rejected: accept the mutation's value in a legacy pattern leaf that demands one value. */
+export function alignValidationFix(index: WorkspaceIndex, conflict: Conflict, side: ConflictSide): Fix[] {
+  const write = conflict.writes?.[0];
+  const req = conflict.requirement;
+  if (!write || !req || side.owner.id !== req.owner.id || !req.requirement.wanted) return [];
+  if (req.owner.policy.cls.family !== 'kyverno-legacy' || !req.requirement.source.path.includes('pattern')) return [];
+  const v = write.value;
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return [];
+  const span = index.spanOf(req.requirement.source, 'value');
+  return [{ title: `Require ${showValue(v)}, the value ${write.owner.policy.name} sets`, edits: [{ file: req.requirement.source.file, span, newText: typeof v === 'string' ? JSON.stringify(v) : String(v) }] }];
+}

@@ -1,0 +1,13 @@
+import type { Check } from '../types.ts';
+import { reportConflicts } from './report.ts';
+import { UNSATISFIABLE_VALIDATIONS } from '../../conflicts/unsatisfiable.ts';
+
+/** Enforcing validations with overlapping matches that no object can satisfy together. */
+export const unsatisfiableValidationsCheck: Check = {
+  id: UNSATISFIABLE_VALIDATIONS,
+  title: 'Enforcing validations that no object satisfies together',
+  severity: 'error',
+  checkWorkspace(ctx) {
+    reportConflicts(ctx, UNSATISFIABLE_VALIDATIONS);
+  },
+};

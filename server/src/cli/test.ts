@@ -1,0 +1,58 @@
+// `kyverno-analyzer test [dirs…] [--format text|json]`: runs kyverno-test.yaml suites through the
+// engine and reports how far it agrees with the results the suites expect.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runSuites, type RunReport } from '../engine/testRunner/index.ts';
+
+export interface TestCommandIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+}
+
+function percent(agree: number, total: number): string {
+  return total === 0 ? '100.0' : ((100 * agree) / total).toFixed(1);
+}
+
+export function formatText(report: RunReport): string {
+  const lines: string[] = [];
+  for (const e of report.errors) lines.push(`${e.suite}: error: ${e.error}`);
+  for (const f of report.failures) {
+    lines.push(`${f.suite}: ${f.policy}${f.rule ? `/${f.rule}` : ''} on ${f.resource}: expected ${f.expected}, got ${f.actual}${f.reason ? ` (${f.reason})` : ''}`);
+  }
+  const r = report.results;
+  lines.push(`agree ${r.agree} / total ${r.total} (${percent(r.agree, r.total)}%), disagree ${r.disagree}, unknown ${r.unknown}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runTestCommand(args: string[], io: TestCommandIO): Promise<number> {
+  const dirs: string[] = [];
+  let format: 'text' | 'json' = 'text';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--format' || a.startsWith('--format=')) {
+      const value = a === '--format' ? args[++i] : a.slice('--format='.length);
+      if (value !== 'text' && value !== 'json') { io.stderr(`kyverno-analyzer test: --format must be text or json, not ${value ?? '(missing)'}\n`); return 2; }
+      format = value;
+    } else if (a.startsWith('-')) {
+      io.stderr(`kyverno-analyzer test: unknown flag ${a}\n`);
+      return 2;
+    } else {
+      dirs.push(a);
+    }
+  }
+  if (dirs.length === 0) dirs.push('.');
+  const roots: string[] = [];
+  for (const d of dirs) {
+    const abs = resolve(io.cwd, d);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) { io.stderr(`kyverno-analyzer test: no such directory: ${d}\n`); return 2; }
+    roots.push(abs);
+  }
+  const report = runSuites(roots);
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify({ suites: report.suites, results: report.results, failures: report.failures, errors: report.errors, excludedAgreements: report.excludedAgreements, byFamily: report.byFamily }, null, 2)}\n`);
+  } else {
+    io.stdout(formatText(report));
+  }
+  return report.results.disagree === 0 && report.results.unknown === 0 && report.errors.length === 0 ? 0 : 1;
+}

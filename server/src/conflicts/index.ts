@@ -1,0 +1,33 @@
+// Every cross-policy conflict of a workspace, as plain data: the checks report them, the
+// `kyverno/conflicts` request and the `graph` command draw them. Computed once per index revision.
+import type { WorkspaceIndex } from '../workspace/index.ts';
+import { ConflictJoin, ConflictSet, type Conflict } from './join.ts';
+import { mutationOverwrites } from './overwrite.ts';
+import { incompatibleMutations } from './incompatible.ts';
+import { mutationsRejected } from './rejected.ts';
+import { unsatisfiableValidations } from './unsatisfiable.ts';
+import { generateCollisions } from './generate.ts';
+import { simulatedConflicts } from './simulated.ts';
+
+export type { Conflict, ConflictSide } from './join.ts';
+
+const computed = new WeakMap<WorkspaceIndex, { revision: number; conflicts: Conflict[] }>();
+
+export function conflictsOf(index: WorkspaceIndex): Conflict[] {
+  const hit = computed.get(index);
+  if (hit && hit.revision === index.revision) return hit.conflicts;
+  const join = new ConflictJoin(index);
+  const set = new ConflictSet();
+  const add = (c: Conflict) => set.add(c);
+  mutationOverwrites(join, add);
+  incompatibleMutations(join, add);
+  mutationsRejected(join, add);
+  unsatisfiableValidations(join, add);
+  generateCollisions(join, add);
+  // The engine decides what the facts could not, for pairs the facts did not already explain.
+  const found = new Set(set.values().map((c) => c.key));
+  simulatedConflicts(join, found, add);
+  const conflicts = set.values();
+  computed.set(index, { revision: index.revision, conflicts });
+  return conflicts;
+}

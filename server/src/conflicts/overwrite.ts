@@ -1,0 +1,71 @@
+// conflict/mutation-overwrite: two mutations write one field with different known values and
+// Kyverno defines no order across policies. Pairs meet only inside a (kind, path) bucket.
+import equal from 'fast-deep-equal';
+import { UNKNOWN } from '../model/types.ts';
+import type { ConflictJoin, Conflict } from './join.ts';
+import { pairKey } from './join.ts';
+import { overlapOf } from './overlap.ts';
+import type { WriteFact } from './facts.ts';
+import { displayPath, witnessName } from './paths.ts';
+import { shortName, showValue } from './describe.ts';
+
+export const MUTATION_OVERWRITE = 'conflict/mutation-overwrite';
+
+export function mutationOverwrites(join: ConflictJoin, out: (c: Conflict) => void): void {
+  for (const { kind, facts } of join.writeBuckets()) {
+    const known = facts.filter((f) => f.value !== UNKNOWN);
+    if (known.length < 2) continue;
+    // Group by value: pairs are only formed across groups (agreeing writes never pair up).
+    const groups: { value: unknown; facts: WriteFact[] }[] = [];
+    for (const f of known) {
+      const g = groups.find((x) => equal(x.value, f.value));
+      if (g) g.facts.push(f);
+      else groups.push({ value: f.value, facts: [f] });
+    }
+    if (groups.length < 2) continue;
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = i + 1; j < groups.length; j++) {
+        for (const a of groups[i].facts) for (const b of groups[j].facts) pair(kind, a, b, out);
+      }
+    }
+  }
+}
+
+function pair(kind: string, a: WriteFact, b: WriteFact, out: (c: Conflict) => void): void {
+  // Rules of one policy run top to bottom: their order is defined.
+  if (a.owner.policy === b.owner.policy) return;
+  if (a.guard === 'ifAbsent' && b.guard === 'ifAbsent') return;
+  // Two conditional writes almost always branch on one field (runtime docker vs containerd): mutually exclusive.
+  if (a.guard === 'conditional' && b.guard === 'conditional') return;
+  // An element the rule cannot name (several under one list) is not comparable.
+  if (a.path.some((s) => s.endsWith('=?'))) return;
+  const overlap = overlapOf(a.owner.match, b.owner.match);
+  if (overlap.overlap === 'never') return;
+  const field = displayPath(a.path);
+  const [na, nb] = [shortName(a.owner), shortName(b.owner)];
+  const [va, vb] = [showValue(a.value), showValue(b.value)];
+  const on = witnessName(kind);
+  let message: string;
+  if (a.guard === 'ifAbsent' || b.guard === 'ifAbsent') {
+    const [guarded, always] = a.guard === 'ifAbsent' ? [a, b] : [b, a];
+    message = `On ${on}, \`${field}\` ends as ${showValue(always.value)} in either order: ${shortName(always.owner)} overwrites the ${showValue(guarded.value)} that ${shortName(guarded.owner)} adds when absent, or ${shortName(guarded.owner)} finds it already set; ${shortName(guarded.owner)}'s default never applies, and which one was meant depends on an order Kyverno does not define.`;
+  } else {
+    message = `On ${on}, \`${field}\` ends as ${vb} if ${nb} runs last and as ${va} if ${na} runs last; Kyverno does not order mutations across policies.`;
+  }
+  const conditional = [a, b].filter((w) => w.guard === 'conditional').map((w) => shortName(w.owner));
+  if (conditional.length) message = message.replace(/\.$/, ` (when the conditional anchors of ${conditional.join(' and ')} hold).`);
+  if (overlap.overlap === 'maybe') message = message.replace(/\.$/, `; whether both apply to one object cannot be decided statically (${overlap.reason}).`);
+  out({
+    check: MUTATION_OVERWRITE,
+    severity: 'warning',
+    kind,
+    field,
+    sides: [
+      { owner: a.owner, at: a.source, note: `${na} sets \`${field}\` to ${va}${a.guard === 'ifAbsent' ? ' when absent' : ''}`, needle: a.path[a.path.length - 1] },
+      { owner: b.owner, at: b.source, note: `${nb} sets \`${field}\` to ${vb}${b.guard === 'ifAbsent' ? ' when absent' : ''}`, needle: b.path[b.path.length - 1] },
+    ],
+    message,
+    key: pairKey(MUTATION_OVERWRITE, a.owner, b.owner),
+    writes: [a, b],
+  });
+}

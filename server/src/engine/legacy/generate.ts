@@ -1,0 +1,73 @@
+// generate rules: the resource a data or clone rule would create (never written anywhere).
+import type { AdmissionContext } from '../types.ts';
+import type { Path } from '../../yaml/paths.ts';
+import { substitute } from '../jmespath/substitute.ts';
+import { evaluateConditions } from './conditions.ts';
+import { loadContext } from './context.ts';
+import { evaluateList, withElement } from './list.ts';
+import { error, fromThrown, pass, skip, unknown, type Outcome } from './outcome.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const SERVER_FIELDS = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink', 'ownerReferences'];
+
+export function generateRule(g: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
+  try {
+    if (Array.isArray(g.foreach)) {
+      const generated: Obj[] = [];
+      for (let f = 0; f < g.foreach.length; f++) {
+        const fe = g.foreach[f] as Obj;
+        const elements = evaluateList(fe.list, data);
+        for (let i = 0; i < elements.length; i++) {
+          const elemData = withElement(data, elements[i], i, 0);
+          loadContext(fe.context, elemData, ctx);
+          if (!evaluateConditions(fe.preconditions, elemData).result) continue;
+          const one = generateOne({ ...g, ...fe }, elemData, ctx, [...path, 'foreach', f]);
+          if ('outcome' in one) return one.outcome;
+          generated.push(one.resource);
+        }
+      }
+      if (generated.length === 0) return skip('no foreach element generated a resource', path);
+      return { ...pass(`generates ${generated.length} resource(s)`, path), generated };
+    }
+    const one = generateOne(g, data, ctx, path);
+    if ('outcome' in one) return one.outcome;
+    return { ...pass(`generates ${String(one.resource.kind)} ${name(one.resource)}`, path), generated: [one.resource] };
+  } catch (e) {
+    return fromThrown(e, path);
+  }
+}
+
+function name(r: Obj): string {
+  const m = isObj(r.metadata) ? r.metadata : {};
+  return m.namespace ? `${String(m.namespace)}/${String(m.name)}` : String(m.name);
+}
+
+function generateOne(g: Obj, data: Obj, ctx: AdmissionContext, path: Path): { resource: Obj } | { outcome: Outcome } {
+  const target = substitute({ apiVersion: g.apiVersion, kind: g.kind, name: g.name, namespace: g.namespace }, data) as Obj;
+  if (isObj(g.data)) {
+    const body = substitute(g.data, data) as Obj;
+    const meta = isObj(body.metadata) ? { ...body.metadata } : {};
+    meta.name = target.name;
+    if (target.namespace !== undefined && target.namespace !== null && target.namespace !== '') meta.namespace = target.namespace;
+    return { resource: { apiVersion: target.apiVersion, kind: target.kind, ...body, metadata: meta } };
+  }
+  if (isObj(g.clone)) {
+    const src = substitute(g.clone, data) as Obj;
+    const found = (ctx.clusterResources ?? []).find((r) => {
+      const m = isObj(r.metadata) ? r.metadata : {};
+      return r.kind === target.kind && m.name === src.name && (m.namespace ?? '') === (src.namespace ?? '');
+    });
+    if (!found) return { outcome: unknown(`clone source ${String(src.namespace ?? '')}/${String(src.name)} is not among the supplied resources`, [...path, 'clone']) };
+    const copy = JSON.parse(JSON.stringify(found)) as Obj;
+    const meta = isObj(copy.metadata) ? copy.metadata : {};
+    for (const f of SERVER_FIELDS) delete meta[f];
+    meta.name = target.name;
+    if (target.namespace) meta.namespace = target.namespace;
+    copy.metadata = meta;
+    return { resource: copy };
+  }
+  if (isObj(g.cloneList)) return { outcome: unknown('generate.cloneList is not modelled', [...path, 'cloneList']) };
+  return { outcome: error('generate rule has neither data nor clone', path) };
+}

@@ -1,0 +1,69 @@
+// Strategic merge of a plain patch into a resource (kyaml merge2 semantics without a schema:
+// lists of maps merge by an identity key, other lists are replaced, null deletes).
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const MERGE_KEYS = ['name', 'mountPath', 'containerPort', 'devicePath', 'ip', 'topologyKey', 'type'];
+
+export function strategicMerge(resource: unknown, patch: unknown): unknown {
+  if (isObj(patch)) {
+    if (patch.$patch === 'replace') {
+      const { $patch: _drop, ...rest } = patch;
+      return clean(rest);
+    }
+    const base: Obj = isObj(resource) ? { ...resource } : {};
+    for (const [key, value] of Object.entries(patch)) {
+      if (key === '$patch' || key.startsWith('$setElementOrder') || key.startsWith('$retainKeys') || key.startsWith('$deleteFromPrimitiveList')) continue;
+      if (value === null) {
+        delete base[key];
+        continue;
+      }
+      if (isObj(value) && value.$patch === 'delete') {
+        delete base[key];
+        continue;
+      }
+      base[key] = strategicMerge(base[key], value);
+    }
+    return base;
+  }
+  if (Array.isArray(patch)) {
+    if (!Array.isArray(resource)) return patch.filter((p) => !(isObj(p) && p.$patch === 'delete')).map(clean);
+    const key = mergeKey(patch, resource);
+    if (!key) return patch.map(clean);
+    const out = resource.map((r) => r);
+    const added: unknown[] = [];
+    for (const p of patch as Obj[]) {
+      const idx = out.findIndex((r) => isObj(r) && r[key] === p[key]);
+      if (p.$patch === 'delete') {
+        if (idx >= 0) out.splice(idx, 1);
+        continue;
+      }
+      if (idx >= 0) out[idx] = strategicMerge(out[idx], p);
+      else added.push(clean(p));
+    }
+    // New elements come first, as kyaml's associative merge emits them.
+    return [...added, ...out];
+  }
+  return patch;
+}
+
+/** The identity key a list merges by: one that every patch element carries (and the list's maps use). */
+function mergeKey(patch: unknown[], resource: unknown[]): string | undefined {
+  if (patch.length === 0 || !patch.every(isObj)) return undefined;
+  if (!resource.every(isObj)) return undefined;
+  return MERGE_KEYS.find((k) => (patch as Obj[]).every((p) => p[k] !== undefined) && (resource as Obj[]).every((r) => r[k] !== undefined));
+}
+
+function clean(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(clean);
+  if (isObj(v)) {
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === '$patch' || x === null) continue;
+      out[k] = clean(x);
+    }
+    return out;
+  }
+  return v;
+}

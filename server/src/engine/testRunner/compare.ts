@@ -1,0 +1,44 @@
+// How `kyverno test` compares a mutated or generated resource with the one a test file expects:
+// both tidied (null, empty maps and empty lists dropped), generate labels normalised, then equal
+// exactly as a JSON merge patch between them would be empty.
+import equal from 'fast-deep-equal';
+import { isRecord } from '../cel/values.ts';
+
+export function tidy(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const out = value.map(tidy).filter((v) => v !== undefined);
+    return out.length ? out : undefined;
+  }
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const t = tidy(v);
+      if (t !== undefined) out[k] = t;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return value === null ? undefined : value;
+}
+
+function fixupGenerateLabels(obj: Record<string, unknown>): Record<string, unknown> {
+  const meta = isRecord(obj.metadata) ? obj.metadata : {};
+  const labels: Record<string, unknown> = { 'app.kubernetes.io/managed-by': 'kyverno' };
+  if (isRecord(meta.labels)) for (const [k, v] of Object.entries(meta.labels)) if (!k.startsWith('generate.kyverno.io/')) labels[k] = v;
+  return { ...obj, metadata: { ...meta, labels } };
+}
+
+export function sameResource(actual: Record<string, unknown>, expected: Record<string, unknown>): boolean {
+  return equal(tidy(fixupGenerateLabels(actual)), tidy(fixupGenerateLabels(expected)));
+}
+
+function idOf(o: Record<string, unknown>): { apiVersion: string; kind: string; name: string; namespace: string } {
+  const meta = isRecord(o.metadata) ? o.metadata : {};
+  return { apiVersion: String(o.apiVersion ?? ''), kind: String(o.kind ?? ''), name: String(meta.name ?? ''), namespace: String(meta.namespace ?? '') };
+}
+
+/** The document of an expected-resources file that stands for `actual` (same kind and name; namespace when both have one). */
+export function pickExpected(actual: Record<string, unknown>, candidates: Record<string, unknown>[]): Record<string, unknown> | undefined {
+  const a = idOf(actual);
+  const same = candidates.filter((c) => { const e = idOf(c); return e.kind === a.kind && e.name === a.name && (e.apiVersion === '' || a.apiVersion === '' || e.apiVersion === a.apiVersion); });
+  return same.find((c) => idOf(c).namespace === a.namespace) ?? same.find((c) => idOf(c).namespace === '' || a.namespace === '') ?? undefined;
+}

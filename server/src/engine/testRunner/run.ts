@@ -1,0 +1,232 @@
+// Runs kyverno-test.yaml suites as `kyverno test` does: every listed policy on every listed
+// resource, then each expected result x each resource it names compared once.
+import type { AdmissionContext, Operation, PolicyEvaluator, PolicyResult, RuleResult } from '../types.ts';
+import { evaluatePolicyDoc, familyOf } from '../simulate.ts';
+import { isRecord } from '../cel/values.ts';
+import { findTestFiles } from './discover.ts';
+import { SuiteError, loadDocuments, resolveConfined } from './files.ts';
+import { pickExpected, sameResource } from './compare.ts';
+import { defaultNamespace, loadSuite, type LoadedSuite } from './load.ts';
+import type { ExpectedResult } from './model.ts';
+import { resourceVariables, ruleVariables } from './values.ts';
+
+export interface Counts { total: number; agree: number; disagree: number; unknown: number }
+
+export interface Failure {
+  suite: string;
+  policy: string;
+  rule: string;
+  resource: string;
+  expected: string;
+  actual: string;
+  reason: string;
+}
+
+export interface RunReport {
+  suites: number;
+  results: Counts;
+  /** Disagreements and unknowns, one per expected result x resource. */
+  failures: Failure[];
+  /** Suites that could not be loaded, by path. */
+  errors: { suite: string; error: string }[];
+  /** Agreements where no rule applied and the entry expected pass or fail: `kyverno test` passes these, but they prove little. */
+  excludedAgreements: number;
+  byFamily: Record<'legacy' | 'cel' | 'unresolved', Counts>;
+}
+
+export interface RunOptions {
+  evaluate?: PolicyEvaluator;
+}
+
+const zero = (): Counts => ({ total: 0, agree: 0, disagree: 0, unknown: 0 });
+
+function meta(o: Record<string, unknown>): { name: string; namespace: string } {
+  const m = isRecord(o.metadata) ? o.metadata : {};
+  return { name: String(m.name ?? ''), namespace: String(m.namespace ?? '') };
+}
+
+function policyKey(p: Record<string, unknown>): string {
+  const m = meta(p);
+  return m.namespace ? `${m.namespace}/${m.name}` : m.name;
+}
+
+const flagKinds: Record<string, RegExp> = {
+  isValidatingPolicy: /^(Namespaced)?ValidatingPolicy$/,
+  isMutatingPolicy: /^(Namespaced)?MutatingPolicy$/,
+  isGeneratingPolicy: /^(Namespaced)?GeneratingPolicy$/,
+  isDeletingPolicy: /^(Namespaced)?DeletingPolicy$/,
+  isImageValidatingPolicy: /^(Namespaced)?ImageValidatingPolicy$/,
+  isValidatingAdmissionPolicy: /^ValidatingAdmissionPolicy$/,
+  isMutatingAdmissionPolicy: /^MutatingAdmissionPolicy$/,
+};
+
+function policyMatchesEntry(p: Record<string, unknown>, entry: ExpectedResult): boolean {
+  // A namespaced policy written without a namespace lands in `default`.
+  const implicit = !meta(p).namespace && (p.kind === 'Policy' || String(p.kind).startsWith('Namespaced')) ? `default/${meta(p).name}` : undefined;
+  if (policyKey(p) !== entry.policy && meta(p).name !== entry.policy && implicit !== entry.policy) return false;
+  const flags = Object.keys(entry.flags);
+  if (flags.length === 0) return true;
+  return flags.some((f) => flagKinds[f]?.test(String(p.kind ?? '')));
+}
+
+function resourceMatches(r: Record<string, unknown>, kind: string, name: string, namespace?: string): boolean {
+  if (r.kind !== kind) return false;
+  const m = meta(r);
+  if (namespace && m.namespace !== namespace) return false;
+  return m.name === name || `${m.namespace}/${m.name}` === name;
+}
+
+function ruleNameMatches(actual: string, wanted: string): boolean {
+  return actual === wanted || actual === `autogen-${wanted}` || actual === `autogen-cronjob-${wanted}` || actual === `autogen-cronjobs-${wanted}`;
+}
+
+class SuiteRunner {
+  private readonly cache = new Map<string, PolicyResult>();
+  constructor(private readonly suite: LoadedSuite, private readonly evaluate: PolicyEvaluator) {}
+
+  contextFor(policy: Record<string, unknown>, resource: Record<string, unknown>, extra: Record<string, unknown>): AdmissionContext {
+    const { values } = this.suite;
+    const m = meta(resource);
+    const variables = { ...resourceVariables(values, meta(policy).name, m.name, m.namespace), ...extra };
+    const op = String(variables['request.operation'] ?? 'CREATE').toUpperCase();
+    const operation: Operation = op === 'UPDATE' || op === 'DELETE' || op === 'CONNECT' ? op : 'CREATE';
+    const ns = m.namespace;
+    const nsObject = values.namespaces.get(ns);
+    const labels = values.namespaceLabels.get(ns) ?? (nsObject && isRecord(nsObject.metadata) && isRecord(nsObject.metadata.labels) ? nsObject.metadata.labels as Record<string, string> : undefined);
+    const context: AdmissionContext = {
+      operation,
+      variables,
+      clusterResources: this.suite.clusterResources,
+      // `kyverno test` has no cluster: a namespace the values do not describe has no labels.
+      namespaceLabels: labels ?? {},
+    };
+    // Like `kyverno test`, the request's namespace exists: described by the values, or bare.
+    if (nsObject) context.namespaceObject = nsObject;
+    else if (ns) context.namespaceObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, ...(labels ? { labels } : {}) } };
+    if (operation !== 'CREATE') context.oldObject = resource;
+    if (this.suite.userInfo) context.userInfo = this.suite.userInfo;
+    return context;
+  }
+
+  /** One policy on one resource; rule values, when the values file has them, apply per rule. */
+  run(pi: number, ri: number): PolicyResult {
+    const key = `${pi}:${ri}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const policy = this.suite.policies[pi]!;
+    const resource = this.suite.resources[ri]!;
+    const perRule = ruleVariables(this.suite.values, meta(policy).name);
+    let out: PolicyResult;
+    const spec = isRecord(policy.spec) ? policy.spec : {};
+    if (perRule.size > 0 && familyOf(policy) === 'legacy' && Array.isArray(spec.rules)) {
+      const rules: RuleResult[] = [];
+      let patched = resource;
+      for (const rule of spec.rules) {
+        const name = isRecord(rule) ? String(rule.name ?? '') : '';
+        const single = { ...policy, spec: { ...spec, rules: [rule] } };
+        const r = this.evaluate(single, patched, this.contextFor(policy, resource, perRule.get(name) ?? {}));
+        rules.push(...r.rules);
+        patched = r.patched;
+      }
+      out = { rules, patched };
+    } else {
+      out = this.evaluate(policy, resource, this.contextFor(policy, resource, {}));
+    }
+    this.cache.set(key, out);
+    return out;
+  }
+
+  expectedDocs(path: string): Record<string, unknown>[] {
+    return loadDocuments(resolveConfined(this.suite.root, this.suite.dir, path)).map(defaultNamespace);
+  }
+}
+
+type Outcome = { kind: 'agree' | 'disagree' | 'unknown'; actual: string; reason: string; rule: string; excluded?: boolean };
+
+function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, resourceName: string): Outcome {
+  const policies = suite.policies.map((p, i) => ({ p, i })).filter(({ p }) => policyMatchesEntry(p, entry));
+  const resources = suite.resources.map((r, i) => ({ r, i })).filter(({ r }) => resourceMatches(r, entry.kind, resourceName, entry.namespace));
+  if (policies.length === 0 || resources.length === 0) {
+    return { kind: 'disagree', actual: 'not found', rule: entry.rule, reason: policies.length === 0 ? `no policy ${entry.policy} in the suite` : `no ${entry.kind} ${resourceName} in the suite` };
+  }
+  const rows: { rule: RuleResult; response: PolicyResult; resource: Record<string, unknown> }[] = [];
+  const responses: PolicyResult[] = [];
+  for (const { i: pi, p } of policies) {
+    for (const { i: ri, r } of resources) {
+      const response = runner.run(pi, ri);
+      responses.push(response);
+      const wantAll = entry.rule === '' || entry.flags.isValidatingAdmissionPolicy === true || familyOf(p) === 'cel';
+      const named = response.rules.filter((rule) => wantAll || ruleNameMatches(rule.rule, entry.rule));
+      // A rule and its autogen variants never match the same object: Kyverno reports only the one
+      // that applied, where an evaluator may also list the others as skipped.
+      const decided = named.filter((rule) => rule.status !== 'skip');
+      for (const rule of decided.length ? decided : named) rows.push({ rule, response, resource: r });
+    }
+  }
+  if (rows.length === 0) {
+    // An undecided rule may be the one the entry names: that is not an exclusion.
+    const undecided = responses.flatMap((r) => r.rules).find((r) => r.status === 'unknown');
+    if (undecided) return { kind: 'unknown', actual: 'unknown', rule: undecided.rule, reason: undecided.reason };
+    // `kyverno test` counts a resource no rule applied to as excluded, which passes.
+    return { kind: 'agree', actual: 'excluded', rule: entry.rule, reason: 'no rule applied to the resource', excluded: true };
+  }
+  const actual = [...new Set(rows.map((x) => x.rule.status))].join(',');
+  const unknown = rows.find((x) => x.rule.status === 'unknown');
+  if (unknown) return { kind: 'unknown', actual, rule: unknown.rule.rule, reason: unknown.rule.reason };
+  for (const row of rows) {
+    if (entry.patchedResources) {
+      const expected = pickExpected(row.response.patched, runner.expectedDocs(entry.patchedResources));
+      if (!expected || !sameResource(row.response.patched, expected)) {
+        return { kind: 'disagree', actual: `${row.rule.status} (patched resource differs)`, rule: row.rule.rule, reason: expected ? 'the mutated resource differs from patchedResources' : 'patchedResources has no document for this resource' };
+      }
+    }
+    if (entry.generatedResource) {
+      const docs = runner.expectedDocs(entry.generatedResource);
+      const generated = row.rule.generated ?? [];
+      const ok = generated.length > 0 && generated.every((g) => { const e = pickExpected(g, docs); return !!e && sameResource(g, e); });
+      if (!ok) return { kind: 'disagree', actual: `${row.rule.status} (generated resource differs)`, rule: row.rule.rule, reason: generated.length ? 'the generated resource differs from generatedResource' : 'nothing was generated' };
+    }
+    if (row.rule.status !== entry.result) return { kind: 'disagree', actual, rule: row.rule.rule, reason: row.rule.reason };
+  }
+  return { kind: 'agree', actual, rule: rows[0]!.rule.rule, reason: '' };
+}
+
+export function runSuiteFile(path: string, root: string, report: RunReport, options: RunOptions = {}): void {
+  report.suites++;
+  let suite: LoadedSuite;
+  try {
+    suite = loadSuite(path, root);
+  } catch (e) {
+    report.errors.push({ suite: path, error: e instanceof SuiteError ? e.message : `${path}: ${(e as Error).message}` });
+    return;
+  }
+  const runner = new SuiteRunner(suite, options.evaluate ?? evaluatePolicyDoc);
+  for (const entry of suite.test.results) {
+    for (const resourceName of entry.resources) {
+      let outcome: Outcome;
+      try {
+        outcome = judge(runner, suite, entry, resourceName);
+      } catch (e) {
+        outcome = { kind: 'disagree', actual: 'error', rule: entry.rule, reason: (e as Error).message };
+      }
+      const fam = suite.policies.find((p) => policyMatchesEntry(p, entry));
+      const family = fam ? (familyOf(fam) === 'legacy' ? 'legacy' : 'cel') : 'unresolved';
+      for (const c of [report.results, report.byFamily[family]]) { c.total++; c[outcome.kind]++; }
+      if (outcome.excluded && entry.result !== 'skip') report.excludedAgreements++;
+      if (outcome.kind !== 'agree') {
+        report.failures.push({ suite: path, policy: entry.policy, rule: outcome.rule, resource: `${entry.kind}/${resourceName}`, expected: entry.result, actual: outcome.kind === 'unknown' ? 'unknown' : outcome.actual, reason: outcome.reason });
+      }
+    }
+  }
+}
+
+export function emptyReport(): RunReport {
+  return { suites: 0, results: zero(), failures: [], errors: [], excludedAgreements: 0, byFamily: { legacy: zero(), cel: zero(), unresolved: zero() } };
+}
+
+/** Runs every kyverno-test.yaml under the given directories; each directory is the root its suites may read within. */
+export function runSuites(dirs: string[], options: RunOptions = {}): RunReport {
+  const report = emptyReport();
+  for (const dir of dirs) for (const file of findTestFiles(dir)) runSuiteFile(file, dir, report, options);
+  return report;
+}

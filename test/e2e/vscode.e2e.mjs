@@ -1,0 +1,187 @@
+// The extension inside a real VS Code (code-server, driven by Debian's chromium through
+// playwright-core; see ../shared/e2e/RECIPE.md): package the .vsix, install it, open a copy of
+// examples/, and assert what a person sees. A screenshot of every step goes to test/e2e/screenshots/.
+// Run `bash test/e2e/setup.sh` first (npm run test:e2e does both).
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const tools = join(here, '.tools');
+const node24 = join(tools, 'node/node_modules/node/bin/node');
+const codeServer = join(tools, 'code-server/node_modules/code-server/out/node/entry.js');
+const { chromium } = createRequire(join(tools, 'playwright/'))('playwright-core');
+const shots = join(here, 'screenshots');
+const run = join(tools, `run-vscode-${process.pid}`);
+const vsix = join(repo, 'kyverno-policy-analyzer.vsix');
+
+const log = (m) => console.log(`[vscode e2e ${new Date().toISOString().slice(11, 19)}] ${m}`);
+const freePort = () => new Promise((res) => {
+  const srv = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = srv.address();
+    srv.close(() => res(port));
+  });
+});
+
+async function main() {
+  for (const [path, what] of [[node24, 'Node 24'], [codeServer, 'code-server'], ['/usr/bin/chromium', 'chromium']]) {
+    if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run bash test/e2e/setup.sh`);
+  }
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  mkdirSync(run, { recursive: true });
+
+  log('packaging the .vsix');
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const env = { ...process.env, HOME: join(run, 'home'), TMPDIR: join(run, 'tmp'), XDG_CONFIG_HOME: join(run, 'xdg-config'), XDG_CACHE_HOME: join(run, 'xdg-cache'), PATH: `${dirname(node24)}:${process.env.PATH}` };
+  for (const dir of [env.HOME, env.TMPDIR, env.XDG_CONFIG_HOME, env.XDG_CACHE_HOME]) mkdirSync(dir, { recursive: true });
+  const extensions = join(run, 'extensions');
+  const userData = join(run, 'user-data');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'chat.disableAIFeatures': true, 'workbench.tips.enabled': false }));
+  const workspace = join(run, 'workspace');
+  cpSync(join(repo, 'examples'), workspace, { recursive: true });
+
+  log('installing the .vsix into code-server');
+  execFileSync(node24, [codeServer, '--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsix], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const port = await freePort();
+  const config = join(run, 'config.yaml');
+  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\n`);
+  log(`starting code-server on ${port}`);
+  const server = spawn(node24, [codeServer, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', extensions, '--config', config, workspace], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverLog = [];
+  server.stdout.on('data', (d) => serverLog.push(String(d)));
+  server.stderr.on('data', (d) => serverLog.push(String(d)));
+  const serverExited = new Promise((res) => server.on('exit', res));
+
+  let browser;
+  const started = Date.now();
+  try {
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok, 60_000, 'code-server /healthz');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'], env });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    let step = 0;
+    const shot = async (name) => page.screenshot({ path: join(shots, `${String(++step).padStart(2, '0')}-${name}.png`) });
+    const check = async (name, fn) => {
+      log(name);
+      try {
+        await fn();
+        await shot(name);
+      } catch (error) {
+        await shot(`FAILED-${name}`).catch(() => {});
+        throw new Error(`step "${name}" failed: ${error.message}`);
+      }
+    };
+
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+
+    const openFile = async (name) => {
+      await page.locator('.monaco-workbench').click({ position: { x: 800, y: 400 } }).catch(() => {});
+      await page.keyboard.press('Control+P');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.keyboard.type(name);
+      await page.waitForSelector(`.quick-input-list .monaco-list-row >> text=${name}`, { timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`.tab.active >> text=${name}`, { timeout: 15_000 });
+    };
+    const goTo = async (line, column) => {
+      await page.keyboard.press('Control+G');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.keyboard.type(`${line}:${column}`);
+      await page.keyboard.press('Enter');
+    };
+
+    await check('workbench-opened', async () => {
+      await page.waitForSelector('.statusbar', { timeout: 30_000 });
+    });
+
+    await check('cronjob-squiggles', async () => {
+      await openFile('nightly-report.yaml');
+      await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 60_000 });
+    });
+
+    await check('status-bar-item', async () => {
+      const item = page.locator('.statusbar-item', { hasText: /Kyverno: \d+ polic(y|ies) · \d+ conflicts?/ });
+      await item.first().waitFor({ timeout: 60_000 });
+      log(`status bar: ${(await item.first().innerText()).trim()}`);
+    });
+
+    await check('problems-panel', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor({ timeout: 15_000 });
+      // Workspace files the user never opened are listed too (background indexing).
+      await waitFor(async () => {
+        const text = await panel.innerText();
+        return /cronjob\/active-deadline-missing/.test(text) && /require-labels\.yaml/.test(text) && /image-registry\.yaml/.test(text);
+      }, 60_000, 'Problems panel entries for every example file');
+      const text = await panel.innerText();
+      for (const code of ['cronjob/starting-deadline', 'cronjob/mutable-image', 'schema/additionalProperties', 'cel/syntax']) {
+        if (!text.includes(code)) throw new Error(`Problems panel lacks ${code}:\n${text.slice(0, 3000)}`);
+      }
+    });
+
+    await check('hover-schedule', async () => {
+      await openFile('nightly-report.yaml');
+      const source = readFileSync(join(workspace, 'cronjobs/nightly-report.yaml'), 'utf8').split('\n');
+      const line = source.findIndex((l) => /^\s+schedule:/.test(l)) + 1;
+      await goTo(line, source[line - 1].indexOf('schedule') + 3);
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      const hover = page.locator('.monaco-hover:visible');
+      await hover.first().waitFor({ timeout: 15_000 });
+      await waitFor(async () => /Schedule/.test(await hover.first().innerText()), 15_000, 'schedule hover text');
+      log(`hover: ${(await hover.first().innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+      await page.keyboard.press('Escape');
+    });
+
+    await check('quick-fix-applied', async () => {
+      const path = join(workspace, 'cronjobs/nightly-report.yaml');
+      const before = readFileSync(path, 'utf8');
+      const lines = before.split('\n');
+      const line = lines.findIndex((l) => /^\s+jobTemplate:/.test(l)) + 1;
+      await goTo(line, lines[line - 1].indexOf('jobTemplate') + 2);
+      await page.keyboard.press('Control+.');
+      const menu = page.locator('.action-widget').first();
+      await menu.waitFor({ timeout: 15_000 });
+      await shot('quick-fix-menu');
+      await menu.locator('.monaco-list-row', { hasText: 'activeDeadlineSeconds' }).first().click();
+      await page.keyboard.press('Control+S');
+      await waitFor(() => /activeDeadlineSeconds: \d+/.test(readFileSync(path, 'utf8')), 15_000, 'the fix written to the file');
+      await page.keyboard.press('Control+Shift+M');
+      await waitFor(async () => !(await page.locator('.markers-panel').innerText()).includes('cronjob/active-deadline-missing'), 30_000, 'the fixed finding to leave the Problems panel');
+    });
+
+    log(`passed in ${Math.round((Date.now() - started) / 1000)} s; screenshots in ${shots}`);
+  } catch (error) {
+    console.error(serverLog.join('').split('\n').filter((l) => /error|kyverno/i.test(l)).slice(-30).join('\n'));
+    throw error;
+  } finally {
+    await browser?.close();
+    server.kill('SIGTERM');
+    await Promise.race([serverExited, new Promise((res) => setTimeout(res, 10_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+    rmSync(run, { recursive: true, force: true });
+  }
+}
+
+async function waitFor(predicate, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
+
+main().catch((error) => {
+  console.error(`[vscode e2e] FAILED: ${error.message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,160 @@
+// The language server over a workspace folder: background indexing, files changed on disk,
+// settings, workspace symbols, code lens; and once over node IPC.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { LspClient, positionOf, tempWorkspace } from './client.ts';
+import { brokenPolicy, fixedPolicy, mutateNonRoot } from './texts.ts';
+
+const hasEnumError = (d: any[]) => d.some((x) => x.code === 'schema/enum');
+
+describe('language server over stdio: a workspace folder', () => {
+  const ws = tempWorkspace({
+    'policies/broken.yaml': brokenPolicy,
+    'policies/non-root-true.yaml': mutateNonRoot('non-root-true', true),
+    'policies/non-root-false.yaml': mutateNonRoot('non-root-false', false),
+    'open-me.yaml': brokenPolicy,
+    'node_modules/ignored.yaml': brokenPolicy,
+  });
+  const client = new LspClient({ root: ws.root });
+  after(() => {
+    client.kill();
+    ws.dispose();
+  });
+
+  it('given a folder, when initialized, then $/progress begins and ends around the indexing and the open document is published first', async () => {
+    await client.initialize();
+    client.open(ws.uri('open-me.yaml'), brokenPolicy);
+    const begin = await client.waitFor('$/progress', (p: any) => p.value.kind === 'begin');
+    assert.equal(begin.value.title, 'Kyverno: indexing');
+    assert.ok(client.serverRequests.some((r) => r.method === 'window/workDoneProgress/create' && r.params.token === begin.token));
+    await client.waitFor('$/progress', (p: any) => p.token === begin.token && p.value.kind === 'end');
+    const published = client.received.filter((m) => m.method === 'textDocument/publishDiagnostics').map((m) => m.params.uri);
+    assert.equal(published[0], ws.uri('open-me.yaml'));
+    assert.ok(published.includes(ws.uri('policies/broken.yaml')), published.join('\n'));
+    assert.ok(!published.includes(ws.uri('node_modules/ignored.yaml')));
+  });
+
+  it('then every workspace file has its diagnostics without being opened, and the status notification counts the policies', async () => {
+    assert.ok(hasEnumError(await client.diagnostics(ws.uri('policies/broken.yaml'))));
+    const status = await client.waitFor('kyverno/status', (s: any) => !s.indexing);
+    assert.equal(status.policies, 4);
+    assert.equal(typeof status.conflicts, 'number');
+  });
+
+  it('when asked for workspace symbols, then every policy and rule is listed; a query narrows them', async () => {
+    const all = await client.request('workspace/symbol', { query: '' });
+    const names = all.map((s: any) => s.name).sort();
+    assert.deepEqual(names, ['check-team', 'check-team', 'non-root-false', 'non-root-false-rule', 'non-root-true', 'non-root-true-rule', 'require-team-label', 'require-team-label']);
+    const rule = all.find((s: any) => s.name === 'non-root-true-rule');
+    assert.equal(rule.containerName, 'non-root-true');
+    assert.equal(rule.location.uri, ws.uri('policies/non-root-true.yaml'));
+    const narrowed = await client.request('workspace/symbol', { query: 'root-true' });
+    assert.deepEqual(narrowed.map((s: any) => s.name).sort(), ['non-root-true', 'non-root-true-rule']);
+  });
+
+  it('given two rules writing runAsNonRoot, when the code lens above one is resolved, then it counts the other', async () => {
+    const uri = ws.uri('policies/non-root-true.yaml');
+    const lenses = await client.request('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(lenses.length, 1);
+    assert.equal(lenses[0].range.start.line, 6);
+    const resolved = await client.request('codeLens/resolve', lenses[0]);
+    assert.equal(resolved.command.title, '1 rule touches these fields');
+    assert.equal(resolved.command.command, 'kyverno.showRules');
+    assert.equal(resolved.command.arguments[2][0].uri, ws.uri('policies/non-root-false.yaml'));
+  });
+
+  it('when a file is fixed on disk outside the editor (didChangeWatchedFiles), then its diagnostics are cleared; when another is deleted, then it is cleared too', async () => {
+    assert.ok(client.serverRequests.some((r) => r.method === 'client/registerCapability' && r.params.registrations[0].method === 'workspace/didChangeWatchedFiles'));
+    let since = client.mark();
+    ws.write('policies/broken.yaml', fixedPolicy);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.uri('policies/broken.yaml'), type: 2 }] });
+    assert.deepEqual(await client.diagnostics(ws.uri('policies/broken.yaml'), () => true, { since }), []);
+
+    since = client.mark();
+    ws.write('policies/new.yaml', brokenPolicy.replace('require-team-label', 'new-policy'));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.uri('policies/new.yaml'), type: 1 }] });
+    assert.ok(hasEnumError(await client.diagnostics(ws.uri('policies/new.yaml'), () => true, { since })));
+
+    since = client.mark();
+    rmSync(ws.path('policies/new.yaml'));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.uri('policies/new.yaml'), type: 3 }] });
+    assert.deepEqual(await client.diagnostics(ws.uri('policies/new.yaml'), () => true, { since }), []);
+  });
+
+  it('when the settings turn schema/enum off, then its diagnostics disappear; when .kyverno-analyzer.yaml sets it, then the file wins', async () => {
+    let since = client.mark();
+    client.settings = { checks: { 'schema/enum': 'off' } };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(await client.diagnostics(ws.uri('open-me.yaml'), () => true, { since }), []);
+
+    since = client.mark();
+    ws.write('.kyverno-analyzer.yaml', 'checks:\n  schema/enum: hint\n');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.uri('.kyverno-analyzer.yaml'), type: 1 }] });
+    const diagnostics = await client.diagnostics(ws.uri('open-me.yaml'), hasEnumError, { since });
+    assert.equal(diagnostics.find((d: any) => d.code === 'schema/enum').severity, 4);
+  });
+
+  it('when re-index is executed, then the workspace is indexed again with progress', async () => {
+    const since = client.mark();
+    const status = await client.request('workspace/executeCommand', { command: 'kyverno.server.reindex', arguments: [] });
+    assert.equal(typeof status.policies, 'number');
+    await client.waitFor('$/progress', (p: any) => p.value.kind === 'end', { since });
+  });
+
+  it('when a workspace/symbol request is cancelled, then the answer is a list or RequestCancelled, and the next request is answered', async () => {
+    // Whether the cancel lands before the handler's first yield depends on pipe timing; that a
+    // cancelled token stops the loop is asserted in units.test.ts.
+    const source = new CancellationTokenSource();
+    const pending = client.request('workspace/symbol', { query: '' }, 10_000, source.token).catch((e) => e);
+    source.cancel();
+    const answer = await pending;
+    assert.ok(Array.isArray(answer) || answer?.code === -32800, JSON.stringify(answer).slice(0, 200));
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: ws.uri('open-me.yaml') }, position: positionOf(brokenPolicy, 'rules', 1) });
+    assert.match(hover.contents.value, /\*\*rules\*\*/);
+  });
+
+  it('when shut down, then it exits with 0', async () => {
+    assert.equal(await client.shutdown(), 0);
+  });
+});
+
+describe('language server over node IPC', () => {
+  const ws = tempWorkspace({ 'broken.yaml': brokenPolicy });
+  const client = new LspClient({ root: ws.root, transport: 'ipc' });
+  after(() => {
+    client.kill();
+    ws.dispose();
+  });
+
+  it('given a folder with a broken policy, when initialized over IPC, then its diagnostics arrive and shutdown/exit ends the process', async () => {
+    const { capabilities } = await client.initialize();
+    assert.equal(capabilities.hoverProvider, true);
+    assert.ok(hasEnumError(await client.diagnostics(ws.uri('broken.yaml'))));
+    assert.equal(await client.shutdown(), 0);
+  });
+});
+
+describe('language server: indexing cancelled from the progress UI', () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 400; i++) files[`p${i}.yaml`] = mutateNonRoot(`policy-${i}`, i % 2 === 0);
+  const ws = tempWorkspace(files);
+  const client = new LspClient({ root: ws.root });
+  after(() => {
+    client.kill();
+    ws.dispose();
+  });
+
+  it('when the user cancels the progress, then indexing ends and the server keeps answering', async () => {
+    await client.initialize();
+    const begin = await client.waitFor('$/progress', (p: any) => p.value.kind === 'begin');
+    assert.equal(begin.value.cancellable, true);
+    client.notify('window/workDoneProgress/cancel', { token: begin.token });
+    await client.waitFor('$/progress', (p: any) => p.token === begin.token && p.value.kind === 'end');
+    await client.waitFor('kyverno/status', (s: any) => !s.indexing);
+    const symbols = await client.request('workspace/symbol', { query: 'policy-1' });
+    assert.ok(Array.isArray(symbols));
+    assert.equal(await client.shutdown(), 0);
+  });
+});

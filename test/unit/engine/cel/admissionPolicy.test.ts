@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateCelPolicy } from '../../../../server/src/engine/cel/index.ts';
+import { create, deployment } from './helpers.ts';
+
+const vap = {
+  apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'max-replicas' },
+  spec: {
+    paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+    matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] }] },
+    validations: [{ expression: 'object.spec.replicas <= int(params.data.max)', message: 'too many replicas' }],
+  },
+};
+const binding = (paramRef: Record<string, unknown>) => ({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'b' }, spec: { policyName: 'max-replicas', validationActions: ['Deny'], paramRef } });
+const limits = (max: string, name = 'limits') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels: { role: 'limits' } }, data: { max } });
+const withReplicas = (n: number) => { const d = deployment('d'); (d.spec as Record<string, unknown>).replicas = n; return d; };
+
+test('params from the binding decide the verdict', () => {
+  const ctx = { ...create, clusterResources: [binding({ name: 'limits', namespace: 'default' }), limits('3')] };
+  assert.equal(evaluateCelPolicy(vap, withReplicas(2), ctx).rules[0]!.status, 'pass');
+  assert.equal(evaluateCelPolicy(vap, withReplicas(5), ctx).rules[0]!.status, 'fail');
+});
+
+test('params found by selector: every matching object is applied', () => {
+  const ctx = { ...create, clusterResources: [binding({ selector: { matchLabels: { role: 'limits' } } }), limits('10', 'a'), limits('3', 'b')] };
+  assert.deepEqual(evaluateCelPolicy(vap, withReplicas(5), ctx).rules.map((r) => r.status), ['pass', 'fail']);
+});
+
+test('a missing params object denies unless the binding allows it', () => {
+  const deny = { ...create, clusterResources: [binding({ name: 'nope', parameterNotFoundAction: 'Deny' })] };
+  assert.equal(evaluateCelPolicy(vap, withReplicas(1), deny).rules[0]!.status, 'fail');
+  const allow = { ...create, clusterResources: [binding({ name: 'nope', parameterNotFoundAction: 'Allow' })] };
+  assert.equal(evaluateCelPolicy(vap, withReplicas(1), allow).rules[0]!.status, 'skip');
+});
+
+test('a policy that takes params, with neither binding nor params, is unknown', () => {
+  assert.equal(evaluateCelPolicy(vap, withReplicas(1), create).rules[0]!.status, 'unknown');
+});
+
+test('a MutatingAdmissionPolicy applies its JSONPatch', () => {
+  const map = {
+    apiVersion: 'admissionregistration.k8s.io/v1alpha1', kind: 'MutatingAdmissionPolicy', metadata: { name: 'set-replicas' },
+    spec: { matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] }] },
+      mutations: [{ patchType: 'JSONPatch', jsonPatch: { expression: '[JSONPatch{op: "add", path: "/spec/replicas", value: 2}]' } }] },
+  };
+  const out = evaluateCelPolicy(map, deployment('d'), create);
+  assert.equal(out.rules[0]!.status, 'pass');
+  assert.equal((out.patched.spec as Record<string, unknown>).replicas, 2);
+});

@@ -1,0 +1,148 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateLegacyPolicy } from '../../../../server/src/engine/legacy/index.ts';
+import type { AdmissionContext } from '../../../../server/src/engine/types.ts';
+
+type Obj = Record<string, unknown>;
+const policy = (rule: Obj, kind = 'ClusterPolicy', namespace?: string): Obj => ({
+  apiVersion: 'kyverno.io/v1',
+  kind,
+  metadata: { name: 'p', namespace, annotations: { 'pod-policies.kyverno.io/autogen-controllers': 'none' } },
+  spec: { rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'] } }] }, ...rule }] },
+});
+const pod = (containers: Obj[], labels: Record<string, string> = {}, spec: Obj = {}): Obj => ({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels }, spec: { containers, ...spec },
+});
+const status = (p: Obj, r: Obj, ctx: Partial<AdmissionContext> = {}) => evaluateLegacyPolicy(p, r, { operation: 'CREATE', ...ctx }).rules[0]!;
+
+test('pattern: pass, fail, and skip on a conditional anchor', () => {
+  const p = policy({ validate: { message: 'no latest', pattern: { spec: { containers: [{ '(name)': 'web*', image: '!*:latest' }] } } } });
+  assert.equal(status(p, pod([{ name: 'web', image: 'nginx:1' }])).status, 'pass');
+  assert.equal(status(p, pod([{ name: 'web', image: 'nginx:latest' }])).status, 'fail');
+  assert.equal(status(p, pod([{ name: 'db', image: 'pg:latest' }])).status, 'skip');
+});
+
+test('anyPattern: one matching pattern passes', () => {
+  const p = policy({ validate: { anyPattern: [{ spec: { securityContext: { runAsNonRoot: true } } }, { spec: { containers: [{ securityContext: { runAsNonRoot: true } }] } }] } });
+  assert.equal(status(p, pod([{ name: 'a', securityContext: { runAsNonRoot: true } }])).status, 'pass');
+  assert.equal(status(p, pod([{ name: 'a' }])).status, 'fail');
+});
+
+test('deny with variables and message substitution', () => {
+  const p = policy({ validate: { message: 'label app is {{ request.object.metadata.labels.app }}', deny: { conditions: { any: [{ key: '{{ request.object.metadata.labels.app }}', operator: 'AnyIn', value: ['bad', 'worse'] }] } } } });
+  const denied = status(p, pod([], { app: 'bad' }));
+  assert.equal(denied.status, 'fail');
+  assert.match(denied.reason, /label app is bad/);
+  assert.equal(status(p, pod([], { app: 'good' })).status, 'pass');
+});
+
+test('preconditions that do not hold skip the rule', () => {
+  const p = policy({ preconditions: { all: [{ key: '{{ request.operation }}', operator: 'Equals', value: 'UPDATE' }] }, validate: { deny: {} } });
+  assert.equal(status(p, pod([])).status, 'skip');
+  assert.equal(status(p, pod([]), { operation: 'UPDATE' }).status, 'fail');
+});
+
+test('a rule that does not match is a skip', () => {
+  const p = policy({ validate: { pattern: { metadata: { name: 'x' } } } });
+  assert.equal(status(p, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }).status, 'skip');
+});
+
+test('a namespaced Policy ignores resources of other namespaces', () => {
+  const p = policy({ validate: { deny: {} } }, 'Policy', 'team-a');
+  assert.equal(status(p, pod([])).status, 'skip');
+  assert.equal(status(p, { ...pod([]), metadata: { name: 'p', namespace: 'team-a' } }).status, 'fail');
+});
+
+test('foreach validate with element scope and per-element preconditions', () => {
+  const p = policy({ validate: { foreach: [{ list: 'request.object.spec.containers', preconditions: { all: [{ key: '{{ element.name }}', operator: 'NotEquals', value: 'sidecar' }] }, pattern: { image: 'corp.io/*' } }] } });
+  assert.equal(status(p, pod([{ name: 'a', image: 'corp.io/a' }, { name: 'sidecar', image: 'docker.io/s' }])).status, 'pass');
+  assert.equal(status(p, pod([{ name: 'a', image: 'docker.io/a' }])).status, 'fail');
+  assert.equal(status(p, pod([{ name: 'sidecar', image: 'docker.io/s' }])).status, 'skip');
+});
+
+test('foreach deny with nested elements', () => {
+  const p = policy({ validate: { foreach: [{ list: 'request.object.spec.containers', foreach: [{ list: 'element.ports', deny: { conditions: { any: [{ key: '{{ element.containerPort }}', operator: 'LessThan', value: 1024 }] } } }] }] } });
+  assert.equal(status(p, pod([{ name: 'a', ports: [{ containerPort: 8080 }] }])).status, 'pass');
+  assert.equal(status(p, pod([{ name: 'a', ports: [{ containerPort: 8080 }, { containerPort: 80 }] }])).status, 'fail');
+});
+
+test('context: variables, ConfigMaps from supplied resources, apiCall without a value is unknown', () => {
+  const withVar = policy({ context: [{ name: 'tier', variable: { jmesPath: "request.object.metadata.labels.tier || 'none'" } }], validate: { deny: { conditions: { all: [{ key: '{{ tier }}', operator: 'Equals', value: 'none' }] } } } });
+  assert.equal(status(withVar, pod([], { tier: 'gold' })).status, 'pass');
+  assert.equal(status(withVar, pod([])).status, 'fail');
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'allowed', namespace: 'kyverno' }, data: { registries: 'corp.io' } };
+  const withCm = policy({ context: [{ name: 'cfg', configMap: { name: 'allowed', namespace: 'kyverno' } }], validate: { deny: { conditions: { all: [{ key: '{{ cfg.data.registries }}', operator: 'NotEquals', value: 'corp.io' }] } } } });
+  assert.equal(status(withCm, pod([]), { clusterResources: [cm] }).status, 'pass');
+  assert.equal(status(withCm, pod([])).status, 'unknown');
+  const withApi = policy({ context: [{ name: 'n', apiCall: { urlPath: '/api/v1/namespaces' } }], validate: { deny: {} } });
+  assert.equal(status(withApi, pod([])).status, 'unknown');
+  assert.equal(status(withApi, pod([]), { variables: { n: 1 } }).status, 'fail');
+});
+
+test('an unresolvable variable in a pattern is an error', () => {
+  const p = policy({ validate: { pattern: { metadata: { name: '{{ request.object.metadata.labels.missing }}' } } } });
+  assert.equal(status(p, pod([])).status, 'error');
+});
+
+test('podSecurity baseline and restricted, with exclusions', () => {
+  const baseline = policy({ validate: { podSecurity: { level: 'baseline', version: 'latest' } } });
+  assert.equal(status(baseline, pod([{ name: 'a', image: 'nginx' }])).status, 'pass');
+  assert.equal(status(baseline, pod([{ name: 'a', image: 'nginx', securityContext: { privileged: true } }])).status, 'fail');
+  assert.equal(status(baseline, pod([{ name: 'a', image: 'nginx' }], {}, { hostNetwork: true })).status, 'fail');
+  const excluded = policy({ validate: { podSecurity: { level: 'baseline', version: 'latest', exclude: [{ controlName: 'Privileged Containers', images: ['nginx*'] }] } } });
+  assert.equal(status(excluded, pod([{ name: 'a', image: 'nginx', securityContext: { privileged: true } }])).status, 'pass');
+  assert.equal(status(excluded, pod([{ name: 'a', image: 'redis', securityContext: { privileged: true } }])).status, 'fail');
+  const restricted = policy({ validate: { podSecurity: { level: 'restricted', version: 'latest' } } });
+  const good = { name: 'a', image: 'nginx', securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['ALL'] } } };
+  assert.equal(status(restricted, pod([good])).status, 'pass');
+  assert.equal(status(restricted, pod([{ name: 'a', image: 'nginx' }])).status, 'fail');
+});
+
+test('generate with data substitutes the target', () => {
+  const p = {
+    apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'g' },
+    spec: { rules: [{ name: 'quota', match: { any: [{ resources: { kinds: ['Namespace'] } }] }, generate: { apiVersion: 'v1', kind: 'ResourceQuota', name: 'q', namespace: '{{ request.object.metadata.name }}', data: { spec: { hard: { pods: '10' } } } } }] },
+  };
+  const r = evaluateLegacyPolicy(p, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }, { operation: 'CREATE' }).rules[0]!;
+  assert.equal(r.status, 'pass');
+  assert.deepEqual(r.generated, [{ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'team-a' }, spec: { hard: { pods: '10' } } }]);
+  const svc = evaluateLegacyPolicy(p, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }, { operation: 'CREATE' }).rules[0]!;
+  assert.equal(svc.status, 'skip');
+});
+
+test('generate clone reads the source from supplied resources, else unknown', () => {
+  const p = {
+    apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'g' },
+    spec: { rules: [{ name: 'copy', match: { any: [{ resources: { kinds: ['Namespace'] } }] }, generate: { apiVersion: 'v1', kind: 'Secret', name: 'regcred', namespace: '{{ request.object.metadata.name }}', synchronize: true, clone: { name: 'regcred', namespace: 'default' } } }] },
+  };
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } };
+  const src = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'regcred', namespace: 'default', uid: 'u' }, data: { a: 'b' } };
+  const r = evaluateLegacyPolicy(p, ns, { operation: 'CREATE', clusterResources: [src] }).rules[0]!;
+  assert.equal(r.status, 'pass');
+  assert.deepEqual(r.generated, [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'regcred', namespace: 'team-a' }, data: { a: 'b' } }]);
+  assert.equal(evaluateLegacyPolicy(p, ns, { operation: 'CREATE' }).rules[0]!.status, 'unknown');
+});
+
+test('validate.cel expressions', () => {
+  const p = policy({ validate: { cel: { expressions: [{ expression: 'object.spec.containers.all(c, !c.image.endsWith(":latest"))', message: 'no latest' }] } } });
+  assert.equal(status(p, pod([{ name: 'a', image: 'nginx:1' }])).status, 'pass');
+  const f = status(p, pod([{ name: 'a', image: 'nginx:latest' }]));
+  assert.equal(f.status, 'fail');
+  assert.equal(f.reason, 'no latest');
+});
+
+test('autogen rules evaluate Deployments through the Pod template', () => {
+  const p = {
+    apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'a' },
+    spec: { rules: [{ name: 'tag', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { pattern: { spec: { containers: [{ image: '!*:latest' }] } } } }] },
+  };
+  const deploy = (image: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' }, spec: { template: { spec: { containers: [{ name: 'a', image }] } } } });
+  const rules = (r: Obj) => Object.fromEntries(evaluateLegacyPolicy(p, r, { operation: 'CREATE' }).rules.map((x) => [x.rule, x.status]));
+  assert.deepEqual(rules(deploy('nginx:1')), { tag: 'skip', 'autogen-tag': 'pass', 'autogen-cronjob-tag': 'skip' });
+  assert.deepEqual(rules(deploy('nginx:latest')), { tag: 'skip', 'autogen-tag': 'fail', 'autogen-cronjob-tag': 'skip' });
+});
+
+test('verifyImages is reported unknown, never guessed', () => {
+  const p = policy({ verifyImages: [{ imageReferences: ['*'] }] });
+  assert.equal(status(p, pod([{ name: 'a', image: 'x' }])).status, 'unknown');
+});
