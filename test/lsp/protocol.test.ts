@@ -42,6 +42,13 @@ describe('language server over stdio: one document', () => {
     assert.match(enumError.message, /validationFailureAction/);
   });
 
+  it('given an untitled document (no file), when it is opened, then it is analysed too', async () => {
+    const uri = 'untitled:Untitled-1';
+    client.open(uri, brokenPolicy);
+    const diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
+    assert.ok(diagnostics.some((d: any) => d.code === 'schema/enum'));
+  });
+
   it('when hovering validationFailureAction, then the schema description, type and allowed values are shown', async () => {
     const hover = await client.request('textDocument/hover', { textDocument: { uri: ws.uri('policy.yaml') }, position: positionOf(brokenPolicy, 'validationFailureAction', 3) });
     assert.equal(hover.contents.kind, 'markdown');

@@ -3,7 +3,7 @@
 // supplies Kubernetes types; otherwise, and for any kind it does not know, it stays dyn.
 import type { ASTNode, Environment } from '@marcbachmann/cel-js';
 import type { CelSite } from './extract.ts';
-import { dynEnvironment, typedEnvironment } from './environment.ts';
+import { checkEnvironment, typedEnvironment } from './environment.ts';
 import { parseCel, childrenOf, firstLine, type Parsed } from './compile.ts';
 import { MESSAGE_FN } from './messages.ts';
 import type { K8sTypeSource, KindRef } from './objectType.ts';
@@ -31,7 +31,7 @@ interface CheckError {
 }
 
 export function checkCel(site: CelSite, options: CheckOptions = {}): CelProblem[] {
-  const { env } = dynEnvironment();
+  const { env } = checkEnvironment();
   const parsed = parseCel(env, site.expression);
   if (!parsed.ok) return [{ code: 'cel/syntax', severity: 'error', message: parsed.message, start: parsed.start, end: parsed.end }];
   const result = parsed.parsed.check();

@@ -108,22 +108,50 @@ function checkingClone(): Environment {
 
 let evalEnv: CelEnvironment | undefined;
 
-/** Evaluation: every variable dyn, so plain JSON activations are used as they are. */
-export function evaluationEnvironment(): CelEnvironment {
+/**
+ * Evaluation: every variable dyn, so plain JSON activations are used as they are, and every node
+ * visit charged to the session's cost budget.
+ */
+export function dynEnvironment(): CelEnvironment {
   if (!evalEnv) {
     const { env, session } = baseEnvironment();
     const child = env.clone();
     child.registerVariable('object', 'dyn');
     child.registerVariable('request', 'dyn');
     evalEnv = { env: child, session };
+    meter(evalEnv);
   }
   return evalEnv;
 }
 
+/** The same environment as dynEnvironment, named for what callers use it for. */
+export const evaluationEnvironment = dynEnvironment;
+
+interface Evaluator {
+  run(ast: unknown, ctx: unknown): unknown;
+}
+
+/** Wraps the environment's evaluator so every node visit is charged to the session. */
+function meter({ env, session }: CelEnvironment): void {
+  // Function handlers run with the evaluator as `this`: the only way to reach it.
+  env.evaluate('__evaluator()', {});
+  const evaluator = session.evaluator as Evaluator | undefined;
+  if (!evaluator) throw new Error('cel: evaluator not reachable for metering');
+  const run = evaluator.run.bind(evaluator);
+  evaluator.run = (ast, ctx) => {
+    session.charge(1);
+    const result = run(ast, ctx);
+    // Concatenation is the one operator whose result can double per node: charge its size, so
+    // nested `a + a` stops long before memory does.
+    if ((ast as { op?: string }).op === '+' && (typeof result === 'string' || Array.isArray(result))) session.charge(result.length);
+    return result;
+  };
+}
+
 let checkEnv: CelEnvironment | undefined;
 
-/** Checking with `object` untyped (kinds unknown); `request` is still typed. */
-export function dynEnvironment(): CelEnvironment {
+/** Checking with `object` untyped (kinds unknown); `request` is typed. Not for evaluation. */
+export function checkEnvironment(): CelEnvironment {
   if (!checkEnv) {
     const child = checkingClone();
     child.registerVariable('object', 'dyn');
@@ -151,11 +179,16 @@ export function typedEnvironment(source: K8sTypeSource, kinds: KindRef[]): CelEn
   let typed = typedBySource.get(source);
   if (!typed) typedBySource.set(source, (typed = new Map()));
   if (typed.has(name)) return typed.get(name);
-  const child = checkingClone();
-  const unions = withUnions(source);
-  registerK8sType(child, unions, name, newRegistration());
-  child.registerVariable('object', k8sTypeName(name));
-  const result: CelEnvironment = { env: child, session: baseEnvironment().session };
+  let result: CelEnvironment | undefined;
+  try {
+    const child = checkingClone();
+    registerK8sType(child, withUnions(source), name, newRegistration());
+    child.registerVariable('object', k8sTypeName(name));
+    result = { env: child, session: baseEnvironment().session };
+  } catch {
+    // Type data cel-js cannot take (a field name it rejects): check with `object` as dyn.
+    result = undefined;
+  }
   if (typed.size >= TYPED_MAX) typed.delete(typed.keys().next().value!);
   typed.set(name, result);
   return result;

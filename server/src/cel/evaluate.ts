@@ -1,7 +1,7 @@
 // Evaluates an expression against plain JSON data, within a cost budget, with Kyverno's I/O
 // functions answered from caller-provided data only.
 import { Optional } from '@marcbachmann/cel-js';
-import { evaluationEnvironment, type CelEnvironment } from './environment.ts';
+import { evaluationEnvironment } from './environment.ts';
 import { parseCel, firstLine } from './compile.ts';
 import { toCel } from './lib/kyverno.ts';
 import { CostExceeded, UnknownValue, type ModelledIO } from './session.ts';
@@ -26,28 +26,6 @@ export type EvaluateResult =
   | { ok: false; error: string; code?: 'cel/cost' | 'cel/syntax' }
   | { ok: false; unknown: string };
 
-interface Evaluator {
-  run(ast: unknown, ctx: unknown): unknown;
-}
-
-const metered = new WeakSet<CelEnvironment>();
-
-/** Wraps the environment's evaluator so every node visit is charged to the session. */
-function meter(celEnv: CelEnvironment): void {
-  if (metered.has(celEnv)) return;
-  const { env, session } = celEnv;
-  // Function handlers run with the evaluator as `this`: the only way to reach it.
-  env.evaluate('__evaluator()', {});
-  const evaluator = session.evaluator as Evaluator | undefined;
-  if (!evaluator) throw new Error('cel: evaluator not reachable for metering');
-  const run = evaluator.run.bind(evaluator);
-  evaluator.run = (ast, ctx) => {
-    session.charge(1);
-    return run(ast, ctx);
-  };
-  metered.add(celEnv);
-}
-
 export function evaluateCel(expression: string, activation: Record<string, unknown>, options: EvaluateOptions = {}): EvaluateResult {
   if (!options.variables?.length) return evaluateOne(expression, activation, options);
   const values: Record<string, unknown> = { ...(activation.variables as Record<string, unknown> | undefined) };
@@ -68,7 +46,6 @@ export function evaluateCel(expression: string, activation: Record<string, unkno
 
 function evaluateOne(expression: string, activation: Record<string, unknown>, options: EvaluateOptions): EvaluateResult {
   const celEnv = evaluationEnvironment();
-  meter(celEnv);
   const parsed = parseCel(celEnv.env, expression);
   if (!parsed.ok) return { ok: false, error: parsed.message, code: 'cel/syntax' };
   const context: Record<string, unknown> = {};

@@ -21,6 +21,9 @@ export interface Rewritten {
 
 interface Token { kind: 'ident' | 'punct' | 'other'; start: number; end: number; text: string }
 
+/** Words that can stand before a map literal (`k in {...}`) and never name a message type. */
+const KEYWORDS = new Set(['in', 'true', 'false', 'null']);
+
 const identStart = /[A-Za-z_]/;
 const identPart = /[A-Za-z0-9_]/;
 
@@ -128,7 +131,7 @@ export function rewriteMessages(src: string): Rewritten {
       continue;
     }
     const prev = tokens[t - 1];
-    if (tok.kind === 'ident' && !(prev?.kind === 'punct' && prev.text === '.')) {
+    if (tok.kind === 'ident' && !KEYWORDS.has(tok.text) && !(prev?.kind === 'punct' && prev.text === '.')) {
       let k = t;
       const parts = [tok.text];
       while (tokens[k + 1]?.text === '.' && tokens[k + 2]?.kind === 'ident') { parts.push(tokens[k + 2]!.text); k += 2; }

@@ -11,6 +11,7 @@ import { scheduleCheck } from './cronjob/schedule.ts';
 import { rbacViaGenerateCheck } from './generate/rbacViaGenerate.ts';
 import { unsynchronizedCopyCheck } from './generate/unsynchronizedCopy.ts';
 import { noDryRunFirstCheck } from './cleanup/noDryRunFirst.ts';
+import { preferMutateCheck } from './advice/preferMutate.ts';
 
 import { mutationOverwriteCheck } from './conflict/mutationOverwrite.ts';
 import { incompatibleMutationsCheck } from './conflict/incompatibleMutations.ts';
@@ -18,6 +19,7 @@ import { mutationRejectedCheck } from './conflict/mutationRejected.ts';
 import { unsatisfiableValidationsCheck } from './conflict/unsatisfiableValidations.ts';
 import { generateCollisionCheck } from './conflict/generateCollision.ts';
 import { orderDependentCheck } from './conflict/orderDependent.ts';
+import { mutationBreaksImageVerificationCheck } from './conflict/mutationBreaksImageVerification.ts';
 
 /** Every check the analyzer runs. A new check is one module plus one line here (see README, "Adding a check"). */
 export const allChecks: readonly Check[] = [
@@ -33,10 +35,12 @@ export const allChecks: readonly Check[] = [
   rbacViaGenerateCheck,
   unsynchronizedCopyCheck,
   noDryRunFirstCheck,
+  preferMutateCheck,
   mutationOverwriteCheck,
   incompatibleMutationsCheck,
   mutationRejectedCheck,
   unsatisfiableValidationsCheck,
   generateCollisionCheck,
   orderDependentCheck,
+  mutationBreaksImageVerificationCheck,
 ];

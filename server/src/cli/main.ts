@@ -17,6 +17,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   check: async () => runCheckCommand,
   test: async () => (await import('./test.ts')).runTestCommand,
+  graph: async () => (await import('./graph.ts')).runGraphCommand,
   lsp: async () => (await import('../lsp/server.ts')).runLanguageServer,
 };
 

@@ -1,7 +1,7 @@
 // `kyverno-analyzer test [dirs…] [--format text|json]`: runs kyverno-test.yaml suites through the
 // engine and reports how far it agrees with the results the suites expect.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { runSuites, type RunReport } from '../engine/testRunner/index.ts';
 
 export interface TestCommandIO {
@@ -49,6 +49,14 @@ export async function runTestCommand(args: string[], io: TestCommandIO): Promise
     roots.push(abs);
   }
   const report = runSuites(roots);
+  // Suites are named relative to where the command ran, as the user typed the directories.
+  const shown = (p: string) => relative(io.cwd, p) || p;
+  for (const f of report.failures) f.suite = shown(f.suite);
+  for (const e of report.errors) {
+    const own = `${e.suite}: `;
+    e.error = (e.error.startsWith(own) ? e.error.slice(own.length) : e.error).replaceAll(e.suite, shown(e.suite));
+    e.suite = shown(e.suite);
+  }
   if (format === 'json') {
     io.stdout(`${JSON.stringify({ suites: report.suites, results: report.results, failures: report.failures, errors: report.errors, excludedAgreements: report.excludedAgreements, byFamily: report.byFamily }, null, 2)}\n`);
   } else {

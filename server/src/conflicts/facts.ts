@@ -93,7 +93,8 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
   const writes: WriteFact[] = [];
   if (rule.phase === 'mutate') {
     const leaves = rule.effect.writes.flatMap((w) => leafWrites(w)).flatMap((write) => {
-      const path = legacy ? namedElements(policy.raw, write) : write.path;
+      // A JSON patch index (`/spec/containers/0/image`) is taken as any element.
+      const path = legacy ? namedElements(policy.raw, write) : write.path.map((seg) => (/^\d+$/.test(seg) ? '*' : seg));
       return path ? [{ ...write, path }] : [];
     });
     for (const write of qualifyElements(leaves)) {
@@ -144,11 +145,14 @@ function qualifyElements(writes: FieldWrite[]): FieldWrite[] {
       keysAt.set(prefix, set);
     }
   }
-  if (keysAt.size === 0) return writes;
   const out: FieldWrite[] = [];
   for (const w of writes) {
     const n = w.path.length;
     if (n >= 2 && w.path[n - 2] === '*' && MERGE_KEYS.includes(w.path[n - 1])) continue;
+    if (keysAt.size === 0) {
+      out.push(w);
+      continue;
+    }
     const path = [...w.path];
     for (let i = 0; i < path.length; i++) {
       if (path[i] !== '*') continue;
@@ -216,6 +220,6 @@ function imageReferencesOf(policy: Policy, rule: Rule): RuleFacts['imageReferenc
   }
   const refs = Array.isArray(rule.raw.matchImageReferences) ? rule.raw.matchImageReferences : [];
   const patterns = refs.map((r) => asObj(r)?.glob).filter((g): g is string => typeof g === 'string');
-  if (patterns.length && patterns.length === refs.length) out.push({ kinds, patterns, source: { ...policy.source, path: ['spec', 'matchImageReferences'] } });
+  if (patterns.length && patterns.length === refs.length) out.push({ kinds, patterns, source: { ...policy.source, path: ['spec', 'matchImageReferences', 0, 'glob'] } });
   return out;
 }

@@ -8,6 +8,7 @@ import { mutationsRejected } from './rejected.ts';
 import { unsatisfiableValidations } from './unsatisfiable.ts';
 import { generateCollisions } from './generate.ts';
 import { simulatedConflicts } from './simulated.ts';
+import { imageVerificationBreaks } from './images.ts';
 
 export type { Conflict, ConflictSide } from './join.ts';
 
@@ -24,6 +25,7 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   mutationsRejected(join, add);
   unsatisfiableValidations(join, add);
   generateCollisions(join, add);
+  imageVerificationBreaks(join, add);
   // The engine decides what the facts could not, for pairs the facts did not already explain.
   const found = new Set(set.values().map((c) => c.key));
   simulatedConflicts(join, found, add);

@@ -172,7 +172,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
         { owner: a.owner, at: a.source, note: `${na} writes \`${field}\``, needle: a.path[a.path.length - 1] },
         { owner: b.owner, at: b.source, note: `${nb} writes \`${field}\``, needle: b.path[b.path.length - 1] },
       ],
-      context: validators.map((v) => ({ owner: v, at: v.rule.source, note: `${shortName(v)} validates the result` })),
+      context: validators.filter((v) => [ab, ba].some((r) => r.verdict.deniedBy?.policy === v.policy.name)).map((v) => ({ owner: v, at: v.rule.source, note: `${shortName(v)} denies the result in one order` })),
       message,
       key,
       writes: [a, b],

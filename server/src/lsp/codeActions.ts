@@ -12,12 +12,19 @@ function intersects(a: Range, b: Range): boolean {
 
 export function codeActions(state: ServerState, file: FileId, range: Range, context: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
+  // Two findings at one place may offer the same fix (e.g. the same companion file): offer it once.
+  const offered = new Set<string>();
   for (const finding of state.findingsOf(file)) {
     if (!finding.fixes?.length) continue;
     const diagnostic = toDiagnostic(finding, state);
     const asked = context.find((d) => sameDiagnostic(d, diagnostic));
     if (!asked && !intersects(diagnostic.range, range)) continue;
-    for (const fix of finding.fixes) actions.push(toCodeAction(fix, asked ?? diagnostic, state));
+    for (const fix of finding.fixes) {
+      const key = fix.title + '\0' + JSON.stringify(fix.edits);
+      if (offered.has(key)) continue;
+      offered.add(key);
+      actions.push(toCodeAction(fix, asked ?? diagnostic, state));
+    }
   }
   return actions;
 }

@@ -111,5 +111,6 @@ function toTextEdit(edit: TextEdit, lines: LineIndex): LspTextEdit {
 
 /** Same finding (code, place, message): how code actions find the findings behind a client's diagnostics. */
 export function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
-  return a.code === b.code && a.message === b.message && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+  // Clients echo diagnostics back loosely (Neovim 0.7 may drop fields): compare what is there.
+  return a.code === b.code && a.message === b.message && a.range?.start?.line === b.range?.start?.line && a.range?.start?.character === b.range?.start?.character;
 }

@@ -55,6 +55,8 @@ function fieldMarkdown(path: Path, field: FieldDescription): string {
 function scheduleMarkdown(schedule: string, timeZone: string | undefined, now: Date): string {
   const described = describeSchedule(schedule, timeZone, now);
   if ('error' in described) return `**Schedule** \`${schedule}\`: ${described.error}`;
-  const next = described.next.map((d) => `- ${d.toISOString().replace('T', ' ').replace(/:00\.000Z$/, ' UTC')}`).join('\n');
+  const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  const zoned = (d: Date) => (timeZone ? `${d.toLocaleString('sv-SE', { timeZone, hour12: false }).slice(0, 16)} ${timeZone} (${utc(d)})` : utc(d));
+  const next = described.next.map((d) => `- ${zoned(d)}`).join('\n');
   return `**Schedule**: ${described.words}\n\nRuns at most every ${formatSeconds(described.intervalSeconds)}. Next runs:\n\n${next}`;
 }

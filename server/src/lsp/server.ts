@@ -118,12 +118,20 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  async function reconfigure(): Promise<void> {
+  /** Re-reads settings and `.kyverno-analyzer.yaml`; re-analyses everything when they changed (or when forced). */
+  async function reconfigure(force = false): Promise<void> {
+    const before = JSON.stringify(state.folders.map((f) => [f.folder, f.config, f.problems]));
     await loadFolders();
+    if (!force && JSON.stringify(state.folders.map((f) => [f.folder, f.config, f.problems])) === before) return;
     state.recheckAll();
     scheduler.publishAll();
     await indexWorkspace();
   }
+  let reconfigureTimer: ReturnType<typeof setTimeout> | undefined;
+  const reconfigureSoon = () => {
+    clearTimeout(reconfigureTimer);
+    reconfigureTimer = setTimeout(() => void reconfigure(), 300);
+  };
 
   connection.onInitialize((params): InitializeResult => {
     capabilities = params.capabilities;
@@ -154,7 +162,7 @@ export function startServer(connection: Connection): void {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
         const removed = new Set(event.removed.map((f) => f.uri));
         folderUris = [...folderUris.filter((u) => !removed.has(u)), ...event.added.map((f) => f.uri).filter((u) => u.startsWith('file:'))];
-        void reconfigure();
+        void reconfigure(true);
       });
     }
     await loadFolders();
@@ -180,7 +188,7 @@ export function startServer(connection: Connection): void {
     const file = fileIdOf(textDocument.uri);
     state.open.set(file, { uri: textDocument.uri, version: doc.version, text: doc.getText() });
     scheduler.changed(file);
-    if (basename(file) === CONFIG_FILE_NAME) void reconfigure();
+    if (basename(file) === CONFIG_FILE_NAME) reconfigureSoon();
   });
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
@@ -276,7 +284,7 @@ export function startServer(connection: Connection): void {
 
   connection.onExecuteCommand(async ({ command }) => {
     if (command === REINDEX_COMMAND) {
-      await reconfigure();
+      await reconfigure(true);
       return state.status(indexing);
     }
     return null;
@@ -287,6 +295,7 @@ export function startServer(connection: Connection): void {
 
   connection.onShutdown(() => {
     generation++; // stops a running index pass
+    clearTimeout(reconfigureTimer);
     scheduler.dispose();
   });
 }

@@ -1,7 +1,7 @@
 // The server's snapshot of the workspace: the index, the texts the client has open, and the findings
 // per file (document checks and workspace checks kept apart, so an edit re-runs only its own file's
 // document checks). No transport here: the server and the tests drive it.
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { FileId, Finding } from '../findings.ts';
 import { WorkspaceIndex } from '../workspace/index.ts';
@@ -67,6 +67,7 @@ export class ServerState implements ConvertContext {
 
   /** The folder holding a file (longest path prefix); its settings apply to the file. */
   folderOf(file: FileId): FolderConfig | undefined {
+    if (!isAbsolute(file)) return undefined; // untitled: and other non-file documents
     let best: FolderConfig | undefined;
     for (const f of this.folders) {
       const rel = relative(f.folder.path, file);

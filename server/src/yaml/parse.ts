@@ -36,7 +36,7 @@ export interface YamlFile {
 
 /** Parsing never throws: every document comes back with its value or its errors. */
 export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits): YamlFile {
-  const stream = parseAllDocuments(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+  const stream = parseAllDocuments(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, logLevel: 'error' });
   const parsed = Array.isArray(stream) ? stream : [];
   const fileErrors: YamlProblem[] = [];
   if (parsed.length > limits.maxDocuments) {

@@ -188,3 +188,10 @@ function blockWith(lines: Line[], indent: number, folded: boolean, chomp: 'clip'
   }
   return b;
 }
+
+/** The file span of [start, end) in a scalar's value (an empty range stays empty). */
+export function scalarSpan(text: string, node: Scalar, start: number, end: number): { start: number; end: number } {
+  const map = scalarSourceMap(text, node);
+  const from = map(start);
+  return { start: from, end: end > start ? Math.max(from, map(end - 1) + 1) : from };
+}

@@ -134,3 +134,11 @@ test('Kyverno and Kubernetes library uses check clean', () => {
     assert.deepEqual(checkCel(s), [], e);
   }
 });
+
+test('request is typed as an AdmissionRequest', () => {
+  const expression = "request.operations == 'CREATE'";
+  const [p] = checkCel(site(expression));
+  assert.equal(p?.code, 'cel/type');
+  assert.equal(expression.slice(p!.start, p!.end), 'operations');
+  assert.deepEqual(checkCel(site("request.userInfo.groups.exists(g, g == 'x') && request.kind.kind == 'Pod' && request.operation in ['CREATE']")), []);
+});

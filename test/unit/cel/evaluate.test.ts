@@ -80,3 +80,11 @@ test('declared variables are evaluated in order and a failed one fails only its 
   const reader = evaluateCel('variables.cm.data.x == "y"', { object: pod }, { variables });
   assert.equal('unknown' in reader && reader.unknown, 'resource.Get(v1, configmaps, ns, cm)');
 });
+
+test('repeated concatenation is charged by size and stops with cel/cost', () => {
+  let expr = 'z.size() > 0';
+  for (let i = 30; i > 0; i--) expr = `cel.bind(${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${i}, ${i === 1 ? '[1, 2, 3, 4, 5, 6, 7, 8]' : `${'abcdefghijklmnopqrstuvwxyz'[(i - 1) % 26]}${i - 1} + ${'abcdefghijklmnopqrstuvwxyz'[(i - 1) % 26]}${i - 1}`}, ${expr})`;
+  expr = expr.replace('z.size()', 'e30.size()');
+  const result = evaluateCel(expr, {});
+  assert.equal('code' in result && result.code, 'cel/cost');
+});

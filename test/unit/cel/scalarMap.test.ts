@@ -86,3 +86,16 @@ test('a CEL error index lands on the offending character inside a block scalar',
   assert.equal(text[map(closing)], ')');
   assert.equal(map(closing), text.lastIndexOf(')'));
 });
+
+test('scalarSpan covers the mapped characters, empty ranges stay empty', async () => {
+  const { scalarSpan } = await import('../../../server/src/yaml/scalarMap.ts');
+  const text = 'e: >-\n  object.metadata.name ==\n  1\n';
+  const node = scalarOf(text);
+  const value = node.value as string;
+  const at = value.indexOf('name');
+  const span = scalarSpan(text, node, at, at + 4);
+  assert.equal(text.slice(span.start, span.end), 'name');
+  const eof = scalarSpan(text, node, value.length, value.length);
+  assert.equal(eof.start, eof.end);
+  assert.equal(eof.start, text.indexOf('1') + 1);
+});

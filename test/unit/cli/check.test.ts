@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'nod
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import Ajv04 from 'ajv-draft-04';
+import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { main } from '../../../server/src/cli/main.ts';
 import { analyzeWorkspace, loadConfig } from '../../../server/src/analysis.ts';
@@ -50,6 +51,9 @@ test('check --format json: the contract CI users rely on', async (t) => {
   });
   assert.ok(report.findings.some((f: { code: string; file: string }) => f.code === 'yaml/syntax' && f.file === 'broken.yaml'));
   assert.deepEqual(Object.keys(report.summary).sort(), ['documents', 'durationMs', 'files', 'policies', 'rules']);
+  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync('schemas/cli-output.schema.json', 'utf8')));
+  const valid: boolean = validate(report);
+  assert.ok(valid, JSON.stringify(validate.errors));
   assert.equal(report.summary.files, 3);
   assert.equal(report.summary.policies, 1);
 });

@@ -21,7 +21,9 @@ export function anchorSpan(index: WorkspaceIndex, owner: RuleRef): Span {
 export function sideSpan(index: WorkspaceIndex, side: { at: SourceRef; needle?: string }): Span {
   const span = index.spanOf(side.at, 'value');
   const text = index.getFile(side.at.file)?.text;
-  if (!text || !side.needle || span.end - span.start <= side.needle.length + 8) return span;
+  const last = side.at.path[side.at.path.length - 1];
+  // Only text that embeds several fields (a CEL expression, a JSON patch string) is narrowed.
+  if (!text || !side.needle || (last !== 'expression' && last !== 'patchesJson6902') || span.end - span.start <= side.needle.length + 8) return span;
   const inner = text.slice(span.start, span.end);
   const escaped = side.needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const keyed = new RegExp(`["']?\\b${escaped}\\b["']?\\s*:\\s*`).exec(inner);
@@ -37,7 +39,8 @@ export function sideSpan(index: WorkspaceIndex, side: { at: SourceRef; needle?: 
     const after = /value\s*:\s*([^\n]*)/.exec(inner.slice(at));
     if (after && after.index < 200) {
       const start = at + after.index + after[0].length - after[1].length;
-      return { start: span.start + start, end: span.start + start + after[1].trimEnd().length };
+      const value = after[1].trimEnd().replace(/[\]},]+$/, '');
+      return { start: span.start + start, end: span.start + start + value.length };
     }
     return { start: span.start + at, end: span.start + at + side.needle.length };
   }

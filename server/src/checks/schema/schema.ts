@@ -13,8 +13,11 @@ export const schemaCheck: Check = {
     const cls = document.cls;
     if (!cls || file.role !== 'workspace') return;
     if (cls.family !== 'kyverno-legacy' && cls.family !== 'kyverno-cel' && cls.family !== 'kyverno-cli') return;
+    // `kyverno test` loads its own files leniently (it ignores unknown fields, fills defaults): a
+    // mismatch there is a likely mistake (a misspelt flag is silently ignored), not a rejection.
+    const severity = cls.family === 'kyverno-cli' ? 'warning' : undefined;
     for (const problem of validateAgainstSchema(cls.group, cls.kind, cls.version, document.yaml.value)) {
-      report({ file: file.file, span: spanOf(problem.path, problem.target) }, problem.message, { code: problem.code });
+      report({ file: file.file, span: spanOf(problem.path, problem.target) }, problem.message, { code: problem.code, severity });
     }
   },
 };

@@ -61,10 +61,7 @@ export function openFrame(policy: Record<string, unknown>, resource: Record<stri
   const object = options.object !== undefined ? options.object : context.operation === 'DELETE' ? null : resource;
   const scope = buildScope({ object, context, variables: chosen.spec.variables, extra: { exceptions: exceptions.values } });
   const frame: Frame = { policyName, ruleName, spec: chosen.spec, scope, specPath: ['spec'] };
-  const cond = evaluateConditions(chosen.spec.matchConditions, scope, ['spec', 'matchConditions']);
-  if (cond.kind === 'false') return { results: [result(frame, 'skip', `matchCondition ${cond.name} is false`, cond.path)] };
-  if (cond.kind === 'error') return { results: [result(frame, 'error', cond.message, cond.path)] };
-  if (cond.kind === 'unknown') return { results: [result(frame, 'unknown', cond.reason, cond.path)] };
+  // Kyverno looks at exceptions before the policy's own matchConditions.
   for (const exc of exceptions.skipping) {
     const out = evaluateConditions(isRecord(exc.spec) ? exc.spec.matchConditions : undefined, scope, ['spec', 'matchConditions']);
     const name = isRecord(exc.metadata) ? String(exc.metadata.name ?? '') : '';
@@ -73,7 +70,13 @@ export function openFrame(policy: Record<string, unknown>, resource: Record<stri
       return { results: [result(frame, reportAs, `policy exception ${name} applies`)] };
     }
     if (out.kind === 'unknown') return { results: [result(frame, 'unknown', `policy exception ${name}: ${out.reason}`)] };
+    if (out.kind === 'error') return { results: [result(frame, 'error', `policy exception ${name}: ${out.message}`)] };
   }
+  const cond = evaluateConditions(chosen.spec.matchConditions, scope, ['spec', 'matchConditions']);
+  if (cond.kind === 'false') return { results: [result(frame, 'skip', `matchCondition ${cond.name} is false`, cond.path)] };
+  // A condition that cannot be evaluated fails the request, unless the policy ignores failures.
+  if (cond.kind === 'error') return { results: [chosen.spec.failurePolicy === 'Ignore' ? result(frame, 'skip', `${cond.message} (failurePolicy Ignore)`, cond.path) : result(frame, 'error', cond.message, cond.path)] };
+  if (cond.kind === 'unknown') return { results: [result(frame, 'unknown', cond.reason, cond.path)] };
   return { frame };
 }
 

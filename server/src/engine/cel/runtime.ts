@@ -44,11 +44,12 @@ export { fromCel };
 
 /**
  * The I/O answers a test can supply: resource.Get/List from cluster resources, image.GetMetadata
- * from a cli.kyverno.io Context's images, globalContext from its entries.
+ * from a cli.kyverno.io Context's images, http.Get/Post from a Test's apiCallResponses.
  */
 export function modelledIO(clusterResources: Record<string, unknown>[] | undefined): ModelledIO {
   const resources: Record<string, unknown> = {};
   const imageData: Record<string, unknown> = {};
+  const http: Record<string, unknown> = {};
   const lists = new Map<string, unknown[]>();
   const addList = (key: string, obj: unknown) => { const l = lists.get(key) ?? []; l.push(obj); lists.set(key, l); };
   for (const r of clusterResources ?? []) {
@@ -57,6 +58,13 @@ export function modelledIO(clusterResources: Record<string, unknown>[] | undefin
       for (const img of Array.isArray(spec.images) ? spec.images : []) {
         if (!isRecord(img) || typeof img.image !== 'string') continue;
         for (const key of imageKeys(img.image)) imageData[key] ??= img;
+      }
+      continue;
+    }
+    if (r.kind === 'Test' && String(r.apiVersion ?? '').startsWith('cli.kyverno.io/')) {
+      for (const call of Array.isArray(r.apiCallResponses) ? r.apiCallResponses : []) {
+        if (!isRecord(call) || !isRecord(call.response) || typeof call.url !== 'string') continue;
+        http[`${String(call.method || 'GET').toUpperCase()} ${call.url}`] = call.response.body;
       }
       continue;
     }
@@ -71,7 +79,7 @@ export function modelledIO(clusterResources: Record<string, unknown>[] | undefin
     if (ns !== '') addList([apiVersion, id.plural, ''].join('|'), r);
   }
   for (const [key, items] of lists) resources[key] = { items };
-  return { resources, imageData };
+  return { resources, imageData, http };
 }
 
 /** The spellings one image is looked up by: as written and with docker.io's implicit parts. */

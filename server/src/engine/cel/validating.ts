@@ -42,37 +42,38 @@ function autogenEnabled(policy: Record<string, unknown>): boolean {
 }
 
 /**
- * Runs every validation: a false one decides 'fail' (with its message); otherwise an error decides
- * 'error', an undecidable one 'unknown', and all true is 'pass'.
+ * Runs the validations in order, as Kyverno does: the first that errors decides 'error', the first
+ * that is false decides 'fail'; a result that is not a bool is passed over. An undecidable one
+ * decides 'unknown', since what follows it depends on its value.
  */
 export function runValidations(frame: Frame, key: string): RuleResult {
   const list = asArray(frame.spec[key]);
-  let pending: RuleResult | undefined;
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
     if (!isRecord(v) || typeof v.expression !== 'string') continue;
     const path = [...frame.specPath, key, i, 'expression'];
     const out = frame.scope.run(v.expression);
     if (out.ok) {
-      if (out.value === true) continue;
-      if (out.value === false) return result(frame, 'fail', messageOf(v, frame), path);
-      pending ??= result(frame, 'error', `validation ${i} returned ${typeof out.value}, not bool`, path);
-    } else if ('unknown' in out) {
-      pending ??= result(frame, 'unknown', out.unknown, path);
-    } else {
-      pending ??= result(frame, 'error', `validation ${i}: ${out.error}`, path);
+      if (out.value === false) return failure(frame, v, i, path);
+      continue;
     }
+    if ('unknown' in out) return result(frame, 'unknown', out.unknown, path);
+    return result(frame, 'error', `validation ${i}: ${out.error}`, path);
   }
-  return pending ?? result(frame, 'pass', 'every validation holds', [...frame.specPath, key]);
+  return result(frame, 'pass', 'every validation holds', [...frame.specPath, key]);
 }
 
-function messageOf(v: Record<string, unknown>, frame: Frame): string {
+/** A false validation fails with its message; a messageExpression that cannot be evaluated makes it an error (Kyverno issue 15350). */
+function failure(frame: Frame, v: Record<string, unknown>, index: number, path: (string | number)[]): RuleResult {
   if (typeof v.messageExpression === 'string') {
     const out = frame.scope.run(v.messageExpression);
-    if (out.ok && typeof out.value === 'string' && out.value.trim() !== '') return out.value;
+    const mpath = [...path.slice(0, -1), 'messageExpression'];
+    if (!out.ok) return 'unknown' in out ? result(frame, 'unknown', out.unknown, mpath) : result(frame, 'error', `failed to evaluate message expression: ${out.error}`, mpath);
+    if (typeof out.value !== 'string') return result(frame, 'error', 'failed to convert message expression to string', mpath);
+    if (out.value !== '') return result(frame, 'fail', out.value, path);
   }
-  if (typeof v.message === 'string' && v.message !== '') return v.message;
-  return `failed expression: ${String(v.expression)}`;
+  const message = typeof v.message === 'string' ? v.message : '';
+  return result(frame, 'fail', message || `CEL expression validation failed at index ${index}`, path);
 }
 
 /** The policy's validationActions (Deny by default, as Kyverno applies). */

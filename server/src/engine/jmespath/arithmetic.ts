@@ -71,7 +71,8 @@ export function roundValue(a: unknown, digits: unknown): number {
 }
 
 export function sumValues(list: unknown): unknown {
-  if (!Array.isArray(list) || list.length === 0) throw new Error('sum: expected a non-empty array');
+  if (!Array.isArray(list)) throw new Error('sum: expected an array');
+  if (list.length === 0) return 0;
   let acc: unknown = list[0];
   for (const v of list.slice(1)) acc = arithmetic('add', acc, v);
   return acc;

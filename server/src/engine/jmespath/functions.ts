@@ -10,6 +10,7 @@ import { formatDuration, parseDuration } from './quantity.ts';
 import { formatRfc3339, parseGoTime } from './time.ts';
 import { normalizeImage } from './image.ts';
 import { semverSatisfies } from './semver.ts';
+import { decodeX509 } from './x509.ts';
 
 type Fn = (args: unknown[]) => unknown;
 
@@ -124,7 +125,13 @@ const functions: Record<string, [Fn, number, boolean?]> = {
     return out;
   }, 2],
   random: [([p]) => randomFrom(str(p, 'random')), 1],
-  x509_decode: [() => { throw new UnsupportedError('x509_decode is not modelled'); }, 1],
+  x509_decode: [([s]) => {
+    try {
+      return decodeX509(str(s, 'x509_decode'));
+    } catch (e) {
+      throw new Error(`x509_decode: ${(e as Error).message}`);
+    }
+  }, 1],
   image_normalize: [([s]) => normalizeImage(str(s, 'image_normalize')), 1],
   is_external_url: [([s]) => isExternalUrl(str(s, 'is_external_url')), 1],
   to_boolean: [([s]) => { const x = str(s, 'to_boolean').toLowerCase(); if (x === 'true') return true; if (x === 'false') return false; throw new Error('to_boolean: not a boolean'); }, 1],
@@ -163,7 +170,7 @@ function isExternalUrl(s: string): boolean {
 /** A value matching a simple regex (classes, literals, {n}/+/* quantifiers); other shapes are unsupported. */
 function randomFrom(pattern: string): string {
   let out = '';
-  const re = /(\[[^\]]+\]|\\d|\\w|[^[\\{}+*?])(\{(\d+)(?:,(\d+))?\}|\+|\*|\?)?/gy;
+  const re = /(\[[^\]]+\]|\\d|\\w|[^[\\{}+*?()|.])(\{(\d+)(?:,(\d+))?\}|\+|\*|\?)?/gy;
   let m: RegExpExecArray | null;
   let pos = 0;
   const body = pattern.replace(/^\^|\$$/g, '');

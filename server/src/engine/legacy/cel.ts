@@ -14,7 +14,7 @@ export function validateCel(cel: Obj, resource: Obj, data: Obj, ctx: AdmissionCo
   const request = isObj(data.request) ? data.request : {};
   const activation: Obj = {
     object: ctx.operation === 'DELETE' ? null : resource,
-    oldObject: ctx.oldObject ?? null,
+    oldObject: isObj(request.oldObject) ? request.oldObject : null,
     request: { operation: ctx.operation, userInfo: request.userInfo, namespace: request.namespace, name: request.name, kind: request.kind },
     namespaceObject: ctx.namespaceObject ?? null,
     params: ctx.params ?? null,

@@ -8,10 +8,18 @@ import { UnsupportedError } from '../jmespath/errors.ts';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Builds the query document. Like `kyverno test`, an UPDATE without an old object compares the
+ * resource with itself, and values-file keys under request.* overlay copies of the objects.
+ */
 export function buildData(resource: Obj, ctx: AdmissionContext): Obj {
   const user = ctx.userInfo ?? {};
-  const object = ctx.operation === 'DELETE' ? null : resource;
-  const oldObject = ctx.operation === 'DELETE' ? (ctx.oldObject ?? resource) : (ctx.oldObject ?? null);
+  const overlays = Object.keys(ctx.variables ?? {}).some((k) => k.startsWith('request.object') || k.startsWith('request.oldObject'));
+  const own = (o: Obj) => (overlays ? structuredClone(o) : o);
+  const object = ctx.operation === 'DELETE' ? null : own(resource);
+  const oldObject = ctx.operation === 'DELETE'
+    ? own(ctx.oldObject ?? resource)
+    : ctx.oldObject ? own(ctx.oldObject) : ctx.operation === 'UPDATE' ? structuredClone(resource) : null;
   const meta = isObj(resource.metadata) ? resource.metadata : {};
   const data: Obj = {
     request: {

@@ -29,7 +29,7 @@ function preprocessMap(patch: Obj, resource: Obj | undefined): Obj {
     const present = resource !== undefined && Object.prototype.hasOwnProperty.call(resource, a.key);
     // Unlike validation, a mutation's global anchor on an absent key does not hold.
     if (!present) throw new ConditionNotMet(`${a.kind} anchor key ${a.key} is absent`, a.kind === 'global');
-    const r = matchPattern(resource![a.key], stripAnchors(value));
+    const r = matchPattern(resource![a.key], value);
     if (!r.ok) throw new ConditionNotMet(`${a.kind} anchor ${a.key} does not match: ${r.message}`, a.kind === 'global');
   }
   const out: Obj = {};
@@ -90,12 +90,8 @@ function preprocessList(patch: unknown[], resource: unknown[] | undefined): unkn
       }
       out.push(processed);
     }
-    if (!anyGlobalPassed && globalFailure) throw globalFailure;
+    // A global anchor that no element satisfies (including an absent or empty list) gates the whole patch.
+    if (hasGlobal && !anyGlobalPassed) throw globalFailure ?? new ConditionNotMet('no list element satisfies the global anchor', true);
   }
   return out;
-}
-
-/** The pattern of an anchor's value, without nested anchor decorations of the patch syntax. */
-function stripAnchors(v: unknown): unknown {
-  return v;
 }

@@ -26,9 +26,10 @@ export function message(raw: unknown, data: unknown): string {
 export function validateRule(v: Obj, resource: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
   const msg = message(v.message, data);
   try {
+    // Kyverno checks deny before patterns when a rule (oddly) has both.
+    if (isObj(v.deny)) return denyOutcome(v.deny, data, msg, [...path, 'deny']);
     if (v.pattern !== undefined) return patternOutcome(v.pattern, resource, data, msg, [...path, 'pattern']);
     if (Array.isArray(v.anyPattern)) return anyPatternOutcome(v.anyPattern, resource, data, msg, [...path, 'anyPattern']);
-    if (isObj(v.deny)) return denyOutcome(v.deny, data, msg, [...path, 'deny']);
     if (Array.isArray(v.foreach)) return foreachOutcome(v.foreach as Obj[], resource, data, ctx, 0, [...path, 'foreach']);
     if (isObj(v.podSecurity)) return validatePodSecurity(v.podSecurity, resource, msg, [...path, 'podSecurity']);
     if (isObj(v.cel)) return validateCel(v.cel, resource, data, ctx, [...path, 'cel']);
@@ -106,6 +107,7 @@ function foreachElement(fe: Obj, target: Obj, resource: Obj, data: Obj, ctx: Adm
     if (!pre.result) return skip(`preconditions not met: ${pre.message}`, [...path, 'preconditions']);
     const msg = '';
     if (isObj(fe.deny)) return denyOutcome(fe.deny, data, msg, [...path, 'deny']);
+    if (fe.pattern === undefined && !Array.isArray(fe.anyPattern) && !Array.isArray(fe.foreach)) return error('foreach has no deny, pattern, anyPattern or foreach', path);
     if (fe.pattern !== undefined) return patternOutcome(fe.pattern, target, data, msg, [...path, 'pattern']);
     if (Array.isArray(fe.anyPattern)) return anyPatternOutcome(fe.anyPattern, target, data, msg, [...path, 'anyPattern']);
     if (Array.isArray(fe.foreach)) return foreachOutcome(fe.foreach as Obj[], resource, data, ctx, nesting + 1, [...path, 'foreach']);

@@ -54,7 +54,9 @@ export function loadSuite(path: string, root: string): LoadedSuite {
   }
   const resources: Record<string, unknown>[] = [];
   for (const p of test.resources) for (const d of read(p)) if (typeof d.kind === 'string') resources.push(defaultNamespace(d));
-  for (const p of [...test.exceptions, ...test.clusterResources]) clusterResources.push(...read(p));
+  for (const p of [...test.exceptions, ...test.clusterResources, ...test.paramResources]) clusterResources.push(...read(p));
+  // The Test itself carries modelled answers (apiCallResponses) the CEL http library reads.
+  if (Array.isArray(test.raw.apiCallResponses)) clusterResources.push({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Test', metadata: { name: test.name }, apiCallResponses: test.raw.apiCallResponses });
   if (test.context) {
     for (const d of read(test.context)) {
       clusterResources.push(d);

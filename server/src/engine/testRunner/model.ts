@@ -20,6 +20,9 @@ export interface TestSpec {
   resources: string[];
   exceptions: string[];
   clusterResources: string[];
+  paramResources: string[];
+  /** The Test document as written, for the answers it models inline (apiCallResponses). */
+  raw: Record<string, unknown>;
   variables?: string;
   userinfo?: string;
   context?: string;
@@ -75,6 +78,8 @@ export function parseTest(doc: Record<string, unknown>): TestSpec {
     resources: strings(ci(doc, 'resources')),
     exceptions: strings(ci(doc, 'exceptions')),
     clusterResources: strings(ci(doc, 'clusterResources')),
+    paramResources: strings(ci(doc, 'paramResources')),
+    raw: doc,
     results,
   };
   const variables = str(ci(doc, 'variables'));

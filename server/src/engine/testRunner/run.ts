@@ -171,24 +171,33 @@ function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, r
     return { kind: 'agree', actual: 'excluded', rule: entry.rule, reason: 'no rule applied to the resource', excluded: true };
   }
   const actual = [...new Set(rows.map((x) => x.rule.status))].join(',');
+  // A decided row that contradicts the entry settles it; otherwise an undecided row leaves it unknown.
+  for (const row of rows) {
+    if (row.rule.status === 'unknown') continue;
+    const mismatch = checkRow(runner, entry, row, actual);
+    if (mismatch) return mismatch;
+  }
   const unknown = rows.find((x) => x.rule.status === 'unknown');
   if (unknown) return { kind: 'unknown', actual, rule: unknown.rule.rule, reason: unknown.rule.reason };
-  for (const row of rows) {
-    if (entry.patchedResources) {
-      const expected = pickExpected(row.response.patched, runner.expectedDocs(entry.patchedResources));
-      if (!expected || !sameResource(row.response.patched, expected)) {
-        return { kind: 'disagree', actual: `${row.rule.status} (patched resource differs)`, rule: row.rule.rule, reason: expected ? 'the mutated resource differs from patchedResources' : 'patchedResources has no document for this resource' };
-      }
-    }
-    if (entry.generatedResource) {
-      const docs = runner.expectedDocs(entry.generatedResource);
-      const generated = row.rule.generated ?? [];
-      const ok = generated.length > 0 && generated.every((g) => { const e = pickExpected(g, docs); return !!e && sameResource(g, e); });
-      if (!ok) return { kind: 'disagree', actual: `${row.rule.status} (generated resource differs)`, rule: row.rule.rule, reason: generated.length ? 'the generated resource differs from generatedResource' : 'nothing was generated' };
-    }
-    if (row.rule.status !== entry.result) return { kind: 'disagree', actual, rule: row.rule.rule, reason: row.rule.reason };
-  }
   return { kind: 'agree', actual, rule: rows[0]!.rule.rule, reason: '' };
+}
+
+/** What `kyverno test` checks for one rule response: the patched and generated resources, then the status. */
+function checkRow(runner: SuiteRunner, entry: ExpectedResult, row: { rule: RuleResult; response: PolicyResult }, actual: string): Outcome | undefined {
+  if (entry.patchedResources) {
+    const expected = pickExpected(row.response.patched, runner.expectedDocs(entry.patchedResources));
+    if (!expected || !sameResource(row.response.patched, expected)) {
+      return { kind: 'disagree', actual: `${row.rule.status} (patched resource differs)`, rule: row.rule.rule, reason: expected ? 'the mutated resource differs from patchedResources' : 'patchedResources has no document for this resource' };
+    }
+  }
+  if (entry.generatedResource) {
+    const docs = runner.expectedDocs(entry.generatedResource);
+    const generated = row.rule.generated ?? [];
+    const ok = generated.length > 0 && generated.every((g) => { const e = pickExpected(g, docs); return !!e && sameResource(g, e); });
+    if (!ok) return { kind: 'disagree', actual: `${row.rule.status} (generated resource differs)`, rule: row.rule.rule, reason: generated.length ? 'the generated resource differs from generatedResource' : 'nothing was generated' };
+  }
+  if (row.rule.status !== entry.result) return { kind: 'disagree', actual, rule: row.rule.rule, reason: row.rule.reason };
+  return undefined;
 }
 
 export function runSuiteFile(path: string, root: string, report: RunReport, options: RunOptions = {}): void {

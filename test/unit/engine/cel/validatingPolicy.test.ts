@@ -91,3 +91,31 @@ test('auditAnnotations: a broken valueExpression is an error under failurePolicy
   assert.deepEqual(statuses(vpol({ ...spec, failurePolicy: 'Ignore' }), pod('a')), ['pass']);
   assert.deepEqual(statuses(vpol({ ...spec, auditAnnotations: [{ key: 'k', valueExpression: "'ok: ' + object.metadata.name" }] }), pod('a')), ['pass']);
 });
+
+test('validations run in order: an earlier error decides before a later failure, an earlier failure before a later error', () => {
+  const errFirst = vpol({ matchConstraints: podRules, validations: [{ expression: 'object.spec.missing == 1' }, { expression: 'false' }] });
+  assert.deepEqual(statuses(errFirst, pod('a')), ['error']);
+  const failFirst = vpol({ matchConstraints: podRules, validations: [{ expression: 'false' }, { expression: 'object.spec.missing == 1' }] });
+  assert.deepEqual(statuses(failFirst, pod('a')), ['fail']);
+});
+
+test('a message expression that cannot be evaluated is an error; no message at all names the index', () => {
+  const broken = vpol({ matchConstraints: podRules, validations: [{ expression: 'true' }, { expression: 'false', messageExpression: 'object.spec.missing' }] });
+  assert.equal(evaluateCelPolicy(broken, pod('a'), create).rules[0]!.status, 'error');
+  assert.match(evaluateCelPolicy(broken, pod('a'), create).rules[0]!.reason, /^failed to evaluate message expression/);
+  const bare = vpol({ matchConstraints: podRules, validations: [{ expression: 'true' }, { expression: 'false' }] });
+  assert.equal(evaluateCelPolicy(bare, pod('a'), create).rules[0]!.reason, 'CEL expression validation failed at index 1');
+});
+
+test('a matchCondition that errors is an error under failurePolicy Fail and a skip under Ignore', () => {
+  const spec = { matchConstraints: podRules, matchConditions: [{ name: 'broken', expression: 'object.spec.missing' }], validations: [{ expression: 'false' }] };
+  assert.deepEqual(statuses(vpol(spec), pod('a')), ['error']);
+  assert.deepEqual(statuses(vpol({ ...spec, failurePolicy: 'Ignore' }), pod('a')), ['skip']);
+});
+
+test('http calls are answered only from modelled responses', () => {
+  const p = vpol({ matchConstraints: podRules, validations: [{ expression: "http.Get('https://registry.example/allowed').allowed == true" }] });
+  assert.deepEqual(statuses(p, pod('a')), ['unknown']);
+  const modelled = { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Test', metadata: { name: 't' }, apiCallResponses: [{ url: 'https://registry.example/allowed', method: 'GET', response: { body: { allowed: false } } }] };
+  assert.deepEqual(statuses(p, pod('a'), { ...create, clusterResources: [modelled] }), ['fail']);
+});

@@ -146,3 +146,64 @@ test('verifyImages is reported unknown, never guessed', () => {
   const p = policy({ verifyImages: [{ imageReferences: ['*'] }] });
   assert.equal(status(p, pod([{ name: 'a', image: 'x' }])).status, 'unknown');
 });
+
+test('UPDATE: a pattern violation the old object already had is a skip, a new one fails', () => {
+  const p = policy({ validate: { pattern: { metadata: { labels: { team: '?*' } } } } });
+  const bad = pod([]);
+  assert.equal(status(p, bad, { operation: 'UPDATE', oldObject: pod([]) }).status, 'skip');
+  assert.equal(status(p, bad, { operation: 'UPDATE', oldObject: pod([], { team: 'a' }) }).status, 'fail');
+  assert.equal(status(p, pod([], { team: 'a' }), { operation: 'UPDATE', oldObject: pod([]) }).status, 'pass');
+});
+
+test('UPDATE without an old object compares the resource with itself, as kyverno test does', () => {
+  const p = policy({ validate: { pattern: { metadata: { labels: { team: '?*' } } } } });
+  assert.equal(status(p, pod([]), { operation: 'UPDATE' }).status, 'skip');
+  const deny = policy({ validate: { deny: { conditions: { any: [{ key: '{{ request.oldObject.metadata.labels.team || \'\' }}', operator: 'Equals', value: '' }] } } } });
+  assert.equal(status(deny, pod([]), { operation: 'UPDATE' }).status, 'fail');
+  assert.equal(status(deny, pod([]), { operation: 'UPDATE', variables: { 'request.oldObject.metadata.labels.team': 'x' } }).status, 'pass');
+});
+
+test('patterns are not applied to deletions; deny rules are', () => {
+  const p = policy({ validate: { pattern: { metadata: { labels: { team: '?*' } } } } });
+  assert.equal(status(p, pod([]), { operation: 'DELETE' }).status, 'skip');
+  const deny = policy({ validate: { deny: { conditions: { any: [{ key: '{{ request.operation }}', operator: 'Equals', value: 'DELETE' }] } } } });
+  assert.equal(status(deny, pod([]), { operation: 'DELETE' }).status, 'fail');
+});
+
+test('anyPattern whose patterns all miss a global anchor is a skip', () => {
+  const p = {
+    apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'lb' },
+    spec: { rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['Service'] } }] }, validate: { anyPattern: [
+      { metadata: { annotations: { sg: '?*' } }, spec: { '<(type)': 'LoadBalancer' } },
+      { spec: { '<(type)': 'LoadBalancer', loadBalancerSourceRanges: '*' } },
+    ] } }] },
+  };
+  const svc = (spec: Obj, annotations?: Obj) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', annotations }, spec });
+  const st = (r: Obj) => evaluateLegacyPolicy(p, r, { operation: 'CREATE' }).rules[0]!.status;
+  assert.equal(st(svc({ type: 'ClusterIP' })), 'skip');
+  assert.equal(st(svc({ type: 'LoadBalancer' })), 'fail');
+  assert.equal(st(svc({ type: 'LoadBalancer' }, { sg: 'x' })), 'pass');
+  assert.equal(st(svc({ type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'] })), 'pass');
+});
+
+test('values-file keys under request.object overlay the validated resource', () => {
+  const p = policy({ validate: { pattern: { metadata: { name: 'allowed-*' } } } });
+  assert.equal(status(p, pod([])).status, 'fail');
+  assert.equal(status(p, pod([]), { variables: { 'request.object.metadata.name': 'allowed-1' } }).status, 'pass');
+});
+
+test('applyRules One stops after the first applying rule', () => {
+  const p = {
+    apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'one', annotations: { 'pod-policies.kyverno.io/autogen-controllers': 'none' } },
+    spec: { applyRules: 'One', rules: [
+      { name: 'a', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { deny: {} } },
+      { name: 'b', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { deny: {} } },
+    ] },
+  };
+  assert.deepEqual(evaluateLegacyPolicy(p, pod([]), { operation: 'CREATE' }).rules.map((r) => r.status), ['fail', 'skip']);
+});
+
+test('a document that is not a legacy policy is an error, never a throw', () => {
+  const r = evaluateLegacyPolicy({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, pod([]), { operation: 'CREATE' });
+  assert.equal(r.rules[0]!.status, 'error');
+});

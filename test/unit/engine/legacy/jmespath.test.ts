@@ -78,8 +78,13 @@ test('a missing key in a plain path is an error; in an expression it is null', (
   assert.equal(q('a.b', { a: { b: null } }), null);
 });
 
-test('x509_decode is reported as not modelled', () => {
-  assert.throws(() => q("x509_decode('x')"), UnsupportedError);
+test('x509_decode rejects what is not a certificate', () => {
+  assert.throws(() => q("x509_decode('x')"));
+});
+
+test('random on an unmodelled regex is reported as not modelled', () => {
+  assert.throws(() => q("random('(a|b)')"), UnsupportedError);
+  assert.match(String(q("random('[a-z]{4}')")), /^[a-z]{4}$/);
 });
 
 test('substitution keeps the type of a whole-value variable and stringifies embedded ones', () => {

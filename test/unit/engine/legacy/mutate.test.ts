@@ -93,3 +93,13 @@ test('mutations apply before validations of the same policy', () => {
   const r = run(p, pod({ containers: [] }));
   assert.deepEqual(r.rules.map((x) => [x.rule, x.status]), [['check', 'pass'], ['label', 'pass']]);
 });
+
+test('a global anchor in a list element with no list at all skips the patch', () => {
+  const p = policy({ patchStrategicMerge: { metadata: { annotations: { '+(safe-to-evict)': 'true' } }, spec: { volumes: [{ '<(emptyDir)': {} }] } } });
+  assert.equal(run(p, pod({ containers: [] })).rules[0]!.status, 'skip');
+  assert.equal(run(p, pod({ containers: [], volumes: [{ name: 'c', configMap: { name: 'x' } }] })).rules[0]!.status, 'skip');
+  const hit = run(p, pod({ containers: [], volumes: [{ name: 'v', emptyDir: {} }] }));
+  assert.equal(hit.rules[0]!.status, 'pass');
+  assert.deepEqual((hit.patched.metadata as any).annotations, { 'safe-to-evict': 'true' });
+  assert.deepEqual((hit.patched.spec as any).volumes, [{ name: 'v', emptyDir: {} }]);
+});

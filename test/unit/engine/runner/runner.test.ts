@@ -26,7 +26,7 @@ test('a malformed test file is reported by path and the other suites still run',
   const report = runSuites([join(fixtures, 'suites')]);
   assert.equal(report.errors.length, 1);
   assert.match(report.errors[0]!.suite, /malformed[/\\]kyverno-test\.yaml$/);
-  assert.ok(report.results.total >= 8);
+  assert.ok(report.results.total >= 12);
 });
 
 test('a path outside the root is refused, naming the path, and never read', () => {
@@ -50,4 +50,12 @@ test('resource comparison ignores what kyverno test tidies away, and nothing els
   assert.equal(sameResource(a, e), true);
   assert.equal(sameResource(a, { ...e, spec: { containers: [{ name: 'd' }] } }), false);
   assert.equal(sameResource({ kind: 'Pod', spec: { replicas: 1 } }, { kind: 'Pod', spec: { replicas: '1' } }), false);
+});
+
+test('values: namespace labels feed namespaceSelector, request.operation sets the operation, a policies directory is read', () => {
+  const report = runSuites([join(fixtures, 'suites/values')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.results, { total: 4, agree: 4, disagree: 0, unknown: 0 });
+  // the sandbox entry agrees only because nothing applied
+  assert.equal(report.excludedAgreements, 1);
 });

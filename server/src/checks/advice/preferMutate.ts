@@ -1,0 +1,170 @@
+import type { Check, WorkspaceCheckContext } from '../types.ts';
+import type { Fix } from '../../findings.ts';
+import type { IndexedDocument, IndexedFile } from '../../workspace/document.ts';
+import type { Rule } from '../../model/types.ts';
+import type { Path } from '../../yaml/paths.ts';
+import { asArray, asObj, type Obj } from '../cronjob/common.ts';
+import { appendDocument, replaceScalar } from '../cronjob/yamlEdits.ts';
+import { celOpportunities, legacyValidateOpportunities, matchesOnlyNamespaces, type Opportunity } from './patterns.ts';
+import { celMutations, describeOpportunity, legacyMutateRules } from './mutations.ts';
+
+interface MutationFacts {
+  kinds: string[];
+  text: string;
+}
+
+/** The words a mutation must mention to already provide a field (its own rule text, either family). */
+function terms(o: Opportunity, field: string): string[] {
+  switch (o.kind) {
+    case 'requests':
+      return ['requests', field];
+    case 'securityContext':
+      return [field.split('.').pop()!];
+    case 'registry':
+      return ['image', field];
+    default:
+      return [field];
+  }
+}
+
+const overlaps = (a: string[], b: string[]) => a.length === 0 || b.length === 0 || a.some((k) => k === '*' || b.includes(k) || b.includes('*'));
+
+/** Drops what a mutation in the workspace already sets: then the validation is a safety net, as it should be. */
+function uncovered(opportunities: Opportunity[], kinds: string[], mutations: MutationFacts[]): Opportunity[] {
+  const relevant = mutations.filter((m) => overlaps(kinds, m.kinds));
+  return opportunities
+    .map((o) => ({ ...o, fields: o.fields.filter((f) => !relevant.some((m) => terms(o, f).every((t) => m.text.includes(t)))) }))
+    .filter((o) => o.fields.length > 0);
+}
+
+function message(opportunities: Opportunity[]): string {
+  const what = opportunities.map(describeOpportunity).join('; ');
+  const mirror = opportunities.some((o) => o.kind === 'registry')
+    ? ' The rewritten references must still match your verifyImages rules (sign or reference the mirror).'
+    : '';
+  return `This validation rejects what the platform could simply set: a mutation applying ${what} makes these objects compliant instead of bouncing them back to developers (who then file tickets and exceptions). Keep the validation as the safety net.${mirror}`;
+}
+
+function uniqueName(base: string, taken: Set<string>): string {
+  let name = base.slice(0, 63);
+  for (let i = 2; taken.has(name); i++) name = `${base.slice(0, 60)}-${i}`;
+  return name;
+}
+
+function namesIn(file: IndexedFile): Set<string> {
+  return new Set(file.documents.map((d) => String(asObj(asObj(d.yaml.value)?.metadata)?.name ?? '')));
+}
+
+function auditFix(file: IndexedFile, document: IndexedDocument, candidates: Path[]): Fix | undefined {
+  for (const path of candidates) {
+    let node: unknown = document.yaml.value;
+    for (const seg of path) node = asObj(node)?.[seg as string] ?? (Array.isArray(node) ? node[seg as number] : undefined);
+    if (typeof node === 'string' && /^enforce$/i.test(node)) {
+      const edit = replaceScalar(file.file, document.yaml.doc, path, 'Audit');
+      if (edit) return { title: 'Switch this validation to Audit (the mutation now does the work)', edits: [edit] };
+    }
+  }
+  return undefined;
+}
+
+function celAuditFix(file: IndexedFile, document: IndexedDocument, spec: Obj): Fix | undefined {
+  const actions = asArray(spec.validationActions).map(String);
+  const deny = actions.indexOf('Deny');
+  if (deny < 0 || actions.includes('Audit')) return undefined;
+  const edit = replaceScalar(file.file, document.yaml.doc, ['spec', 'validationActions', deny], 'Audit');
+  return edit ? { title: 'Switch this policy to Audit (the mutation now does the work)', edits: [edit] } : undefined;
+}
+
+function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, mutations: MutationFacts[]): void {
+  const value = asObj(document.yaml.value)!;
+  const metadata = asObj(value.metadata) ?? {};
+  const spec = asObj(value.spec) ?? {};
+  asArray(spec.rules).forEach((raw, index) => {
+    const rule = asObj(raw);
+    const validate = asObj(rule?.validate);
+    if (!rule || !validate) return;
+    const model: Rule | undefined = document.policy?.rules.find((r) => r.source.path[2] === index);
+    const kinds = model?.match.kinds ?? [];
+    let opportunities = legacyValidateOpportunities(validate);
+    if (matchesOnlyNamespaces(kinds.filter((k) => k !== '*'))) opportunities = opportunities.filter((o) => o.kind !== 'namespaceLabel');
+    opportunities = uncovered(opportunities, kinds, mutations);
+    if (!opportunities.length) return;
+    const ruleName = String(rule.name ?? `rule-${index}`);
+    const mutation: Obj = {
+      apiVersion: 'kyverno.io/v1',
+      kind: document.cls!.kind === 'Policy' ? 'Policy' : 'ClusterPolicy',
+      metadata: {
+        name: uniqueName(`${String(metadata.name ?? 'policy')}-defaults`, namesIn(file)),
+        ...(document.cls!.kind === 'Policy' && metadata.namespace ? { namespace: metadata.namespace } : {}),
+        annotations: { 'policies.kyverno.io/description': `Sets what ${String(metadata.name ?? 'the validation')}/${ruleName} requires, where absent, so that it passes instead of rejecting.` },
+      },
+      spec: { emitWarning: true, rules: legacyMutateRules(opportunities, { name: ruleName, match: rule.match, exclude: rule.exclude }) },
+    };
+    const fixes: Fix[] = [{ title: `Add a mutate rule that sets ${opportunities.map(describeOpportunity).join('; ')}`, edits: [appendDocument(file.file, file.text, mutation)], isPreferred: true }];
+    const audit = auditFix(file, document, [['spec', 'rules', index, 'validate', 'failureAction'], ['spec', 'validationFailureAction'], ['spec', 'failureAction']]);
+    if (audit) fixes.push(audit);
+    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'rules', index, 'validate'] }, 'key') }, message(opportunities), { fixes });
+  });
+}
+
+function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, mutations: MutationFacts[]): void {
+  const value = asObj(document.yaml.value)!;
+  const metadata = asObj(value.metadata) ?? {};
+  const spec = asObj(value.spec) ?? {};
+  const kinds = document.policy?.rules[0]?.match.kinds ?? [];
+  const resources = asArray(asObj(spec.matchConstraints)?.resourceRules).flatMap((r) => asArray(asObj(r)?.resources).map(String));
+  const namespaced = document.cls!.kind.startsWith('Namespaced');
+  asArray(spec.validations).forEach((raw, index) => {
+    const expression = asObj(raw)?.expression;
+    if (typeof expression !== 'string') return;
+    let opportunities = celOpportunities(expression);
+    if (matchesOnlyNamespaces(resources)) opportunities = opportunities.filter((o) => o.kind !== 'namespaceLabel');
+    opportunities = uncovered(opportunities, kinds, mutations);
+    if (!opportunities.length) return;
+    const mutation: Obj = {
+      apiVersion: 'policies.kyverno.io/v1',
+      kind: namespaced ? 'NamespacedMutatingPolicy' : 'MutatingPolicy',
+      metadata: {
+        name: uniqueName(`${String(metadata.name ?? 'policy')}-defaults`, namesIn(file)),
+        ...(namespaced && metadata.namespace ? { namespace: metadata.namespace } : {}),
+        annotations: { 'policies.kyverno.io/description': `Sets what ${String(metadata.name ?? 'the validation')} requires, where absent, so that it passes instead of rejecting.` },
+      },
+      spec: {
+        matchConstraints: spec.matchConstraints ?? { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }] },
+        ...(spec.matchConditions ? { matchConditions: spec.matchConditions } : {}),
+        auditAnnotations: [{ key: 'defaults-applied-by', valueExpression: `'${String(metadata.name ?? 'policy')}-defaults'` }],
+        mutations: celMutations(opportunities),
+      },
+    };
+    const fixes: Fix[] = [{ title: `Add a ${mutation.kind} that sets ${opportunities.map(describeOpportunity).join('; ')}`, edits: [appendDocument(file.file, file.text, mutation)], isPreferred: true }];
+    const audit = document.cls!.family === 'kyverno-cel' ? celAuditFix(file, document, spec) : undefined;
+    if (audit) fixes.push(audit);
+    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'validations', index, 'expression'] }, 'value') }, message(opportunities), { fixes });
+  });
+}
+
+/**
+ * A validation that checks an objective, fixable property (requests present, a default
+ * securityContext, automountServiceAccountToken false, a FinOps label the namespace knows, an
+ * internal registry): offer the equivalent add-if-absent mutation. Judgement calls (domain labels,
+ * signatures, privileged exceptions, bounds) are never flagged, and neither is a validation whose
+ * requirement a mutation in the workspace already sets.
+ */
+export const preferMutateCheck: Check = {
+  id: 'advice/prefer-mutate',
+  title: 'Validation of a property a mutation could set',
+  severity: 'info',
+  checkWorkspace(ctx) {
+    const mutations: MutationFacts[] = ctx.index.policies()
+      .flatMap((p) => p.rules.filter((r) => r.phase === 'mutate').map((r) => ({ kinds: r.match.kinds, text: JSON.stringify(r.raw) })));
+    for (const file of ctx.index.files()) {
+      if (file.role !== 'workspace') continue;
+      for (const document of file.documents) {
+        const cls = document.cls;
+        if (!cls || !asObj(document.yaml.value)) continue;
+        if (cls.family === 'kyverno-legacy' && (cls.kind === 'ClusterPolicy' || cls.kind === 'Policy')) checkLegacy(ctx, file, document, mutations);
+        else if ((cls.family === 'kyverno-cel' && (cls.kind === 'ValidatingPolicy' || cls.kind === 'NamespacedValidatingPolicy')) || (cls.family === 'k8s-admission' && cls.kind === 'ValidatingAdmissionPolicy')) checkCel(ctx, file, document, mutations);
+      }
+    }
+  },
+};

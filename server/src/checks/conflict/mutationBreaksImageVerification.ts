@@ -1,0 +1,13 @@
+import type { Check } from '../types.ts';
+import { reportConflicts } from './report.ts';
+import { MUTATION_BREAKS_IMAGE_VERIFICATION } from '../../conflicts/images.ts';
+
+/** An image-rewriting mutation moves images outside the references a verifyImages / ImageValidatingPolicy rule checks. */
+export const mutationBreaksImageVerificationCheck: Check = {
+  id: MUTATION_BREAKS_IMAGE_VERIFICATION,
+  title: 'A mutation rewrites images out of reach of image verification',
+  severity: 'warning',
+  checkWorkspace(ctx) {
+    reportConflicts(ctx, MUTATION_BREAKS_IMAGE_VERIFICATION);
+  },
+};

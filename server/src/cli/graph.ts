@@ -1,0 +1,78 @@
+// `kyverno-analyzer graph [paths…] --format mermaid|dot`: the policy interaction map of a set of
+// files, for a pull request description or a design review.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeWorkspace, findConfigFile, loadConfig } from '../analysis.ts';
+import { conflictGraph, type ConflictGraph } from '../conflicts/graph.ts';
+import { UsageError, type CliIo } from './io.ts';
+
+const formats = ['mermaid', 'dot'] as const;
+
+export async function runGraphCommand(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, config: { type: 'string' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const format = values.format ?? 'mermaid';
+  if (!(formats as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')} (got ${format})`);
+  const roots = positionals.length ? positionals : ['.'];
+  for (const root of roots) if (!existsSync(resolve(io.cwd, root))) throw new UsageError(`${root}: no such file or directory`);
+  const configPath = values.config ? resolve(io.cwd, values.config) : findConfigFile(roots, io.cwd, existsSync);
+  const result = analyzeWorkspace({
+    roots: roots.map((r) => resolve(io.cwd, r)),
+    workspaceRoot: configPath ? resolve(configPath, '..') : io.cwd,
+    config: loadConfig(configPath),
+    checks: [],
+  });
+  if (!result.index) throw new UsageError('no files to analyse');
+  const graph = conflictGraph(result.index);
+  io.stdout(format === 'dot' ? toDot(graph) : toMermaid(graph));
+  return 0;
+}
+
+const edgeLabel = (kind: string) => kind.replace(/^conflict\//, '');
+
+function mermaidText(s: string): string {
+  return s.replace(/"/g, '#quot;');
+}
+
+export function toMermaid(graph: ConflictGraph): string {
+  const ids = new Map(graph.nodes.map((n, i) => [n.id, `n${i}`]));
+  const lines = ['flowchart LR'];
+  for (const policy of graph.nodes.filter((n) => n.type === 'policy')) {
+    lines.push(`  subgraph ${ids.get(policy.id)}["${mermaidText(policy.label)}"]`);
+    for (const rule of graph.nodes.filter((n) => n.type === 'rule' && n.parent === policy.id)) lines.push(`    ${ids.get(rule.id)}["${mermaidText(rule.label)}"]`);
+    lines.push('  end');
+  }
+  for (const e of graph.edges) {
+    const field = graph.nodes.find((n) => n.id === e.field)?.label ?? '';
+    const [open, close] = e.severity === 'error' ? ['==', '==='] : ['--', '---'];
+    lines.push(`  ${ids.get(e.from)} ${open} "${mermaidText(`${edgeLabel(e.kind)}: ${field}`)}" ${close} ${ids.get(e.to)}`);
+  }
+  if (graph.edges.length === 0) lines.push('  empty["no conflicts between policies"]');
+  return lines.join('\n') + '\n';
+}
+
+function dotText(s: string): string {
+  return JSON.stringify(s);
+}
+
+export function toDot(graph: ConflictGraph): string {
+  const ids = new Map(graph.nodes.map((n, i) => [n.id, `n${i}`]));
+  const lines = ['graph kyverno_conflicts {', '  rankdir=LR;', '  node [shape=box];'];
+  graph.nodes.filter((n) => n.type === 'policy').forEach((policy, i) => {
+    lines.push(`  subgraph cluster_${i} {`, `    label=${dotText(policy.label)};`);
+    for (const rule of graph.nodes.filter((n) => n.type === 'rule' && n.parent === policy.id)) lines.push(`    ${ids.get(rule.id)} [label=${dotText(rule.label)}];`);
+    lines.push('  }');
+  });
+  for (const e of graph.edges) {
+    const field = graph.nodes.find((n) => n.id === e.field)?.label ?? '';
+    lines.push(`  ${ids.get(e.from)} -- ${ids.get(e.to)} [label=${dotText(`${edgeLabel(e.kind)}: ${field}`)}${e.severity === 'error' ? ', color=red, penwidth=2' : ', color=orange'}];`);
+  }
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,32 @@
+// The custom request `kyverno/conflicts`: the workspace's conflict graph with LSP locations, for
+// the client's conflict tree view. Computed from the current index on each request (the conflict
+// set itself is cached per index revision).
+import type { Connection, Location } from 'vscode-languageserver';
+import type { WorkspaceIndex } from '../workspace/index.ts';
+import { conflictGraph, type GraphEdge, type GraphNode } from '../conflicts/graph.ts';
+import { defaultUriOf, toRange } from './convert.ts';
+
+export const CONFLICTS_REQUEST = 'kyverno/conflicts';
+
+export interface ConflictsNode extends Omit<GraphNode, 'file' | 'span'> {
+  location?: Location;
+}
+
+export interface ConflictsResult {
+  revision: number;
+  nodes: ConflictsNode[];
+  edges: GraphEdge[];
+}
+
+export function conflictsResult(index: WorkspaceIndex, uriOf: (file: string) => string = defaultUriOf): ConflictsResult {
+  const graph = conflictGraph(index);
+  const nodes = graph.nodes.map(({ file, span, ...rest }): ConflictsNode => {
+    const lines = file ? index.getFile(file)?.lines : undefined;
+    return file && span && lines ? { ...rest, location: { uri: uriOf(file), range: toRange(lines, span) } } : rest;
+  });
+  return { revision: index.revision, nodes, edges: graph.edges };
+}
+
+export function registerConflictRequests(connection: Connection, getIndex: () => WorkspaceIndex, uriOf?: (file: string) => string): void {
+  connection.onRequest(CONFLICTS_REQUEST, () => conflictsResult(getIndex(), uriOf));
+}
