@@ -19,7 +19,10 @@ test('the corpus is analysed with zero crashes and only the one known-invalid po
   const errors = result.findings
     .filter((f) => f.severity === 'error' && (f.code.startsWith('schema/') || f.code.startsWith('cel/')))
     .map((f) => `${relative(root, f.file)} ${f.code}`);
-  assert.deepEqual(errors, ['cost-optimization/schedule-based-quotas/schedule-based-quotas.yaml schema/type']);
+  // Its contexts give `variable` as a plain string (twice) and a configMap entry a `key` the CRD does not have.
+  const invalid = 'cost-optimization/schedule-based-quotas/schedule-based-quotas.yaml';
+  assert.deepEqual([...new Set(errors.map((e) => e.split(' ')[0]))], [invalid], errors.join('\n'));
+  assert.ok(errors.includes(`${invalid} schema/type`));
   // About 660 complete policies (the .chainsaw-test partials are recognised and not counted).
   assert.ok(result.summary.policies >= 640 && result.summary.policies <= 1400, `policies: ${result.summary.policies}`);
 });

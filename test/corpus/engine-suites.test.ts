@@ -8,8 +8,9 @@ import { runSuites } from '../../server/src/engine/testRunner/index.ts';
 
 const corpus = process.env.KYVERNO_CORPUS ?? join(import.meta.dirname, '../../../shared/corpus/kyverno-policies');
 
-// Measured 2026-11-23: 4791 / 4843 = 98.9% overall (legacy 3374/3392, CEL 1417/1451), 492 suites,
-// one suite without a results list. The floors leave half a point for legitimate churn.
+// Measured 2026-11-23 with `kyverno-analyzer test ../shared/corpus/kyverno-policies --format json`:
+// 4802 / 4843 = 99.2% overall (legacy 3386/3392 = 99.8%, CEL 1416/1451 = 97.6%), 492 suites, one
+// of them without a results list. The floors leave a little under a point for legitimate churn.
 const FLOOR_OVERALL = 0.985;
 const FLOOR_CEL = 0.97;
 

@@ -40,7 +40,17 @@ describe('language server over stdio: a workspace folder', () => {
     assert.ok(hasEnumError(await client.diagnostics(ws.uri('policies/broken.yaml'))));
     const status = await client.waitFor('kyverno/status', (s: any) => !s.indexing);
     assert.equal(status.policies, 4);
-    assert.equal(typeof status.conflicts, 'number');
+    assert.equal(status.conflicts, 1, 'the overwrite is reported on both policies but is one conflict');
+  });
+
+  it('given two policies setting runAsNonRoot to true and false, then each gets the conflict with related information on the other', async () => {
+    const diagnostics = await client.diagnostics(ws.uri('policies/non-root-true.yaml'), (d) => d.some((x: any) => x.code === 'conflict/mutation-overwrite'));
+    const conflict = diagnostics.find((d: any) => d.code === 'conflict/mutation-overwrite');
+    assert.match(conflict.codeDescription.href, /docs\/checks\/conflict\/mutation-overwrite\.md$/);
+    const other = conflict.relatedInformation.find((r: any) => r.location.uri === ws.uri('policies/non-root-false.yaml'));
+    assert.ok(other, JSON.stringify(conflict.relatedInformation));
+    assert.equal(other.location.range.start.line, 15);
+    assert.ok((await client.diagnostics(ws.uri('policies/non-root-false.yaml'))).some((d: any) => d.code === 'conflict/mutation-overwrite'));
   });
 
   it('when asked for workspace symbols, then every policy and rule is listed; a query narrows them', async () => {

@@ -3,7 +3,7 @@
 // supplies Kubernetes types; otherwise, and for any kind it does not know, it stays dyn.
 import type { ASTNode, Environment } from '@marcbachmann/cel-js';
 import type { CelSite } from './extract.ts';
-import { checkEnvironment, typedEnvironment } from './environment.ts';
+import { checkEnvironment, typedEnvironment, typedEnvironmentWithVariables } from './environment.ts';
 import { parseCel, childrenOf, firstLine, type Parsed } from './compile.ts';
 import { MESSAGE_FN } from './messages.ts';
 import type { K8sTypeSource, KindRef } from './objectType.ts';
@@ -43,8 +43,8 @@ export function checkCel(site: CelSite, options: CheckOptions = {}): CelProblem[
   const wrongResult = resultTypeProblem(site, result.type ?? 'dyn');
   if (wrongResult) problems.push(wrongResult);
   problems.push(...undeclaredVariables(site, parsed));
-  const typedProblem = checkTyped(site.expression, options);
-  if (typedProblem) problems.push(typedProblem);
+  const typedProblem = checkTyped(site, options);
+  if (typedProblem && !problems.some((p) => p.start === typedProblem.start && p.end === typedProblem.end)) problems.push(typedProblem);
   return problems;
 }
 
@@ -150,13 +150,17 @@ function nameOffset(expression: string, call: CallSite, toOriginal: (n: number) 
 /**
  * `object` as the union of the matched kinds: a field is reported only when no kind has it at
  * that place; a kind the type data does not know (a CRD) makes `object` dyn, so nothing is.
+ * Declared variables are typed by their own expressions, so `variables.containers.all(c, c.x)`
+ * is checked too.
  */
-function checkTyped(expression: string, options: CheckOptions): CelProblem | undefined {
+function checkTyped(site: CelSite, options: CheckOptions): CelProblem | undefined {
   const { types, objectKinds } = options;
   if (!types || !objectKinds?.length) return undefined;
   const typed = typedEnvironment(types, objectKinds);
   if (!typed) return undefined;
-  const parsed = parseCel(typed.env, expression);
+  const withVariables = site.variables?.length ? typedEnvironmentWithVariables(types, objectKinds, variableTypes(typed.env, site)) : undefined;
+  const env = (withVariables ?? typed).env;
+  const parsed = parseCel(env, site.expression);
   if (!parsed.ok) return undefined;
   const result = parsed.parsed.check();
   if (result.valid) return undefined;
@@ -168,4 +172,16 @@ function checkTyped(expression: string, options: CheckOptions): CelProblem | und
   const field = firstLine(error.message ?? '').replace(/^No such key: /, '');
   const kinds = [...new Set(objectKinds.map((k) => k.kind))].join(', ');
   return { code: 'cel/type', severity: 'warning', message: `no field '${field}' here in ${kinds}`, start, end };
+}
+
+/** Each declared variable's type, from its expression in the typed environment; dyn when unsure. */
+function variableTypes(env: Environment, site: CelSite): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of site.variables ?? []) {
+    const parsed = parseCel(env, v.expression);
+    const result = parsed.ok ? parsed.parsed.check() : undefined;
+    const type = result?.valid ? result.type ?? 'dyn' : 'dyn';
+    out[v.name] = type === 'list' ? 'list<dyn>' : type === 'map' ? 'map<dyn, dyn>' : type;
+  }
+  return out;
 }

@@ -38,7 +38,6 @@ function buildBase(session: Session): Environment {
   env.registerOperator('optional<dyn> == optional<dyn>', (a: Optional<unknown>, b: Optional<unknown>) =>
     a.hasValue() === b.hasValue() && (!a.hasValue() || equal(a.value(), b.value())));
   for (const name of DYN_VARIABLES) env.registerVariable(name, 'dyn');
-  env.registerVariable('variables', 'map<string, dyn>');
   env.registerFunction('__evaluator(): bool', function (this: unknown) {
     session.evaluator = this;
     return true;
@@ -106,6 +105,11 @@ function checkingClone(): Environment {
   return child;
 }
 
+/** `variables` as a map of anything: the shape every environment but the variable-typed ones use. */
+function untypedVariables(env: Environment): Environment {
+  return env.registerVariable('variables', 'map<string, dyn>');
+}
+
 let evalEnv: CelEnvironment | undefined;
 
 /**
@@ -118,6 +122,7 @@ export function dynEnvironment(): CelEnvironment {
     const child = env.clone();
     child.registerVariable('object', 'dyn');
     child.registerVariable('request', 'dyn');
+    untypedVariables(child);
     evalEnv = { env: child, session };
     meter(evalEnv);
   }
@@ -155,19 +160,26 @@ export function checkEnvironment(): CelEnvironment {
   if (!checkEnv) {
     const child = checkingClone();
     child.registerVariable('object', 'dyn');
+    untypedVariables(child);
     checkEnv = { env: child, session: baseEnvironment().session };
   }
   return checkEnv;
 }
 
-const typedBySource = new WeakMap<K8sTypeSource, Map<string, CelEnvironment | undefined>>();
-const TYPED_MAX = 64;
+interface TypedEntry {
+  /** `object` typed, `variables` not yet declared: the parent of both leaves below. */
+  core: Environment;
+  /** `variables` as map<string, dyn>. */
+  untyped: CelEnvironment;
+  /** `variables` typed per declaration signature. */
+  withVariables: Map<string, CelEnvironment | undefined>;
+}
 
-/**
- * `object` typed as the union of the given kinds (a field exists when any kind has it there), or
- * undefined when a kind is not known (CRDs, typos): those are checked with `object` as dyn.
- */
-export function typedEnvironment(source: K8sTypeSource, kinds: KindRef[]): CelEnvironment | undefined {
+const typedBySource = new WeakMap<K8sTypeSource, Map<string, TypedEntry | undefined>>();
+const TYPED_MAX = 64;
+const VARIABLE_SIGNATURES_MAX = 256;
+
+function typedEntry(source: K8sTypeSource, kinds: KindRef[]): TypedEntry | undefined {
   const roots: string[] = [];
   for (const k of kinds) {
     const root = source.typeOfKind(k.apiVersion, k.kind);
@@ -176,20 +188,54 @@ export function typedEnvironment(source: K8sTypeSource, kinds: KindRef[]): CelEn
   }
   if (!roots.length) return undefined;
   const name = unionName(roots);
-  let typed = typedBySource.get(source);
-  if (!typed) typedBySource.set(source, (typed = new Map()));
-  if (typed.has(name)) return typed.get(name);
-  let result: CelEnvironment | undefined;
+  let cache = typedBySource.get(source);
+  if (!cache) typedBySource.set(source, (cache = new Map()));
+  if (cache.has(name)) return cache.get(name);
+  let entry: TypedEntry | undefined;
   try {
-    const child = checkingClone();
-    registerK8sType(child, withUnions(source), name, newRegistration());
-    child.registerVariable('object', k8sTypeName(name));
-    result = { env: child, session: baseEnvironment().session };
+    const core = checkingClone();
+    registerK8sType(core, withUnions(source), name, newRegistration());
+    core.registerVariable('object', k8sTypeName(name));
+    entry = { core, untyped: { env: untypedVariables(core.clone()), session: baseEnvironment().session }, withVariables: new Map() };
   } catch {
     // Type data cel-js cannot take (a field name it rejects): check with `object` as dyn.
+    entry = undefined;
+  }
+  if (cache.size >= TYPED_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(name, entry);
+  return entry;
+}
+
+/**
+ * `object` typed as the union of the given kinds (a field exists when any kind has it there), or
+ * undefined when a kind is not known (CRDs, typos): those are checked with `object` as dyn.
+ */
+export function typedEnvironment(source: K8sTypeSource, kinds: KindRef[]): CelEnvironment | undefined {
+  return typedEntry(source, kinds)?.untyped;
+}
+
+let variableTypeCount = 0;
+
+/**
+ * The typed environment with `variables` as a struct of the given field types (cel-js type names
+ * the typed environment knows, e.g. 'list<k8s_V1Container>'); undefined when it cannot be built.
+ */
+export function typedEnvironmentWithVariables(source: K8sTypeSource, kinds: KindRef[], variables: Record<string, string>): CelEnvironment | undefined {
+  const entry = typedEntry(source, kinds);
+  if (!entry) return undefined;
+  const key = JSON.stringify(Object.entries(variables));
+  if (entry.withVariables.has(key)) return entry.withVariables.get(key);
+  let result: CelEnvironment | undefined;
+  try {
+    const env = entry.core.clone();
+    const typeName = `k8s_Variables${++variableTypeCount}`;
+    env.registerType(typeName, { fields: variables });
+    env.registerVariable('variables', typeName);
+    result = { env, session: baseEnvironment().session };
+  } catch {
     result = undefined;
   }
-  if (typed.size >= TYPED_MAX) typed.delete(typed.keys().next().value!);
-  typed.set(name, result);
+  if (entry.withVariables.size >= VARIABLE_SIGNATURES_MAX) entry.withVariables.delete(entry.withVariables.keys().next().value!);
+  entry.withVariables.set(key, result);
   return result;
 }

@@ -15,6 +15,13 @@ export interface CelSite {
   resultType?: 'bool' | 'string' | 'any';
   /** `variables.<name>` declared in the expression's scope. */
   variableNames: string[];
+  /** Their declarations, in order, when the scope has any (the checker types them). */
+  variables?: VariableDecl[];
+}
+
+export interface VariableDecl {
+  name: string;
+  expression: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -32,14 +39,19 @@ const resultTypes: Record<CelRole, CelSite['resultType']> = {
 /** Collects sites while walking one document; paths are built relative to the document root. */
 class Sites {
   readonly all: CelSite[] = [];
-  constructor(private readonly variableNames: string[]) {}
+  private readonly variableNames: string[];
+  constructor(private readonly variables: VariableDecl[]) {
+    this.variableNames = variables.map((v) => v.name);
+  }
 
   /** `obj[key]` when it is a string expression. */
   field(obj: unknown, base: Path, key: string, role: CelRole): void {
     if (!isObj(obj)) return;
     const value = obj[key];
     if (typeof value !== 'string') return;
-    this.all.push({ path: [...base, key], expression: value, role, resultType: resultTypes[role], variableNames: this.variableNames });
+    const site: CelSite = { path: [...base, key], expression: value, role, resultType: resultTypes[role], variableNames: this.variableNames };
+    if (this.variables.length) site.variables = this.variables;
+    this.all.push(site);
   }
 
   /** Each element of `parent[listKey]`'s `key` field. */
@@ -49,8 +61,8 @@ class Sites {
   }
 }
 
-function variableNamesOf(list: unknown): string[] {
-  return listOf(list).flatMap((v) => (isObj(v) && typeof v.name === 'string' ? [v.name] : []));
+function variablesOf(list: unknown): VariableDecl[] {
+  return listOf(list).flatMap((v) => (isObj(v) && typeof v.name === 'string' ? [{ name: v.name, expression: typeof v.expression === 'string' ? v.expression : '' }] : []));
 }
 
 /** The sites every admission-style spec shares (CEL policies, VAP/MAP). */
@@ -106,7 +118,7 @@ function imageSites(s: Sites, spec: Obj): void {
 }
 
 function celPolicySites(kind: string, spec: Obj): CelSite[] {
-  const s = new Sites(variableNamesOf(spec.variables));
+  const s = new Sites(variablesOf(spec.variables));
   const base = kind.replace(/^Namespaced/, '');
   if (base === 'PolicyException') {
     s.each(spec, ['spec'], 'matchConditions', 'expression', 'matchCondition');
@@ -125,7 +137,7 @@ function celPolicySites(kind: string, spec: Obj): CelSite[] {
 
 function admissionSites(kind: string, spec: Obj): CelSite[] {
   if (kind.endsWith('Binding')) return [];
-  const s = new Sites(variableNamesOf(spec.variables));
+  const s = new Sites(variablesOf(spec.variables));
   commonSpecSites(s, spec);
   if (kind === 'ValidatingAdmissionPolicy') validationSites(s, spec, 'validation');
   else mutationSites(s, spec);
@@ -148,7 +160,7 @@ function legacySites(spec: Obj): CelSite[] {
     const cel = isObj(rule.validate) ? rule.validate.cel : undefined;
     if (!isObj(cel)) return;
     const celPath: Path = [...rulePath, 'validate', 'cel'];
-    const s = new Sites(variableNamesOf(cel.variables));
+    const s = new Sites(variablesOf(cel.variables));
     s.each(cel, celPath, 'variables', 'expression', 'variable');
     listOf(cel.expressions).forEach((e, i) => {
       s.field(e, [...celPath, 'expressions', i], 'expression', 'validation');

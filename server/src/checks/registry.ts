@@ -12,6 +12,8 @@ import { rbacViaGenerateCheck } from './generate/rbacViaGenerate.ts';
 import { unsynchronizedCopyCheck } from './generate/unsynchronizedCopy.ts';
 import { noDryRunFirstCheck } from './cleanup/noDryRunFirst.ts';
 import { preferMutateCheck } from './advice/preferMutate.ts';
+import { mutationWithoutReportCheck } from './advice/mutationWithoutReport.ts';
+import { legacyKindCheck } from './policy/legacyKind.ts';
 
 import { mutationOverwriteCheck } from './conflict/mutationOverwrite.ts';
 import { incompatibleMutationsCheck } from './conflict/incompatibleMutations.ts';
@@ -36,6 +38,8 @@ export const allChecks: readonly Check[] = [
   unsynchronizedCopyCheck,
   noDryRunFirstCheck,
   preferMutateCheck,
+  mutationWithoutReportCheck,
+  legacyKindCheck,
   mutationOverwriteCheck,
   incompatibleMutationsCheck,
   mutationRejectedCheck,

@@ -94,7 +94,8 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
   if (rule.phase === 'mutate') {
     const leaves = rule.effect.writes.flatMap((w) => leafWrites(w)).flatMap((write) => {
       // A JSON patch index (`/spec/containers/0/image`) is taken as any element.
-      const path = legacy ? namedElements(policy.raw, write) : write.path.map((seg) => (/^\d+$/.test(seg) ? '*' : seg));
+      if (isEmptyContainer(write.value)) return []; // `annotations: {}` builds structure, it sets no value
+      const path = (legacy ? namedElements(policy.raw, write) : write.path)?.map((seg) => (/^-?\d+$/.test(seg) || seg === '-' ? '*' : seg));
       return path ? [{ ...write, path }] : [];
     });
     for (const write of qualifyElements(leaves)) {
@@ -114,7 +115,7 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
   const reads: ReadFact[] = [];
   if (rule.phase === 'validate' && ref.enforcing) {
     const seen = new Set<string>();
-    for (const read of rule.effect.reads) {
+    for (const read of [...rule.effect.reads, ...(legacy ? variableReads(rule.raw.validate) : [])]) {
       const key = read.path.join('\u0000');
       if (seen.has(key)) continue;
       seen.add(key);
@@ -123,6 +124,10 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
   }
   const targets = rule.phase === 'generate' ? rule.effect.targets.map((target) => ({ owner: ref, target })) : [];
   return { ref, writes, requirements, reads, targets, imageReferences: imageReferencesOf(policy, rule) };
+}
+
+function isEmptyContainer(v: unknown): boolean {
+  return (Array.isArray(v) && v.length === 0) || (!!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 }
 
 /** List merge keys (strategic merge and server-side apply): they name an element, they are not values. */
@@ -161,6 +166,23 @@ function qualifyElements(writes: FieldWrite[]): FieldWrite[] {
     }
     out.push({ ...w, path });
   }
+  return out;
+}
+
+/** `{{ request.object.metadata.labels.app || '' }}` in deny conditions/foreach: the fields they read. */
+function variableReads(validate: unknown): { path: string[] }[] {
+  const out: { path: string[] }[] = [];
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') {
+      for (const m of node.matchAll(/request\.object\.((?:[A-Za-z_][A-Za-z0-9_-]*|"[^"]+")(?:\.(?:[A-Za-z_][A-Za-z0-9_-]*|"[^"]+"))*)/g)) {
+        out.push({ path: m[1].split(/\.(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((seg) => seg.replace(/^"|"$/g, '')) });
+      }
+    } else if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') Object.values(node).forEach(visit);
+  };
+  const v = asObj(validate);
+  if (v?.deny) visit(v.deny);
+  if (v?.foreach) visit(v.foreach);
   return out;
 }
 

@@ -84,7 +84,7 @@ function report(kind: string, invariant: Invariant, a: WriteFact, b: WriteFact, 
   const how = (w: WriteFact, f: string) => `${shortName(w.owner)} sets \`${f}\` to ${showValue(w.value)}${w.guard === 'ifAbsent' ? ' when absent' : ''}`;
   let message = `${certain ? `Every ${on.replace(/^an? /, '')} matched by both` : `${on[0].toUpperCase()}${on.slice(1)} matched by both`} ${fate}: ${how(a, fa)} and ${how(b, fb)}, and ${invariant.consequence}.`;
   if (overlap.overlap === 'maybe') message = message.replace(/\.$/, `; whether both apply to one object cannot be decided statically (${overlap.reason}).`);
-  else if (!certain) message = message.replace(/\.$/, ' (when their conditional anchors hold).');
+  else if (!certain) message = message.replace(/\.$/, ' (when their write conditions hold).');
   out({
     check: INCOMPATIBLE_MUTATIONS,
     severity: certain ? 'error' : 'warning',

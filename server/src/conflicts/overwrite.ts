@@ -53,7 +53,7 @@ function pair(kind: string, a: WriteFact, b: WriteFact, out: (c: Conflict) => vo
     message = `On ${on}, \`${field}\` ends as ${vb} if ${nb} runs last and as ${va} if ${na} runs last; Kyverno does not order mutations across policies.`;
   }
   const conditional = [a, b].filter((w) => w.guard === 'conditional').map((w) => shortName(w.owner));
-  if (conditional.length) message = message.replace(/\.$/, ` (when the conditional anchors of ${conditional.join(' and ')} hold).`);
+  if (conditional.length) message = message.replace(/\.$/, ` (when the write conditions of ${conditional.join(' and ')} hold).`);
   if (overlap.overlap === 'maybe') message = message.replace(/\.$/, `; whether both apply to one object cannot be decided statically (${overlap.reason}).`);
   out({
     check: MUTATION_OVERWRITE,

@@ -35,8 +35,8 @@ function report(kind: string, w: WriteFact, r: RequirementFact, out: (c: Conflic
   const requires = `requires ${r.requirement.text}`;
   let message: string;
   if (every) message = `Every ${noun} matched by both is denied: ${m} sets \`${field}\` to ${value}, and ${v} (enforcing) ${requires}; mutations run before validations.`;
-  else if (w.guard === 'ifAbsent') message = `A ${noun} without \`${field}\` is denied: ${m} adds ${value} when it is absent, and ${v} (enforcing) ${requires}; the default can never pass.`;
-  else message = `A ${noun} matched by both can be denied: ${m} sets \`${field}\` to ${value}${w.guard === 'conditional' ? ' when its conditional anchors hold' : ''}, and ${v} (enforcing) ${requires}${r.requirement.conditional ? ' when its conditional anchors hold' : ''}.`;
+  else if (w.guard === 'ifAbsent') message = `A ${noun} without \`${field}\` can be denied: ${m} adds ${value} when it is absent, and ${v} (enforcing) ${requires}, which that default does not satisfy.`;
+  else message = `A ${noun} matched by both can be denied: ${m} sets \`${field}\` to ${value}${w.guard === 'conditional' ? ' when its conditions hold' : ''}, and ${v} (enforcing) ${requires}${r.requirement.conditional ? ' when its conditions hold' : ''}.`;
   if (overlap.overlap === 'maybe') message = message.replace(/\.$/, `; whether both apply to one object cannot be decided statically (${overlap.reason}).`);
   out({
     check: MUTATION_REJECTED,

@@ -36,6 +36,9 @@ function exactPatternValue(leaf: unknown): { value: unknown } | undefined {
   if (typeof leaf === 'boolean' || typeof leaf === 'number') return { value: leaf };
   if (typeof leaf !== 'string' || leaf === '') return undefined;
   if (/[*?|&<>!{}]/.test(leaf) || /^\d+(\.\d+)?[^-]*-\d/.test(leaf)) return undefined;
+  // Kyverno compares "2000" with 2000 and "false" with false: the typed value is what an object holds.
+  if (/^-?\d+$/.test(leaf)) return { value: Number(leaf) };
+  if (leaf === 'true' || leaf === 'false') return { value: leaf === 'true' };
   return { value: leaf };
 }
 
@@ -86,7 +89,8 @@ export function patternRequirements(pattern: unknown, ref: SourceRef): Requireme
           });
           continue;
         }
-        walk(value, [...path, field], [...src, key], anchor?.kind === 'equality', conditional || hasCondition);
+        // An optional ancestor (`=(ephemeralContainers)`) lets the whole subtree be absent.
+        walk(value, [...path, field], [...src, key], optional || anchor?.kind === 'equality', conditional || hasCondition);
       }
       return;
     }
@@ -181,9 +185,9 @@ export function celRequirements(expression: string, ref: SourceRef): Requirement
     // The deepest read is the field; every other read must be one of its prefixes (has(object.a) && object.a.b …).
     const path = reads.reduce((a, b) => (b.length > a.length ? b : a));
     if (!reads.every((r) => isPrefix(r, path))) continue;
-    const evaluate = (object: Obj): boolean | undefined => {
+    const evaluate = (object: Obj, errorAs: boolean | undefined): boolean | undefined => {
       const result = evaluateCel(conjunct, { object });
-      if (!result.ok) return 'unknown' in result ? undefined : false;
+      if (!result.ok) return 'unknown' in result ? undefined : errorAs;
       return typeof result.value === 'boolean' ? result.value : undefined;
     };
     const exact = EQ_RIGHT.exec(conjunct) ?? EQ_LEFT.exec(conjunct);
@@ -192,14 +196,25 @@ export function celRequirements(expression: string, ref: SourceRef): Requirement
       const [fieldText, literal] = EQ_RIGHT.test(conjunct) ? [exact[1], exact[2]] : [exact[2], exact[1]];
       if (celFieldPath(fieldText).join('.') === path.join('.')) wanted = { value: literalValue(literal) };
     }
-    const absent = evaluate({});
+    // Absent field: an evaluation error (no such key) denies, as Kyverno does with a failing expression.
+    const absent = evaluate({}, false);
+    const literals = [...conjunct.matchAll(new RegExp(LITERAL, 'g'))].map((m) => literalValue(m[1])).slice(0, 8);
     out.push({
       path,
       accepts: (writePath, value) => {
         if (!isPrefix(path, writePath)) return undefined;
         // Below the field read, only a universal quantifier (`all`) judges every element on its own.
         if (writePath.length > path.length && !/\.all\(/.test(conjunct)) return undefined;
-        return evaluate(objectWith(writePath, value));
+        // …and only when it names the written field: the witness holds nothing else of the element.
+        const leaf = [...writePath].reverse().find((seg) => seg !== '*') ?? '';
+        if (writePath.length > path.length && !new RegExp(`\\b${leaf.replace(/[^A-Za-z0-9_]/g, '.')}\\b`).test(conjunct)) return undefined;
+        // An error means the witness lacks something else the conjunct reads: undecided.
+        const verdict = evaluate(objectWith(writePath, value), undefined);
+        if (verdict !== false) return verdict;
+        // Rejected because of this value only if some other value of the field passes (else the
+        // conjunct fails on something the witness lacks, whatever is written).
+        const probes = [...(wanted ? [wanted.value] : []), ...literals, true, false, 0, 1, 'x'];
+        return probes.some((u) => evaluate(objectWith(writePath, u), undefined) === true) ? false : undefined;
       },
       acceptsAbsent: absent === true,
       wanted,

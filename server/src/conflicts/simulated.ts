@@ -7,6 +7,7 @@ import equal from 'fast-deep-equal';
 import { simulate, type SimulationResult } from '../engine/simulate.ts';
 import { witnessFor } from '../engine/witness.ts';
 import type { AdmissionContext } from '../engine/types.ts';
+import type { SourceRef } from '../model/types.ts';
 import { wildcardMatch, hasWildcard } from '../engine/match/wildcard.ts';
 import type { ConflictJoin, Conflict } from './join.ts';
 import { pairKey, plainPath } from './join.ts';
@@ -20,8 +21,8 @@ import { INCOMPATIBLE_MUTATIONS } from './incompatible.ts';
 
 export const ORDER_DEPENDENT = 'conflict/order-dependent';
 
-/** Simulations per analysis: each is a full admission of one witness through 2-4 policies. */
-export const MAX_SIMULATIONS = 400;
+/** Simulations per analysis and kind of question: each is a full admission of one witness through 2-6 policies. */
+export const MAX_SIMULATIONS = 300;
 
 type Obj = Record<string, unknown>;
 
@@ -54,6 +55,14 @@ function namespaceFor(owners: RuleRef[]): string | undefined | null {
 }
 
 function witnessOf(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][]): Witness | undefined {
+  try {
+    return buildWitness(join, kind, owners, paths);
+  } catch {
+    return undefined;
+  }
+}
+
+function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][]): Witness | undefined {
   if (kind === '*') return undefined;
   const ns = namespaceFor(owners);
   if (ns === null) return undefined;
@@ -104,30 +113,51 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     }
   }
   for (const [key, { kind, item: { w, r } }] of rejectCandidates) {
-    if (overlapOf(w.owner.match, r.owner.match).overlap === 'never') continue;
+    try {
+      rejectedBySimulation(key, kind, w, r);
+    } catch {
+      // A witness the engine cannot handle decides nothing.
+    }
+  }
+  function rejectedBySimulation(key: string, kind: string, w: WriteFact, r: ReadFact): void {
+    const overlap = overlapOf(w.owner.match, r.owner.match);
+    if (overlap.overlap === 'never') return;
     const witness = witnessOf(join, kind, [w.owner, r.owner], [w.path, r.path]);
-    if (!witness || !spend(2)) continue;
-    const alone = run(witness.object, [r.owner], witness.context);
-    const after = run(witness.object, [w.owner, r.owner], witness.context);
-    if (!alone || !after || !alone.verdict.admitted || after.verdict.admitted || !mutated(after, w.owner)) continue;
-    if (after.verdict.deniedBy?.policy !== r.owner.policy.name) continue;
+    if (!witness) return;
+    // Variants of the witness at the written field: as is, without it, and with each constant the
+    // validation mentions; the first one the validation admits alone is the one to mutate.
+    const variants = [witness.object, without(witness.object, plainPath(w.path)), ...scalars(r.owner.rule.raw).map((v) => withValue(witness.object, plainPath(w.path), v))];
+    let alone: SimulationResult | undefined;
+    let after: SimulationResult | undefined;
+    let deniedAll = true;
+    for (const variant of variants) {
+      if (!spend(2)) break;
+      const a = run(variant, [r.owner], witness.context);
+      const m = run(variant, [w.owner, r.owner], witness.context);
+      if (!a || !m) continue;
+      if (m.verdict.admitted || m.verdict.deniedBy?.policy !== r.owner.policy.name) deniedAll = false;
+      if (!after && a.verdict.admitted && !m.verdict.admitted && m.verdict.deniedBy?.policy === r.owner.policy.name && mutated(m, w.owner)) [alone, after] = [a, m];
+    }
+    if (!alone || !after) return;
+    const every = deniedAll && w.guard === 'always' && overlap.overlap === 'always';
     const field = displayPath(w.path);
     found.add(key);
     out({
       check: MUTATION_REJECTED,
-      severity: 'warning',
+      severity: every ? 'error' : 'warning',
       kind,
       field,
       sides: [
         { owner: w.owner, at: w.source, note: `${shortName(w.owner)} writes \`${field}\``, needle: w.path[w.path.length - 1] },
-        { owner: r.owner, at: r.owner.rule.source, note: `${shortName(r.owner)} (enforcing) denies the result: ${after.verdict.deniedBy?.reason ?? 'validation failed'}` },
+        { owner: r.owner, at: validationRef(r.owner), note: `${shortName(r.owner)} (enforcing) denies the result: ${after.verdict.deniedBy?.reason ?? 'validation failed'}` },
       ],
-      message: `Simulated on ${witness.describe}: ${shortName(r.owner)} (enforcing) admits it as submitted but denies it after ${shortName(w.owner)} writes \`${field}\` (${after.verdict.deniedBy?.reason ?? 'validation failed'}); mutations run before validations.`,
+      message: `${every ? `Every ${kind} matched by both is denied; simulated` : 'Simulated'} on ${witness.describe}: ${shortName(r.owner)} (enforcing) admits it as submitted but denies it after ${shortName(w.owner)} writes \`${field}\` (${after.verdict.deniedBy?.reason ?? 'validation failed'}); mutations run before validations.`,
       key,
       writes: [w],
     });
   }
 
+  budget = MAX_SIMULATIONS;
   // 2. order-dependent: two mutations on one path, simulated in both orders with the enforcing
   //    validations that read it; reported unless an overwrite/incompatible finding already explains the pair.
   const orderCandidates = new Map<string, Candidate<{ a: WriteFact; b: WriteFact }>>();
@@ -159,7 +189,9 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       const [admittedOrder, deniedRun] = ab.verdict.admitted ? [`${na} then ${nb}`, ba] : [`${nb} then ${na}`, ab];
       message = `Simulated on ${witness.describe}: admitted when the mutations run ${admittedOrder}, denied in the other order by ${deniedRun.verdict.deniedBy?.policy} (${deniedRun.verdict.deniedBy?.reason}); Kyverno does not order mutations across policies.`;
     } else if (!equal(finalObject(ab), finalObject(ba))) {
-      message = `Simulated on ${witness.describe}: \`${field}\` ends differently when ${na} runs last than when ${nb} runs last; Kyverno does not order mutations across policies.`;
+      const diff = firstDifference(finalObject(ab), finalObject(ba), []) ?? [];
+      const where = diff.length ? displayPath(diff) : field;
+      message = `Simulated on ${witness.describe}: \`${where}\` ends differently when ${na} runs last than when ${nb} runs last; Kyverno does not order mutations across policies.`;
     }
     if (!message) continue;
     found.add(key);
@@ -172,7 +204,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
         { owner: a.owner, at: a.source, note: `${na} writes \`${field}\``, needle: a.path[a.path.length - 1] },
         { owner: b.owner, at: b.source, note: `${nb} writes \`${field}\``, needle: b.path[b.path.length - 1] },
       ],
-      context: validators.filter((v) => [ab, ba].some((r) => r.verdict.deniedBy?.policy === v.policy.name)).map((v) => ({ owner: v, at: v.rule.source, note: `${shortName(v)} denies the result in one order` })),
+      context: validators.filter((v) => [ab, ba].some((r) => r.verdict.deniedBy?.policy === v.policy.name)).map((v) => ({ owner: v, at: validationRef(v), note: `${shortName(v)} denies the result in one order` })),
       message,
       key,
       writes: [a, b],
@@ -188,6 +220,76 @@ function finalObject(result: SimulationResult): unknown {
     return v;
   };
   return canonical(result.afterEachMutation[result.afterEachMutation.length - 1]);
+}
+
+/** The validation part of a rule: a legacy rule's `validate`, a CEL policy's `validations`. */
+function validationRef(owner: RuleRef): SourceRef {
+  const src = owner.rule.source;
+  return owner.policy.cls.family === 'kyverno-legacy' ? { ...src, path: [...src.path, 'validate'] } : { ...src, path: ['spec', 'validations'] };
+}
+
+function without(object: Obj, path: string[]): Obj {
+  const copy = structuredClone(object);
+  const visit = (node: unknown, i: number): void => {
+    if (!node || typeof node !== 'object') return;
+    if (path[i] === '*') return Array.isArray(node) ? node.forEach((x) => visit(x, i + 1)) : undefined;
+    if (i === path.length - 1) delete (node as Obj)[path[i]];
+    else visit((node as Obj)[path[i]], i + 1);
+  };
+  visit(copy, 0);
+  return copy;
+}
+
+function withValue(object: Obj, path: string[], value: unknown): Obj {
+  const copy = structuredClone(object);
+  const visit = (node: Obj, i: number): void => {
+    const seg = path[i];
+    if (i >= path.length || seg === '*') return;
+    if (i === path.length - 1) { node[seg] = value; return; }
+    if (path[i + 1] === '*') {
+      if (i + 2 >= path.length) { node[seg] = [value]; return; }
+      const list = Array.isArray(node[seg]) ? (node[seg] as unknown[]) : (node[seg] = [{}]) as unknown[];
+      if (list.length === 0) list.push({});
+      for (const item of list) if (item && typeof item === 'object' && !Array.isArray(item)) visit(item as Obj, i + 2);
+      return;
+    }
+    if (!node[seg] || typeof node[seg] !== 'object') node[seg] = {};
+    visit(node[seg] as Obj, i + 1);
+  };
+  visit(copy, 0);
+  return copy;
+}
+
+/** Scalar constants a validation mentions (pattern leaves, deny values, CEL literals), a few. */
+function scalars(raw: unknown): unknown[] {
+  const out = new Set<unknown>();
+  const visit = (node: unknown, key: string): void => {
+    if (out.size >= 4) return;
+    if (typeof node === 'string') {
+      if (key === 'expression') for (const m of node.matchAll(/'([^'\\]*)'|"([^"\\]*)"/g)) out.add(m[1] ?? m[2]);
+      else if (key !== 'message' && key !== 'key' && !node.includes('{{') && !/[*?|!<>]/.test(node)) out.add(node);
+    } else if (typeof node === 'number' || typeof node === 'boolean') out.add(node);
+    else if (Array.isArray(node)) node.forEach((x) => visit(x, key));
+    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) if (k !== 'match' && k !== 'exclude' && k !== 'name') visit(v, k);
+  };
+  visit(raw, '');
+  return [...out].slice(0, 4);
+}
+
+/** The first path (lists as '*') where two canonical objects differ. */
+function firstDifference(a: unknown, b: unknown, path: string[]): string[] | undefined {
+  if (equal(a, b)) return undefined;
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    for (let i = 0; i < a.length; i++) { const d = firstDifference(a[i], b[i], [...path, '*']); if (d) return d; }
+    return path;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    for (const k of new Set([...Object.keys(a as Obj), ...Object.keys(b as Obj)])) {
+      const d = firstDifference((a as Obj)[k], (b as Obj)[k], [...path, k]);
+      if (d) return d;
+    }
+  }
+  return path;
 }
 
 function uniqueOwners(owners: RuleRef[]): RuleRef[] {

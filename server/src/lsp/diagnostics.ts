@@ -50,6 +50,11 @@ export class DiagnosticsScheduler {
     if (doc && (this.pending.has(file) || this.analyzedVersion.get(file) !== doc.version)) this.flushDocument(file);
   }
 
+  /** Before a whole-workspace answer: every open document with a pending edit is analysed. */
+  ensureAnalysedAll(): void {
+    for (const file of [...this.pending.keys()]) this.flushDocument(file);
+  }
+
   flushDocument(file: FileId): void {
     clearTimeout(this.pending.get(file));
     this.pending.delete(file);

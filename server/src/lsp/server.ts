@@ -26,7 +26,7 @@ import { completeAt } from './completion.ts';
 import { documentSymbols, workspaceSymbols } from './symbols.ts';
 import { codeLenses, resolveCodeLens } from './codeLens.ts';
 import { codeActions } from './codeActions.ts';
-import type { FeatureContext } from './context.ts';
+import { registerConflictRequests } from './conflicts.ts';
 
 export const REINDEX_COMMAND = 'kyverno.server.reindex';
 export const STATUS_NOTIFICATION = 'kyverno/status';
@@ -60,7 +60,8 @@ export function startServer(connection: Connection): void {
   let capabilities: ClientCapabilities = {};
   let folderUris: string[] = [];
   let pushedSettings: unknown = undefined;
-  let indexing = false;
+  // Until the first index pass ends, the status says "indexing" and cross-file checks wait for it.
+  let indexing = true;
   let generation = 0;
 
   const sendStatus = () => connection.sendNotification(STATUS_NOTIFICATION, state.status(indexing) satisfies StatusParams);
@@ -68,8 +69,8 @@ export function startServer(connection: Connection): void {
     publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
     afterWorkspacePass: sendStatus,
   });
+  scheduler.holdWorkspacePass = true;
   const fresh = (uri: string) => scheduler.ensureAnalysed(fileIdOf(uri));
-  const context: FeatureContext = { connection, state, scheduler, fresh };
 
   async function loadFolders(): Promise<void> {
     const folders: FolderConfig[] = [];
@@ -142,7 +143,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
-        completionProvider: { triggerCharacters: [':', ' '], resolveProvider: false },
+        completionProvider: { triggerCharacters: [' '], resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         codeLensProvider: { resolveProvider: true },
         documentSymbolProvider: true,
@@ -242,11 +243,13 @@ export function startServer(connection: Connection): void {
     return { contents: { kind: 'markdown', value: answer.markdown }, range: indexed.lines.rangeOf(answer.span) };
   });
 
-  connection.onCompletion(({ textDocument, position }) => {
+  connection.onCompletion(({ textDocument, position, context: completionContext }) => {
     const doc = documents.get(textDocument.uri);
     if (!doc) return null;
     const answer = completeAt(doc.getText(), doc.offsetAt(position));
     if (!answer) return null;
+    // A typed space only asks for values (`key: ␣`), not for keys on every indentation step.
+    if (completionContext?.triggerCharacter === ' ' && answer.items.some((i) => i.kind === 'key')) return null;
     const range = { start: doc.positionAt(answer.span.start), end: doc.positionAt(answer.span.end) };
     return {
       isIncomplete: false,
@@ -290,8 +293,11 @@ export function startServer(connection: Connection): void {
     return null;
   });
 
-  // Custom requests of other modules register here with `context`, e.g. the conflict view's
-  // `kyverno/conflicts` data source from ./conflicts.ts: `registerConflicts(context)`.
+  // Custom requests: the conflict view's data source (`kyverno/conflicts`).
+  registerConflictRequests(connection, () => {
+    scheduler.ensureAnalysedAll();
+    return state.index;
+  }, (f) => state.uriOf(f));
 
   connection.onShutdown(() => {
     generation++; // stops a running index pass

@@ -177,7 +177,8 @@ export class ServerState implements ConvertContext {
     for (const list of this.workspaceFindings.values()) {
       for (const f of list) {
         if (!f.code.startsWith('conflict/')) continue;
-        const places = [f, ...(f.related ?? [])].map((p) => `${p.file}:${p.span.start}`).sort();
+        // Each side's finding lists both rules as related places: the same set identifies the conflict.
+        const places = (f.related?.length ? f.related : [f]).map((p) => `${p.file}:${p.span.start}`).sort();
         conflicts.add(`${f.code} ${places.join(' ')}`);
       }
     }

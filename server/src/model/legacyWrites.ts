@@ -33,7 +33,7 @@ export function strategicMergeWrites(patch: unknown, ref: SourceRef, prefix: str
     // `(name): "*"` selects every element: it is a loop, not a condition on the writes beside it.
     const isConditional = entries.some(([key, value]) => {
       const m = ANCHOR.exec(key);
-      return m && (m[1] === '' || m[1] === '<' || m[1] === '=' || m[1] === 'X' || m[1] === '^') && value !== '*';
+      return m && (m[1] === '' || m[1] === '<' || m[1] === '=' || m[1] === 'X' || m[1] === '^') && !matchesAnything(value);
     });
     for (const [key, value] of entries) {
       const m = ANCHOR.exec(key);
@@ -48,15 +48,26 @@ export function strategicMergeWrites(patch: unknown, ref: SourceRef, prefix: str
       }
     }
   };
-  // A global anchor `<(key)` anywhere makes the whole patch depend on it.
-  walk(patch, prefix, ref.path, inherited === 'always' && hasGlobalAnchor(patch) ? 'conditional' : inherited);
+  // A global anchor `<(key)` anywhere, or a condition anchor outside list elements (where it
+  // filters elements), makes the whole patch depend on it: Kyverno skips the patch when it fails.
+  walk(patch, prefix, ref.path, inherited === 'always' && hasPatchCondition(patch, false) ? 'conditional' : inherited);
   return writes;
 }
 
-function hasGlobalAnchor(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(hasGlobalAnchor);
+/** `"*"` and `"?*"` (any non-empty value) select every element that has the key. */
+function matchesAnything(value: unknown): boolean {
+  return value === '*' || value === '?*';
+}
+
+function hasPatchCondition(node: unknown, inList: boolean): boolean {
+  if (Array.isArray(node)) return node.some((item) => hasPatchCondition(item, true));
   if (!node || typeof node !== 'object') return false;
-  return Object.entries(node as Obj).some(([key, value]) => key.startsWith('<(') || hasGlobalAnchor(value));
+  return Object.entries(node as Obj).some(([key, value]) => {
+    const m = ANCHOR.exec(key);
+    if (m && m[1] === '<') return true;
+    if (m && m[1] === '' && !inList && !matchesAnything(value)) return true;
+    return hasPatchCondition(value, inList);
+  });
 }
 
 /** The fields a JSON6902 patch (given as YAML/JSON text, as Kyverno takes it) writes. */

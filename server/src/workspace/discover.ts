@@ -31,7 +31,12 @@ export function discoverFiles(roots: string[], workspaceRoot: string, config: An
   const problems: DiscoveryProblem[] = [];
   const seenFiles = new Set<string>();
 
-  const relativeToRoot = (path: string) => relative(workspaceRoot, path).split(sep).join('/');
+  // Globs are relative to the workspace root; a path given outside it is matched relative to itself.
+  let walkRoot = workspaceRoot;
+  const relativeToRoot = (path: string) => {
+    const rel = relative(workspaceRoot, path);
+    return (rel.startsWith('..') ? relative(walkRoot, path) : rel).split(sep).join('/');
+  };
 
   const ignored = (path: string, isDir: boolean, scopes: GitIgnoreScope[]) =>
     scopes.some((scope) => {
@@ -114,6 +119,7 @@ export function discoverFiles(roots: string[], workspaceRoot: string, config: An
       problems.push({ path: root, code: 'io/unreadable', message: `cannot read ${root}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}` });
       continue;
     }
+    walkRoot = stat.isDirectory() ? root : join(root, '..');
     if (stat.isDirectory()) walk(root, [], new Set());
     else addFile(root);
   }

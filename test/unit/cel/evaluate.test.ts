@@ -88,3 +88,18 @@ test('repeated concatenation is charged by size and stops with cel/cost', () => 
   const result = evaluateCel(expr, {});
   assert.equal('code' in result && result.code, 'cel/cost');
 });
+
+test('cel-go extras cel-js lacks: optMap/optFlatMap, ofNonZeroValue, lists.range, time conversions', () => {
+  const cases: [string, unknown][] = [
+    ['object.metadata.?labels.app.optMap(v, v + "!").orValue("")', 'x!'],
+    ['object.metadata.?labels.missing.optMap(v, v + "!").orValue("none")', 'none'],
+    ['object.metadata.?labels.optFlatMap(l, l.?app).orValue("")', 'x'],
+    ['optional.ofNonZeroValue("").hasValue() || optional.ofNonZeroValue([]).hasValue()', false],
+    ['optional.ofNonZeroValue("a").value()', 'a'],
+    ['lists.range(3)', [0, 1, 2]],
+    ["string(timestamp('2025-01-01T00:00:00Z'))", '2025-01-01T00:00:00Z'],
+    ["string(duration('90s'))", '90s'],
+    ["int(timestamp('1970-01-01T00:01:00Z'))", 60],
+  ];
+  for (const [expr, value] of cases) assert.deepEqual(evaluateCel(expr, { object: pod }), { ok: true, value }, expr);
+});

@@ -79,3 +79,33 @@ spec:
   const wrong = firstSite(vpol('deployments, daemonsets', 'apps', 'object.spec.hostNetwork != true'));
   assert.equal(checkCel(wrong.site, { objectKinds: wrong.kinds, types: kubernetesTypes })[0]?.code, 'cel/type');
 });
+
+test('declared variables are typed by their expressions', () => {
+  const doc = (expression: string) => `
+apiVersion: policies.kyverno.io/v1
+kind: ValidatingPolicy
+metadata: {name: p}
+spec:
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}
+  variables:
+    - name: containers
+      expression: "object.spec.containers + object.spec.?initContainers.orValue([])"
+    - name: cm
+      expression: "resource.Get('v1', 'configmaps', 'ns', 'cm')"
+  validations:
+    - expression: "${expression}"
+`;
+  const check = (expression: string) => {
+    const value = parse(doc(expression));
+    const cls = classify(value)!;
+    const site = extractCelSites(cls, value).find((s) => s.role === 'validation')!;
+    return checkCel(site, { objectKinds: objectKindsForSite(cls, value, site), types: kubernetesTypes });
+  };
+  const bad = "variables.containers.all(c, c.imagee != '')";
+  const [p] = check(bad);
+  assert.equal(p?.code, 'cel/type');
+  assert.equal(bad.slice(p!.start, p!.end), 'imagee');
+  assert.deepEqual(check("variables.containers.all(c, c.image != '') && variables.cm.data.anything == 'x'"), []);
+});

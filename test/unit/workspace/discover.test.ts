@@ -42,3 +42,11 @@ test('a missing root is a problem naming the path', () => {
   const { problems } = discoverFiles(['/nonexistent/kpa'], '/', defaultConfig);
   assert.match(problems[0].message, /\/nonexistent\/kpa: no such file or directory/);
 });
+
+test('a folder given outside the workspace root is still walked, its globs relative to itself', (t) => {
+  const root = workspace({ 'policies/a.yaml': '', 'policies/skip/b.yaml': '' });
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const { config } = parseConfig('exclude: ["skip/**"]\n');
+  const { files } = discoverFiles([join(root, 'policies')], join(root, 'elsewhere'), config);
+  assert.deepEqual(files.map((f) => relative(root, f.path)), ['policies/a.yaml']);
+});

@@ -6,6 +6,7 @@ import { Quantity } from './quantity.ts';
 import { IPAddress, CIDRBlock } from './net.ts';
 import { re2Find, re2FindAll, re2Test } from './regex.ts';
 import { UnknownValue, type AuthorizationRequest, type Session } from '../session.ts';
+import { registerOptionalExtras } from './optional.ts';
 
 const fail = (message: string): never => { throw new Error(message); };
 const toNum = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
@@ -43,6 +44,22 @@ function registerLists(env: Environment): void {
     .registerFunction('list<dyn>.distinct(): list<dyn>', (l: unknown[]) => l.filter((v, i) => l.findIndex((w) => equal(v, w)) === i))
     .registerFunction('list<dyn>.reverse(): list<dyn>', (l: unknown[]) => [...l].reverse())
     .registerFunction('list<dyn>.sort(): list<dyn>', (l: unknown[]) => [...l].sort(compare));
+  class ListsNamespace {}
+  env
+    .registerType('ListsNamespace', ListsNamespace)
+    .registerConstant('lists', 'ListsNamespace', new ListsNamespace())
+    .registerFunction('ListsNamespace.range(int): list<int>', (_: unknown, n: bigint) => {
+      if (n > 100_000n) fail('lists.range: too large');
+      return Array.from({ length: Math.max(0, Number(n)) }, (_x, i) => BigInt(i));
+    });
+}
+
+/** Conversions cel-go has and cel-js lacks: string(timestamp), string(duration), int(timestamp). */
+function registerTimeConversions(env: Environment): void {
+  env
+    .registerFunction('string(google.protobuf.Timestamp): string', (t: Date) => t.toISOString().replace('.000Z', 'Z'))
+    .registerFunction('string(google.protobuf.Duration): string', (d: { seconds: number | bigint; nanos: number }) => `${Number(d.seconds) + d.nanos / 1e9}s`)
+    .registerFunction('int(google.protobuf.Timestamp): int', (t: Date) => BigInt(Math.floor(t.getTime() / 1000)));
 }
 
 function registerSets(env: Environment): void {
@@ -339,6 +356,8 @@ function registerAuthz(env: Environment, session: Session): void {
 
 /** Registers every Kubernetes library; the authorizer reads its answers from the session. */
 export function registerKubernetesLibraries(env: Environment, session: Session): void {
+  registerOptionalExtras(env);
+  registerTimeConversions(env);
   registerLists(env);
   registerSets(env);
   registerStrings(env);

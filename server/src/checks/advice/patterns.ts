@@ -156,8 +156,14 @@ function denyConditionOpportunities(condition: Obj, inElement: boolean): Opportu
 
 function denyOpportunities(deny: unknown, inElement: boolean): Opportunity[] {
   const conditions = asObj(asObj(deny)?.conditions);
-  const list = conditions ? [...asArray(conditions.any), ...asArray(conditions.all)] : asArray(asObj(deny)?.conditions);
-  return merge(list.flatMap((c) => denyConditionOpportunities(asObj(c) ?? {}, inElement)));
+  // `any`: each condition denies on its own. `all` (and the legacy list): the deny needs every
+  // condition, so a condition that is not itself a requirement ("root user AND other registry")
+  // makes the whole block a judgement call.
+  const each = (list: unknown[]) => list.map((c) => denyConditionOpportunities(asObj(c) ?? {}, inElement));
+  const any = each(conditions ? asArray(conditions.any) : []).flat();
+  const allLists = each(conditions ? asArray(conditions.all) : asArray(asObj(deny)?.conditions));
+  const all = allLists.length && allLists.every((o) => o.length) ? allLists.flat() : [];
+  return merge([...any, ...all]);
 }
 
 /** Opportunities of a legacy `validate` block (pattern, anyPattern, deny, foreach, cel). */
@@ -192,8 +198,9 @@ function optional(expression: string, field: string, safe?: string): boolean {
 const ACCESS = '[\\w.?()\\[\\]\'"]*';
 
 /** Opportunities of one CEL validation expression. */
-export function celOpportunities(expression: string): Opportunity[] {
+export function celOpportunities(expression: string, context = ''): Opportunity[] {
   const e = expression;
+  const aboutContainers = /containers/i.test(`${expression}\n${context}`);
   const out: Opportunity[] = [];
   const level = (m: RegExpExecArray | null): Level => (m && /^object\.spec\.\??securityContext/.test(m[1] ?? '') ? 'pod' : 'container');
   const checks: [string, RegExp, string][] = [
@@ -218,8 +225,13 @@ export function celOpportunities(expression: string): Opportunity[] {
     const labels = [...e.matchAll(/['"]([\w./-]+)['"]|labels\??\.\??([\w]+)/g)].map((m) => m[1] ?? m[2]).filter(isFinOpsLabel);
     if (labels.length) out.push({ kind: 'namespaceLabel', fields: [...new Set(labels)] });
   }
-  if (/image/.test(e)) {
-    const prefixes = [...e.matchAll(/\.startsWith\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => registryPrefix(m[1].endsWith('/') ? `${m[1]}*` : `${m[1]}/*`)).filter((p): p is string => !!p);
+  if (aboutContainers && /image/i.test(`${e}\n${context}`)) {
+    // The receiver must be an image: `c.image.startsWith(…)`, or `i` bound over images (`images.all(i, i.startsWith(…))`).
+    const isImage = (receiver: string) => /image$/i.test(receiver) || new RegExp(`images?\\w*\\.(?:all|exists|exists_one|filter|map)\\(\\s*${receiver.replace(/[^\w]/g, '')}\\s*,`, 'i').test(e);
+    const prefixes = [...e.matchAll(/([\w.?]+?)(?:\.orValue\([^)]*\))?\.startsWith\(\s*['"]([^'"]+)['"]\s*\)/g)]
+      .filter((m) => isImage(m[1]))
+      .map((m) => registryPrefix(m[2].endsWith('/') ? `${m[2]}*` : `${m[2]}/*`))
+      .filter((p): p is string => !!p);
     const negated = /!\s*\w[\w.]*\.startsWith\(/.test(e);
     if (prefixes.length && !negated) out.push({ kind: 'registry', fields: [...new Set(prefixes)] });
   }

@@ -114,10 +114,11 @@ function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: Index
   const kinds = document.policy?.rules[0]?.match.kinds ?? [];
   const resources = asArray(asObj(spec.matchConstraints)?.resourceRules).flatMap((r) => asArray(asObj(r)?.resources).map(String));
   const namespaced = document.cls!.kind.startsWith('Namespaced');
+  const variables = asArray(spec.variables).map((v) => String(asObj(v)?.expression ?? '')).join('\n');
   asArray(spec.validations).forEach((raw, index) => {
     const expression = asObj(raw)?.expression;
     if (typeof expression !== 'string') return;
-    let opportunities = celOpportunities(expression);
+    let opportunities = celOpportunities(expression, variables);
     if (matchesOnlyNamespaces(resources)) opportunities = opportunities.filter((o) => o.kind !== 'namespaceLabel');
     opportunities = uncovered(opportunities, kinds, mutations);
     if (!opportunities.length) return;

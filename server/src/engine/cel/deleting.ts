@@ -1,8 +1,9 @@
 // DeletingPolicy: the schedule is irrelevant to one resource; the question is whether the policy
-// would delete it: 'pass' when matched and every condition holds, 'skip' otherwise.
+// would delete it. As `kyverno test` reports it, every resource gets a verdict: 'pass' when the
+// policy matches it and every condition holds (it would be deleted), 'fail' otherwise.
 import type { AdmissionContext, PolicyResult } from '../types.ts';
 import { evaluateConditions } from './conditions.ts';
-import { openFrame, result } from './frame.ts';
+import { openFrame, policyId, result } from './frame.ts';
 import { asArray, isRecord } from './values.ts';
 
 export function evaluateDeletingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
@@ -13,12 +14,16 @@ export function evaluateDeletingPolicy(policy: Record<string, unknown>, resource
   const anyOperation = (rules: unknown) => asArray(rules).map((r) => (isRecord(r) ? { ...r, operations: ['*'] } : r));
   const scanned = { ...policy, spec: { ...spec, matchConstraints: { ...mc, resourceRules: anyOperation(mc.resourceRules), excludeResourceRules: anyOperation(mc.excludeResourceRules) } } };
   const opened = openFrame(scanned, resource, { ...context, operation: 'CREATE' }, { autogenKeys: [] });
-  if ('results' in opened) return { rules: opened.results, patched: resource };
+  const name = policyId(policy);
+  if ('results' in opened) {
+    if (opened.results.length === 0) return { rules: [result({ policyName: name, ruleName: name }, 'fail', 'the policy does not match the resource: it would not be deleted', ['spec', 'matchConstraints'])], patched: resource };
+    return { rules: opened.results.map((r) => (r.status === 'skip' ? { ...r, status: 'fail' as const } : r)), patched: resource };
+  }
   const { frame } = opened;
   const out = evaluateConditions(frame.spec.conditions, frame.scope, ['spec', 'conditions']);
   switch (out.kind) {
     case 'true': return { rules: [result(frame, 'pass', 'every condition holds: the resource would be deleted', ['spec', 'conditions'])], patched: resource };
-    case 'false': return { rules: [result(frame, 'skip', `condition ${out.name} is false`, out.path)], patched: resource };
+    case 'false': return { rules: [result(frame, 'fail', `condition ${out.name} is false: the resource would not be deleted`, out.path)], patched: resource };
     case 'error': return { rules: [result(frame, 'error', out.message, out.path)], patched: resource };
     default: return { rules: [result(frame, 'unknown', out.reason, out.path)], patched: resource };
   }

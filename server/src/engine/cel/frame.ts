@@ -35,7 +35,6 @@ export interface FrameOptions {
   autogenKeys: string[];
   /** A custom autogen for kinds that rewrite differently (MutatingPolicy). */
   autogen?: (spec: Record<string, unknown>) => { prefix: string; spec: Record<string, unknown> }[];
-  object?: Record<string, unknown> | null;
 }
 
 export function openFrame(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext, options: FrameOptions): FrameOutcome {
@@ -58,7 +57,8 @@ export function openFrame(policy: Record<string, unknown>, resource: Record<stri
   if (!chosen) return { results: [] };
   const ruleName = chosen.prefix ? `${chosen.prefix}-${String(meta.name ?? '')}` : policyName;
   const exceptions = matchingExceptionValues(policy, context);
-  const object = options.object !== undefined ? options.object : context.operation === 'DELETE' ? null : resource;
+  // On DELETE the request has no object, only the old one.
+  const object = context.operation === 'DELETE' ? null : resource;
   const scope = buildScope({ object, context, variables: chosen.spec.variables, extra: { exceptions: exceptions.values } });
   const frame: Frame = { policyName, ruleName, spec: chosen.spec, scope, specPath: ['spec'] };
   // Kyverno looks at exceptions before the policy's own matchConditions.

@@ -1,18 +1,21 @@
 // ImageValidatingPolicy: images of the resource matched against matchImageReferences (globs and
 // CEL); validations that only reason over references are evaluated; signature and attestation
 // checks need a registry and are unknown.
-import picomatch from 'picomatch';
+import { RE2JS } from 're2js';
 import type { AdmissionContext, PolicyResult } from '../types.ts';
 import { openFrame, result } from './frame.ts';
 import { runValidations } from './validating.ts';
-import { asArray, isRecord } from './values.ts';
+import { asArray, isRecord, toCel } from './values.ts';
 
-export function imagesOf(resource: Record<string, unknown>): string[] {
-  const out: string[] = [];
+const containerFields = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+
+/** The images of a Pod-like resource by container field (`images.containers`, ... in CEL). */
+export function imagesByField(resource: Record<string, unknown>): Record<string, string[]> {
+  const out: Record<string, string[]> = { containers: [], initContainers: [], ephemeralContainers: [] };
   const visit = (spec: unknown) => {
     if (!isRecord(spec)) return;
-    for (const key of ['containers', 'initContainers', 'ephemeralContainers']) {
-      for (const c of asArray(spec[key])) if (isRecord(c) && typeof c.image === 'string') out.push(c.image);
+    for (const key of containerFields) {
+      for (const c of asArray(spec[key])) if (isRecord(c) && typeof c.image === 'string') out[key]!.push(c.image);
     }
   };
   const spec = isRecord(resource.spec) ? resource.spec : {};
@@ -22,23 +25,62 @@ export function imagesOf(resource: Record<string, unknown>): string[] {
   return out;
 }
 
+export function imagesOf(resource: Record<string, unknown>): string[] {
+  return Object.values(imagesByField(resource)).flat();
+}
+
+/**
+ * Image globs as Kyverno compiles them (gobwas/glob with no separators): `*` spans any characters,
+ * `/` included; `?` is one character; `[...]` a class; `{a,b}` alternatives.
+ */
+export function globMatches(glob: string, text: string): boolean {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*') re += '.*';
+    else if (ch === '?') re += '.';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) { re += '\\['; continue; }
+      const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      re += `[${body}]`;
+      i = end;
+    } else if (ch === '{') {
+      const end = glob.indexOf('}', i + 1);
+      if (end < 0) { re += '\\{'; continue; }
+      re += `(?:${glob.slice(i + 1, end).split(',').map((alt) => alt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+      i = end;
+    } else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  try {
+    return RE2JS.compile(`^(?:${re})$`).matcher(text).matches();
+  } catch {
+    return false;
+  }
+}
+
 export function evaluateImageValidatingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
   const opened = openFrame(policy, resource, context, { autogenKeys: [] });
   if ('results' in opened) return { rules: opened.results, patched: resource };
   const { frame } = opened;
   const refs = asArray(frame.spec.matchImageReferences).filter(isRecord);
-  const images = imagesOf(resource);
-  const selected = refs.length === 0 ? images : images.filter((img) => refs.some((r) => {
-    if (typeof r.glob === 'string') return picomatch.isMatch(img, r.glob, { dot: true });
+  const all = imagesOf(resource);
+  const selected = refs.length === 0 ? all : all.filter((img) => refs.some((r) => {
+    if (typeof r.glob === 'string') return globMatches(r.glob, img);
     if (typeof r.expression === 'string') { const o = frame.scope.run(r.expression, { ref: img }); return o.ok && o.value === true; }
     return false;
   }));
   if (selected.length === 0) return { rules: [result(frame, 'skip', 'no image matches matchImageReferences', ['spec', 'matchImageReferences'])], patched: resource };
-  if (asArray(frame.spec.attestors).length > 0 || asArray(frame.spec.attestations).length > 0) {
+  const byField = imagesByField(resource);
+  const images = Object.fromEntries(Object.entries(byField).map(([k, list]) => [k, list.filter((i) => selected.includes(i))]));
+  const attestors = Object.fromEntries(asArray(frame.spec.attestors).filter(isRecord).map((a) => [String(a.name ?? ''), a]));
+  const attestations = Object.fromEntries(asArray(frame.spec.attestations).filter(isRecord).map((a) => [String(a.name ?? ''), a]));
+  const extra = toCel({ images, attestors, attestations }) as Record<string, unknown>;
+  if (Object.keys(attestors).length > 0 || Object.keys(attestations).length > 0) {
     // Validations typically call verifyImageSignatures/verifyAttestationSignatures, which need the registry.
-    const r = runValidations(frame, 'validations');
+    const r = runValidations(frame, 'validations', extra);
     if (r.status === 'pass' || r.status === 'fail') return { rules: [r], patched: resource };
     return { rules: [result(frame, 'unknown', `signature/attestation verification of ${selected.join(', ')} needs a registry`, ['spec', 'attestors'])], patched: resource };
   }
-  return { rules: [runValidations(frame, 'validations')], patched: resource };
+  return { rules: [runValidations(frame, 'validations', extra)], patched: resource };
 }

@@ -33,8 +33,11 @@ export function runCel(expression: string, activation: Record<string, unknown>, 
   } catch (error) {
     if (error instanceof CostExceeded) return { ok: false, error: error.message };
     if (error instanceof UnknownValue) return { ok: false, unknown: error.what };
-    const e = error as { message?: string };
-    return { ok: false, error: (e.message ?? String(error)).split('\n')[0] ?? '' };
+    const e = error as { code?: string; message?: string };
+    const message = (e.message ?? String(error)).split('\n')[0] ?? '';
+    // A variable the environment does not provide (an unmodelled library) is not a policy error.
+    if (e.code === 'unknown_variable') return { ok: false, unknown: message };
+    return { ok: false, error: message };
   } finally {
     celEnv.session.end();
   }
@@ -44,12 +47,14 @@ export { fromCel };
 
 /**
  * The I/O answers a test can supply: resource.Get/List from cluster resources, image.GetMetadata
- * from a cli.kyverno.io Context's images, http.Get/Post from a Test's apiCallResponses.
+ * from a cli.kyverno.io Context's images, http.Get/Post and globalContext.Get from a Test's
+ * apiCallResponses and globalContextEntries.
  */
 export function modelledIO(clusterResources: Record<string, unknown>[] | undefined): ModelledIO {
   const resources: Record<string, unknown> = {};
   const imageData: Record<string, unknown> = {};
   const http: Record<string, unknown> = {};
+  const globalContext: Record<string, unknown> = {};
   const lists = new Map<string, unknown[]>();
   const addList = (key: string, obj: unknown) => { const l = lists.get(key) ?? []; l.push(obj); lists.set(key, l); };
   for (const r of clusterResources ?? []) {
@@ -66,6 +71,10 @@ export function modelledIO(clusterResources: Record<string, unknown>[] | undefin
         if (!isRecord(call) || !isRecord(call.response) || typeof call.url !== 'string') continue;
         http[`${String(call.method || 'GET').toUpperCase()} ${call.url}`] = call.response.body;
       }
+      // Only whole entries are modelled: a projection is a JMESPath over the entry, left unknown.
+      for (const entry of Array.isArray(r.globalContextEntries) ? r.globalContextEntries : []) {
+        if (isRecord(entry) && typeof entry.name === 'string' && entry.data !== undefined) globalContext[`${entry.name}|`] = entry.data;
+      }
       continue;
     }
     const id = identityOf(r);
@@ -79,7 +88,7 @@ export function modelledIO(clusterResources: Record<string, unknown>[] | undefin
     if (ns !== '') addList([apiVersion, id.plural, ''].join('|'), r);
   }
   for (const [key, items] of lists) resources[key] = { items };
-  return { resources, imageData, http };
+  return { resources, imageData, http, globalContext };
 }
 
 /** The spellings one image is looked up by: as written and with docker.io's implicit parts. */

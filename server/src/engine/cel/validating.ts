@@ -46,15 +46,15 @@ function autogenEnabled(policy: Record<string, unknown>): boolean {
  * that is false decides 'fail'; a result that is not a bool is passed over. An undecidable one
  * decides 'unknown', since what follows it depends on its value.
  */
-export function runValidations(frame: Frame, key: string): RuleResult {
+export function runValidations(frame: Frame, key: string, extra: Record<string, unknown> = {}): RuleResult {
   const list = asArray(frame.spec[key]);
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
     if (!isRecord(v) || typeof v.expression !== 'string') continue;
     const path = [...frame.specPath, key, i, 'expression'];
-    const out = frame.scope.run(v.expression);
+    const out = frame.scope.run(v.expression, extra);
     if (out.ok) {
-      if (out.value === false) return failure(frame, v, i, path);
+      if (out.value === false) return failure(frame, v, i, path, extra);
       continue;
     }
     if ('unknown' in out) return result(frame, 'unknown', out.unknown, path);
@@ -64,9 +64,9 @@ export function runValidations(frame: Frame, key: string): RuleResult {
 }
 
 /** A false validation fails with its message; a messageExpression that cannot be evaluated makes it an error (Kyverno issue 15350). */
-function failure(frame: Frame, v: Record<string, unknown>, index: number, path: (string | number)[]): RuleResult {
+function failure(frame: Frame, v: Record<string, unknown>, index: number, path: (string | number)[], extra: Record<string, unknown>): RuleResult {
   if (typeof v.messageExpression === 'string') {
-    const out = frame.scope.run(v.messageExpression);
+    const out = frame.scope.run(v.messageExpression, extra);
     const mpath = [...path.slice(0, -1), 'messageExpression'];
     if (!out.ok) return 'unknown' in out ? result(frame, 'unknown', out.unknown, mpath) : result(frame, 'error', `failed to evaluate message expression: ${out.error}`, mpath);
     if (typeof out.value !== 'string') return result(frame, 'error', 'failed to convert message expression to string', mpath);

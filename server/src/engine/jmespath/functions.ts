@@ -66,7 +66,12 @@ const functions: Record<string, [Fn, number, boolean?]> = {
   modulo: [([a, b]) => arithmetic('modulo', a, b), 2],
   round: [([a, d]) => roundValue(a, d), 2],
   sum: [([list]) => sumValues(list), 1],
-  base64_decode: [([s]) => Buffer.from(str(s, 'base64_decode'), 'base64').toString('utf8'), 1],
+  base64_decode: [([s]) => {
+    const text = str(s, 'base64_decode');
+    // Go's StdEncoding rejects what Node would silently skip.
+    if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error('base64_decode: illegal base64 data');
+    return Buffer.from(text, 'base64').toString('utf8');
+  }, 1],
   base64_encode: [([s]) => Buffer.from(str(s, 'base64_encode'), 'utf8').toString('base64'), 1],
   sha256: [([s]) => createHash('sha256').update(str(s, 'sha256')).digest('hex'), 1],
   time_now: [() => formatRfc3339(Date.now()), 0],

@@ -3,23 +3,17 @@ import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jm
 import { NotFoundError, UnsupportedError } from './errors.ts';
 import { registerKyvernoFunctions } from './functions.ts';
 
-const cache = new Map<string, ReturnType<typeof compile>>();
-
 // A dotted/indexed path with no functions or projections: Kyverno reports a missing key on these as an error.
 const PLAIN_PATH = /^(?:[A-Za-z_][\w]*|"[^"]*")(?:\.(?:[A-Za-z_][\w]*|"[^"]*")|\[\d+\])*$/;
 
 export function query(expression: string, data: unknown): unknown {
   registerKyvernoFunctions();
   const expr = expression.trim();
-  let ast = cache.get(expr);
-  if (!ast) {
-    try {
-      ast = compile(expr);
-    } catch (e) {
-      throw new Error(`invalid JMESPath expression '${expr}': ${(e as Error).message}`);
-    }
-    if (cache.size > 5000) cache.clear();
-    cache.set(expr, ast);
+  let ast: ReturnType<typeof compile>;
+  try {
+    ast = compile(expr);
+  } catch (e) {
+    throw new Error(`invalid JMESPath expression '${expr}': ${(e as Error).message}`);
   }
   let result: unknown;
   try {

@@ -1,5 +1,6 @@
-// x509_decode: the fields of Go's x509.Certificate that policies read, in Go's JSON shape
-// (big integers become float64 numbers, as Kyverno's JSON round-trip makes them).
+// x509_decode: the fields of Go's x509.Certificate that policies read, in Go's JSON shape.
+// Integers beyond float64 precision (RSA moduli, serial numbers) stay exact as decimal strings,
+// so two different keys never compare equal.
 import { X509Certificate } from 'node:crypto';
 
 type Obj = Record<string, unknown>;
@@ -20,8 +21,12 @@ function pkixName(text: string): Obj {
   return out;
 }
 
-function b64urlToNumber(s: string): number {
-  return Number(BigInt(`0x${Buffer.from(s, 'base64url').toString('hex') || '0'}`));
+function exact(n: bigint): number | string {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+}
+
+function b64urlToNumber(s: string): number | string {
+  return exact(BigInt(`0x${Buffer.from(s, 'base64url').toString('hex') || '0'}`));
 }
 
 function rfc3339(date: string): string {
@@ -43,7 +48,7 @@ export function decodeX509(pem: string): Obj {
   const uris = names('URI:');
   return {
     Version: 3,
-    SerialNumber: Number(BigInt(`0x${cert.serialNumber}`)),
+    SerialNumber: exact(BigInt(`0x${cert.serialNumber}`)),
     Issuer: pkixName(cert.issuer),
     Subject: pkixName(cert.subject),
     NotBefore: rfc3339(cert.validFrom),

@@ -2,12 +2,19 @@
 import type { AdmissionContext } from '../types.ts';
 import type { Path } from '../../yaml/paths.ts';
 import { evaluateCel } from '../../cel/evaluate.ts';
-import { error, fail, pass, unknown, type Outcome } from './outcome.ts';
+import { fail, pass, unknown, type Outcome } from './outcome.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function validateCel(cel: Obj, resource: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
+/** Without a cluster Kyverno builds the Namespace object from its name alone; so do we. */
+function namespaceOf(resource: Obj): Obj | null {
+  const meta = isObj(resource.metadata) ? resource.metadata : {};
+  if (resource.kind === 'Namespace' || typeof meta.namespace !== 'string' || meta.namespace === '') return null;
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: meta.namespace } };
+}
+
+export function validateCel(cel: Obj, resource: Obj, data: Obj, ctx: AdmissionContext, path: Path, ruleMessage?: unknown): Outcome {
   if (cel.paramKind !== undefined || cel.paramRef !== undefined) {
     if (ctx.params === undefined) return unknown('validate.cel uses params that were not supplied', path);
   }
@@ -16,7 +23,7 @@ export function validateCel(cel: Obj, resource: Obj, data: Obj, ctx: AdmissionCo
     object: ctx.operation === 'DELETE' ? null : resource,
     oldObject: isObj(request.oldObject) ? request.oldObject : null,
     request: { operation: ctx.operation, userInfo: request.userInfo, namespace: request.namespace, name: request.name, kind: request.kind },
-    namespaceObject: ctx.namespaceObject ?? null,
+    namespaceObject: ctx.namespaceObject ?? namespaceOf(resource),
     params: ctx.params ?? null,
   };
   const variables: Obj = {};
@@ -28,7 +35,7 @@ export function validateCel(cel: Obj, resource: Obj, data: Obj, ctx: AdmissionCo
     const r = evaluateCel(v.expression, activation);
     if (r.ok) variables[v.name] = r.value;
     else if ('unknown' in r) return unknown(`variable ${v.name}: ${r.unknown}`, [...path, 'variables', i]);
-    else return error(`variable ${v.name}: ${r.error}`, [...path, 'variables', i]);
+    // Variables are lazy in Kyverno: a broken one only matters to the expressions that use it.
   }
   const exprs = Array.isArray(cel.expressions) ? cel.expressions : [];
   for (let i = 0; i < exprs.length; i++) {
@@ -36,10 +43,11 @@ export function validateCel(cel: Obj, resource: Obj, data: Obj, ctx: AdmissionCo
     if (!isObj(e) || typeof e.expression !== 'string') continue;
     const here = [...path, 'expressions', i];
     const r = evaluateCel(e.expression, activation);
-    if (!r.ok) return 'unknown' in r ? unknown(r.unknown, here) : error(r.error, here);
-    if (typeof r.value !== 'boolean') return error(`expression did not evaluate to a boolean`, here);
+    // With the default failurePolicy (Fail), an expression that errors denies the request.
+    if (!r.ok) return 'unknown' in r ? unknown(r.unknown, here) : fail(`expression error: ${r.error}`, here);
+    if (typeof r.value !== 'boolean') return fail('the expression did not evaluate to a boolean', here);
     if (!r.value) {
-      let msg = typeof e.message === 'string' ? e.message : `failed expression: ${e.expression}`;
+      let msg = typeof e.message === 'string' ? e.message : typeof ruleMessage === 'string' ? ruleMessage : `failed expression: ${e.expression}`;
       if (typeof e.messageExpression === 'string') {
         const m = evaluateCel(e.messageExpression, activation);
         if (m.ok && typeof m.value === 'string') msg = m.value;

@@ -6,6 +6,8 @@ import { evaluateConditions } from './conditions.ts';
 import { loadContext } from './context.ts';
 import { evaluateList, withElement } from './list.ts';
 import { error, fromThrown, pass, skip, unknown, type Outcome } from './outcome.ts';
+import { gvkOf, kindMatches, selectorMatches } from '../match/index.ts';
+import type { LabelSelector } from '../match/selector.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,12 +33,36 @@ export function generateRule(g: Obj, data: Obj, ctx: AdmissionContext, path: Pat
       if (generated.length === 0) return skip('no foreach element generated a resource', path);
       return { ...pass(`generates ${generated.length} resource(s)`, path), generated };
     }
+    if (isObj(g.cloneList)) return cloneList(g, data, ctx, path);
     const one = generateOne(g, data, ctx, path);
     if ('outcome' in one) return one.outcome;
     return { ...pass(`generates ${String(one.resource.kind)} ${name(one.resource)}`, path), generated: [one.resource] };
   } catch (e) {
     return fromThrown(e, path);
   }
+}
+
+/** cloneList copies every supplied resource of the listed kinds (and selector) from one namespace. */
+function cloneList(g: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
+  const spec = substitute(g.cloneList, data) as Obj;
+  const target = substitute({ namespace: g.namespace }, data) as Obj;
+  const kinds = Array.isArray(spec.kinds) ? spec.kinds.map(String) : [];
+  const selector = isObj(spec.selector) ? (spec.selector as LabelSelector) : undefined;
+  const sources = (ctx.clusterResources ?? []).filter((r) => {
+    const m = isObj(r.metadata) ? r.metadata : {};
+    const labels = isObj(m.labels) ? (m.labels as Record<string, string>) : {};
+    return (m.namespace ?? '') === (spec.namespace ?? '') && kindMatches(kinds, gvkOf(r)) && (!selector || selectorMatches(selector, labels));
+  });
+  if (sources.length === 0) return unknown(`no supplied resource matches cloneList in namespace ${String(spec.namespace ?? '')}`, [...path, 'cloneList']);
+  const generated = sources.map((src) => {
+    const copy = JSON.parse(JSON.stringify(src)) as Obj;
+    const meta = isObj(copy.metadata) ? copy.metadata : {};
+    for (const f of SERVER_FIELDS) delete meta[f];
+    if (target.namespace) meta.namespace = target.namespace;
+    copy.metadata = meta;
+    return copy;
+  });
+  return { ...pass(`clones ${generated.length} resource(s)`, path), generated };
 }
 
 function name(r: Obj): string {
@@ -68,6 +94,5 @@ function generateOne(g: Obj, data: Obj, ctx: AdmissionContext, path: Path): { re
     copy.metadata = meta;
     return { resource: copy };
   }
-  if (isObj(g.cloneList)) return { outcome: unknown('generate.cloneList is not modelled', [...path, 'cloneList']) };
   return { outcome: error('generate rule has neither data nor clone', path) };
 }

@@ -144,7 +144,7 @@ function validateWithHistory(rule: Obj, resource: Obj, data: Obj, ctx: Admission
     return skip('patterns are not applied to deletions', here);
   }
   const outcome = validateRule(v, resource, data, ctx, here);
-  const patternRule = !isObj(v.deny) && (v.pattern !== undefined || Array.isArray(v.anyPattern));
+  const patternRule = !isObj(v.deny) && (v.pattern !== undefined || Array.isArray(v.anyPattern)) && v.allowExistingViolations !== false;
   const old = (data.request as Obj).oldObject;
   if (!patternRule || ctx.operation !== 'UPDATE' || !isObj(old) || outcome.status === 'unknown') return outcome;
   const vars = Object.fromEntries(Object.entries(ctx.variables ?? {}).filter(([k]) => !k.startsWith('request.')));

@@ -84,6 +84,7 @@ function remove(doc: unknown, parts: string[]): unknown {
 export function applyJsonPatch(resource: unknown, ops: PatchOp[]): unknown {
   let doc: unknown = JSON.parse(JSON.stringify(resource));
   for (const op of ops) {
+    if (!op || typeof op !== 'object' || typeof op.path !== 'string') throw new Error(`JSON patch operation without a path: ${JSON.stringify(op)}`);
     const parts = pointer(op.path);
     switch (op.op) {
       case 'add':

@@ -38,13 +38,20 @@ export function equals(key: unknown, value: unknown): boolean {
     const kq = parseQuantity(key);
     if (kq !== undefined && typeof value === 'string') {
       const vq = parseQuantity(value);
-      return vq !== undefined && kq === vq;
+      return vq !== undefined && quantitiesEqual(key, kq, value, vq);
     }
     return typeof value === 'string' && wildcardMatch(value, key);
   }
   if (Array.isArray(key)) return Array.isArray(value) && deepEqual(key, value);
   if (key !== null && typeof key === 'object') return value !== null && typeof value === 'object' && !Array.isArray(value) && deepEqual(key, value);
   return false;
+}
+
+/** Kubernetes quantities are exact; past float precision, plain integers compare as big integers. */
+function quantitiesEqual(a: string, av: number, b: string, bv: number): boolean {
+  const big = (x: number) => !Number.isFinite(x) || Math.abs(x) > Number.MAX_SAFE_INTEGER;
+  if ((big(av) || big(bv)) && /^[+-]?\d+$/.test(a) && /^[+-]?\d+$/.test(b)) return BigInt(a) === BigInt(b);
+  return av === bv;
 }
 
 function notEquals(key: unknown, value: unknown): boolean {

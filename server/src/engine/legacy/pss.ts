@@ -79,11 +79,11 @@ function baseline(meta: Obj, spec: Obj, out: PssViolation[]): void {
     if (aa !== undefined && aa !== 'RuntimeDefault' && aa !== 'Localhost') add('AppArmor', `container ${String(c.name)} sets appArmorProfile ${String(aa)}`, `${field}.securityContext.appArmorProfile.type`, aa, image);
   }
   for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) {
-    if (isObj(v) && v.hostPath !== undefined) add('HostPath Volumes', `volume ${String(v.name)} is a hostPath`, 'spec.volumes[*].hostPath', v.hostPath);
+    if (isObj(v) && v.hostPath !== undefined) add('HostPath Volumes', `volume ${String(v.name)} is a hostPath`, 'spec.volumes[*].hostPath', obj(v.hostPath).path);
   }
   for (const [k, v] of Object.entries(obj(meta.annotations))) {
     if (k.startsWith('container.apparmor.security.beta.kubernetes.io/') && v !== 'runtime/default' && !String(v).startsWith('localhost/')) {
-      add('AppArmor', `annotation ${k} is ${String(v)}`, `metadata.annotations["${k}"]`, v);
+      add('AppArmor', `annotation ${k} is ${String(v)}`, 'metadata.annotations', v);
     }
   }
   const paa = obj(psc.appArmorProfile).type;
@@ -109,7 +109,7 @@ function restricted(spec: Obj, out: PssViolation[]): void {
   for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) {
     if (!isObj(v)) continue;
     const type = Object.keys(v).find((k) => k !== 'name');
-    if (type && !RESTRICTED_VOLUMES.has(type)) add('Volume Types', `volume ${String(v.name)} has type ${type}`, `spec.volumes[*].${type}`, v[type]);
+    if (type && !RESTRICTED_VOLUMES.has(type)) add('Volume Types', `volume ${String(v.name)} has type ${type}`, 'spec.volumes[*]', `spec.volumes[*].${type}`);
   }
   const windows = obj(spec.os).name === 'windows';
   const podNonRoot = psc.runAsNonRoot === true;

@@ -1,97 +1,168 @@
-// Strategic-merge preprocessing: resolves conditional, global and add-if-absent anchors of a
-// patchStrategicMerge overlay against the resource, leaving a plain patch (or a skip).
-import { parseAnchor } from './anchors.ts';
+// Strategic-merge preprocessing (Kyverno's strategicPreprocessing): resolves add-if-absent,
+// conditional and global anchors of a patchStrategicMerge overlay against the resource, expands
+// conditional list elements into one element per matching resource element (by `name`), and
+// finally strips what is left of the anchors. The quirks are Kyverno's and kept on purpose.
+import { parseAnchor, type Anchor } from './anchors.ts';
 import { matchPattern } from './pattern.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A condition did not hold: a list element is skipped; at the top the whole patch is. */
 export class ConditionNotMet extends Error {
   constructor(message: string, readonly global = false) {
     super(message);
   }
 }
 
-const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'devicePath', 'ip', 'type', 'topologyKey'];
+const isCondition = (a: Anchor | undefined) => a !== undefined && (a.kind === 'condition' || a.kind === 'global');
+const isAnyAnchor = (a: Anchor | undefined) => isCondition(a) || a?.kind === 'addIfAbsent';
+const has = (o: unknown, key: string) => isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
 
 /** Returns the plain patch, or throws ConditionNotMet when an anchor rules the patch out. */
 export function preprocess(patch: unknown, resource: unknown): unknown {
-  if (isObj(patch)) return preprocessMap(patch, isObj(resource) ? resource : undefined);
-  if (Array.isArray(patch)) return preprocessList(patch, Array.isArray(resource) ? resource : undefined);
-  return patch;
+  const pattern = structuredClone(patch);
+  walk(pattern, resource);
+  if (isObj(pattern)) deleteConditionElements(pattern);
+  return pattern;
 }
 
-function preprocessMap(patch: Obj, resource: Obj | undefined): Obj {
-  // Conditions at this level first: a failing one removes this whole map from the patch.
-  for (const [key, value] of Object.entries(patch)) {
+function walk(pattern: unknown, resource: unknown): void {
+  if (isObj(pattern)) walkMap(pattern, resource);
+  else if (Array.isArray(pattern) && pattern.length > 0 && isObj(pattern[0])) walkListOfMaps(pattern, resource);
+}
+
+function renameKey(obj: Obj, from: string, to: string): void {
+  const entries = Object.entries(obj).map(([k, v]) => [k === from ? to : k, v] as const);
+  for (const k of Object.keys(obj)) delete obj[k];
+  for (const [k, v] of entries) obj[k] = v;
+}
+
+/** `+(key)`: dropped when the resource has the key, otherwise it becomes a plain key. */
+function handleAddIfAbsent(pattern: unknown, resource: unknown): number {
+  if (!isObj(pattern)) return 0;
+  let count = 0;
+  for (const key of Object.keys(pattern)) {
     const a = parseAnchor(key);
-    if (!a || (a.kind !== 'condition' && a.kind !== 'global')) continue;
-    const present = resource !== undefined && Object.prototype.hasOwnProperty.call(resource, a.key);
-    // Unlike validation, a mutation's global anchor on an absent key does not hold.
-    if (!present) throw new ConditionNotMet(`${a.kind} anchor key ${a.key} is absent`, a.kind === 'global');
-    const r = matchPattern(resource![a.key], value);
-    if (!r.ok) throw new ConditionNotMet(`${a.kind} anchor ${a.key} does not match: ${r.message}`, a.kind === 'global');
+    if (a?.kind !== 'addIfAbsent') continue;
+    count++;
+    if (has(resource, a.key)) delete pattern[key];
+    else renameKey(pattern, key, a.key);
   }
-  const out: Obj = {};
-  for (const [key, value] of Object.entries(patch)) {
-    const a = parseAnchor(key);
-    if (a && (a.kind === 'condition' || a.kind === 'global')) {
-      // Conditional list keys stay as merge keys when they name the element (handled by the list level).
-      continue;
-    }
-    if (a && a.kind === 'addIfAbsent') {
-      if (resource !== undefined && Object.prototype.hasOwnProperty.call(resource, a.key)) continue;
-      out[a.key] = preprocess(value, undefined);
-      continue;
-    }
-    const k = a ? a.key : key;
-    const processed = preprocess(value, resource?.[k]);
-    // A list whose every element was conditional and matched nothing patches nothing.
-    if (Array.isArray(value) && value.length > 0 && Array.isArray(processed) && processed.length === 0) continue;
-    out[k] = processed;
-  }
-  return out;
+  return count;
 }
 
-function hasConditions(v: unknown): boolean {
-  if (!isObj(v)) return false;
-  return Object.entries(v).some(([k, x]) => {
-    const a = parseAnchor(k);
-    return (a !== undefined && (a.kind === 'condition' || a.kind === 'global')) || hasConditions(x);
-  });
+function validateConditions(pattern: Obj, resource: unknown): void {
+  for (const kind of ['global', 'condition'] as const) {
+    for (const key of Object.keys(pattern)) {
+      const a = parseAnchor(key);
+      if (a?.kind !== kind) continue;
+      const fail = (why: string) => new ConditionNotMet(`${kind} anchor ${a.key}: ${why}`, kind === 'global');
+      if (!has(resource, a.key)) throw fail('the key is absent');
+      const value = (resource as Obj)[a.key];
+      // A condition holding add-if-absent anchors only requires the key; its +() keys are resolved here.
+      if (handleAddIfAbsent(pattern[key], value) > 0) continue;
+      const r = matchPattern(value, pattern[key]);
+      if (!r.ok) throw fail(r.message);
+    }
+  }
 }
 
-function preprocessList(patch: unknown[], resource: unknown[] | undefined): unknown[] {
-  const out: unknown[] = [];
-  for (const element of patch) {
-    if (!isObj(element) || !hasConditions(element)) {
-      out.push(preprocess(element, undefined));
-      continue;
-    }
-    let globalFailure: ConditionNotMet | undefined;
-    let anyGlobalPassed = false;
-    const hasGlobal = Object.keys(element).some((k) => parseAnchor(k)?.kind === 'global');
-    for (const item of resource ?? []) {
-      let processed: Obj;
+function walkMap(pattern: Obj, resource: unknown): void {
+  handleAddIfAbsent(pattern, resource);
+  validateConditions(pattern, resource);
+  for (const key of Object.keys(pattern)) {
+    if (isAnyAnchor(parseAnchor(key))) continue;
+    walk(pattern[key], isObj(resource) ? resource[key] : undefined);
+  }
+}
+
+function hasAnchors(node: unknown, pred: (a: Anchor | undefined) => boolean): boolean {
+  if (isObj(node)) return Object.entries(node).some(([k, v]) => pred(parseAnchor(k)) || hasAnchors(v, pred));
+  if (Array.isArray(node)) return node.some((e) => hasAnchors(e, pred));
+  return typeof node === 'string' && isCondition(parseAnchor(node));
+}
+
+function walkListOfMaps(pattern: unknown[], resource: unknown): void {
+  const elements = Array.isArray(resource) ? resource : [];
+  for (const element of [...pattern]) {
+    if (!hasAnchors(element, isAnyAnchor)) continue;
+    const hasGlobal = hasAnchors(element, (a) => a?.kind === 'global');
+    let globalPassed = false;
+    let lastGlobal: ConditionNotMet | undefined;
+    // One working copy for all resource elements: Kyverno resolves +() against the first that gets through.
+    const copy = structuredClone(element);
+    for (const item of elements) {
       try {
-        processed = preprocessMap(element, isObj(item) ? item : undefined);
+        walk(copy, item);
       } catch (e) {
         if (e instanceof ConditionNotMet) {
-          if (e.global) globalFailure = e;
+          if (e.global) lastGlobal = e;
           continue;
         }
         throw e;
       }
-      if (hasGlobal) anyGlobalPassed = true;
-      // The generated element names the resource element it patches, by its merge key.
-      if (isObj(item)) {
-        const id = IDENTITY_KEYS.find((k) => item[k] !== undefined);
-        if (id !== undefined) processed = { [id]: item[id], ...processed };
-      }
-      out.push(processed);
+      if (hasGlobal) globalPassed = true;
+      else appendNamed(pattern, copy, item);
     }
-    // A global anchor that no element satisfies (including an absent or empty list) gates the whole patch.
-    if (hasGlobal && !anyGlobalPassed) throw globalFailure ?? new ConditionNotMet('no list element satisfies the global anchor', true);
+    if (resource === undefined || resource === null) {
+      try {
+        walk(copy, undefined);
+        if (hasGlobal) globalPassed = true;
+      } catch (e) {
+        if (!(e instanceof ConditionNotMet) || e.global) throw e;
+      }
+    }
+    if (!globalPassed && lastGlobal) throw lastGlobal;
   }
-  return out;
+}
+
+/** A copy of the processed element, tied to the resource element by its `name`. */
+function appendNamed(pattern: unknown[], element: unknown, item: unknown): void {
+  if (!isObj(item) || item.name === undefined || item.name === null || item.name === '') return;
+  const node = structuredClone(element);
+  if (deleteAnchors(node, true)) return;
+  (node as Obj).name = item.name;
+  pattern.push(node);
+}
+
+function deleteConditionElements(pattern: Obj): void {
+  for (const key of Object.keys(pattern)) {
+    if (deleteAnchors(pattern[key], isCondition(parseAnchor(key)))) delete pattern[key];
+  }
+}
+
+/** Removes anchors; true when nothing but anchors (or nothing at all) was left, so the node goes too. */
+function deleteAnchors(node: unknown, deleteScalar: boolean): boolean {
+  if (isObj(node)) return deleteAnchorsInMap(node);
+  if (Array.isArray(node)) return deleteAnchorsInList(node);
+  return deleteScalar;
+}
+
+function deleteAnchorsInMap(node: Obj): boolean {
+  let anchorsLeft = false;
+  for (const key of Object.keys(node)) {
+    if (!isCondition(parseAnchor(key))) continue;
+    if (deleteAnchors(node[key], true)) delete node[key];
+    else anchorsLeft = true;
+  }
+  if (anchorsLeft) {
+    for (const key of Object.keys(node)) {
+      const a = parseAnchor(key);
+      if (isCondition(a)) renameKey(node, key, a!.key);
+    }
+  }
+  let deleteMe = true;
+  for (const key of Object.keys(node)) {
+    if (deleteAnchors(node[key], false)) delete node[key];
+    else deleteMe = false;
+  }
+  return deleteMe;
+}
+
+function deleteAnchorsInList(node: unknown[]): boolean {
+  const wasEmpty = node.length === 0;
+  const kept = node.filter((e) => !hasAnchors(e, isAnyAnchor) && !deleteAnchors(e, false));
+  node.splice(0, node.length, ...kept);
+  return node.length === 0 && !wasEmpty;
 }

@@ -32,7 +32,7 @@ export function validateRule(v: Obj, resource: Obj, data: Obj, ctx: AdmissionCon
     if (Array.isArray(v.anyPattern)) return anyPatternOutcome(v.anyPattern, resource, data, msg, [...path, 'anyPattern']);
     if (Array.isArray(v.foreach)) return foreachOutcome(v.foreach as Obj[], resource, data, ctx, 0, [...path, 'foreach']);
     if (isObj(v.podSecurity)) return validatePodSecurity(v.podSecurity, resource, msg, [...path, 'podSecurity']);
-    if (isObj(v.cel)) return validateCel(v.cel, resource, data, ctx, [...path, 'cel']);
+    if (isObj(v.cel)) return validateCel(v.cel, resource, data, ctx, [...path, 'cel'], v.message);
     if (v.manifests !== undefined) return unknown('manifest signature verification is not modelled', [...path, 'manifests']);
     if (v.assert !== undefined) return unknown('validate.assert (kyverno-json assertion trees) is not modelled', [...path, 'assert']);
     return error('validate rule has no pattern, anyPattern, deny, foreach, podSecurity or cel', path);

@@ -54,9 +54,12 @@ export function loadSuite(path: string, root: string): LoadedSuite {
   }
   const resources: Record<string, unknown>[] = [];
   for (const p of test.resources) for (const d of read(p)) if (typeof d.kind === 'string') resources.push(defaultNamespace(d));
-  for (const p of [...test.exceptions, ...test.clusterResources, ...test.paramResources]) clusterResources.push(...read(p));
-  // The Test itself carries modelled answers (apiCallResponses) the CEL http library reads.
-  if (Array.isArray(test.raw.apiCallResponses)) clusterResources.push({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Test', metadata: { name: test.name }, apiCallResponses: test.raw.apiCallResponses });
+  const cloneSources = test.results.flatMap((r) => (r.cloneSourceResource ? [r.cloneSourceResource] : []));
+  for (const p of [...test.exceptions, ...test.clusterResources, ...test.paramResources, ...new Set(cloneSources)]) clusterResources.push(...read(p));
+  // The Test itself carries modelled answers (apiCallResponses, globalContextEntries) the CEL libraries read.
+  if (Array.isArray(test.raw.apiCallResponses) || Array.isArray(test.raw.globalContextEntries)) {
+    clusterResources.push({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Test', metadata: { name: test.name }, apiCallResponses: test.raw.apiCallResponses ?? [], globalContextEntries: test.raw.globalContextEntries ?? [] });
+  }
   if (test.context) {
     for (const d of read(test.context)) {
       clusterResources.push(d);

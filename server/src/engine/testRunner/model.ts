@@ -11,6 +11,8 @@ export interface ExpectedResult {
   result: string;
   patchedResources?: string;
   generatedResource?: string;
+  /** A file holding the source a generate clone rule copies: it stands in the cluster. */
+  cloneSourceResource?: string;
   flags: Record<string, boolean>;
 }
 
@@ -70,6 +72,8 @@ export function parseTest(doc: Record<string, unknown>): TestSpec {
     if (patched) out.patchedResources = patched;
     const generated = str(ci(r, 'generatedResource'));
     if (generated) out.generatedResource = generated;
+    const cloneSource = str(ci(r, 'cloneSourceResource'));
+    if (cloneSource) out.cloneSourceResource = cloneSource;
     return out;
   });
   const spec: TestSpec = {

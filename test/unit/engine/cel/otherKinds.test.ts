@@ -22,14 +22,16 @@ test('GeneratingPolicy: generator.Apply records the objects, placed in the targe
   assert.deepEqual(other.rules, []);
 });
 
-test('DeletingPolicy: pass when its conditions hold, skip when one does not', () => {
+test('DeletingPolicy: pass when it would delete the resource, fail when a condition or the match says no', () => {
   const dpol = {
     apiVersion: 'policies.kyverno.io/v1alpha1', kind: 'DeletingPolicy', metadata: { name: 'd' },
     spec: { schedule: '*/5 * * * *', matchConstraints: podRules, conditions: [{ name: 'bare', expression: '!has(object.metadata.ownerReferences)' }] },
   };
   assert.equal(evaluateCelPolicy(dpol, pod('bare'), create).rules[0]!.status, 'pass');
   const owned = pod('owned', { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: '1' }] });
-  assert.equal(evaluateCelPolicy(dpol, owned, create).rules[0]!.status, 'skip');
+  assert.equal(evaluateCelPolicy(dpol, owned, create).rules[0]!.status, 'fail');
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } };
+  assert.equal(evaluateCelPolicy(dpol, cm, create).rules[0]!.status, 'fail');
 });
 
 test('ImageValidatingPolicy: images outside matchImageReferences skip; signature checks are unknown', () => {
@@ -45,4 +47,23 @@ test('ImageValidatingPolicy: images outside matchImageReferences skip; signature
   assert.equal(evaluateCelPolicy(ivpol, pod('a'), create).rules[0]!.status, 'skip');
   const acme = pod('b', {}, { containers: [{ name: 'x', image: 'ghcr.io/acme/app:1' }] });
   assert.equal(evaluateCelPolicy(ivpol, acme, create).rules[0]!.status, 'unknown');
+});
+
+test('ImageValidatingPolicy: checks that only read image references are decided', () => {
+  const ivpol = {
+    apiVersion: 'policies.kyverno.io/v1alpha1', kind: 'ImageValidatingPolicy', metadata: { name: 'registry' },
+    spec: { matchConstraints: podRules, matchImageReferences: [{ glob: '*' }], validations: [{ expression: "images.containers.all(i, image(i).registry() == 'ghcr.io')" }] },
+  };
+  assert.equal(evaluateCelPolicy(ivpol, pod('a', {}, { containers: [{ name: 'x', image: 'ghcr.io/acme/app:1' }] }), create).rules[0]!.status, 'pass');
+  assert.equal(evaluateCelPolicy(ivpol, pod('b'), create).rules[0]!.status, 'fail');
+});
+
+test('image globs: * spans slashes, ? one character, {a,b} alternatives', async () => {
+  const { globMatches } = await import('../../../../server/src/engine/cel/imageValidating.ts');
+  assert.equal(globMatches('ghcr.io/*', 'ghcr.io/acme/app:1'), true);
+  assert.equal(globMatches('ghcr.io/*', 'docker.io/acme/app:1'), false);
+  assert.equal(globMatches('app:v?', 'app:v1'), true);
+  assert.equal(globMatches('app:v?', 'app:v10'), false);
+  assert.equal(globMatches('{ghcr.io,quay.io}/acme/*', 'quay.io/acme/x'), true);
+  assert.equal(globMatches('{ghcr.io,quay.io}/acme/*', 'gcr.io/acme/x'), false);
 });

@@ -40,3 +40,17 @@ test('mutationOrders enumerates every permutation up to the bound, then samples 
     assert.ok(big.some((o) => o.indexOf(a) < o.indexOf(b)), `${a} before ${b}`);
   }
 });
+
+test('dispatch: a legacy ClusterPolicy mutation runs before a CEL validation of the same object', () => {
+  const legacy = {
+    doc: {
+      apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'legacy-label' },
+      spec: { rules: [{ name: 'set-app', match: { any: [{ resources: { kinds: ['Pod'] } }] }, mutate: { patchStrategicMerge: { metadata: { labels: { app: 'frontend' } } } } }] },
+    },
+  };
+  const out = simulate(pod('a', { labels: { app: 'x' } }), [requireApp('frontend', ['Deny']), legacy], create);
+  // the legacy evaluator also lists the rule's autogen variants, skipped for a Pod
+  assert.deepEqual(out.mutations.filter((r) => r.status !== 'skip').map((r) => [r.policy, r.rule, r.status]), [['legacy-label', 'set-app', 'pass']]);
+  assert.deepEqual(out.validations.map((r) => [r.policy, r.status]), [['require-frontend', 'pass']]);
+  assert.equal(out.verdict.admitted, true);
+});

@@ -119,3 +119,10 @@ test('http calls are answered only from modelled responses', () => {
   const modelled = { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Test', metadata: { name: 't' }, apiCallResponses: [{ url: 'https://registry.example/allowed', method: 'GET', response: { body: { allowed: false } } }] };
   assert.deepEqual(statuses(p, pod('a'), { ...create, clusterResources: [modelled] }), ['fail']);
 });
+
+test('globalContext entries are answered from the test data, never guessed', () => {
+  const p = vpol({ matchConstraints: podRules, validations: [{ expression: "globalContext.Get('limits', '').max >= size(object.spec.containers)" }] });
+  assert.deepEqual(statuses(p, pod('a')), ['unknown']);
+  const test = { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Test', metadata: { name: 't' }, globalContextEntries: [{ name: 'limits', data: { max: 0 } }] };
+  assert.deepEqual(statuses(p, pod('a'), { ...create, clusterResources: [test] }), ['fail']);
+});

@@ -207,3 +207,43 @@ test('a document that is not a legacy policy is an error, never a throw', () => 
   const r = evaluateLegacyPolicy({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, pod([]), { operation: 'CREATE' });
   assert.equal(r.rules[0]!.status, 'error');
 });
+
+test('podSecurity exclusions narrowed by restrictedField and values', () => {
+  const ps = (exclude: unknown[]) => policy({ validate: { podSecurity: { level: 'baseline', version: 'latest', exclude } } });
+  const hostPathPod = pod([{ name: 'a', image: 'nginx' }], {}, { volumes: [{ name: 'v', hostPath: { path: '/var/log' } }] });
+  assert.equal(status(ps([{ controlName: 'HostPath Volumes', restrictedField: 'spec.volumes[*].hostPath', values: ['/var/log'] }]), hostPathPod).status, 'pass');
+  assert.equal(status(ps([{ controlName: 'HostPath Volumes', restrictedField: 'spec.volumes[*].hostPath', values: ['/etc'] }]), hostPathPod).status, 'fail');
+  const capPod = pod([{ name: 'a', image: 'nginx', securityContext: { capabilities: { add: ['NET_ADMIN'] } } }]);
+  assert.equal(status(ps([{ controlName: 'Capabilities', images: ['nginx'], restrictedField: 'spec.containers[*].securityContext.capabilities.add', values: ['NET_ADMIN'] }]), capPod).status, 'pass');
+  assert.equal(status(ps([{ controlName: 'Capabilities', images: ['nginx'], restrictedField: 'spec.containers[*].securityContext.capabilities.add', values: ['SYS_ADMIN'] }]), capPod).status, 'fail');
+  assert.equal(status(ps([{ controlName: 'Host Namespaces' }]), pod([{ name: 'a', image: 'nginx' }], {}, { hostPID: true })).status, 'pass');
+});
+
+test('allowExistingViolations: false keeps an unchanged violation a failure', () => {
+  const p = policy({ validate: { allowExistingViolations: false, pattern: { metadata: { labels: { team: '?*' } } } } });
+  assert.equal(status(p, pod([]), { operation: 'UPDATE', oldObject: pod([]) }).status, 'fail');
+});
+
+test('validate.cel: a failing expression error denies (failurePolicy Fail), namespaceObject carries the name', () => {
+  const broken = policy({ validate: { cel: { expressions: [{ expression: 'object.spec.containers[5].name == "x"' }] } } });
+  assert.equal(status(broken, pod([{ name: 'a', image: 'x' }])).status, 'fail');
+  const ns = policy({ validate: { message: 'not in default', cel: { expressions: [{ expression: "namespaceObject.metadata.name != 'default'" }] } } });
+  const r = status(ns, pod([]));
+  assert.equal(r.status, 'fail');
+  assert.equal(r.reason, 'not in default');
+  assert.equal(status(ns, { ...pod([]), metadata: { name: 'p', namespace: 'team' } }).status, 'pass');
+});
+
+test('generate cloneList copies the selected supplied resources', () => {
+  const p = {
+    apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'g' },
+    spec: { rules: [{ name: 'copy', match: { any: [{ resources: { kinds: ['Namespace'] } }] }, generate: { namespace: '{{ request.object.metadata.name }}', synchronize: true, cloneList: { namespace: 'staging', kinds: ['v1/Secret', 'v1/ConfigMap'], selector: { matchLabels: { allowedToBeCloned: 'true' } } } } }] },
+  };
+  const src = (kind: string, name: string, labels: Record<string, string>) => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'staging', labels }, data: {} });
+  const r = evaluateLegacyPolicy(p, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod' } }, {
+    operation: 'CREATE',
+    clusterResources: [src('Secret', 's1', { allowedToBeCloned: 'true' }), src('ConfigMap', 'c1', { allowedToBeCloned: 'true' }), src('Secret', 's2', {})],
+  }).rules[0]!;
+  assert.equal(r.status, 'pass');
+  assert.deepEqual(r.generated!.map((g) => [(g as any).kind, (g as any).metadata.name, (g as any).metadata.namespace]), [['Secret', 's1', 'prod'], ['ConfigMap', 'c1', 'prod']]);
+});

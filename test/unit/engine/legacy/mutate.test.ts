@@ -103,3 +103,20 @@ test('a global anchor in a list element with no list at all skips the patch', ()
   assert.deepEqual((hit.patched.metadata as any).annotations, { 'safe-to-evict': 'true' });
   assert.deepEqual((hit.patched.spec as any).volumes, [{ name: 'v', emptyDir: {} }]);
 });
+
+test('a conditional anchor holding add-if-absent keys patches inside the matched element', () => {
+  const p = policy({ patchStrategicMerge: { spec: { volumes: [{ '(emptyDir)': { '+(sizeLimit)': '20Mi' } }] } } });
+  const r = run(p, pod({ containers: [], volumes: [{ name: 'a', emptyDir: {} }, { name: 'b', emptyDir: { sizeLimit: '1Gi' } }, { name: 'c', configMap: { name: 'x' } }] }));
+  assert.equal(r.rules[0]!.status, 'pass');
+  assert.deepEqual((r.patched.spec as any).volumes, [
+    { name: 'a', emptyDir: { sizeLimit: '20Mi' } },
+    { name: 'b', emptyDir: { sizeLimit: '1Gi' } },
+    { name: 'c', configMap: { name: 'x' } },
+  ]);
+});
+
+test('conditional list elements only patch resource elements that have a name', () => {
+  const p = policy({ patchStrategicMerge: { spec: { tolerations: [{ '(key)': 'gpu', effect: 'NoSchedule' }] } } });
+  const r = run(p, pod({ containers: [], tolerations: [{ key: 'gpu', operator: 'Exists' }] }));
+  assert.equal(r.rules[0]!.status, 'skip');
+});

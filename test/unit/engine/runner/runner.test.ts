@@ -26,7 +26,7 @@ test('a malformed test file is reported by path and the other suites still run',
   const report = runSuites([join(fixtures, 'suites')]);
   assert.equal(report.errors.length, 1);
   assert.match(report.errors[0]!.suite, /malformed[/\\]kyverno-test\.yaml$/);
-  assert.ok(report.results.total >= 12);
+  assert.ok(report.results.total >= 15);
 });
 
 test('a path outside the root is refused, naming the path, and never read', () => {
@@ -58,4 +58,16 @@ test('values: namespace labels feed namespaceSelector, request.operation sets th
   assert.deepEqual(report.results, { total: 4, agree: 4, disagree: 0, unknown: 0 });
   // the sandbox entry agrees only because nothing applied
   assert.equal(report.excludedAgreements, 1);
+});
+
+test('a patchedResources file that differs from the mutation is a disagreement even when the status matches', () => {
+  const report = runSuites([join(fixtures, 'suites/wrong-patch')]);
+  assert.deepEqual(report.results, { total: 1, agree: 0, disagree: 1, unknown: 0 });
+  assert.match(report.failures[0]!.actual, /patched resource differs/);
+});
+
+test('a ValidatingAdmissionPolicy runs through its binding with params from paramResources', () => {
+  const report = runSuites([join(fixtures, 'suites/vap')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
 });
