@@ -53,6 +53,14 @@ describe('language server over stdio: a workspace folder', () => {
     assert.ok((await client.diagnostics(ws.uri('policies/non-root-false.yaml'))).some((d: any) => d.code === 'conflict/mutation-overwrite'));
   });
 
+  it('when the conflict view asks kyverno/conflicts, then the two overwriting rules come back as a graph with locations', async () => {
+    const result = await client.request('kyverno/conflicts', {});
+    assert.ok(Array.isArray(result.nodes) && Array.isArray(result.edges));
+    assert.ok(result.edges.length >= 1, JSON.stringify(result).slice(0, 500));
+    const uris = result.nodes.map((n: any) => n.location?.uri).filter(Boolean);
+    assert.ok(uris.includes(ws.uri('policies/non-root-true.yaml')) && uris.includes(ws.uri('policies/non-root-false.yaml')), uris.join('\n'));
+  });
+
   it('when asked for workspace symbols, then every policy and rule is listed; a query narrows them', async () => {
     const all = await client.request('workspace/symbol', { query: '' });
     const names = all.map((s: any) => s.name).sort();

@@ -1,6 +1,6 @@
 // Parsing shared by checking, evaluation and write extraction: message-construction rewrite,
 // RE2 for `matches`, and a bounded cache per environment.
-import type { ASTNode, Environment, ParseResult } from '@marcbachmann/cel-js';
+import { Optional, type ASTNode, type Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { rewriteMessages, type Rewritten } from './messages.ts';
 import { re2Test } from './lib/regex.ts';
 
@@ -43,6 +43,7 @@ function parseUncached(env: Environment, expression: string): Parsed | ParseFail
     const parsed = env.parse(rewritten.text);
     useRe2(parsed.ast);
     widenHas(parsed.ast);
+    lenientOrValue(parsed.ast);
     return { ok: true, parsed, rewritten };
   } catch (error) {
     const e = error as { range?: { start: number; end: number }; summary?: string; message?: string };
@@ -95,6 +96,27 @@ function useRe2(root: ASTNode): void {
       const p = ev.run(args[0]!, ctx);
       if (typeof s !== 'string' || typeof p !== 'string') throw new Error('found no matching overload for matches');
       return re2Test(s, p);
+    };
+  }
+}
+
+/**
+ * cel-go's `orValue` on a value that is not optional returns the value unchanged
+ * (interpreter evalOptionalOrValue: `if !ok { return optLHS }`); cel-js raises. Policies rely on
+ * cel-go's behaviour (`object.spec.x.orValue(d)` with a dyn receiver), so the nodes follow it.
+ */
+function lenientOrValue(root: ASTNode): void {
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    stack.push(...childrenOf(node));
+    if (node.op !== 'rcall') continue;
+    const [name, receiver, args] = node.args as [string, ASTNode, ASTNode[]];
+    if (name !== 'orValue' || args.length !== 1) continue;
+    (node as unknown as RunnableNode).evaluate = (ev, _ast, ctx) => {
+      const value = ev.run(receiver, ctx);
+      if (!(value instanceof Optional)) return value;
+      return value.hasValue() ? value.value() : ev.run(args[0]!, ctx);
     };
   }
 }

@@ -208,7 +208,7 @@ function namedElements(raw: unknown, write: FieldWrite): string[] | undefined {
     const seg = src[i];
     node = Array.isArray(node) ? node[seg as number] : asObj(node)?.[seg as string];
     if (typeof seg === 'number' && src.slice(0, i).includes('patchStrategicMerge')) {
-      const name = asObj(node)?.name;
+      const name = asObj(node)?.name ?? asObj(node)?.['(name)'];
       names.push(typeof name === 'string' && !/[*?{]/.test(name) ? name : undefined);
     }
   }

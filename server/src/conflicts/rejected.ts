@@ -2,9 +2,10 @@
 // overlapping match rejects v at F. Mutations run before validations, so when the write is
 // unconditional every matching object is denied (error); otherwise some are (warning).
 import { UNKNOWN } from '../model/types.ts';
+import { matchValue } from '../engine/legacy/valuePattern.ts';
 import type { ConflictJoin, Conflict } from './join.ts';
 import { pairKey, plainPath } from './join.ts';
-import type { RequirementFact, WriteFact } from './facts.ts';
+import { factsOf, type RequirementFact, type WriteFact } from './facts.ts';
 import { overlapOf } from './overlap.ts';
 import { displayPath, witnessName } from './paths.ts';
 import { shortName, showValue } from './describe.ts';
@@ -18,10 +19,40 @@ export function mutationsRejected(join: ConflictJoin, out: (c: Conflict) => void
       for (const r of join.requirementsAlong(kind, w.path)) {
         if (!r.owner.enforcing || r.owner.id === w.owner.id) continue;
         if (r.requirement.accepts(plainPath(w.path), w.value) !== false) continue;
+        if (!aboutThisElement(w, r) || rejectedAnyway(w, r)) continue;
         report(kind, w, r, out);
       }
     }
   }
+}
+
+/** A requirement about other list elements (`(name): DISABLE_OPA`, `name: controller`) says nothing about this one. */
+function aboutThisElement(w: WriteFact, r: RequirementFact): boolean {
+  const offset = r.path.length - r.requirement.path.length; // autogen prefix
+  for (const f of r.requirement.elementFilters ?? []) {
+    const seg = w.path[f.index + offset];
+    if (seg?.startsWith(`${f.key}=`) && !matchValue(seg.slice(f.key.length + 1), f.pattern)) return false;
+    // The same rule writes that key of the same element (`image:` beside the written `imagePullPolicy:`).
+    const prefix = w.path.slice(0, f.index + offset + 1);
+    const sibling = factsOf(w.owner.policy, w.owner.rule).writes.find((x) => x.kind === w.kind && x.path.length === prefix.length + 1 && x.path[prefix.length] === f.key && prefix.every((p, i) => x.path[i] === p));
+    if (sibling && sibling.value !== UNKNOWN && (typeof sibling.value === 'string' || typeof sibling.value === 'number') && !matchValue(sibling.value, f.pattern)) return false;
+  }
+  return true;
+}
+
+/**
+ * A write guarded by a condition on the field itself (`(image): "vault:*"` beside `image:`) only
+ * rewrites values that match it; when the validation rejects those too, the mutation changes nothing.
+ */
+function rejectedAnyway(w: WriteFact, r: RequirementFact): boolean {
+  const src = w.source.path;
+  const leaf = src[src.length - 1];
+  if (typeof leaf !== 'string') return false;
+  let parent: unknown = w.owner.policy.raw;
+  for (const seg of src.slice(0, -1)) parent = Array.isArray(parent) ? parent[seg as number] : (parent as Record<string, unknown> | undefined)?.[seg as string];
+  const condition = (parent as Record<string, unknown> | undefined)?.[`(${leaf})`];
+  if (typeof condition !== 'string') return false;
+  return r.requirement.accepts(plainPath(w.path), condition.replace(/[*?]/g, 'x')) === false;
 }
 
 function report(kind: string, w: WriteFact, r: RequirementFact, out: (c: Conflict) => void): void {

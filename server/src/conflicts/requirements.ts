@@ -27,6 +27,12 @@ export interface Requirement {
   source: SourceRef;
   /** Inside a conditional anchor: applies only to some objects. */
   conditional: boolean;
+  /**
+   * What a list element must be for this requirement to matter (legacy patterns): `(name): X`
+   * selects elements, `name: X` beside the leaf rejects every other element anyway. `index` is the
+   * position of the element's '*' in `path`.
+   */
+  elementFilters?: { index: number; key: string; pattern: string }[];
 }
 
 const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
@@ -69,12 +75,23 @@ export function validationRequirements(policy: Policy, rule: Rule): Requirement[
 /** Leaves of a validate pattern as requirements; conditional anchors make their siblings conditional. */
 export function patternRequirements(pattern: unknown, ref: SourceRef): Requirement[] {
   const out: Requirement[] = [];
-  const walk = (node: unknown, path: string[], src: (string | number)[], optional: boolean, conditional: boolean): void => {
+  type Filter = { index: number; key: string; pattern: string };
+  const walk = (node: unknown, path: string[], src: (string | number)[], optional: boolean, conditional: boolean, filters: Filter[] = []): void => {
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, [...path, '*'], [...src, i], optional, conditional));
+      node.forEach((item, i) => walk(item, [...path, '*'], [...src, i], optional, conditional, filters));
       return;
     }
     const obj = asObj(node);
+    if (obj && path[path.length - 1] === '*') {
+      // A list element: its scalar conditions and merge-key leaves decide which elements it is about.
+      const own: Filter[] = [];
+      for (const [key, value] of Object.entries(obj)) {
+        const a = parseAnchor(key);
+        const field = a ? a.key : key;
+        if ((a?.kind === 'condition' || (!a && field === 'name')) && typeof value === 'string') own.push({ index: path.length - 1, key: field, pattern: value });
+      }
+      filters = [...filters, ...own];
+    }
     if (obj) {
       const hasCondition = Object.keys(obj).some((k) => { const a = parseAnchor(k); return a && (a.kind === 'condition' || a.kind === 'global' || a.kind === 'existence'); });
       for (const [key, value] of Object.entries(obj)) {
@@ -90,7 +107,7 @@ export function patternRequirements(pattern: unknown, ref: SourceRef): Requireme
           continue;
         }
         // An optional ancestor (`=(ephemeralContainers)`) lets the whole subtree be absent.
-        walk(value, [...path, field], [...src, key], optional || anchor?.kind === 'equality', conditional || hasCondition);
+        walk(value, [...path, field], [...src, key], optional || anchor?.kind === 'equality', conditional || hasCondition, filters);
       }
       return;
     }
@@ -104,6 +121,7 @@ export function patternRequirements(pattern: unknown, ref: SourceRef): Requireme
       text: `\`${displayPath(path)}\` to match ${JSON.stringify(leaf)}`,
       source: { ...ref, path: src },
       conditional,
+      elementFilters: filters.length ? filters : undefined,
     });
   };
   walk(pattern, [], ref.path, false, false);

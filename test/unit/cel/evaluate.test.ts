@@ -103,3 +103,10 @@ test('cel-go extras cel-js lacks: optMap/optFlatMap, ofNonZeroValue, lists.range
   ];
   for (const [expr, value] of cases) assert.deepEqual(evaluateCel(expr, { object: pod }), { ok: true, value }, expr);
 });
+
+test('orValue on a value that is not optional returns the value, as cel-go does', () => {
+  const object = { metadata: { name: 'n' }, spec: {} };
+  assert.deepEqual(evaluateCel("object.metadata.name.orValue('z')", { object }), { ok: true, value: 'n' });
+  assert.deepEqual(evaluateCel("object.spec.?missing.orValue('z')", { object }), { ok: true, value: 'z' });
+  assert.equal(evaluateCel("object.spec.missing.orValue('z')", { object }).ok, false, 'a missing field is still an error without ?.');
+});

@@ -49,18 +49,21 @@ function element(resource: unknown, pattern: unknown, path: string): Mismatch | 
 function mapElement(resource: Obj, rawPattern: Obj, path: string): Mismatch | undefined {
   const pattern = expandMetadataWildcards(rawPattern, resource);
   const anchored: [string, unknown][] = [];
+  const globals: [string, unknown][] = [];
   const plainKeys: [string, unknown][] = [];
   for (const entry of Object.entries(pattern)) {
     const a = parseAnchor(entry[0]);
-    if (a && a.kind !== 'addIfAbsent') anchored.push(entry);
+    if (a?.kind === 'global') globals.push(entry);
+    else if (a && a.kind !== 'addIfAbsent') anchored.push(entry);
     else plainKeys.push(entry);
   }
   for (const [key, value] of anchored) {
     const m = handle(key, value, resource, path);
     if (m) return m;
   }
-  // Keys holding nested anchors go first, so a nested conditional decides skip before a plain mismatch elsewhere.
-  const ordered = [...plainKeys.filter(([, v]) => containsAnchor(v)), ...plainKeys.filter(([, v]) => !containsAnchor(v))];
+  // Then global anchors and keys holding nested anchors, so that a nested conditional or global
+  // anchor decides a skip before a plain mismatch elsewhere can decide a failure.
+  const ordered = [...globals, ...plainKeys.filter(([, v]) => containsAnchor(v)), ...plainKeys.filter(([, v]) => !containsAnchor(v))];
   for (const [key, value] of ordered) {
     const m = handle(key, value, resource, path);
     if (m) return m;

@@ -36,7 +36,8 @@ function isMap(v: unknown): v is Record<string, unknown> {
 function matchNumber(value: unknown, pattern: number): boolean {
   if (typeof value === 'number') return value === pattern;
   if (typeof value === 'string') {
-    const n = Number.isInteger(pattern) ? parseGoInt(value) : parseGoFloat(value);
+    // Pattern numbers arrive as float64 in Kyverno, so a numeric string parses as a float.
+    const n = parseGoFloat(value);
     return n !== undefined && n === pattern;
   }
   return false;
