@@ -8,12 +8,14 @@ import { backoffLimitImplicitCheck } from './cronjob/backoffLimitImplicit.ts';
 import { historyLimitsCheck } from './cronjob/historyLimits.ts';
 import { mutableImageCheck } from './cronjob/mutableImage.ts';
 import { scheduleCheck } from './cronjob/schedule.ts';
+import { blockedByPolicyCheck } from './cronjob/blockedByPolicy.ts';
 import { rbacViaGenerateCheck } from './generate/rbacViaGenerate.ts';
 import { unsynchronizedCopyCheck } from './generate/unsynchronizedCopy.ts';
 import { noDryRunFirstCheck } from './cleanup/noDryRunFirst.ts';
 import { preferMutateCheck } from './advice/preferMutate.ts';
 import { mutationWithoutReportCheck } from './advice/mutationWithoutReport.ts';
 import { legacyKindCheck } from './policy/legacyKind.ts';
+import { orphanCheck } from './hygiene/orphan.ts';
 
 import { mutationOverwriteCheck } from './conflict/mutationOverwrite.ts';
 import { incompatibleMutationsCheck } from './conflict/incompatibleMutations.ts';
@@ -34,12 +36,14 @@ export const allChecks: readonly Check[] = [
   historyLimitsCheck,
   mutableImageCheck,
   scheduleCheck,
+  blockedByPolicyCheck,
   rbacViaGenerateCheck,
   unsynchronizedCopyCheck,
   noDryRunFirstCheck,
   preferMutateCheck,
   mutationWithoutReportCheck,
   legacyKindCheck,
+  orphanCheck,
   mutationOverwriteCheck,
   incompatibleMutationsCheck,
   mutationRejectedCheck,

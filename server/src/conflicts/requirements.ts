@@ -217,22 +217,30 @@ export function celRequirements(expression: string, ref: SourceRef): Requirement
     // Absent field: an evaluation error (no such key) denies, as Kyverno does with a failing expression.
     const absent = evaluate({}, false);
     const literals = [...conjunct.matchAll(new RegExp(LITERAL, 'g'))].map((m) => literalValue(m[1])).slice(0, 8);
+    const decide = (writePath: string[], value: unknown): boolean | undefined => {
+      if (!isPrefix(path, writePath)) return undefined;
+      // Below the field read, only a universal quantifier (`all`) judges every element on its own.
+      if (writePath.length > path.length && !/\.all\(/.test(conjunct)) return undefined;
+      // …and only when it names the written field: the witness holds nothing else of the element.
+      const leaf = [...writePath].reverse().find((seg) => seg !== '*') ?? '';
+      if (writePath.length > path.length && !new RegExp(`\\b${leaf.replace(/[^A-Za-z0-9_]/g, '.')}\\b`).test(conjunct)) return undefined;
+      // An error means the witness lacks something else the conjunct reads: undecided.
+      const verdict = evaluate(objectWith(writePath, value), undefined);
+      if (verdict !== false) return verdict;
+      // Rejected because of this value only if some other value of the field passes (else the
+      // conjunct fails on something the witness lacks, whatever is written).
+      const probes = [...(wanted ? [wanted.value] : []), ...literals, true, false, 0, 1, 'x'];
+      return probes.some((u) => evaluate(objectWith(writePath, u), undefined) === true) ? false : undefined;
+    };
+    const memo = new Map<string, boolean | undefined>();
     out.push({
       path,
       accepts: (writePath, value) => {
-        if (!isPrefix(path, writePath)) return undefined;
-        // Below the field read, only a universal quantifier (`all`) judges every element on its own.
-        if (writePath.length > path.length && !/\.all\(/.test(conjunct)) return undefined;
-        // …and only when it names the written field: the witness holds nothing else of the element.
-        const leaf = [...writePath].reverse().find((seg) => seg !== '*') ?? '';
-        if (writePath.length > path.length && !new RegExp(`\\b${leaf.replace(/[^A-Za-z0-9_]/g, '.')}\\b`).test(conjunct)) return undefined;
-        // An error means the witness lacks something else the conjunct reads: undecided.
-        const verdict = evaluate(objectWith(writePath, value), undefined);
-        if (verdict !== false) return verdict;
-        // Rejected because of this value only if some other value of the field passes (else the
-        // conjunct fails on something the witness lacks, whatever is written).
-        const probes = [...(wanted ? [wanted.value] : []), ...literals, true, false, 0, 1, 'x'];
-        return probes.some((u) => evaluate(objectWith(writePath, u), undefined) === true) ? false : undefined;
+        const key = `${writePath.join('\u0000')}\u0001${JSON.stringify(value)}`;
+        if (memo.has(key)) return memo.get(key);
+        const verdict = decide(writePath, value);
+        if (memo.size < 256) memo.set(key, verdict);
+        return verdict;
       },
       acceptsAbsent: absent === true,
       wanted,

@@ -7,7 +7,7 @@ import equal from 'fast-deep-equal';
 import { simulate, type SimulationResult } from '../engine/simulate.ts';
 import { witnessFor } from '../engine/witness.ts';
 import type { AdmissionContext } from '../engine/types.ts';
-import type { SourceRef } from '../model/types.ts';
+import { UNKNOWN, type SourceRef } from '../model/types.ts';
 import { wildcardMatch, hasWildcard } from '../engine/match/wildcard.ts';
 import type { ConflictJoin, Conflict } from './join.ts';
 import { pairKey, plainPath } from './join.ts';
@@ -22,7 +22,7 @@ import { INCOMPATIBLE_MUTATIONS } from './incompatible.ts';
 export const ORDER_DEPENDENT = 'conflict/order-dependent';
 
 /** Simulations per analysis and kind of question: each is a full admission of one witness through 2-6 policies. */
-export const MAX_SIMULATIONS = 300;
+export const MAX_SIMULATIONS = 200;
 
 type Obj = Record<string, unknown>;
 
@@ -107,7 +107,12 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       for (const r of join.readsAlong(kind, w.path)) {
         if (r.owner.policy === w.owner.policy) continue;
         const key = pairKey(MUTATION_REJECTED, w.owner, r.owner);
-        if (found.has(key)) continue;
+        if (found.has(key) || rejectCandidates.has(key) && witnessRank(kind) >= witnessRank(rejectCandidates.get(key)!.kind)) continue;
+        // The facts already accept this value under every requirement the validation puts on the field.
+        if (w.value !== UNKNOWN) {
+          const reqs = join.requirementsAlong(kind, w.path).filter((q) => q.owner.id === r.owner.id);
+          if (reqs.length && reqs.every((q) => q.requirement.accepts(plainPath(w.path), w.value) === true)) continue;
+        }
         bestByKey(rejectCandidates, key, kind, { w, r });
       }
     }
@@ -169,6 +174,8 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
         if (a.owner.policy === b.owner.policy) continue;
         if (found.has(pairKey(MUTATION_OVERWRITE, a.owner, b.owner)) || found.has(pairKey(INCOMPATIBLE_MUTATIONS, a.owner, b.owner))) continue;
         if (a.guard === 'ifAbsent' && b.guard === 'ifAbsent') continue;
+        // Two unconditional writes of one constant give one result in every order.
+        if (a.value !== UNKNOWN && a.guard === 'always' && b.guard === 'always' && equal(a.value, b.value)) continue;
         bestByKey(orderCandidates, pairKey(ORDER_DEPENDENT, a.owner, b.owner), kind, { a, b });
       }
     }

@@ -46,16 +46,18 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
       span: { start: parsed[limits.maxDocuments].range[0], end: parsed[limits.maxDocuments].range[0] },
     });
   }
-  const documents = parsed.slice(0, limits.maxDocuments).map((doc, index) => toYamlDocument(doc, index, limits));
+  const documents = parsed.slice(0, limits.maxDocuments).map((doc, index) => toYamlDocument(doc, index, limits, text.length));
   return { text, documents, errors: fileErrors };
 }
 
-function toYamlDocument(doc: Document.Parsed, index: number, limits: ParseLimits): YamlDocument {
+function toYamlDocument(doc: Document.Parsed, index: number, limits: ParseLimits, textLength: number): YamlDocument {
   const span = { start: doc.range[0], end: doc.range[2] };
+  // `yaml` places an error at the end of input one past the text; findings stay inside it.
+  const clamp = (offset: number) => Math.min(Math.max(offset, 0), textLength);
   const errors: YamlProblem[] = doc.errors.map((e) => ({
     code: 'yaml/syntax',
     message: firstLine(e.message),
-    span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) },
+    span: { start: clamp(e.pos[0]), end: clamp(Math.max(e.pos[1], e.pos[0])) },
   }));
   let value: unknown;
   if (errors.length === 0) {

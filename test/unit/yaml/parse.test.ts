@@ -63,3 +63,8 @@ test('nesting beyond the depth bound is refused with a limits finding, not walke
   const shallow = parseYaml(`a: ${'['.repeat(20) + ']'.repeat(20)}\n`);
   assert.deepEqual(shallow.documents[0].errors, []);
 });
+
+test('an error at the end of input stays inside the text (found by fuzzing: a lone quote)', () => {
+  const file = parseYaml('"');
+  for (const e of file.documents[0].errors) assert.ok(e.span.end <= 1 && e.span.start <= e.span.end, JSON.stringify(e.span));
+});

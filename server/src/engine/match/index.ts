@@ -103,7 +103,7 @@ function subjectMatches(subject: Subject, user: UserInfo): boolean {
   const username = user.username ?? '';
   switch (subject.kind) {
     case 'ServiceAccount':
-      return username === `system:serviceaccount:${subject.namespace ?? ''}:${subject.name}`;
+      return wildcardMatch(`system:serviceaccount:${subject.namespace ?? ''}:${subject.name}`, username);
     case 'User':
       return wildcardMatch(subject.name, username);
     case 'Group':

@@ -1,0 +1,117 @@
+import type { Check, WorkspaceCheckContext } from '../types.ts';
+import type { Related } from '../../findings.ts';
+import type { Policy, Resource } from '../../model/types.ts';
+import type { AdmissionContext } from '../../engine/types.ts';
+import { simulate, type SimulationResult } from '../../engine/simulate.ts';
+import type { Path } from '../../yaml/paths.ts';
+import { asObj, type Obj } from './common.ts';
+
+/** What the CronJob controller creates at each run: the Job from `jobTemplate`, owned by the CronJob. */
+export function jobOf(cronJob: Obj): Obj {
+  const metadata = asObj(cronJob.metadata) ?? {};
+  const template = asObj(asObj(cronJob.spec)?.jobTemplate) ?? {};
+  const templateMeta = asObj(template.metadata) ?? {};
+  const name = `${String(metadata.name ?? 'cronjob')}-29000000`;
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      ...templateMeta,
+      name,
+      ...(metadata.namespace !== undefined ? { namespace: metadata.namespace } : {}),
+      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: metadata.name, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: asObj(template.spec) ?? {},
+  };
+}
+
+/** What the Job controller creates: the Pod from the Job's template, with the labels the controller adds. */
+export function podOf(job: Obj): Obj {
+  const metadata = asObj(job.metadata) ?? {};
+  const template = asObj(asObj(job.spec)?.template) ?? {};
+  const templateMeta = asObj(template.metadata) ?? {};
+  const jobName = String(metadata.name);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...templateMeta,
+      name: `${jobName}-x7k2p`,
+      ...(metadata.namespace !== undefined ? { namespace: metadata.namespace } : {}),
+      labels: { ...(asObj(templateMeta.labels) ?? {}), 'batch.kubernetes.io/job-name': jobName, 'job-name': jobName },
+      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: jobName, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: asObj(template.spec) ?? {},
+  };
+}
+
+/** The requests come from controllers in kube-system, not from the user who applied the CronJob. */
+function controller(name: 'cronjob-controller' | 'job-controller', base: AdmissionContext): AdmissionContext {
+  return {
+    ...base,
+    userInfo: { username: `system:serviceaccount:kube-system:${name}`, groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] },
+  };
+}
+
+function namespaceContext(resources: Resource[], namespace: string | undefined): AdmissionContext {
+  const ns = namespace ?? 'default';
+  const object = resources.find((r) => r.kind === 'Namespace' && r.name === ns)?.raw;
+  const labels = { ...((asObj(asObj(object?.metadata)?.labels) ?? {}) as Record<string, string>), 'kubernetes.io/metadata.name': ns };
+  return { operation: 'CREATE', namespaceLabels: labels, namespaceObject: object ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } } };
+}
+
+/** Where the denying rule stands: its deciding path when the engine gives one, else the rule. */
+function relatedFor(ctx: WorkspaceCheckContext, policies: Policy[], result: SimulationResult, what: string): Related[] {
+  const denied = result.verdict.deniedBy!;
+  const policy = policies.find((p) => p.name === denied.policy && p.rules.some((r) => r.phase === 'validate' || r.phase === 'verifyImages')) ?? policies.find((p) => p.name === denied.policy);
+  if (!policy) return [];
+  const ruleName = denied.rule.replace(/^autogen-(?:cronjob-)?/, '');
+  const rule = policy.rules.find((r) => r.name === ruleName) ?? policy.rules[0];
+  const decided = result.validations.find((v) => v.policy === denied.policy && v.rule === denied.rule && v.status === 'fail')?.path as Path | undefined;
+  const ref = decided ? { ...policy.source, path: decided } : rule?.source ?? policy.source;
+  return [{ file: ref.file, span: ctx.spanOf(ref, 'key'), message: `${policy.kind} ${policy.name}${rule ? `, rule ${rule.name}` : ''} denies the ${what}: ${denied.reason}` }];
+}
+
+/**
+ * An enforcing policy admits the CronJob but denies the Job or the Pod it creates (autogen off,
+ * rules matching Jobs or Pods only, labels the controllers add): every run fails, and the only
+ * trace is a FailedCreate event. Decided by simulating admission of the CronJob, its Job and its Pod.
+ */
+export const blockedByPolicyCheck: Check = {
+  id: 'cronjob/blocked-by-policy',
+  title: 'A policy rejects the Job or Pod a CronJob creates',
+  severity: 'error',
+  checkWorkspace(ctx) {
+    const resources = ctx.index.resources();
+    const cronJobs = resources.filter((r) => r.kind === 'CronJob' && r.cls.group === 'batch');
+    if (!cronJobs.length) return;
+    const policies = ctx.index.policies().filter((p) => p.rules.some((r) => r.phase === 'validate' || r.phase === 'verifyImages' || r.phase === 'mutate'));
+    if (!policies.length) return;
+    const docs = policies.map((p) => ({ doc: p.raw }));
+    for (const cronJob of cronJobs) {
+      const base = namespaceContext(resources, cronJob.namespace);
+      const own = simulate(cronJob.raw, docs, base);
+      if (!own.verdict.admitted) continue;
+      const job = jobOf(own.afterEachMutation.at(-1) ?? cronJob.raw);
+      const jobResult = simulate(job, docs, controller('cronjob-controller', base));
+      const at = (path: Path) => ({ file: cronJob.source.file, span: ctx.spanOf({ ...cronJob.source, path }, 'key') });
+      if (!jobResult.verdict.admitted) {
+        ctx.report(
+          at(['spec', 'jobTemplate']),
+          `The CronJob ${cronJob.name} is admitted, but ${jobResult.verdict.deniedBy!.policy} (enforcing) denies the Job it creates at every run: the controller only records a FailedCreate event, and nothing runs.`,
+          { related: relatedFor(ctx, policies, jobResult, 'Job') },
+        );
+        continue;
+      }
+      const pod = podOf(jobResult.afterEachMutation.at(-1) ?? job);
+      const podResult = simulate(pod, docs, controller('job-controller', base));
+      if (!podResult.verdict.admitted) {
+        ctx.report(
+          at(['spec', 'jobTemplate', 'spec', 'template']),
+          `The CronJob ${cronJob.name} and its Job are admitted, but ${podResult.verdict.deniedBy!.policy} (enforcing) denies the Pod the Job creates: every run ends without a Pod (FailedCreate events on the Job only), silently.`,
+          { related: relatedFor(ctx, policies, podResult, 'Pod') },
+        );
+      }
+    }
+  },
+};

@@ -1,0 +1,185 @@
+import type { Check, WorkspaceCheckContext } from '../types.ts';
+import type { Resource } from '../../model/types.ts';
+import { asArray, asObj, type Obj } from '../cronjob/common.ts';
+
+export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+/** Components of the control plane read these by name; the workspace never shows the consumer. */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+/** ConfigMaps/Secrets picked up by label (Grafana dashboards, Prometheus rules, …), not by name. */
+const DISCOVERY_LABEL = /dashboard|datasource|alertmanager|prometheus|grafana|fluent|vector|otel/i;
+
+interface PodTemplate {
+  spec: Obj;
+  labels: Record<string, string>;
+  namespace?: string;
+}
+
+export function podTemplateOf(resource: Resource): PodTemplate | undefined {
+  const raw = resource.raw;
+  const spec = asObj(raw.spec) ?? {};
+  let template: Obj | undefined;
+  if (resource.kind === 'Pod') template = raw;
+  else if (resource.kind === 'CronJob') template = asObj(asObj(asObj(spec.jobTemplate)?.spec)?.template);
+  else template = asObj(spec.template);
+  if (!template) return undefined;
+  const labels = (asObj(asObj(template.metadata)?.labels) ?? {}) as Record<string, string>;
+  return { spec: asObj(template.spec) ?? {}, labels, namespace: resource.namespace };
+}
+
+interface References {
+  configMaps: Set<string>;
+  secrets: Set<string>;
+  serviceAccounts: Set<string>;
+  roles: Set<string>;
+  clusterRoles: Set<string>;
+}
+
+const key = (namespace: string | undefined, name: string) => `${namespace ?? '*'}/${name}`;
+
+function referencesOfPods(pods: PodTemplate[], refs: References): void {
+  for (const { spec, namespace } of pods) {
+    const ns = namespace;
+    refs.serviceAccounts.add(key(ns, String(spec.serviceAccountName ?? spec.serviceAccount ?? 'default')));
+    for (const s of asArray(spec.imagePullSecrets)) refs.secrets.add(key(ns, String(asObj(s)?.name)));
+    for (const v of asArray(spec.volumes)) {
+      const volume = asObj(v) ?? {};
+      if (asObj(volume.configMap)?.name) refs.configMaps.add(key(ns, String(asObj(volume.configMap)!.name)));
+      if (asObj(volume.secret)?.secretName) refs.secrets.add(key(ns, String(asObj(volume.secret)!.secretName)));
+      for (const source of asArray(asObj(volume.projected)?.sources)) {
+        const s = asObj(source) ?? {};
+        if (asObj(s.configMap)?.name) refs.configMaps.add(key(ns, String(asObj(s.configMap)!.name)));
+        if (asObj(s.secret)?.name) refs.secrets.add(key(ns, String(asObj(s.secret)!.name)));
+      }
+    }
+    for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+      for (const c of asArray(spec[list])) {
+        const container = asObj(c) ?? {};
+        for (const e of asArray(container.env)) {
+          const from = asObj(asObj(e)?.valueFrom) ?? {};
+          if (asObj(from.configMapKeyRef)?.name) refs.configMaps.add(key(ns, String(asObj(from.configMapKeyRef)!.name)));
+          if (asObj(from.secretKeyRef)?.name) refs.secrets.add(key(ns, String(asObj(from.secretKeyRef)!.name)));
+        }
+        for (const e of asArray(container.envFrom)) {
+          const from = asObj(e) ?? {};
+          if (asObj(from.configMapRef)?.name) refs.configMaps.add(key(ns, String(asObj(from.configMapRef)!.name)));
+          if (asObj(from.secretRef)?.name) refs.secrets.add(key(ns, String(asObj(from.secretRef)!.name)));
+        }
+      }
+    }
+  }
+}
+
+function referencesOfRbac(resources: Resource[], refs: References): void {
+  for (const r of resources) {
+    if (r.kind !== 'RoleBinding' && r.kind !== 'ClusterRoleBinding') continue;
+    const roleRef = asObj(r.raw.roleRef) ?? {};
+    if (roleRef.kind === 'Role') refs.roles.add(key(r.namespace, String(roleRef.name)));
+    if (roleRef.kind === 'ClusterRole') refs.clusterRoles.add(String(roleRef.name));
+    for (const s of asArray(r.raw.subjects)) {
+      const subject = asObj(s) ?? {};
+      if (subject.kind === 'ServiceAccount') refs.serviceAccounts.add(key(typeof subject.namespace === 'string' ? subject.namespace : r.namespace, String(subject.name)));
+    }
+  }
+  for (const r of resources) {
+    if (r.kind !== 'ServiceAccount') continue;
+    for (const s of [...asArray(r.raw.imagePullSecrets), ...asArray(r.raw.secrets)]) refs.secrets.add(key(r.namespace, String(asObj(s)?.name)));
+  }
+}
+
+const has = (set: Set<string>, namespace: string | undefined, name: string) =>
+  set.has(key(namespace, name)) || set.has(key(undefined, name)) || (namespace === undefined && [...set].some((k) => k.endsWith(`/${name}`)));
+
+/** Every string value of a document (where a CR, a policy or an Ingress may name a Secret or ConfigMap). */
+function strings(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') out.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => strings(v, out));
+}
+
+function selects(selector: Record<string, unknown>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === String(v));
+}
+
+function report(ctx: WorkspaceCheckContext, r: Resource, message: string): void {
+  ctx.report({ file: r.source.file, span: ctx.spanOf({ ...r.source, path: ['metadata', 'name'] }, 'value') }, message);
+}
+
+/**
+ * Objects nothing in the workspace uses (like kor does on a cluster): ConfigMaps and Secrets nothing
+ * mounts or references, Services selecting no workload, ServiceAccounts no Pod runs as and nothing
+ * binds, Roles/ClusterRoles nothing binds. Only in workspaces that contain workloads at all.
+ */
+export const orphanCheck: Check = {
+  id: 'hygiene/orphan',
+  title: 'Object nothing in the workspace uses',
+  severity: 'info',
+  checkWorkspace(ctx) {
+    const resources = ctx.index.resources();
+    const workloads = resources.filter((r) => WORKLOAD_KINDS.has(r.kind));
+    if (workloads.length === 0) return;
+    const pods = workloads.map(podTemplateOf).filter((p): p is PodTemplate => !!p);
+    const refs: References = { configMaps: new Set(), secrets: new Set(), serviceAccounts: new Set(), roles: new Set(), clusterRoles: new Set() };
+    referencesOfPods(pods, refs);
+    referencesOfRbac(resources, refs);
+    // Anything else (an Ingress' tls secretName, a Certificate, an ExternalSecret, a policy's context) may name an object.
+    const mentioned = new Map<string, Set<string>>();
+    const mentionsOutside = (self: Resource, name: string): boolean => {
+      for (const d of ctx.index.documents()) {
+        if (d.file === self.source.file && d.index === self.source.docIndex) continue;
+        if (d.resource && WORKLOAD_KINDS.has(d.resource.kind)) continue;
+        const id = `${d.file}#${d.index}`;
+        let set = mentioned.get(id);
+        if (!set) {
+          set = new Set();
+          strings(d.yaml.value, set);
+          mentioned.set(id, set);
+        }
+        if (set.has(name)) return true;
+      }
+      return false;
+    };
+    for (const r of resources) {
+      if (!r.name || (r.namespace && SYSTEM_NAMESPACES.has(r.namespace))) continue;
+      const labels = Object.keys(asObj(asObj(r.raw.metadata)?.labels) ?? {});
+      switch (r.kind) {
+        case 'ConfigMap': {
+          if (r.name === 'kube-root-ca.crt' || labels.some((l) => DISCOVERY_LABEL.test(l))) break;
+          if (has(refs.configMaps, r.namespace, r.name) || mentionsOutside(r, r.name)) break;
+          report(ctx, r, `Nothing in the workspace mounts or references the ConfigMap ${r.name} (no volume, env, envFrom or other object names it): dead configuration that looks live. Delete it, or reference it where it is meant to be used.`);
+          break;
+        }
+        case 'Secret': {
+          const type = String(r.raw.type ?? '');
+          if (/service-account-token|helm\.sh\/release/.test(type) || labels.some((l) => DISCOVERY_LABEL.test(l))) break;
+          if (has(refs.secrets, r.namespace, r.name) || mentionsOutside(r, r.name)) break;
+          report(ctx, r, `Nothing in the workspace mounts or references the Secret ${r.name} (no volume, env, envFrom, imagePullSecrets or other object names it): an orphaned credential is a rotation blind spot, still valid and forgotten. Delete it, or reference it where it is meant to be used.`);
+          break;
+        }
+        case 'Service': {
+          const spec = asObj(r.raw.spec) ?? {};
+          const selector = asObj(spec.selector);
+          if (!selector || Object.keys(selector).length === 0 || spec.type === 'ExternalName') break;
+          const match = pods.some((p) => (p.namespace === r.namespace || !p.namespace || !r.namespace) && selects(selector, p.labels));
+          if (match) break;
+          report(ctx, r, `The Service ${r.name} selects ${Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(',')}, which no workload in the workspace carries: it has no endpoints, and clients get connection refused. Fix the selector or remove the Service.`);
+          break;
+        }
+        case 'ServiceAccount': {
+          if (r.name === 'default' || has(refs.serviceAccounts, r.namespace, r.name) || mentionsOutside(r, r.name)) break;
+          report(ctx, r, `No Pod in the workspace runs as the ServiceAccount ${r.name} and nothing binds it: an identity nobody uses is one nobody reviews. Delete it, or reference it (serviceAccountName) where it is meant to be used.`);
+          break;
+        }
+        case 'Role': {
+          if (has(refs.roles, r.namespace, r.name)) break;
+          report(ctx, r, `No RoleBinding in the workspace binds the Role ${r.name}: it grants nothing, and whoever binds it later inherits rules nobody reviewed. Bind it or delete it.`);
+          break;
+        }
+        case 'ClusterRole': {
+          if (refs.clusterRoles.has(r.name) || labels.some((l) => l.startsWith('rbac.authorization.k8s.io/aggregate-to-')) || r.name.startsWith('system:')) break;
+          report(ctx, r, `No RoleBinding or ClusterRoleBinding in the workspace binds the ClusterRole ${r.name}, and it is not aggregated: it grants nothing, and whoever binds it later inherits rules nobody reviewed. Bind it or delete it.`);
+          break;
+        }
+      }
+    }
+  },
+};
