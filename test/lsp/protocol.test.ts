@@ -68,7 +68,7 @@ describe('language server over stdio: one document', () => {
       contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 8 } }, text: 'Enforce' }],
     });
     const diagnostics = await client.diagnostics(uri, (d) => !d.some((x: any) => x.code === 'schema/enum'), { since });
-    assert.deepEqual(diagnostics.filter((d: any) => d.severity === 1), []);
+    assert.ok(!diagnostics.some((d: any) => d.code.startsWith('schema/')), JSON.stringify(diagnostics.map((d: any) => d.code)));
     assert.ok(fixedPolicy.includes('Enforce\n'));
   });
 

@@ -50,7 +50,7 @@ describe('language server over stdio: a workspace folder', () => {
     const other = conflict.relatedInformation.find((r: any) => r.location.uri === ws.uri('policies/non-root-false.yaml'));
     assert.ok(other, JSON.stringify(conflict.relatedInformation));
     assert.equal(other.location.range.start.line, 15);
-    assert.ok((await client.diagnostics(ws.uri('policies/non-root-false.yaml'))).some((d: any) => d.code === 'conflict/mutation-overwrite'));
+    await client.diagnostics(ws.uri('policies/non-root-false.yaml'), (d) => d.some((x: any) => x.code === 'conflict/mutation-overwrite'));
   });
 
   it('when the conflict view asks kyverno/conflicts, then the two overwriting rules come back as a graph with locations', async () => {
@@ -88,7 +88,7 @@ describe('language server over stdio: a workspace folder', () => {
     let since = client.mark();
     ws.write('policies/broken.yaml', fixedPolicy);
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.uri('policies/broken.yaml'), type: 2 }] });
-    assert.deepEqual(await client.diagnostics(ws.uri('policies/broken.yaml'), () => true, { since }), []);
+    assert.ok(!hasEnumError(await client.diagnostics(ws.uri('policies/broken.yaml'), () => true, { since })));
 
     since = client.mark();
     ws.write('policies/new.yaml', brokenPolicy.replace('require-team-label', 'new-policy'));
@@ -105,7 +105,7 @@ describe('language server over stdio: a workspace folder', () => {
     let since = client.mark();
     client.settings = { checks: { 'schema/enum': 'off' } };
     client.notify('workspace/didChangeConfiguration', { settings: null });
-    assert.deepEqual(await client.diagnostics(ws.uri('open-me.yaml'), () => true, { since }), []);
+    assert.ok(!hasEnumError(await client.diagnostics(ws.uri('open-me.yaml'), () => true, { since })));
 
     since = client.mark();
     ws.write('.kyverno-analyzer.yaml', 'checks:\n  schema/enum: hint\n');

@@ -27,7 +27,12 @@ function reporter(check: Check, config: AnalyzerConfig, sink: Finding[]): Report
     const severity: Severity = configured && configured !== 'off' ? configured : options.severity ?? (codeLevel as Severity);
     const finding: Finding = { code, severity, message, file: location.file, span: location.span };
     if (options.related?.length) finding.related = options.related;
-    if (options.fixes?.length) finding.fixes = options.fixes;
+    const fixes = options.fixes;
+    if (typeof fixes === 'function') {
+      // Computed on first read and not serialised: the CLI and the result cache never read fixes.
+      let computed: Finding['fixes'];
+      Object.defineProperty(finding, 'fixes', { get: () => (computed ??= fixes()), enumerable: false, configurable: true });
+    } else if (fixes?.length) finding.fixes = fixes;
     sink.push(finding);
   };
 }

@@ -6,7 +6,8 @@ import type { Path } from '../yaml/paths.ts';
 
 export interface ReportOptions {
   related?: Related[];
-  fixes?: Fix[];
+  /** Fixes, or a function computing them: only an editor asking for code actions pays for building them. */
+  fixes?: Fix[] | (() => Fix[]);
   /** Overrides the check's severity for this finding (e.g. error when every object is rejected, warning when some). */
   severity?: Severity;
   /** For checks that own several codes (`schema/*`, `cel/*`): the code of this finding. */

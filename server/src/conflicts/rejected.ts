@@ -16,9 +16,10 @@ export function mutationsRejected(join: ConflictJoin, out: (c: Conflict) => void
   for (const { kind, facts } of join.writeBuckets()) {
     for (const w of facts) {
       if (w.value === UNKNOWN) continue;
+      const plain = plainPath(w.path);
       for (const r of join.requirementsAlong(kind, w.path)) {
         if (!r.owner.enforcing || r.owner.id === w.owner.id) continue;
-        if (r.requirement.accepts(plainPath(w.path), w.value) !== false) continue;
+        if (r.requirement.accepts(plain, w.value) !== false) continue;
         if (!aboutThisElement(w, r) || rejectedAnyway(w, r)) continue;
         report(kind, w, r, out);
       }

@@ -113,9 +113,15 @@ export function patternRequirements(pattern: unknown, ref: SourceRef): Requireme
     }
     if (!isScalar(node) || (typeof node === 'string' && node.includes('{{'))) return;
     const leaf = node;
+    const memo = new Map<unknown, boolean>();
     out.push({
       path,
-      accepts: (_p, value) => (isScalar(value) ? matchValue(value, leaf) : undefined),
+      accepts: (_p, value) => {
+        if (!isScalar(value)) return undefined;
+        let hit = memo.get(value);
+        if (hit === undefined) memo.set(value, (hit = matchValue(value, leaf)));
+        return hit;
+      },
       acceptsAbsent: optional || leaf === '*' ? true : false,
       wanted: exactPatternValue(leaf),
       text: `\`${displayPath(path)}\` to match ${JSON.stringify(leaf)}`,

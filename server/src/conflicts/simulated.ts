@@ -105,7 +105,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
   for (const { kind, facts } of join.writeBuckets()) {
     for (const w of facts) {
       for (const r of join.readsAlong(kind, w.path)) {
-        if (r.owner.policy === w.owner.policy) continue;
+        if (r.owner.policy === w.owner.policy || overlapOf(w.owner.match, r.owner.match).overlap === 'never') continue;
         const key = pairKey(MUTATION_REJECTED, w.owner, r.owner);
         if (found.has(key) || rejectCandidates.has(key) && witnessRank(kind) >= witnessRank(rejectCandidates.get(key)!.kind)) continue;
         // The facts already accept this value under every requirement the validation puts on the field.
@@ -171,7 +171,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     for (let i = 0; i < facts.length; i++) {
       for (let j = i + 1; j < facts.length; j++) {
         const [a, b] = [facts[i], facts[j]];
-        if (a.owner.policy === b.owner.policy) continue;
+        if (a.owner.policy === b.owner.policy || overlapOf(a.owner.match, b.owner.match).overlap === 'never') continue;
         if (found.has(pairKey(MUTATION_OVERWRITE, a.owner, b.owner)) || found.has(pairKey(INCOMPATIBLE_MUTATIONS, a.owner, b.owner))) continue;
         if (a.guard === 'ifAbsent' && b.guard === 'ifAbsent') continue;
         // Two unconditional writes of one constant give one result in every order.

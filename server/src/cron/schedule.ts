@@ -165,6 +165,20 @@ export function scheduleTimes(parsed: ParsedSchedule, timeZone: string | undefin
   if (!parsed.cron) return undefined;
   const job = new Cron(parsed.cron, { paused: true, timezone: zone, mode: '5-part', sloppyRanges: true, domAndDow: false });
   const next = job.nextRuns(count, from);
+  if (!next.length) return undefined;
+  const { shortest, longest } = intervalsFor(job, `${parsed.cron}|${zone ?? ''}`);
+  if (!Number.isFinite(shortest)) return { next, shortestIntervalSeconds: Infinity, longestIntervalSeconds: Infinity };
+  return { next, shortestIntervalSeconds: shortest, longestIntervalSeconds: longest };
+}
+
+// Walking a year of runs costs milliseconds per schedule (time-zone arithmetic per step), and a
+// workspace repeats a handful of schedules across hundreds of CronJobs: the result is memoised.
+const intervalCache = new Map<string, { shortest: number; longest: number }>();
+const INTERVAL_CACHE_LIMIT = 512;
+
+function intervalsFor(job: Cron, key: string): { shortest: number; longest: number } {
+  const cached = intervalCache.get(key);
+  if (cached) return cached;
   let shortest = Infinity;
   let longest = 0;
   let previous = job.nextRun(REFERENCE);
@@ -178,9 +192,10 @@ export function scheduleTimes(parsed: ParsedSchedule, timeZone: string | undefin
     longest = Math.max(longest, gap);
     previous = current;
   }
-  if (!next.length) return undefined;
-  if (!Number.isFinite(shortest)) return { next, shortestIntervalSeconds: Infinity, longestIntervalSeconds: Infinity };
-  return { next, shortestIntervalSeconds: shortest, longestIntervalSeconds: longest };
+  if (intervalCache.size >= INTERVAL_CACHE_LIMIT) intervalCache.delete(intervalCache.keys().next().value!);
+  const result = { shortest, longest };
+  intervalCache.set(key, result);
+  return result;
 }
 
 /** Seconds as a short human duration: 90 -> "1m30s", 86400 -> "24h". */

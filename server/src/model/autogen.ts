@@ -208,8 +208,15 @@ export function autogenRules(policy: Obj): Obj[] {
 }
 
 /** The policy's effective rules: its own (minus stale autogen-*) followed by the generated ones. */
+// A policy is evaluated against many resources (every CronJob, every witness of a conflict):
+// its autogen expansion is computed once per policy object. Callers treat rules as read-only.
+const computed = new WeakMap<Obj, Obj[]>();
+
 export function computeRules(policy: Obj): Obj[] {
+  const cached = computed.get(policy);
+  if (cached) return cached;
   const generated = autogenRules(policy);
-  if (generated.length === 0) return rulesOf(policy);
-  return [...rulesOf(policy).filter((r) => !String(r.name ?? '').startsWith('autogen-')), ...generated];
+  const rules = generated.length === 0 ? rulesOf(policy) : [...rulesOf(policy).filter((r) => !String(r.name ?? '').startsWith('autogen-')), ...generated];
+  computed.set(policy, rules);
+  return rules;
 }
