@@ -1,7 +1,7 @@
 // The VS Code client: start the bundled server over IPC, show its status, restart it on a crash
 // (bounded), and a few commands. Everything else is the server's.
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { decideRestart } from './restartPolicy.ts';
 
 interface StatusParams {
@@ -55,6 +55,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     status,
     client.onNotification('kyverno/status', showStatus),
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Starting) status.text = '$(sync~spin) Kyverno: starting';
+      if (newState === State.Stopped) status.text = '$(error) Kyverno: stopped';
+    }),
     vscode.commands.registerCommand('kyverno.statusClicked', async () => {
       const commands = await vscode.commands.getCommands(true);
       await vscode.commands.executeCommand(commands.includes(CONFLICT_VIEW_COMMAND) ? CONFLICT_VIEW_COMMAND : 'workbench.actions.view.problems');

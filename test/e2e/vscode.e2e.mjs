@@ -84,13 +84,19 @@ async function main() {
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
 
     const openFile = async (name) => {
-      await page.locator('.monaco-workbench').click({ position: { x: 800, y: 400 } }).catch(() => {});
-      await page.keyboard.press('Control+P');
-      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-      await page.keyboard.type(name);
-      await page.waitForSelector(`.quick-input-list .monaco-list-row >> text=${name}`, { timeout: 15_000 });
-      await page.keyboard.press('Enter');
-      await page.waitForSelector(`.tab.active >> text=${name}`, { timeout: 15_000 });
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+P');
+        await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+        await page.locator('.quick-input-widget input').fill(name);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click({ timeout: 15_000 });
+        try {
+          await page.waitForSelector(`.tab.active >> text=${name}`, { timeout: 5_000 });
+          return;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
     };
     const goTo = async (line, column) => {
       await page.keyboard.press('Control+G');
@@ -205,6 +211,9 @@ async function main() {
       await page.locator('.notification-toast', { hasText: 'stopped unexpectedly and was restarted' }).first().waitFor({ timeout: 30_000 });
       await waitFor(() => { const pid = serverPid(); return pid !== undefined && pid !== first; }, 30_000, 'a new server process');
       await page.locator('.statusbar-item', { hasText: /Kyverno: [1-9]\d* polic/ }).first().waitFor({ timeout: 60_000 });
+      // The new server indexes again and the findings come back.
+      await page.keyboard.press('Control+Shift+M');
+      await waitFor(async () => /kyverno\(/.test(await page.locator('.markers-panel').innerText()), 60_000, 'findings republished by the restarted server');
     });
 
     log(`passed in ${Math.round((Date.now() - started) / 1000)} s (extension activation ${activationMs} ms); screenshots in ${shots}`);

@@ -1,7 +1,7 @@
 // The join: facts of every rule, indexed by kind and field path. Pairs are only ever formed
 // inside one (kind, path) bucket (or along the prefixes of one path), never across all rules.
 import type { WorkspaceIndex } from '../workspace/index.ts';
-import type { SourceRef } from '../model/types.ts';
+import type { Resource, SourceRef } from '../model/types.ts';
 import { factsOf, type ReadFact, type RequirementFact, type RuleFacts, type TargetFact, type WriteFact } from './facts.ts';
 import { pathKey, witnessRank } from './paths.ts';
 import type { RuleRef } from './facts.ts';
@@ -88,6 +88,21 @@ export class ConflictJoin {
         yield { kind, facts: more.length || stars.length ? [...facts, ...more, ...stars] : facts };
       }
     }
+  }
+
+  private byKind?: Map<string, Resource[]>;
+
+  /** The workspace's resources of one kind (witnesses for the simulation). */
+  resourcesOfKind(kind: string): Resource[] {
+    if (!this.byKind) {
+      this.byKind = new Map();
+      for (const r of this.index.resources()) {
+        const list = this.byKind.get(r.kind);
+        if (list) list.push(r);
+        else this.byKind.set(r.kind, [r]);
+      }
+    }
+    return this.byKind.get(kind) ?? [];
   }
 
   /** Writes of one kind (with '*'), for invariants that combine several fields. */

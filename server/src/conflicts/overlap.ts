@@ -51,9 +51,34 @@ function labelsOf(selector: unknown): Record<string, string> | undefined {
   return out;
 }
 
+/**
+ * Preconditions that only test the operation (`{{ request.operation || 'BACKGROUND' }}` AnyIn
+ * [CREATE, UPDATE]) are as decidable as `operations:`; they narrow the facts.
+ */
+function operationPreconditions(pre: unknown, facts: MatchFacts): boolean {
+  const p = asObj(pre);
+  const conditions = p ? [...asArray(p.all), ...asArray(p.any)] : asArray(pre);
+  if (conditions.length === 0 || (p && asArray(p.any).length > 1)) return false;
+  let ops: string[] | undefined;
+  for (const c of conditions.map(asObj)) {
+    if (!c || typeof c.key !== 'string' || !/^\{\{\s*request\.operation(\s*\|\|\s*'[A-Z]*')?\s*\}\}$/.test(c.key)) return false;
+    const values = (Array.isArray(c.value) ? c.value : [c.value]).filter((v): v is string => typeof v === 'string');
+    const op = String(c.operator ?? '');
+    let allowed: string[];
+    if (/^(AnyIn|AllIn|In|Equals)$/.test(op)) allowed = values;
+    else if (/^(AnyNotIn|AllNotIn|NotIn|NotEquals)$/.test(op)) allowed = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'].filter((o) => !values.includes(o));
+    else return false;
+    ops = ops ? ops.filter((o) => allowed.includes(o)) : allowed;
+  }
+  if (!ops) return false;
+  facts.operations = facts.operations.length ? facts.operations.filter((o) => ops!.includes(o)) : ops;
+  if (facts.operations.length === 0) facts.operations = ['\u0000none'];
+  return true;
+}
+
 function legacyDetails(rule: Obj, facts: MatchFacts): void {
   const reasons: string[] = [];
-  if (rule.preconditions) reasons.push('preconditions');
+  if (rule.preconditions && !operationPreconditions(rule.preconditions, facts)) reasons.push('preconditions');
   if (rule.celPreconditions) reasons.push('celPreconditions');
   const match = asObj(rule.match) ?? {};
   const filters = [...asArray(match.any), ...asArray(match.all)].map(asObj).filter((f): f is Obj => !!f);
@@ -79,13 +104,49 @@ function legacyDetails(rule: Obj, facts: MatchFacts): void {
   if (reasons.length) facts.undecidable = reasons.join(' and ');
 }
 
+const NS = String.raw`(?:object\.metadata\.namespace|request\.namespace)`;
+const STR = String.raw`'([^'\\]*)'|"([^"\\]*)"`;
+const LABEL = String.raw`object\.metadata\.(?:\??labels)(?:\.\??([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']+)'\s*\]|\[\s*"([^"]+)"\s*\])(?:\.orValue\([^()]*\))?`;
+
+/**
+ * The match conditions that are plain namespace or label equalities (`object.metadata.namespace ==
+ * 'team-a'`, `request.namespace in ['a', 'b']`, `object.metadata.labels.tier == 'web'`) are as
+ * decidable as a namespace list or a selector; they narrow the facts instead of making them "maybe".
+ */
+function decidableCondition(expression: string, facts: MatchFacts): boolean {
+  const e = expression.trim();
+  let m = new RegExp(String.raw`^${NS}\s*==\s*(?:${STR})$`).exec(e);
+  if (m) return narrowNamespaces(facts, [m[1] ?? m[2]]);
+  m = new RegExp(String.raw`^${NS}\s+in\s+\[([^\]]*)\]$`).exec(e);
+  if (m) {
+    const names = [...m[1].matchAll(new RegExp(STR, 'g'))].map((x) => x[1] ?? x[2]);
+    return names.length > 0 && narrowNamespaces(facts, names);
+  }
+  m = new RegExp(String.raw`^${LABEL}\s*==\s*(?:${STR})$`).exec(e);
+  if (m) {
+    facts.objectLabels = { ...(facts.objectLabels ?? {}), [m[1] ?? m[2] ?? m[3]]: m[4] ?? m[5] };
+    return true;
+  }
+  return false;
+}
+
+function narrowNamespaces(facts: MatchFacts, names: string[]): boolean {
+  facts.namespaces = facts.namespaces.length === 0 ? names : names.filter((n) => facts.namespaces.some((p) => wildcardMatch(p, n)));
+  if (facts.namespaces.length === 0) facts.namespaces = ['\u0000none'];
+  return true;
+}
+
 function celDetails(spec: Obj, facts: MatchFacts): void {
   const reasons: string[] = [];
-  const conditions = asArray(spec.matchConditions);
+  const conditions = asArray(spec.matchConditions).filter((c) => {
+    const expression = asObj(c)?.expression;
+    return !(typeof expression === 'string' && decidableCondition(expression, facts));
+  });
   if (conditions.length) reasons.push('matchConditions');
   const constraints = asObj(spec.matchConstraints) ?? {};
   if (asArray(constraints.excludeResourceRules).length) reasons.push('excludeResourceRules');
-  facts.objectLabels = labelsOf(constraints.objectSelector);
+  const selected = labelsOf(constraints.objectSelector);
+  if (selected || facts.objectLabels) facts.objectLabels = { ...(selected ?? {}), ...(facts.objectLabels ?? {}) };
   facts.namespaceLabels = labelsOf(constraints.namespaceSelector);
   if (asObj(constraints.objectSelector)?.matchExpressions || asObj(constraints.namespaceSelector)?.matchExpressions) reasons.push('selector expressions');
   if (reasons.length) facts.undecidable = reasons.join(' and ');

@@ -27,6 +27,8 @@ export const MAX_SIMULATIONS = 200;
 type Obj = Record<string, unknown>;
 
 interface Witness {
+  /** What the witness was built from (a workspace resource, or the synthetic kind/namespace): its identity for caching. */
+  basis: unknown;
   object: Obj;
   /** `the workspace's Pod web/nginx`, `a minimal Pod` */
   describe: string;
@@ -68,7 +70,7 @@ function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths
   if (ns === null) return undefined;
   const labels = Object.assign({}, ...owners.map((o) => o.match.objectLabels ?? {})) as Record<string, string>;
   const namespaceLabels = Object.assign({}, ...owners.map((o) => o.match.namespaceLabels ?? {})) as Record<string, string>;
-  const fromWorkspace = join.index.resources().find((r) => r.kind === kind && (!r.namespace || !ns || r.namespace === ns));
+  const fromWorkspace = join.resourcesOfKind(kind).find((r) => !r.namespace || !ns || r.namespace === ns);
   let object: Obj;
   let describe: string;
   if (fromWorkspace) {
@@ -81,7 +83,7 @@ function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths
   const metadata = (object.metadata ?? (object.metadata = {})) as Obj;
   if (metadata.namespace !== undefined && ns) metadata.namespace = ns;
   if (Object.keys(labels).length) metadata.labels = { ...((metadata.labels as Obj) ?? {}), ...labels };
-  return { object, describe, context: { operation: 'CREATE', namespaceLabels: Object.keys(namespaceLabels).length ? namespaceLabels : undefined } };
+  return { basis: fromWorkspace ?? `synthetic:${kind}:${ns}:${JSON.stringify(labels)}`, object, describe, context: { operation: 'CREATE', namespaceLabels: Object.keys(namespaceLabels).length ? namespaceLabels : undefined } };
 }
 
 function run(object: Obj, owners: RuleRef[], context: AdmissionContext, order?: number[]): SimulationResult | undefined {
@@ -96,18 +98,54 @@ function mutated(result: SimulationResult, owner: RuleRef): boolean {
   return result.mutations.some((r) => r.policy === owner.policy.name && r.status === 'pass');
 }
 
+/**
+ * Outcomes of past simulations, keyed by the facts involved (facts are cached per rule, so an
+ * unchanged rule keeps its fact objects across edits) and the witness they ran on: an edit
+ * re-simulates only the pairs whose rules or witness changed.
+ */
+interface Memo {
+  basis: unknown;
+  others: unknown[];
+  conflict: Conflict | null;
+}
+const memo = new WeakMap<object, Map<object, Memo>>();
+
+function recall(a: object, b: object, basis: unknown, others: unknown[]): Memo | undefined {
+  const m = memo.get(a)?.get(b);
+  return m && m.basis === basis && m.others.length === others.length && m.others.every((x, i) => x === others[i]) ? m : undefined;
+}
+
+function remember(a: object, b: object, entry: Memo): void {
+  let inner = memo.get(a);
+  if (!inner) memo.set(a, (inner = new Map()));
+  inner.set(b, entry);
+}
+
 export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): void {
   let budget = MAX_SIMULATIONS;
   const spend = (n: number) => (budget -= n) >= 0;
 
   // 1. mutation-rejected, for pairs the facts could not decide.
   const rejectCandidates = new Map<string, Candidate<{ w: WriteFact; r: ReadFact }>>();
-  for (const { kind, facts } of join.writeBuckets()) {
+  // Buckets in witness order (Pods first): the first kind a pair meets in is its witness kind,
+  // and later kinds (autogen repeats a Pod rule on every controller) skip it cheaply.
+  const seen = new Map<RuleRef, Set<string>>();
+  const firstTime = (w: WriteFact, b: RuleRef): boolean => {
+    let set = seen.get(w.owner);
+    if (!set) seen.set(w.owner, (set = new Set()));
+    const k = `${b.id}\u0000${(w.podPath ?? w.path).join('\u0000')}`;
+    if (set.has(k)) return false;
+    set.add(k);
+    return true;
+  };
+  const buckets = [...join.writeBuckets()].sort((x, y) => witnessRank(x.kind) - witnessRank(y.kind));
+  for (const { kind, facts } of buckets) {
     for (const w of facts) {
       for (const r of join.readsAlong(kind, w.path)) {
-        if (r.owner.policy === w.owner.policy || overlapOf(w.owner.match, r.owner.match).overlap === 'never') continue;
+        if (r.owner.policy === w.owner.policy || !firstTime(w, r.owner)) continue;
+        if (overlapOf(w.owner.match, r.owner.match).overlap === 'never') continue;
         const key = pairKey(MUTATION_REJECTED, w.owner, r.owner);
-        if (found.has(key) || rejectCandidates.has(key) && witnessRank(kind) >= witnessRank(rejectCandidates.get(key)!.kind)) continue;
+        if (found.has(key)) continue;
         // The facts already accept this value under every requirement the validation puts on the field.
         if (w.value !== UNKNOWN) {
           const reqs = join.requirementsAlong(kind, w.path).filter((q) => q.owner.id === r.owner.id);
@@ -129,6 +167,24 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     if (overlap.overlap === 'never') return;
     const witness = witnessOf(join, kind, [w.owner, r.owner], [w.path, r.path]);
     if (!witness) return;
+    const known = recall(w, r, witness.basis, []);
+    if (known) {
+      if (known.conflict) {
+        found.add(key);
+        out(known.conflict);
+      }
+      return;
+    }
+    const conflict = simulateRejection(key, kind, w, r, witness, overlap.overlap);
+    if (conflict === undefined) return; // out of budget: decide next time
+    remember(w, r, { basis: witness.basis, others: [], conflict });
+    if (conflict) {
+      found.add(key);
+      out(conflict);
+    }
+  }
+
+  function simulateRejection(key: string, kind: string, w: WriteFact, r: ReadFact, witness: Witness, overlap: 'always' | 'maybe'): Conflict | null | undefined {
     // Variants of the witness at the written field: as is, without it, and with each constant the
     // validation mentions; the first one the validation admits alone is the one to mutate.
     const variants = [witness.object, without(witness.object, plainPath(w.path)), ...scalars(r.owner.rule.raw).map((v) => withValue(witness.object, plainPath(w.path), v))];
@@ -136,18 +192,17 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     let after: SimulationResult | undefined;
     let deniedAll = true;
     for (const variant of variants) {
-      if (!spend(2)) break;
+      if (!spend(2)) return undefined;
       const a = run(variant, [r.owner], witness.context);
       const m = run(variant, [w.owner, r.owner], witness.context);
       if (!a || !m) continue;
       if (m.verdict.admitted || m.verdict.deniedBy?.policy !== r.owner.policy.name) deniedAll = false;
       if (!after && a.verdict.admitted && !m.verdict.admitted && m.verdict.deniedBy?.policy === r.owner.policy.name && mutated(m, w.owner)) [alone, after] = [a, m];
     }
-    if (!alone || !after) return;
-    const every = deniedAll && w.guard === 'always' && overlap.overlap === 'always';
+    if (!alone || !after) return null;
+    const every = deniedAll && w.guard === 'always' && overlap === 'always';
     const field = displayPath(w.path);
-    found.add(key);
-    out({
+    return {
       check: MUTATION_REJECTED,
       severity: every ? 'error' : 'warning',
       kind,
@@ -159,7 +214,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       message: `${every ? `Every ${kind} matched by both is denied; simulated` : 'Simulated'} on ${witness.describe}: ${shortName(r.owner)} (enforcing) admits it as submitted but denies it after ${shortName(w.owner)} writes \`${field}\` (${after.verdict.deniedBy?.reason ?? 'validation failed'}); mutations run before validations.`,
       key,
       writes: [w],
-    });
+    };
   }
 
   budget = MAX_SIMULATIONS;
@@ -185,7 +240,18 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     const validators = uniqueOwners(join.readsAlong(kind, a.path).map((r) => r.owner)).filter((v) => overlapOf(v.match, a.owner.match).overlap !== 'never').slice(0, 4);
     const owners = [a.owner, b.owner, ...validators];
     const witness = witnessOf(join, kind, [a.owner, b.owner], [a.path]);
-    if (!witness || !spend(2)) continue;
+    if (!witness) continue;
+    const known = recall(a, b, witness.basis, validators);
+    if (known) {
+      if (known.conflict) {
+        found.add(key);
+        out(known.conflict);
+      }
+      continue;
+    }
+    if (!spend(2)) continue;
+    // Remembered as "no conflict" unless a finding is emitted below.
+    remember(a, b, { basis: witness.basis, others: validators, conflict: null });
     const ab = run(witness.object, owners, witness.context, [0, 1]);
     const ba = run(witness.object, owners, witness.context, [1, 0]);
     if (!ab || !ba || !mutated(ab, a.owner) || !mutated(ab, b.owner)) continue;
@@ -201,8 +267,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       message = `Simulated on ${witness.describe}: \`${where}\` ends differently when ${na} runs last than when ${nb} runs last; Kyverno does not order mutations across policies.`;
     }
     if (!message) continue;
-    found.add(key);
-    out({
+    const conflict: Conflict = {
       check: ORDER_DEPENDENT,
       severity: 'warning',
       kind,
@@ -215,7 +280,10 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       message,
       key,
       writes: [a, b],
-    });
+    };
+    remember(a, b, { basis: witness.basis, others: validators, conflict });
+    found.add(key);
+    out(conflict);
   }
 }
 

@@ -53,7 +53,19 @@ function phaseOfPolicy(policy: Record<string, unknown>): Phase[] {
 }
 
 /** A legacy policy split into the part of one phase (its rules of that kind only). */
+// One view per policy and phase, kept as long as the policy object lives: the evaluator memoises
+// per policy object (autogen expansion), which a fresh copy per simulation would defeat.
+const phaseViews = new WeakMap<Record<string, unknown>, Map<Phase, Record<string, unknown>>>();
+
 function legacyPhase(policy: Record<string, unknown>, phase: Phase): Record<string, unknown> {
+  let views = phaseViews.get(policy);
+  if (!views) phaseViews.set(policy, (views = new Map()));
+  let view = views.get(phase);
+  if (!view) views.set(phase, (view = legacyPhaseView(policy, phase)));
+  return view;
+}
+
+function legacyPhaseView(policy: Record<string, unknown>, phase: Phase): Record<string, unknown> {
   const spec = (policy.spec ?? {}) as Record<string, unknown>;
   const rules = (Array.isArray(spec.rules) ? spec.rules : []) as Record<string, unknown>[];
   const keep = rules.filter((r) => r && typeof r === 'object' && (phase === 'mutate' ? 'mutate' in r : phase === 'validate' ? 'validate' in r || 'verifyImages' in r : 'generate' in r));

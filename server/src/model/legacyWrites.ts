@@ -74,7 +74,7 @@ function hasPatchCondition(node: unknown, inList: boolean): boolean {
 export function json6902Writes(patchText: unknown, ref: SourceRef, prefix: string[] = []): FieldWrite[] {
   let ops: unknown;
   try {
-    ops = typeof patchText === 'string' ? parseYaml(patchText, { maxAliasCount: 10 }) : patchText;
+    ops = typeof patchText === 'string' ? parseYaml(patchText, { maxAliasCount: 10, logLevel: 'error' }) : patchText;
   } catch {
     return [];
   }

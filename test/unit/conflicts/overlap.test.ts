@@ -32,3 +32,33 @@ test('undecidable conditions make the overlap "maybe", with the reason', () => {
   assert.equal(o.overlap, 'maybe');
   assert.match(o.overlap === 'maybe' ? o.reason : '', /matchConditions of p/);
 });
+
+test('plain namespace and label match conditions are decided, not "maybe"', async () => {
+  const { WorkspaceIndex } = await import('../../../server/src/workspace/index.ts');
+  const { matchFacts } = await import('../../../server/src/conflicts/overlap.ts');
+  const doc = (name: string, conditions: string[]) => `apiVersion: policies.kyverno.io/v1alpha1
+kind: MutatingPolicy
+metadata:
+  name: ${name}
+spec:
+  matchConstraints:
+    resourceRules:
+      - apiGroups: [""]
+        apiVersions: ["v1"]
+        operations: ["CREATE"]
+        resources: ["pods"]
+  matchConditions:
+${conditions.map((c, i) => `    - name: c${i}\n      expression: ${JSON.stringify(c)}`).join('\n')}
+  mutations: []
+`;
+  const index = new WorkspaceIndex();
+  index.setFile('/a.yaml', doc('a', ["object.metadata.namespace == 'team-a'", "object.metadata.?labels.?tier.orValue('') == 'web'"]));
+  index.setFile('/b.yaml', doc('b', ["request.namespace in ['team-b', 'team-c']"]));
+  index.setFile('/c.yaml', doc('c', ["object.spec.containers.exists(c, c.name == 'x')"]));
+  const facts = Object.fromEntries(index.policies().map((p) => [p.name, matchFacts(p, p.rules[0])]));
+  assert.deepEqual(facts.a.namespaces, ['team-a']);
+  assert.deepEqual(facts.a.objectLabels, { tier: 'web' });
+  assert.equal(facts.a.undecidable, undefined);
+  assert.equal(overlapOf(facts.a, facts.b).overlap, 'never');
+  assert.equal(overlapOf(facts.a, facts.c).overlap, 'maybe');
+});

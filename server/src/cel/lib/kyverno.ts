@@ -101,7 +101,7 @@ function registerPure(env: Environment): void {
     .registerFunction('JsonNamespace.unmarshal(string): dyn', (_: unknown, s: string) => toCel(JSON.parse(s)))
     .registerFunction('JsonNamespace.marshal(dyn): string', (_: unknown, v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)));
   namespace(env, 'YamlNamespace', 'yaml');
-  env.registerFunction('YamlNamespace.parse(string): dyn', (_: unknown, s: string) => toCel(parseYaml(s, { maxAliasCount: 100 })));
+  env.registerFunction('YamlNamespace.parse(string): dyn', (_: unknown, s: string) => toCel(parseYaml(s, { maxAliasCount: 100, logLevel: 'error' })));
   namespace(env, 'JsonPatchNamespace', 'jsonpatch');
   env.registerFunction('JsonPatchNamespace.escapeKey(string): string', (_: unknown, s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1'));
 

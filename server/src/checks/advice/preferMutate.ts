@@ -37,12 +37,14 @@ function uncovered(opportunities: Opportunity[], kinds: string[], mutations: Mut
     .filter((o) => o.fields.length > 0);
 }
 
-function message(opportunities: Opportunity[]): string {
+function message(opportunities: Opportunity[], enforcing: boolean): string {
   const what = opportunities.map(describeOpportunity).join('; ');
   const mirror = opportunities.some((o) => o.kind === 'registry')
     ? ' The rewritten references must still match your verifyImages rules (sign or reference the mirror).'
     : '';
-  return `This validation rejects what the platform could simply set: a mutation applying ${what} makes these objects compliant instead of bouncing them back to developers (who then file tickets and exceptions). Keep the validation as the safety net.${mirror}`;
+  const effect = enforcing ? 'rejects' : 'reports';
+  const instead = enforcing ? 'bouncing them back to developers (who then file tickets and exceptions)' : 'filling policy reports with violations somebody must chase';
+  return `This validation ${effect} what the platform could simply set: a mutation applying ${what} makes these objects compliant instead of ${instead}. Keep the validation as the safety net.${mirror}`;
 }
 
 function uniqueName(base: string, taken: Set<string>): string {
@@ -103,7 +105,7 @@ function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: In
     const fixes: Fix[] = [{ title: `Add a mutate rule that sets ${opportunities.map(describeOpportunity).join('; ')}`, edits: [appendDocument(file.file, file.text, mutation)], isPreferred: true }];
     const audit = auditFix(file, document, [['spec', 'rules', index, 'validate', 'failureAction'], ['spec', 'validationFailureAction'], ['spec', 'failureAction']]);
     if (audit) fixes.push(audit);
-    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'rules', index, 'validate'] }, 'key') }, message(opportunities), { fixes });
+    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'rules', index, 'validate'] }, 'key') }, message(opportunities, model?.enforcement === 'Enforce'), { fixes });
   });
 }
 
@@ -140,7 +142,8 @@ function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: Index
     const fixes: Fix[] = [{ title: `Add a ${mutation.kind} that sets ${opportunities.map(describeOpportunity).join('; ')}`, edits: [appendDocument(file.file, file.text, mutation)], isPreferred: true }];
     const audit = document.cls!.family === 'kyverno-cel' ? celAuditFix(file, document, spec) : undefined;
     if (audit) fixes.push(audit);
-    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'validations', index, 'expression'] }, 'value') }, message(opportunities), { fixes });
+    const enforcing = document.cls!.kind === 'ValidatingAdmissionPolicy' || asArray(spec.validationActions).length === 0 || asArray(spec.validationActions).includes('Deny');
+    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'validations', index, 'expression'] }, 'value') }, message(opportunities, enforcing), { fixes });
   });
 }
 

@@ -1,3 +1,4 @@
+import type { Rule } from '../../model/types.ts';
 import type { Check, WorkspaceCheckContext } from '../types.ts';
 import type { Related } from '../../findings.ts';
 import type { Policy, Resource } from '../../model/types.ts';
@@ -85,31 +86,41 @@ export const blockedByPolicyCheck: Check = {
     const resources = ctx.index.resources();
     const cronJobs = resources.filter((r) => r.kind === 'CronJob' && r.cls.group === 'batch');
     if (!cronJobs.length) return;
-    const policies = ctx.index.policies().filter((p) => p.rules.some((r) => r.phase === 'validate' || r.phase === 'verifyImages' || r.phase === 'mutate'));
-    if (!policies.length) return;
-    const docs = policies.map((p) => ({ doc: p.raw }));
+    // Only the policies that can act on each object take part (the index knows which rules match
+    // a kind, autogen included), and nothing is simulated unless an enforcing validation can
+    // reject a Job or a Pod at all.
+    const relevant = (kind: string) => ctx.index.rulesForKind(kind);
+    const blocking = [...relevant('Job'), ...relevant('Pod')].some(({ rule }) => (rule.phase === 'validate' || rule.phase === 'verifyImages') && (rule.enforcement === 'Enforce' || rule.enforcement === 'Deny'));
+    if (!blocking) return;
+    const docsFor = (kind: string) => {
+      const seen = new Set<Policy>();
+      for (const { policy, rule } of relevant(kind)) if (rule.phase === 'mutate' || rule.phase === 'validate' || rule.phase === 'verifyImages') seen.add(policy);
+      return [...seen];
+    };
+    const sets = { CronJob: docsFor('CronJob'), Job: docsFor('Job'), Pod: docsFor('Pod') };
+    const docs = { CronJob: sets.CronJob.map((p) => ({ doc: p.raw })), Job: sets.Job.map((p) => ({ doc: p.raw })), Pod: sets.Pod.map((p) => ({ doc: p.raw })) };
     for (const cronJob of cronJobs) {
       const base = namespaceContext(resources, cronJob.namespace);
-      const own = simulate(cronJob.raw, docs, base);
+      const own = simulate(cronJob.raw, docs.CronJob, base);
       if (!own.verdict.admitted) continue;
       const job = jobOf(own.afterEachMutation.at(-1) ?? cronJob.raw);
-      const jobResult = simulate(job, docs, controller('cronjob-controller', base));
+      const jobResult = simulate(job, docs.Job, controller('cronjob-controller', base));
       const at = (path: Path) => ({ file: cronJob.source.file, span: ctx.spanOf({ ...cronJob.source, path }, 'key') });
       if (!jobResult.verdict.admitted) {
         ctx.report(
           at(['spec', 'jobTemplate']),
           `The CronJob ${cronJob.name} is admitted, but ${jobResult.verdict.deniedBy!.policy} (enforcing) denies the Job it creates at every run: the controller only records a FailedCreate event, and nothing runs.`,
-          { related: relatedFor(ctx, policies, jobResult, 'Job') },
+          { related: relatedFor(ctx, sets.Job, jobResult, 'Job') },
         );
         continue;
       }
       const pod = podOf(jobResult.afterEachMutation.at(-1) ?? job);
-      const podResult = simulate(pod, docs, controller('job-controller', base));
+      const podResult = simulate(pod, docs.Pod, controller('job-controller', base));
       if (!podResult.verdict.admitted) {
         ctx.report(
           at(['spec', 'jobTemplate', 'spec', 'template']),
           `The CronJob ${cronJob.name} and its Job are admitted, but ${podResult.verdict.deniedBy!.policy} (enforcing) denies the Pod the Job creates: every run ends without a Pod (FailedCreate events on the Job only), silently.`,
-          { related: relatedFor(ctx, policies, podResult, 'Pod') },
+          { related: relatedFor(ctx, sets.Pod, podResult, 'Pod') },
         );
       }
     }

@@ -111,7 +111,7 @@ const functions: Record<string, [Fn, number, boolean?]> = {
   truncate: [([s, n]) => { const x = str(s, 'truncate'); const len = Math.max(0, Math.trunc(Number(n))); return Array.from(x).slice(0, len).join(''); }, 2],
   semver_compare: [([v, r]) => semverSatisfies(str(v, 'semver_compare'), str(r, 'semver_compare')), 2],
   parse_json: [([s]) => JSON.parse(str(s, 'parse_json')), 1],
-  parse_yaml: [([s]) => parseYamlText(str(s, 'parse_yaml')) ?? null, 1],
+  parse_yaml: [([s]) => parseYamlText(str(s, 'parse_yaml'), { maxAliasCount: 100, logLevel: 'error' }) ?? null, 1],
   lookup: [([c, k]) => {
     if (isObj(c)) return c[str(k, 'lookup')] ?? null;
     if (Array.isArray(c)) { if (typeof k !== 'number' || !Number.isInteger(k)) throw new Error('lookup: index must be an integer'); return c[k] ?? null; }

@@ -38,7 +38,7 @@ function applyPatches(m: Obj, resource: Obj, data: Obj, path: Path): Step {
   }
   if (m.patchesJson6902 !== undefined) {
     const text = substitute(m.patchesJson6902, data);
-    const ops = typeof text === 'string' ? parseYaml(text) : text;
+    const ops = typeof text === 'string' ? parseYaml(text, { maxAliasCount: 100, logLevel: 'error' }) : text;
     if (!Array.isArray(ops)) return { outcome: error('patchesJson6902 is not a list of operations', [...path, 'patchesJson6902']) };
     current = applyJsonPatch(current, ops as PatchOp[]) as Obj;
   }
