@@ -1,8 +1,10 @@
 // Reading the files a test names, confined to the root the run was given: a path that resolves
 // outside it (by `..` or a symlink) is refused before anything is read.
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { readWorkspaceFile } from '../../workspace/readFile.ts';
+import { defaultConfig } from '../../workspace/config.ts';
 
 export class SuiteError extends Error {}
 
@@ -33,9 +35,11 @@ export function loadDocuments(file: string): Record<string, unknown>[] {
       return statSync(child).isFile() ? loadDocuments(child) : [];
     });
   }
-  const text = readFileSync(file, 'utf8');
+  // Suites name their own files: read with the same bounds as the workspace (size, binary, UTF-8).
+  const read = readWorkspaceFile(file, defaultConfig.maxFileSize);
+  if (!read.ok) throw new SuiteError(`${file}: ${read.message}`);
   const out: Record<string, unknown>[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of parseAllDocuments(read.text, { logLevel: 'error' })) {
     if (doc.errors.length > 0) throw new SuiteError(`${file}: ${doc.errors[0]!.message.split('\n')[0]}`);
     const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     if (value && typeof value === 'object' && !Array.isArray(value)) {
