@@ -13,7 +13,7 @@ interface StatusParams {
 const CONFLICT_VIEW_COMMAND = 'kyverno.showConflicts';
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Kyverno', { log: true });
   // The client appends --node-ipc (and --clientProcessId) to these arguments.
   const module = context.asAbsolutePath('dist/cli.js');
@@ -78,7 +78,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), p2c.asPosition(position), locations.map((l) => p2c.asLocation(l as never)));
     }),
   );
-  await client.start();
+  // Activation does not wait for the server's handshake: the editor stays responsive meanwhile.
+  client.start().catch((error: unknown) => output.error(`The Kyverno analyzer could not start: ${String(error)}`));
 }
 
 /** Opens the docs page of a check: the given code, or one of the Kyverno diagnostics under the cursor. */

@@ -72,6 +72,21 @@ describe('language server over stdio: one document', () => {
     assert.ok(fixedPolicy.includes('Enforce\n'));
   });
 
+  it('when five edits arrive in a burst, then only the last version is analysed and published', async () => {
+    const uri = ws.uri('burst.yaml');
+    client.open(uri, fixedPolicy);
+    await client.diagnostics(uri, () => true);
+    const since = client.mark();
+    for (let version = 2; version <= 6; version++) {
+      const text = version === 6 ? brokenPolicy : fixedPolicy.replace('check-team', `check-team-${version}`);
+      client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    }
+    const last = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.version === 6, { since });
+    assert.ok(last.diagnostics.some((d: any) => d.code === 'schema/enum'));
+    const versions = client.received.slice(since).filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri).map((m) => m.params.version);
+    assert.ok(versions.length >= 1 && versions.every((v: number) => v === 6), JSON.stringify(versions));
+  });
+
   it('when typing inside spec: of a ClusterPolicy, then completion offers rules (with its docs)', async () => {
     const uri = ws.uri('typing.yaml');
     client.open(uri, policyBeingTyped);

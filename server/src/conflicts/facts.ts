@@ -82,9 +82,25 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
     match: matchFacts(policy, rule),
     enforcing: rule.enforcement === 'Enforce' || rule.enforcement === 'Deny',
   };
-  const kinds = rule.match.kinds.length ? rule.match.kinds : ['*'];
+  let kinds = rule.match.kinds.length ? rule.match.kinds : ['*'];
   const legacy = policy.cls.family === 'kyverno-legacy';
+  // mutate-existing: the writes land on the targets, not on the object that triggered the rule.
+  const mutateTargets = legacy && Array.isArray(asObj(rule.raw.mutate)?.targets) ? (asObj(rule.raw.mutate)!.targets as unknown[]).map(asObj).filter((t): t is Obj => !!t) : [];
+  if (rule.phase === 'mutate' && mutateTargets.length) {
+    kinds = [...new Set(mutateTargets.map((t) => (typeof t.kind === 'string' ? t.kind : '*')))];
+    const namespaces = mutateTargets.map((t) => t.namespace);
+    ref.match = {
+      ...ref.match,
+      kinds,
+      namespaces: namespaces.every((n): n is string => typeof n === 'string' && !n.includes('{{')) ? namespaces : [],
+      excludedNamespaces: [],
+      operations: [],
+      objectLabels: undefined,
+      undecidable: [ref.match.undecidable, `mutate-existing targets of ${policy.name}`].filter(Boolean).join('; '),
+    };
+  }
   const explicit = legacy ? new Set(summarizeLegacyMatch(rule.raw.match, undefined).kinds) : new Set<string>();
+  if (rule.phase === 'mutate' && mutateTargets.length) kinds.forEach((k) => explicit.add(k)); // targets are written as they are
   const pathFor = (kind: string, path: string[]): string[] => {
     if (!legacy || explicit.has(kind) || !policy.autogenKinds.includes(kind)) return path;
     return path[0] === 'spec' || path[0] === 'metadata' ? autogenPath(kind, path) : path;

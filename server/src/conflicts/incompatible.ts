@@ -55,8 +55,15 @@ function sameContainer(a: Placed, b: Placed, inherits: boolean): boolean {
 export function incompatibleMutations(join: ConflictJoin, out: (c: Conflict) => void): void {
   for (const kind of join.writes.keys()) {
     if (kind !== '*' && !isPodLike(kind)) continue;
-    const placed = join.writesOfKind(kind).filter((w) => w.value !== UNKNOWN).map(place).filter((p): p is Placed => !!p);
-    if (placed.length < 2) continue;
+    const writes = join.writesOfKind(kind);
+    join.memo.run(`incompatible\u0001${kind}`, writes, out, (emit) => incompatibleOfKind(kind, writes, emit));
+  }
+}
+
+function incompatibleOfKind(kind: string, writes: WriteFact[], out: (c: Conflict) => void): void {
+  {
+    const placed = writes.filter((w) => w.value !== UNKNOWN).map(place).filter((p): p is Placed => !!p);
+    if (placed.length < 2) return;
     for (const invariant of invariants) {
       const [sa, sb] = invariant.sides;
       const as = placed.flatMap((p) => { const b = bindSide(p, sa); return b === undefined ? [] : [{ p, b }]; });

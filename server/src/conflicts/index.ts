@@ -1,7 +1,7 @@
 // Every cross-policy conflict of a workspace, as plain data: the checks report them, the
 // `kyverno/conflicts` request and the `graph` command draw them. Computed once per index revision.
 import type { WorkspaceIndex } from '../workspace/index.ts';
-import { ConflictJoin, ConflictSet, type Conflict } from './join.ts';
+import { BucketMemo, ConflictJoin, ConflictSet, type Conflict } from './join.ts';
 import { mutationOverwrites } from './overwrite.ts';
 import { incompatibleMutations } from './incompatible.ts';
 import { mutationsRejected } from './rejected.ts';
@@ -12,12 +12,13 @@ import { imageVerificationBreaks } from './images.ts';
 
 export type { Conflict, ConflictSide } from './join.ts';
 
-const computed = new WeakMap<WorkspaceIndex, { revision: number; conflicts: Conflict[] }>();
+const computed = new WeakMap<WorkspaceIndex, { revision: number; conflicts: Conflict[]; memo: BucketMemo }>();
 
 export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   const hit = computed.get(index);
   if (hit && hit.revision === index.revision) return hit.conflicts;
-  const join = new ConflictJoin(index);
+  const memo = hit?.memo ?? new BucketMemo();
+  const join = new ConflictJoin(index, memo);
   const set = new ConflictSet();
   const add = (c: Conflict) => set.add(c);
   mutationOverwrites(join, add);
@@ -30,6 +31,7 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   const found = new Set(set.values().map((c) => c.key));
   simulatedConflicts(join, found, add);
   const conflicts = set.values();
-  computed.set(index, { revision: index.revision, conflicts });
+  memo.rotate();
+  computed.set(index, { revision: index.revision, conflicts, memo });
   return conflicts;
 }

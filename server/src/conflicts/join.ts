@@ -36,6 +36,43 @@ export interface Conflict {
 
 type Buckets<T> = Map<string, Map<string, T[]>>;
 
+/**
+ * Results per bucket, kept from one index revision to the next: a bucket whose inputs (fact
+ * objects, cached per rule) are the same objects as last time reuses its result, so an edit
+ * recomputes only the buckets the edited rules take part in.
+ */
+export class BucketMemo {
+  private prev = new Map<string, { inputs: readonly unknown[]; value: unknown }>();
+  private next = new Map<string, { inputs: readonly unknown[]; value: unknown }>();
+
+  cached<T>(key: string, inputs: readonly unknown[], compute: () => T): T {
+    const old = this.prev.get(key) ?? this.next.get(key);
+    if (old && old.inputs.length === inputs.length && old.inputs.every((x, i) => x === inputs[i])) {
+      this.next.set(key, old);
+      return old.value as T;
+    }
+    const value = compute();
+    this.next.set(key, { inputs, value });
+    return value;
+  }
+
+  /** Conflicts of one bucket, computed or reused, emitted to `out`. */
+  run(key: string, inputs: readonly unknown[], out: (c: Conflict) => void, compute: (emit: (c: Conflict) => void) => void): void {
+    const conflicts = this.cached(key, inputs, () => {
+      const list: Conflict[] = [];
+      compute((c) => list.push(c));
+      return list;
+    });
+    for (const c of conflicts) out(c);
+  }
+
+  /** Ends a pass: what was not used in it is dropped. */
+  rotate(): void {
+    this.prev = this.next;
+    this.next = new Map();
+  }
+}
+
 function add<T>(buckets: Buckets<T>, kind: string, key: string, fact: T): void {
   let byPath = buckets.get(kind);
   if (!byPath) buckets.set(kind, (byPath = new Map()));
@@ -56,7 +93,7 @@ export class ConflictJoin {
   readonly reads: Buckets<ReadFact> = new Map();
   readonly targets = new Map<string, TargetFact[]>();
 
-  constructor(readonly index: WorkspaceIndex) {
+  constructor(readonly index: WorkspaceIndex, readonly memo: BucketMemo = new BucketMemo()) {
     for (const policy of index.policies()) {
       for (const rule of policy.rules) {
         const facts = factsOf(policy, rule);
@@ -77,7 +114,7 @@ export class ConflictJoin {
   }
 
   /** Every (kind, path) bucket of writes, with the writes of rules matching any kind folded in. */
-  *writeBuckets(): Generator<{ kind: string; facts: WriteFact[] }> {
+  *writeBuckets(): Generator<{ kind: string; key: string; facts: WriteFact[] }> {
     const star = this.writes.get('*');
     for (const [kind, byPath] of this.writes) {
       for (const [key, facts] of byPath) {
@@ -85,7 +122,7 @@ export class ConflictJoin {
         const general = key.split('\u0000').map((s) => (s.includes('=') ? '*' : s)).join('\u0000');
         const more = general === key ? [] : byPath.get(general) ?? [];
         const stars = kind === '*' ? [] : [...(star?.get(key) ?? []), ...(general === key ? [] : star?.get(general) ?? [])];
-        yield { kind, facts: more.length || stars.length ? [...facts, ...more, ...stars] : facts };
+        yield { kind, key, facts: more.length || stars.length ? [...facts, ...more, ...stars] : facts };
       }
     }
   }

@@ -12,9 +12,16 @@ import { shortName, showValue } from './describe.ts';
 export const MUTATION_OVERWRITE = 'conflict/mutation-overwrite';
 
 export function mutationOverwrites(join: ConflictJoin, out: (c: Conflict) => void): void {
-  for (const { kind, facts } of join.writeBuckets()) {
+  for (const { kind, key, facts } of join.writeBuckets()) {
+    if (facts.length < 2) continue;
+    join.memo.run(`overwrite\u0001${kind}\u0001${key}`, facts, out, (emit) => overwriteBucket(kind, facts, emit));
+  }
+}
+
+function overwriteBucket(kind: string, facts: WriteFact[], out: (c: Conflict) => void): void {
+  {
     const known = facts.filter((f) => f.value !== UNKNOWN);
-    if (known.length < 2) continue;
+    if (known.length < 2) return;
     // Group by value: pairs are only formed across groups (agreeing writes never pair up).
     const groups: { value: unknown; facts: WriteFact[] }[] = [];
     for (const f of known) {
@@ -22,7 +29,7 @@ export function mutationOverwrites(join: ConflictJoin, out: (c: Conflict) => voi
       if (g) g.facts.push(f);
       else groups.push({ value: f.value, facts: [f] });
     }
-    if (groups.length < 2) continue;
+    if (groups.length < 2) return;
     for (let i = 0; i < groups.length; i++) {
       for (let j = i + 1; j < groups.length; j++) {
         for (const a of groups[i].facts) for (const b of groups[j].facts) pair(kind, a, b, out);
@@ -48,7 +55,9 @@ function pair(kind: string, a: WriteFact, b: WriteFact, out: (c: Conflict) => vo
   let message: string;
   if (a.guard === 'ifAbsent' || b.guard === 'ifAbsent') {
     const [guarded, always] = a.guard === 'ifAbsent' ? [a, b] : [b, a];
-    message = `On ${on}, \`${field}\` ends as ${showValue(always.value)} in either order: ${shortName(always.owner)} overwrites the ${showValue(guarded.value)} that ${shortName(guarded.owner)} adds when absent, or ${shortName(guarded.owner)} finds it already set; ${shortName(guarded.owner)}'s default never applies, and which one was meant depends on an order Kyverno does not define.`;
+    // Kyverno applies matching policies one after the other on the same object: add-if-absent then
+    // overwrite, or overwrite then "already set", both end with the overwriting value.
+    message = `On ${on}, \`${field}\` ends as ${showValue(always.value)} in either order: ${shortName(always.owner)} overwrites the ${showValue(guarded.value)} that ${shortName(guarded.owner)} adds when absent, or ${shortName(guarded.owner)} finds it already set, so ${shortName(guarded.owner)}'s default never applies to objects both match.`;
   } else {
     message = `On ${on}, \`${field}\` ends as ${vb} if ${nb} runs last and as ${va} if ${na} runs last; Kyverno does not order mutations across policies.`;
   }

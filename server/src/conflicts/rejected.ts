@@ -13,11 +13,20 @@ import { shortName, showValue } from './describe.ts';
 export const MUTATION_REJECTED = 'conflict/mutation-rejected';
 
 export function mutationsRejected(join: ConflictJoin, out: (c: Conflict) => void): void {
-  for (const { kind, facts } of join.writeBuckets()) {
+  for (const { kind, key, facts } of join.writeBuckets()) {
+    // Every write of a bucket has the same plain path: one lookup serves them all.
+    const requirements = join.requirementsAlong(kind, facts[0].path);
+    if (requirements.length === 0) continue;
+    join.memo.run(`rejected\u0001${kind}\u0001${key}`, [...facts, ...requirements], out, (emit) => rejectedBucket(kind, facts, requirements, emit));
+  }
+}
+
+function rejectedBucket(kind: string, facts: WriteFact[], requirements: RequirementFact[], out: (c: Conflict) => void): void {
+  {
     for (const w of facts) {
       if (w.value === UNKNOWN) continue;
       const plain = plainPath(w.path);
-      for (const r of join.requirementsAlong(kind, w.path)) {
+      for (const r of requirements) {
         if (!r.owner.enforcing || r.owner.id === w.owner.id) continue;
         if (r.requirement.accepts(plain, w.value) !== false) continue;
         if (!aboutThisElement(w, r) || rejectedAnyway(w, r)) continue;

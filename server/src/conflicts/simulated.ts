@@ -139,20 +139,29 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     return true;
   };
   const buckets = [...join.writeBuckets()].sort((x, y) => witnessRank(x.kind) - witnessRank(y.kind));
-  for (const { kind, facts } of buckets) {
-    for (const w of facts) {
-      for (const r of join.readsAlong(kind, w.path)) {
-        if (r.owner.policy === w.owner.policy || !firstTime(w, r.owner)) continue;
-        if (overlapOf(w.owner.match, r.owner.match).overlap === 'never') continue;
-        const key = pairKey(MUTATION_REJECTED, w.owner, r.owner);
-        if (found.has(key)) continue;
-        // The facts already accept this value under every requirement the validation puts on the field.
-        if (w.value !== UNKNOWN) {
-          const reqs = join.requirementsAlong(kind, w.path).filter((q) => q.owner.id === r.owner.id);
-          if (reqs.length && reqs.every((q) => q.requirement.accepts(plainPath(w.path), w.value) === true)) continue;
+  for (const { kind, key: bucket, facts } of buckets) {
+    // Pairs of one bucket worth simulating, reused while the bucket's facts stay the same objects.
+    const reads = join.readsAlong(kind, facts[0].path);
+    if (reads.length === 0) continue;
+    const requirements = join.requirementsAlong(kind, facts[0].path);
+    const pairs = join.memo.cached(`simulate-rejected\u0001${kind}\u0001${bucket}`, [...facts, ...reads, ...requirements], () => {
+      const out: { w: WriteFact; r: ReadFact; key: string }[] = [];
+      for (const w of facts) {
+        for (const r of reads) {
+          if (r.owner.policy === w.owner.policy || overlapOf(w.owner.match, r.owner.match).overlap === 'never') continue;
+          // The facts already accept this value under every requirement the validation puts on the field.
+          if (w.value !== UNKNOWN) {
+            const reqs = requirements.filter((q) => q.owner.id === r.owner.id);
+            if (reqs.length && reqs.every((q) => q.requirement.accepts(plainPath(w.path), w.value) === true)) continue;
+          }
+          out.push({ w, r, key: pairKey(MUTATION_REJECTED, w.owner, r.owner) });
         }
-        bestByKey(rejectCandidates, key, kind, { w, r });
       }
+      return out;
+    });
+    for (const { w, r, key } of pairs) {
+      if (!firstTime(w, r.owner) || found.has(key)) continue;
+      bestByKey(rejectCandidates, key, kind, { w, r });
     }
   }
   for (const [key, { kind, item: { w, r } }] of rejectCandidates) {
@@ -221,18 +230,25 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
   // 2. order-dependent: two mutations on one path, simulated in both orders with the enforcing
   //    validations that read it; reported unless an overwrite/incompatible finding already explains the pair.
   const orderCandidates = new Map<string, Candidate<{ a: WriteFact; b: WriteFact }>>();
-  for (const { kind, facts } of join.writeBuckets()) {
+  for (const { kind, key: bucket, facts } of join.writeBuckets()) {
     if (facts.length < 2 || facts.length > 12) continue;
-    for (let i = 0; i < facts.length; i++) {
-      for (let j = i + 1; j < facts.length; j++) {
-        const [a, b] = [facts[i], facts[j]];
-        if (a.owner.policy === b.owner.policy || overlapOf(a.owner.match, b.owner.match).overlap === 'never') continue;
-        if (found.has(pairKey(MUTATION_OVERWRITE, a.owner, b.owner)) || found.has(pairKey(INCOMPATIBLE_MUTATIONS, a.owner, b.owner))) continue;
-        if (a.guard === 'ifAbsent' && b.guard === 'ifAbsent') continue;
-        // Two unconditional writes of one constant give one result in every order.
-        if (a.value !== UNKNOWN && a.guard === 'always' && b.guard === 'always' && equal(a.value, b.value)) continue;
-        bestByKey(orderCandidates, pairKey(ORDER_DEPENDENT, a.owner, b.owner), kind, { a, b });
+    const pairs = join.memo.cached(`simulate-order\u0001${kind}\u0001${bucket}`, facts, () => {
+      const out: { a: WriteFact; b: WriteFact }[] = [];
+      for (let i = 0; i < facts.length; i++) {
+        for (let j = i + 1; j < facts.length; j++) {
+          const [a, b] = [facts[i], facts[j]];
+          if (a.owner.policy === b.owner.policy || overlapOf(a.owner.match, b.owner.match).overlap === 'never') continue;
+          if (a.guard === 'ifAbsent' && b.guard === 'ifAbsent') continue;
+          // Two unconditional writes of one constant give one result in every order.
+          if (a.value !== UNKNOWN && a.guard === 'always' && b.guard === 'always' && equal(a.value, b.value)) continue;
+          out.push({ a, b });
+        }
       }
+      return out;
+    });
+    for (const { a, b } of pairs) {
+      if (found.has(pairKey(MUTATION_OVERWRITE, a.owner, b.owner)) || found.has(pairKey(INCOMPATIBLE_MUTATIONS, a.owner, b.owner))) continue;
+      bestByKey(orderCandidates, pairKey(ORDER_DEPENDENT, a.owner, b.owner), kind, { a, b });
     }
   }
   for (const [key, { kind, item: { a, b } }] of orderCandidates) {

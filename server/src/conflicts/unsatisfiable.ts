@@ -1,6 +1,7 @@
 // conflict/unsatisfiable-validations: one enforcing validation demands F = a (and F present),
 // another enforcing validation on an overlapping match rejects F = a. No object passes both.
 import type { ConflictJoin, Conflict } from './join.ts';
+import type { RequirementFact } from './facts.ts';
 import { pairKey } from './join.ts';
 import { overlapOf } from './overlap.ts';
 import { displayPath, witnessName } from './paths.ts';
@@ -12,7 +13,14 @@ export function unsatisfiableValidations(join: ConflictJoin, out: (c: Conflict) 
   for (const a of join.requirementFacts()) {
     const wanted = a.requirement.wanted;
     if (!a.owner.enforcing || !wanted || a.requirement.acceptsAbsent !== false) continue;
-    for (const b of join.requirementsAlong(a.kind, a.path)) {
+    const others = join.requirementsAlong(a.kind, a.path);
+    join.memo.run(`unsatisfiable\u0001${a.owner.id}\u0001${a.kind}\u0001${a.path.join('\u0000')}\u0001${a.requirement.text}`, [a, ...others], out, (emit) => against(a, wanted, others, emit));
+  }
+}
+
+function against(a: RequirementFact, wanted: { value: unknown }, others: RequirementFact[], out: (c: Conflict) => void): void {
+  {
+    for (const b of others) {
       if (!b.owner.enforcing || b.owner.id === a.owner.id) continue;
       if (b.requirement.accepts(a.path, wanted.value) !== false) continue;
       const overlap = overlapOf(a.owner.match, b.owner.match);

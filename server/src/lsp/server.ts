@@ -136,7 +136,9 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     capabilities = params.capabilities;
-    pushedSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    // Clients without workspace/configuration may pass `{ kyverno: {...} }` (Helix's `config`) or `{ settings: {...} }`.
+    const options = params.initializationOptions as { kyverno?: unknown; settings?: unknown } | undefined;
+    pushedSettings = options?.kyverno ?? options?.settings;
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
     folderUris = folders.map((f) => f.uri).filter((uri) => uri.startsWith('file:'));
     return {

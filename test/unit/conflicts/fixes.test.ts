@@ -43,7 +43,7 @@ test('mutation-overwrite: merge across two files moves the rule and deletes the 
 });
 
 test('mutation-rejected: aligning the mutation (CEL and legacy) or the legacy validation removes the finding', () => {
-  proveFixes('conflict/mutation-rejected', { '/ws/p.yaml': fixture('mutation-rejected', 'cel-default-label-vs-frontend.yaml') }, 1);
+  proveFixes('conflict/mutation-rejected', { '/ws/p.yaml': fixture('mutation-rejected', 'cel-default-label-vs-frontend.yaml') }, 2);
   proveFixes('conflict/mutation-rejected', { '/ws/p.yaml': fixture('mutation-rejected', 'legacy-default-label-vs-frontend.yaml') }, 2);
 });
 

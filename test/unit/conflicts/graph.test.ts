@@ -32,3 +32,16 @@ test('graph command renders mermaid and dot', () => {
   assert.match(toMermaid(graph), /^flowchart LR\n[\s\S]*-- "mutation-overwrite: Pod spec\.securityContext\.runAsUser" ---/);
   assert.match(toDot(graph), /^graph kyverno_conflicts \{[\s\S]*n\d -- n\d \[label="mutation-overwrite: Pod spec\.securityContext\.runAsUser", color=orange\];/);
 });
+
+test('registerConflictRequests answers kyverno/conflicts from the current index', async () => {
+  const { registerConflictRequests, CONFLICTS_REQUEST } = await import('../../../server/src/lsp/conflicts.ts');
+  const handlers = new Map<string, () => unknown>();
+  const connection = { onRequest: (method: string, handler: () => unknown) => handlers.set(method, handler) };
+  let index = indexOf('mutation-overwrite/legacy-run-as-user.yaml');
+  registerConflictRequests(connection as never, () => index);
+  const first = handlers.get(CONFLICTS_REQUEST)!() as { edges: unknown[] };
+  assert.equal(first.edges.length, 1);
+  index = indexOf('mutation-overwrite/ok-both-guarded-agreeing-disjoint.yaml');
+  const second = handlers.get(CONFLICTS_REQUEST)!() as { edges: unknown[] };
+  assert.equal(second.edges.length, 0);
+});

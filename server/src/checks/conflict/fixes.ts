@@ -99,9 +99,20 @@ export function alignValidationFix(index: WorkspaceIndex, conflict: Conflict, si
   const write = conflict.writes?.[0];
   const req = conflict.requirement;
   if (!write || !req || side.owner.id !== req.owner.id || !req.requirement.wanted) return [];
-  if (req.owner.policy.cls.family !== 'kyverno-legacy' || !req.requirement.source.path.includes('pattern')) return [];
   const v = write.value;
   if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return [];
-  const span = index.spanOf(req.requirement.source, 'value');
-  return [{ title: `Require ${showValue(v)}, the value ${write.owner.policy.name} sets`, edits: [{ file: req.requirement.source.file, span, newText: typeof v === 'string' ? JSON.stringify(v) : String(v) }] }];
+  const title = `Require ${showValue(v)}, the value ${write.owner.policy.name} sets`;
+  const source = req.requirement.source;
+  if (req.owner.policy.cls.family === 'kyverno-legacy' && source.path.includes('pattern')) {
+    return [{ title, edits: [{ file: source.file, span: index.spanOf(source, 'value'), newText: typeof v === 'string' ? JSON.stringify(v) : String(v) }] }];
+  }
+  // CEL `object.x == 'frontend'`: replace the literal when it occurs exactly once in the expression.
+  const wanted = req.requirement.wanted.value;
+  if (typeof wanted !== 'string' || typeof v !== 'string' || /['"\\]/.test(v)) return [];
+  const span = index.spanOf(source, 'value');
+  const text = index.getFile(source.file)?.text.slice(span.start, span.end) ?? '';
+  const hits = [...text.matchAll(new RegExp(`(['"])${wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`, 'g'))];
+  if (hits.length !== 1) return [];
+  const at = span.start + hits[0].index! + 1;
+  return [{ title, edits: [{ file: source.file, span: { start: at, end: at + wanted.length }, newText: v }] }];
 }

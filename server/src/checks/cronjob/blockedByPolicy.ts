@@ -1,7 +1,6 @@
-import type { Rule } from '../../model/types.ts';
 import type { Check, WorkspaceCheckContext } from '../types.ts';
 import type { Related } from '../../findings.ts';
-import type { Policy, Resource } from '../../model/types.ts';
+import type { Policy, Resource, Rule } from '../../model/types.ts';
 import type { AdmissionContext } from '../../engine/types.ts';
 import { simulate, type SimulationResult } from '../../engine/simulate.ts';
 import type { Path } from '../../yaml/paths.ts';
@@ -90,17 +89,29 @@ export const blockedByPolicyCheck: Check = {
     // a kind, autogen included), and nothing is simulated unless an enforcing validation can
     // reject a Job or a Pod at all.
     const relevant = (kind: string) => ctx.index.rulesForKind(kind);
-    const blocking = [...relevant('Job'), ...relevant('Pod')].some(({ rule }) => (rule.phase === 'validate' || rule.phase === 'verifyImages') && (rule.enforcement === 'Enforce' || rule.enforcement === 'Deny'));
-    if (!blocking) return;
-    const docsFor = (kind: string) => {
-      const seen = new Set<Policy>();
-      for (const { policy, rule } of relevant(kind)) if (rule.phase === 'mutate' || rule.phase === 'validate' || rule.phase === 'verifyImages') seen.add(policy);
+    const enforcing = (rule: Rule) => (rule.phase === 'validate' || rule.phase === 'verifyImages') && (rule.enforcement === 'Enforce' || rule.enforcement === 'Deny');
+    // Rules that can deny a Job or Pod without ever seeing the CronJob (autogen off, Job-only,
+    // Pod-only): the only ones that can make a difference between the CronJob and what it creates.
+    const unseen = (kind: string) => relevant(kind).filter(({ rule }) => enforcing(rule) && !rule.match.kinds.includes('CronJob') && !rule.match.kinds.includes('*'));
+    const docsFor = (entries: { policy: Policy; rule: Rule }[], withMutations: string | undefined) => {
+      const seen = new Set<Policy>(entries.map((e) => e.policy));
+      if (withMutations) for (const { policy, rule } of relevant(withMutations)) if (rule.phase === 'mutate') seen.add(policy);
       return [...seen];
     };
-    const sets = { CronJob: docsFor('CronJob'), Job: docsFor('Job'), Pod: docsFor('Pod') };
+    // The screen leaves mutations out (a CronJob whose Pod only a mutation breaks is conflict/*'s case).
+    const screen = { Job: docsFor(unseen('Job'), undefined), Pod: docsFor(unseen('Pod'), undefined) };
+    if (!unseen('Job').length && !unseen('Pod').length) return;
+    const all = (kind: string) => docsFor(relevant(kind).filter(({ rule }) => rule.phase === 'mutate' || rule.phase === 'validate' || rule.phase === 'verifyImages'), undefined);
+    const sets = { CronJob: all('CronJob'), Job: all('Job'), Pod: all('Pod') };
     const docs = { CronJob: sets.CronJob.map((p) => ({ doc: p.raw })), Job: sets.Job.map((p) => ({ doc: p.raw })), Pod: sets.Pod.map((p) => ({ doc: p.raw })) };
+    const screenDocs = { Job: screen.Job.map((p) => ({ doc: p.raw })), Pod: screen.Pod.map((p) => ({ doc: p.raw })) };
     for (const cronJob of cronJobs) {
       const base = namespaceContext(resources, cronJob.namespace);
+      // Cheap screen first: the Job and Pod against the rules the CronJob never meets.
+      const screenJob = jobOf(cronJob.raw);
+      const screened = !simulate(screenJob, screenDocs.Job, controller('cronjob-controller', base)).verdict.admitted
+        || !simulate(podOf(screenJob), screenDocs.Pod, controller('job-controller', base)).verdict.admitted;
+      if (!screened) continue;
       const own = simulate(cronJob.raw, docs.CronJob, base);
       if (!own.verdict.admitted) continue;
       const job = jobOf(own.afterEachMutation.at(-1) ?? cronJob.raw);
