@@ -17,8 +17,8 @@ test('after an edit, the incremental result equals a fresh one and untouched con
   const index = new WorkspaceIndex();
   files.forEach((f, i) => index.setFile(`/ws/${i}.yaml`, readFileSync(f, 'utf8')));
   const before = conflictsOf(index);
-  const target = files.findIndex((f) => f.endsWith('legacy-run-as-user.yaml'));
-  const edited = readFileSync(files[target], 'utf8').replace('runAsUser: 2000', 'runAsUser: 1000');
+  const target = files.findIndex((f) => f.endsWith('cel-label-values.yaml'));
+  const edited = readFileSync(files[target], 'utf8').replace('{"team": "b"}', '{"team": "a"}');
   index.setFile(`/ws/${target}.yaml`, edited);
   const after = conflictsOf(index);
   const fresh = new WorkspaceIndex();
