@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { decideRestart } from './restartPolicy.ts';
+import { CONFLICTS_REQUEST, registerConflictsView } from './conflictsView.ts';
+import { ADMISSION_PREVIEW_REQUEST, registerAdmissionPreview } from './admissionPreview.ts';
 
 interface StatusParams {
   indexing: boolean;
@@ -51,10 +53,17 @@ export function activate(context: vscode.ExtensionContext): void {
     status.tooltip = indexing ? 'Indexing the workspace' : 'Show the conflicts';
   };
 
+  const running = () => (client?.isRunning() ? client : undefined);
+  const conflictsView = registerConflictsView(vscode, context, async () => running()?.sendRequest(CONFLICTS_REQUEST, {}), (l) => client!.protocol2CodeConverter.asLocation(l));
+  registerAdmissionPreview(vscode, context, async (params) => client?.sendRequest(ADMISSION_PREVIEW_REQUEST, params), (uri) => client!.code2ProtocolConverter.asUri(uri));
+
   context.subscriptions.push(
     output,
     status,
-    client.onNotification('kyverno/status', showStatus),
+    client.onNotification('kyverno/status', (params: StatusParams) => {
+      showStatus(params);
+      conflictsView.statusChanged(params);
+    }),
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Starting) status.text = '$(sync~spin) Kyverno: starting';
       if (newState === State.Stopped) status.text = '$(error) Kyverno: stopped';

@@ -194,6 +194,58 @@ async function main() {
       await waitFor(async () => !(await page.locator('.markers-panel').innerText()).includes('cronjob/active-deadline-missing'), 30_000, 'the fixed finding to leave the Problems panel');
     });
 
+    const runCommand = async (title) => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.locator('.quick-input-widget input').fill(`>${title}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 15_000 });
+    };
+    const conflictsPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Kyverno Conflicts/i }) });
+
+    if (existsSync(join(workspace, 'conflicts'))) {
+      await check('conflict-tree-by-policy', async () => {
+        await runCommand('Kyverno: Show Conflict View');
+        await conflictsPane.first().waitFor({ timeout: 15_000 });
+        // Policies are expanded: their conflicts (check ids) are listed under them.
+        for (const text of ['MutatingPolicy/add-default-app-label', 'conflict/mutation-rejected', 'conflict/incompatible-mutations']) {
+          await waitFor(async () => (await conflictsPane.first().innerText()).includes(text), 60_000, `"${text}" in the conflict tree`);
+        }
+        log(`conflict tree: ${(await conflictsPane.first().innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
+      });
+
+      await check('conflict-tree-by-field', async () => {
+        await conflictsPane.first().hover();
+        await conflictsPane.first().locator('.actions .action-label[aria-label*="Group Conflicts by Field"]').click({ timeout: 15_000 });
+        await waitFor(async () => /spec\.securityContext|metadata\.labels\.app/.test(await conflictsPane.first().innerText()), 15_000, 'field groups in the conflict tree');
+        // A conflict goes to its rule when clicked.
+        await conflictsPane.first().locator('.monaco-list-row', { hasText: 'conflict/mutation-rejected' }).first().click();
+        await page.waitForSelector('.tab.active >> text=/app-label|add-default-app-label|require-app-frontend/', { timeout: 15_000 });
+        log(`by field: ${(await conflictsPane.first().innerText()).replace(/\s+/g, ' ').slice(0, 300)}; opened ${(await page.locator('.tab.active').first().innerText()).trim()}`);
+      });
+    }
+
+    if (existsSync(join(workspace, 'conflicts/workloads/web.yaml'))) {
+      await check('admission-preview', async () => {
+        await openFile('web.yaml');
+        const source = readFileSync(join(workspace, 'conflicts/workloads/web.yaml'), 'utf8').split('\n');
+        const line = source.findIndex((l) => /^\s+containers:/.test(l)) + 1;
+        await goTo(line, 5);
+        await runCommand('Kyverno: Admission Preview');
+        await page.locator('.tab', { hasText: /Admission preview - web\.yaml/ }).first().waitFor({ timeout: 30_000 });
+        // The Markdown preview is a webview: read the rendered text from its frames.
+        let text = '';
+        await waitFor(async () => {
+          for (const frame of page.frames()) {
+            const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+            if (/Admission preview: Pod shop\/web/.test(body)) text = body;
+          }
+          return /Denied/.test(text) && /Mutations[\s\S]*add-default-app-label[\s\S]*Validations[\s\S]*require-app-frontend/.test(text);
+        }, 30_000, 'the rendered admission preview (mutation, failing validation, denied)');
+        log(`admission preview: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+      });
+    }
+
     await check('activation-time', async () => {
       await page.keyboard.press('F1');
       await page.waitForSelector('.quick-input-widget input', { state: 'visible' });

@@ -7,6 +7,11 @@ import { pathAt, type Path } from '../yaml/paths.ts';
 import { describeAt, type FieldDescription } from '../schema/describe.ts';
 import { describeSchedule } from '../cron/describe.ts';
 import { formatSeconds } from '../cron/schedule.ts';
+import type { FileId } from '../findings.ts';
+import type { Policy, Rule, SourceRef } from '../model/types.ts';
+import { celObjectReads } from '../model/reads.ts';
+import type { WorkspaceIndex } from '../workspace/index.ts';
+import type { LineIndex } from '../yaml/lineIndex.ts';
 
 export interface HoverAnswer {
   markdown: string;
@@ -20,7 +25,14 @@ export function documentAt(file: IndexedFile, offset: number): IndexedDocument |
   return file.documents.find((d) => offset >= d.yaml.span.start && offset <= d.yaml.span.end);
 }
 
-export function hoverAt(file: IndexedFile, offset: number, now: Date = new Date()): HoverAnswer | undefined {
+/** What the field-usage section needs from the host: the workspace and how to link into it. */
+export interface HoverWorkspace {
+  index: WorkspaceIndex;
+  uriOf(file: FileId): string;
+  linesOf(file: FileId): LineIndex | undefined;
+}
+
+export function hoverAt(file: IndexedFile, offset: number, now: Date = new Date(), workspace?: HoverWorkspace): HoverAnswer | undefined {
   const document = documentAt(file, offset);
   if (!document?.cls) return undefined;
   const hit = pathAt(document.yaml.doc, offset);
@@ -36,6 +48,10 @@ export function hoverAt(file: IndexedFile, offset: number, now: Date = new Date(
     const value = document.yaml.doc.getIn(['spec', 'schedule']);
     const timeZone = document.yaml.doc.getIn(['spec', 'timeZone']);
     if (typeof value === 'string') sections.push(scheduleMarkdown(value, typeof timeZone === 'string' ? timeZone : undefined, now));
+  }
+  if (workspace && document.policy) {
+    const usage = fieldUsageMarkdown(file, document.policy, hit.path, offset, workspace);
+    if (usage) sections.push(usage);
   }
   if (sections.length === 0) return undefined;
   return { markdown: sections.join('\n\n---\n\n'), span: hit.onKey || isScalar(hit.node) ? span : { start: offset, end: offset } };
@@ -59,4 +75,81 @@ function scheduleMarkdown(schedule: string, timeZone: string | undefined, now: D
   const zoned = (d: Date) => (timeZone ? `${d.toLocaleString('sv-SE', { timeZone, hour12: false }).slice(0, 16)} ${timeZone} (${utc(d)})` : utc(d));
   const next = described.next.map((d) => `- ${zoned(d)}`).join('\n');
   return `**Schedule**: ${described.words}\n\nRuns at most every ${formatSeconds(described.intervalSeconds)}. Next runs:\n\n${next}`;
+}
+
+// ---- Field usage: the other rules that write or read the field under the cursor ---------------
+
+type Access = 'writes' | 'reads';
+
+const samePath = (a: Path, b: Path) => a.length === b.length && a.every((x, i) => String(x) === String(b[i]));
+const isPrefix = (a: string[], b: string[]) => a.length <= b.length && a.every((x, i) => x === b[i]);
+
+/** The field a rule writes or reads at the cursor: a patch/pattern key, or an `object.x.y` path in CEL. */
+function fieldAt(file: IndexedFile, policy: Policy, path: Path, offset: number): { rule: Rule; field: string[]; access: Access } | undefined {
+  for (const rule of policy.rules) {
+    const touched: { path: string[]; source: SourceRef; access: Access }[] = [
+      ...rule.effect.writes.map((w) => ({ path: w.path, source: w.source, access: 'writes' as const })),
+      ...rule.effect.reads.map((r) => ({ path: r.path, source: r.source, access: 'reads' as const })),
+    ];
+    const here = touched.filter((t) => samePath(t.source.path, path));
+    if (here.length === 0) continue;
+    if (here.length === 1 && !here[0]!.path.length) continue;
+    // One source for several fields: a CEL expression. Take the `object.…` path under the cursor.
+    const cel = here.length > 1 || isCelExpression(path) ? celPathAt(file.text, offset) : undefined;
+    if (cel) {
+      const known = here.find((t) => samePath(t.path, cel)) ?? here.filter((t) => isPrefix(t.path, cel) || isPrefix(cel, t.path)).sort((a, b) => b.path.length - a.path.length)[0];
+      return { rule, field: known?.path ?? cel, access: known?.access ?? (rule.phase === 'mutate' ? 'writes' : 'reads') };
+    }
+    if (here.length === 1) return { rule, field: here[0]!.path, access: here[0]!.access };
+  }
+  return undefined;
+}
+
+function isCelExpression(path: Path): boolean {
+  return path.at(-1) === 'expression';
+}
+
+/** The `object.a.b` path around `offset` in the text (on its line), without trailing methods. */
+function celPathAt(text: string, offset: number): string[] | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+  const column = offset - lineStart;
+  for (const m of line.matchAll(/\bobject(?:\.\??[A-Za-z_][A-Za-z0-9_]*)+/g)) {
+    if (column < m.index || column > m.index + m[0].length) continue;
+    const path = celObjectReads(m[0], { file: '', docIndex: 0, path: [] })[0]?.path;
+    return path?.length ? path : undefined;
+  }
+  return undefined;
+}
+
+function fieldUsageMarkdown(file: IndexedFile, policy: Policy, path: Path, offset: number, workspace: HoverWorkspace): string | undefined {
+  const found = fieldAt(file, policy, path, offset);
+  if (!found) return undefined;
+  const { index } = workspace;
+  const { rule, field, access } = found;
+  const kinds = rule.match.kinds.length && !rule.match.kinds.includes('*') ? rule.match.kinds : index.kindsWithRules();
+  const seen = new Set<Rule>([rule]);
+  const entries: string[] = [];
+  for (const { policy: other, rule: candidate } of kinds.flatMap((k) => index.rulesForKind(k))) {
+    if (seen.has(candidate)) continue;
+    seen.add(candidate);
+    const touches = [
+      ...candidate.effect.writes.map((w) => ({ path: w.path, source: w.source, access: 'writes' as const })),
+      ...candidate.effect.reads.map((r) => ({ path: r.path, source: r.source, access: 'reads' as const })),
+    ].filter((t) => isPrefix(t.path, field) || isPrefix(field, t.path));
+    if (touches.length === 0) continue;
+    const t = touches.find((x) => x.path.length === field.length) ?? touches[0]!;
+    const lines = workspace.linesOf(t.source.file);
+    const line = lines ? lines.positionAt(index.spanOf(t.source, 'key').start).line + 1 : undefined;
+    const label = candidate.name && candidate.name !== other.name ? `${other.name}/${candidate.name}` : other.name;
+    const target = `${workspace.uriOf(t.source.file)}${line ? `#L${line}` : ''}`;
+    const what = [...new Set(touches.map((x) => x.access))].join(' and ');
+    const at = t.path.join('.') === field.join('.') ? '' : ` \`${t.path.join('.')}\``;
+    entries.push(`- [${label}](${target}) — ${other.kind}, ${what}${at}`);
+  }
+  const name = `\`${field.join('.')}\``;
+  const head = `**Field ${name}** — this rule ${access === 'writes' ? 'writes' : 'reads'} it.`;
+  if (entries.length === 0) return `${head}\n\nNo other rule in the workspace touches this field.`;
+  return `${head} ${entries.length} other rule${entries.length === 1 ? '' : 's'} touch${entries.length === 1 ? 'es' : ''} it:\n\n${entries.join('\n')}`;
 }

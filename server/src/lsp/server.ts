@@ -27,6 +27,7 @@ import { documentSymbols, workspaceSymbols } from './symbols.ts';
 import { codeLenses, resolveCodeLens } from './codeLens.ts';
 import { codeActions } from './codeActions.ts';
 import { registerConflictRequests } from './conflicts.ts';
+import { registerAdmissionPreviewRequest } from './admissionPreview.ts';
 
 export const REINDEX_COMMAND = 'kyverno.server.reindex';
 export const STATUS_NOTIFICATION = 'kyverno/status';
@@ -240,7 +241,7 @@ export function startServer(connection: Connection): void {
     fresh(textDocument.uri);
     const indexed = state.index.getFile(fileIdOf(textDocument.uri));
     if (!indexed) return null;
-    const answer = hoverAt(indexed, indexed.lines.offsetAt(position));
+    const answer = hoverAt(indexed, indexed.lines.offsetAt(position), undefined, { index: state.index, uriOf: (f) => state.uriOf(f), linesOf: (f) => state.linesOf(f) });
     if (!answer) return null;
     return { contents: { kind: 'markdown', value: answer.markdown }, range: indexed.lines.rangeOf(answer.span) };
   });
@@ -300,6 +301,11 @@ export function startServer(connection: Connection): void {
     scheduler.ensureAnalysedAll();
     return state.index;
   }, (f) => state.uriOf(f));
+  // `kyverno/admissionPreview`: the pipeline of the resource under the cursor (or of a witness).
+  registerAdmissionPreviewRequest(connection, () => {
+    scheduler.ensureAnalysedAll();
+    return { index: state.index, uriOf: (f) => state.uriOf(f), linesOf: (f) => state.linesOf(f) };
+  });
 
   connection.onShutdown(() => {
     generation++; // stops a running index pass

@@ -46,7 +46,17 @@ export interface AnalyzeOptions extends ParseLimits {
 }
 
 export function indexText(file: FileId, text: string, options: AnalyzeOptions): IndexedFile {
-  const base = { file, text, hash: contentHash(text), lines: new LineIndex(text), documents: [] as IndexedDocument[] };
+  return withLazyLines(indexTextWithoutLines(file, text, options));
+}
+
+/** Most files are never asked for a position (no finding, not open): the line table is built on first use. */
+function withLazyLines(file: Omit<IndexedFile, 'lines'>): IndexedFile {
+  let lines: LineIndex | undefined;
+  return Object.defineProperty(file, 'lines', { get: () => (lines ??= new LineIndex(file.text)), enumerable: true }) as IndexedFile;
+}
+
+function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptions): Omit<IndexedFile, 'lines'> {
+  const base = { file, text, hash: contentHash(text), documents: [] as IndexedDocument[] };
   if (text.length > options.maxFileSize) {
     return { ...base, role: 'skipped', problems: [fileProblem(file, 'limits/file-size', 'warning', `File is ${text.length} characters, over the limit of ${options.maxFileSize} (maxFileSize); it is not analysed.`)] };
   }

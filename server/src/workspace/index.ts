@@ -15,7 +15,7 @@ export function analyzeOptions(config: AnalyzerConfig): AnalyzeOptions {
  */
 export class WorkspaceIndex {
   private readonly byFile = new Map<FileId, IndexedFile>();
-  private derived: { revision: number; policies: Policy[]; resources: Resource[]; rulesByKind: Map<string, { policy: Policy; rule: Rule }[]> } | undefined;
+  private derived: { revision: number; documents: IndexedDocument[]; policies: Policy[]; resources: Resource[]; rulesByKind: Map<string, { policy: Policy; rule: Rule }[]> } | undefined;
   revision = 0;
 
   constructor(public config: AnalyzerConfig = defaultConfig) {}
@@ -51,16 +51,18 @@ export class WorkspaceIndex {
   }
 
   documents(): IndexedDocument[] {
-    return this.files().flatMap((f) => f.documents);
+    return this.ensureDerived().documents;
   }
 
   private ensureDerived() {
     if (this.derived?.revision === this.revision) return this.derived;
+    const documents: IndexedDocument[] = [];
     const policies: Policy[] = [];
     const resources: Resource[] = [];
     const rulesByKind = new Map<string, { policy: Policy; rule: Rule }[]>();
     for (const file of this.byFile.values()) {
       for (const doc of file.documents) {
+        documents.push(doc);
         if (doc.policy) {
           policies.push(doc.policy);
           for (const rule of doc.policy.rules) {
@@ -74,7 +76,7 @@ export class WorkspaceIndex {
         if (doc.resource) resources.push(doc.resource);
       }
     }
-    this.derived = { revision: this.revision, policies, resources, rulesByKind };
+    this.derived = { revision: this.revision, documents, policies, resources, rulesByKind };
     return this.derived;
   }
 

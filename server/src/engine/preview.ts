@@ -1,0 +1,284 @@
+// Admission preview: what every matching policy does to one resource, in Kyverno's order — each
+// mutation with the object after it, then each validation's verdict, then the final verdict —
+// and, since Kyverno defines no order across mutating policies, one outcome per distinct result
+// over the mutation orders. Plain data plus a Markdown rendering; the LSP request and the CLI
+// call the same functions.
+import equal from 'fast-deep-equal';
+import { stringify } from 'yaml';
+import type { AdmissionContext, RuleResult, RuleStatus } from './types.ts';
+import type { Path } from '../yaml/paths.ts';
+import { familyOf, mutationOrders, simulate, type SimulationResult, type Verdict } from './simulate.ts';
+import { admissionValidationActions, validationActions } from './cel/index.ts';
+
+type Obj = Record<string, unknown>;
+
+export interface PreviewPolicy {
+  doc: Obj;
+}
+
+export interface PreviewStep {
+  /** Index into the `policies` given to `admissionPreview`. */
+  policyIndex: number;
+  policy: string;
+  rule: string;
+  status: RuleStatus;
+  reason: string;
+  /** The deciding part of the rule, as a path into the policy document. */
+  path?: Path;
+}
+
+export interface MutationStep extends PreviewStep {
+  /** The object after this policy's mutations, as YAML. */
+  objectYaml: string;
+  changed: boolean;
+}
+
+export interface ValidationStep extends PreviewStep {
+  /** A failure of this rule denies the request (Enforce / Deny); otherwise it is only reported. */
+  enforcing: boolean;
+}
+
+export interface PreviewOutcome {
+  /** The mutation orders (policy names) that give this outcome; at most MAX_LISTED_ORDERS listed. */
+  orders: string[][];
+  /** How many of the tried orders give this outcome. */
+  orderCount: number;
+  mutations: MutationStep[];
+  validations: ValidationStep[];
+  generations: PreviewStep[];
+  verdict: Verdict;
+  finalYaml: string;
+}
+
+export interface AdmissionPreview {
+  resource: { kind: string; name: string; namespace?: string };
+  operation: string;
+  /** Policies with at least one rule that applied (not skipped). */
+  matching: string[];
+  /** Rules that did not apply, with the reason (the first of each policy). */
+  skipped: PreviewStep[];
+  ordersTried: number;
+  /** One per distinct outcome: more than one when the mutation order matters. */
+  outcomes: PreviewOutcome[];
+  /** The outcomes disagree on admission. */
+  verdictDependsOnOrder: boolean;
+}
+
+export const MAX_LISTED_ORDERS = 3;
+
+const nameOf = (doc: Obj): string => String((doc.metadata as Obj | undefined)?.name ?? '');
+
+/** Whether a failing validation rule of this policy denies (mirrors the simulation's decision). */
+export function isEnforcing(policy: Obj, rule: string, context: AdmissionContext): boolean {
+  const kind = String(policy.kind ?? '');
+  if (kind === 'ValidatingAdmissionPolicy') return admissionValidationActions(policy, context).includes('Deny');
+  if (familyOf(policy) === 'cel') return validationActions(policy).includes('Deny');
+  const spec = (policy.spec ?? {}) as Obj;
+  const rules = (Array.isArray(spec.rules) ? spec.rules : []) as Obj[];
+  const raw = rules.find((r) => r && typeof r === 'object' && [String(r.name), `autogen-${String(r.name)}`, `autogen-cronjob-${String(r.name)}`].includes(rule));
+  const validate = (raw?.validate ?? raw?.verifyImages ?? {}) as Obj;
+  return String(validate.failureAction ?? spec.validationFailureAction ?? 'Audit').toLowerCase() === 'enforce';
+}
+
+function safeSimulate(resource: Obj, policies: PreviewPolicy[], context: AdmissionContext, order?: number[]): SimulationResult | undefined {
+  try {
+    return simulate(structuredClone(resource), policies, context, order ? { order } : {});
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Simulates admission of `resource` through `policies` (any family; non-matching ones are
+ * reported as skipped) for every relevant mutation order, and groups the orders by outcome.
+ */
+export function admissionPreview(resource: Obj, policies: PreviewPolicy[], context: AdmissionContext = { operation: 'CREATE' }): AdmissionPreview {
+  const metadata = (resource.metadata ?? {}) as Obj;
+  const head = {
+    resource: { kind: String(resource.kind ?? ''), name: String(metadata.name ?? ''), ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}) },
+    operation: context.operation,
+  };
+  const indexOfName = new Map<string, number[]>();
+  policies.forEach((p, i) => indexOfName.set(nameOf(p.doc), [...(indexOfName.get(nameOf(p.doc)) ?? []), i]));
+  const first = safeSimulate(resource, policies, context);
+  if (!first) return { ...head, matching: [], skipped: [], ordersTried: 0, outcomes: [], verdictDependsOnOrder: false };
+
+  // Mutating policies that applied in the default order are the ones whose order can matter.
+  const all = [...first.mutations, ...first.validations, ...first.generations];
+  const applied = (name: string, results: RuleResult[]) => results.some((r) => r.policy === name && r.status !== 'skip');
+  const matching = [...new Set(all.filter((r) => r.status !== 'skip').map((r) => r.policy))];
+  const skipped: PreviewStep[] = [];
+  for (const r of all) {
+    if (r.status === 'skip' && !matching.includes(r.policy) && !skipped.some((s) => s.policy === r.policy)) skipped.push(step(r));
+  }
+  const relevant = policies.map((_, i) => i).filter((i) => mutates(policies[i]!.doc) && applied(nameOf(policies[i]!.doc), first.mutations));
+  const rest = policies.map((_, i) => i).filter((i) => !relevant.includes(i));
+  if (matching.length === 0) return { ...head, matching, skipped, ordersTried: 0, outcomes: [], verdictDependsOnOrder: false };
+  const orders = relevant.length <= 1 ? [undefined] : mutationOrders(relevant.length).map((perm) => [...perm.map((k) => relevant[k]!), ...rest]);
+
+  const outcomes: (PreviewOutcome & { final: unknown; key: string })[] = [];
+  let tried = 0;
+  for (const order of orders) {
+    const result = order === undefined ? first : safeSimulate(resource, policies, context, order);
+    if (!result) continue;
+    tried++;
+    const final = result.afterEachMutation.at(-1) ?? resource;
+    const key = JSON.stringify([result.verdict, result.validations.map((v) => [v.policy, v.rule, v.status])]);
+    const names = (order ?? policies.map((_, i) => i)).filter((i) => relevant.includes(i)).map((i) => nameOf(policies[i]!.doc));
+    const same = outcomes.find((o) => o.key === key && equal(o.final, final));
+    if (same) {
+      same.orderCount++;
+      if (same.orders.length < MAX_LISTED_ORDERS) same.orders.push(names);
+      continue;
+    }
+    outcomes.push({ ...shape(result, resource, order ?? policies.map((_, i) => i), policies, context), orders: [names], orderCount: 1, final, key });
+  }
+  const verdicts = new Set(outcomes.map((o) => o.verdict.admitted));
+  return {
+    ...head,
+    matching,
+    skipped,
+    ordersTried: tried,
+    outcomes: outcomes.map(({ final: _f, key: _k, ...o }) => o),
+    verdictDependsOnOrder: verdicts.size > 1,
+  };
+
+  /** Skipped rules of matching policies are shown (a precondition said no), except autogen copies for other kinds. */
+  function shown(r: RuleResult): boolean {
+    return r.status !== 'skip' || (matching.includes(r.policy) && !r.rule.startsWith('autogen-'));
+  }
+
+  function step(r: RuleResult, policyIndex?: number): PreviewStep {
+    const index = policyIndex ?? indexOfName.get(r.policy)?.[0] ?? -1;
+    return { policyIndex: index, policy: r.policy, rule: r.rule, status: r.status, reason: r.reason, ...(r.path ? { path: r.path } : {}) };
+  }
+
+  function shape(result: SimulationResult, input: Obj, order: number[], docs: PreviewPolicy[], ctx: AdmissionContext): Omit<PreviewOutcome, 'orders' | 'orderCount'> {
+    // simulate() applies the mutating policies of `order` one by one: afterEachMutation[k] is the
+    // object after the k-th of them; their rule results come in the same sequence.
+    const mutatingOrder = order.filter((i) => docs[i] && mutates(docs[i]!.doc));
+    const mutations: MutationStep[] = [];
+    let before: unknown = input;
+    let cursor = 0;
+    mutatingOrder.forEach((i, k) => {
+      const name = nameOf(docs[i]!.doc);
+      const after = result.afterEachMutation[k] ?? before;
+      const own: RuleResult[] = [];
+      while (cursor < result.mutations.length && result.mutations[cursor]!.policy === name) own.push(result.mutations[cursor++]!);
+      for (const r of own) {
+        if (!shown(r)) continue;
+        const objectAfter = r.patched ?? after;
+        mutations.push({ ...step(r, i), objectYaml: stringify(objectAfter), changed: r.status === 'pass' && !equal(before, objectAfter) });
+        if (r.status === 'pass') before = objectAfter;
+      }
+      before = after;
+    });
+    const validations = result.validations
+      .filter(shown)
+      .map((r): ValidationStep => {
+        const s = step(r);
+        return { ...s, enforcing: s.policyIndex >= 0 && isEnforcing(docs[s.policyIndex]!.doc, r.rule, ctx) };
+      });
+    const generations = result.generations.filter(shown).map((r) => step(r));
+    return { mutations, validations, generations, verdict: result.verdict, finalYaml: stringify(result.afterEachMutation.at(-1) ?? input) };
+  }
+}
+
+/** The policies simulate() runs in its mutation phase (same test as its phase split). */
+function mutates(policy: Obj): boolean {
+  const kind = String(policy.kind ?? '');
+  if (/MutatingPolicy$|^MutatingAdmissionPolicy$/.test(kind)) return true;
+  if (kind !== 'ClusterPolicy' && kind !== 'Policy') return false;
+  const rules = (policy.spec as Obj | undefined)?.rules;
+  return Array.isArray(rules) && rules.some((r) => r && typeof r === 'object' && 'mutate' in r);
+}
+
+// ---- Markdown -------------------------------------------------------------------------------
+
+export interface MarkdownOptions {
+  /** A link target for a step (a policy's rule in the workspace), when one is known. */
+  linkOf?: (step: PreviewStep) => string | undefined;
+  /** Where the resource came from: `web.yaml`, `a minimal Pod`. */
+  source?: string;
+}
+
+const STATUS_ICON: Record<string, string> = { pass: '✅', fail: '❌', skip: '⏭️', warn: '⚠️', error: '💥', unknown: '❔' };
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOptions = {}): string {
+  const { resource } = preview;
+  const ref = (s: PreviewStep) => {
+    const label = s.rule && s.rule !== s.policy ? `${s.policy}/${s.rule}` : s.policy;
+    const link = options.linkOf?.(s);
+    return link ? `[${label}](${link})` : `\`${label}\``;
+  };
+  const lines: string[] = [];
+  lines.push(`# Admission preview: ${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`);
+  lines.push('');
+  lines.push(`${options.source ? `${options.source} · ` : ''}\`${preview.operation}\` · ${preview.matching.length} matching ${preview.matching.length === 1 ? 'policy' : 'policies'}${preview.ordersTried > 1 ? ` · ${preview.ordersTried} mutation orders tried` : ''}`);
+  lines.push('');
+  if (preview.outcomes.length === 0) {
+    lines.push('No policy in the workspace applies to this resource.');
+    lines.push('');
+  } else if (preview.outcomes.length > 1) {
+    lines.push(`> **The outcome depends on the mutation order**, which Kyverno does not define: ${preview.outcomes.length} different outcomes${preview.verdictDependsOnOrder ? ', admitted in some orders and denied in others' : ''}.`);
+    lines.push('');
+  }
+  preview.outcomes.forEach((outcome, i) => {
+    if (preview.outcomes.length > 1) {
+      const orders = outcome.orders.map((o) => o.join(' → ')).join('; ');
+      lines.push(`## Outcome ${i + 1} of ${preview.outcomes.length}: ${outcome.verdict.admitted ? 'admitted' : 'denied'}`);
+      lines.push('');
+      lines.push(`Mutation order${outcome.orderCount > 1 ? 's' : ''}: ${orders}${outcome.orderCount > outcome.orders.length ? ` (and ${outcome.orderCount - outcome.orders.length} more)` : ''}`);
+      lines.push('');
+    }
+    const sub = preview.outcomes.length > 1 ? '###' : '##';
+    lines.push(`${sub} 1. Mutations`);
+    lines.push('');
+    if (outcome.mutations.length === 0) lines.push('No mutation applies.');
+    outcome.mutations.forEach((m, k) => {
+      lines.push(`${k + 1}. ${STATUS_ICON[m.status] ?? ''} ${ref(m)} — **${m.status}**${m.changed ? '' : m.status === 'pass' ? ' (no change)' : ''}: ${m.reason}`);
+      if (m.changed) {
+        lines.push('');
+        lines.push('   ```yaml');
+        for (const l of m.objectYaml.trimEnd().split('\n')) lines.push(`   ${l}`);
+        lines.push('   ```');
+      }
+    });
+    lines.push('');
+    lines.push(`${sub} 2. Validations`);
+    lines.push('');
+    if (outcome.validations.length === 0) lines.push('No validation applies.');
+    else {
+      lines.push('| Result | Rule | Enforcing | Reason |');
+      lines.push('| --- | --- | --- | --- |');
+      for (const v of outcome.validations) {
+        lines.push(`| ${STATUS_ICON[v.status] ?? ''} ${v.status} | ${ref(v)} | ${v.enforcing ? 'yes' : 'no (audit)'} | ${escapeCell(v.reason)} |`);
+      }
+    }
+    if (outcome.generations.length) {
+      lines.push('');
+      lines.push(`${sub} Generation`);
+      lines.push('');
+      for (const g of outcome.generations) lines.push(`- ${STATUS_ICON[g.status] ?? ''} ${ref(g)} — **${g.status}**: ${g.reason}`);
+    }
+    lines.push('');
+    lines.push(`${sub} 3. Verdict`);
+    lines.push('');
+    const denied = outcome.verdict.deniedBy;
+    lines.push(outcome.verdict.admitted ? `✅ **Admitted**${outcome.mutations.some((m) => m.changed) ? ' (with the mutations above)' : ''}.` : `❌ **Denied** by \`${denied!.policy}/${denied!.rule}\`: ${denied!.reason}`);
+    lines.push('');
+  });
+  if (preview.skipped.length) {
+    lines.push('<details><summary>Policies that do not apply (' + preview.skipped.length + ')</summary>');
+    lines.push('');
+    for (const s of preview.skipped) lines.push(`- ${ref(s)}: ${s.reason}`);
+    lines.push('');
+    lines.push('</details>');
+    lines.push('');
+  }
+  return lines.join('\n');
+}

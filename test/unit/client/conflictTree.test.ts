@@ -1,0 +1,109 @@
+// The conflict tree view's data: the `kyverno/conflicts` graph grouped by policy and by field,
+// each conflict (check id, message as tooltip) with the rules of both sides as children.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
+import { conflictsResult, type ConflictsResult } from '../../../server/src/lsp/conflicts.ts';
+import { conflictTree, type ConflictTreeNode } from '../../../client/src/conflictsView.ts';
+
+const at = (line: number) => ({ uri: 'file:///ws/p.yaml', range: { start: { line, character: 0 }, end: { line, character: 4 } } });
+
+/** Two policies overwriting one field, and a third whose validation rejects one of them. */
+const graph: ConflictsResult = {
+  revision: 1,
+  nodes: [
+    { id: 'policy:a', type: 'policy', label: 'ClusterPolicy/non-root-true', location: at(3) },
+    { id: 'rule:a1', type: 'rule', label: 'set-true', parent: 'policy:a', location: at(6) },
+    { id: 'policy:b', type: 'policy', label: 'ClusterPolicy/non-root-false', location: at(20) },
+    { id: 'rule:b1', type: 'rule', label: 'set-false', parent: 'policy:b', location: at(23) },
+    { id: 'policy:c', type: 'policy', label: 'ValidatingPolicy/require-non-root', location: at(40) },
+    { id: 'rule:c1', type: 'rule', label: 'require-non-root', parent: 'policy:c', location: at(45) },
+    { id: 'field:Pod:spec.securityContext.runAsNonRoot', type: 'field', label: 'Pod spec.securityContext.runAsNonRoot' },
+  ],
+  edges: [
+    { kind: 'conflict/mutation-overwrite', severity: 'warning', from: 'rule:a1', to: 'rule:b1', field: 'field:Pod:spec.securityContext.runAsNonRoot', witness: 'a Pod', message: 'Both set runAsNonRoot.' },
+    { kind: 'conflict/mutation-rejected', severity: 'error', from: 'rule:b1', to: 'rule:c1', field: 'field:Pod:spec.securityContext.runAsNonRoot', witness: 'a Pod', message: 'Every Pod is denied.' },
+  ],
+};
+
+/** `label (description)` lines, indented by depth: the tree as a person reads it. */
+function render(nodes: ConflictTreeNode[], depth = 0): string[] {
+  return nodes.flatMap((n) => [`${'  '.repeat(depth)}${n.label}${n.description ? ` (${n.description})` : ''}`, ...render(n.children, depth + 1)]);
+}
+
+describe('conflict tree', () => {
+  it('by policy: each policy lists its conflicts, named by check id and the other side, with both rules as children', () => {
+    assert.deepEqual(render(conflictTree(graph, 'policy')), [
+      'ClusterPolicy/non-root-false (2 conflicts)',
+      '  conflict/mutation-overwrite (with non-root-true › set-true · Pod spec.securityContext.runAsNonRoot)',
+      '    non-root-true › set-true (ClusterPolicy)',
+      '    non-root-false › set-false (ClusterPolicy)',
+      '  conflict/mutation-rejected (with require-non-root › require-non-root · Pod spec.securityContext.runAsNonRoot)',
+      '    non-root-false › set-false (ClusterPolicy)',
+      '    require-non-root › require-non-root (ValidatingPolicy)',
+      'ClusterPolicy/non-root-true (1 conflict)',
+      '  conflict/mutation-overwrite (with non-root-false › set-false · Pod spec.securityContext.runAsNonRoot)',
+      '    non-root-true › set-true (ClusterPolicy)',
+      '    non-root-false › set-false (ClusterPolicy)',
+      'ValidatingPolicy/require-non-root (1 conflict)',
+      '  conflict/mutation-rejected (with non-root-false › set-false · Pod spec.securityContext.runAsNonRoot)',
+      '    non-root-false › set-false (ClusterPolicy)',
+      '    require-non-root › require-non-root (ValidatingPolicy)',
+    ]);
+  });
+
+  it('by policy: a conflict goes to its own policy\'s rule, carries the message as tooltip and the worst severity bubbles up', () => {
+    const [nonRootFalse, nonRootTrue] = conflictTree(graph, 'policy');
+    assert.equal(nonRootFalse!.severity, 'error');
+    assert.equal(nonRootTrue!.severity, 'warning');
+    const overwrite = nonRootTrue!.children[0]!;
+    assert.deepEqual(overwrite.location, at(6));
+    assert.match(overwrite.tooltip!, /^conflict\/mutation-overwrite \(warning\) on Pod spec\.securityContext\.runAsNonRoot, witness a Pod\n\nBoth set runAsNonRoot\.$/);
+    assert.deepEqual(nonRootFalse!.children[0]!.location, at(23));
+    assert.deepEqual(overwrite.children.map((c) => c.location), [at(6), at(23)]);
+    assert.deepEqual(nonRootTrue!.location, at(3));
+  });
+
+  it('by field: each field lists the conflicts meeting on it, both sides in the description', () => {
+    assert.deepEqual(render(conflictTree(graph, 'field')), [
+      'Pod spec.securityContext.runAsNonRoot (2 conflicts)',
+      '  conflict/mutation-overwrite (non-root-true › set-true ↔ non-root-false › set-false)',
+      '    non-root-true › set-true (ClusterPolicy)',
+      '    non-root-false › set-false (ClusterPolicy)',
+      '  conflict/mutation-rejected (non-root-false › set-false ↔ require-non-root › require-non-root)',
+      '    non-root-false › set-false (ClusterPolicy)',
+      '    require-non-root › require-non-root (ValidatingPolicy)',
+    ]);
+  });
+
+  it('ids are unique in both modes (VS Code keys expansion state by them)', () => {
+    for (const mode of ['policy', 'field'] as const) {
+      const ids: string[] = [];
+      const walk = (ns: ConflictTreeNode[]) => ns.forEach((n) => (ids.push(n.id), walk(n.children)));
+      walk(conflictTree(graph, mode));
+      assert.equal(new Set(ids).size, ids.length, mode);
+    }
+  });
+
+  it('given no conflicts, then the tree is empty', () => {
+    assert.deepEqual(conflictTree({ nodes: [], edges: [] }, 'policy'), []);
+    assert.deepEqual(conflictTree({ nodes: [], edges: [] }, 'field'), []);
+  });
+
+  it('over examples/conflicts: every conflict appears once per policy involved and once under its field', () => {
+    const index = new WorkspaceIndex();
+    for (const dir of ['cel', 'legacy', 'workloads']) {
+      for (const f of readdirSync(join('examples/conflicts', dir))) index.setFile(`/ws/${dir}/${f}`, readFileSync(join('examples/conflicts', dir, f), 'utf8'));
+    }
+    const result = conflictsResult(index, (f) => `file://${f}`);
+    assert.ok(result.edges.length >= 4, JSON.stringify(result.edges.map((e) => e.kind)));
+    const byPolicy = conflictTree(result, 'policy');
+    const byField = conflictTree(result, 'field');
+    assert.equal(byPolicy.reduce((n, p) => n + p.children.length, 0), result.edges.length * 2);
+    assert.equal(byField.reduce((n, f) => n + f.children.length, 0), result.edges.length);
+    assert.ok(byPolicy.some((p) => p.label === 'MutatingPolicy/add-default-app-label' && p.children.some((c) => c.label === 'conflict/mutation-rejected')));
+    for (const conflict of byField.flatMap((f) => f.children)) assert.ok(conflict.children.every((side) => side.location?.uri.startsWith('file:///ws/')));
+  });
+});

@@ -1,0 +1,80 @@
+// The admission preview as plain data: a mutation, then the validation it breaks, then the verdict;
+// and one outcome per distinct result when the mutation order matters.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { admissionPreview, previewMarkdown } from '../../../server/src/engine/preview.ts';
+
+const docs = (...files: string[]) => files.flatMap((f) => parseAllDocuments(readFileSync(`examples/conflicts/${f}`, 'utf8')).map((d) => ({ doc: d.toJS() as Record<string, unknown> })));
+const pod = parseAllDocuments(readFileSync('examples/conflicts/workloads/web.yaml', 'utf8'))[0]!.toJS() as Record<string, unknown>;
+
+const setLabel = (name: string, value: string) => ({
+  doc: {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name },
+    spec: { rules: [{ name: `${name}-rule`, match: { any: [{ resources: { kinds: ['Pod'] } }] }, mutate: { patchStrategicMerge: { metadata: { labels: { tier: value } } } } }] },
+  },
+});
+const requireTier = (value: string) => ({
+  doc: {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: `require-tier-${value}` },
+    spec: { validationFailureAction: 'Enforce', rules: [{ name: 'check', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { message: `tier must be ${value}`, pattern: { metadata: { labels: { tier: value } } } } }] },
+  },
+});
+
+describe('admission preview', () => {
+  it('given the default-label mutation and the frontend validation, then the mutation comes first, the validation fails, and the Pod is denied', () => {
+    const preview = admissionPreview(pod, docs('cel/add-default-app-label.yaml', 'cel/require-app-frontend.yaml', 'legacy/app-label.yaml'));
+    assert.deepEqual(preview.resource, { kind: 'Pod', name: 'web', namespace: 'shop' });
+    assert.deepEqual(preview.matching, ['add-default-app-label', 'require-app-frontend']);
+    assert.deepEqual(preview.skipped.map((s) => s.policy), ['legacy-add-default-app-label', 'legacy-require-app-frontend']);
+    assert.equal(preview.outcomes.length, 1);
+    const [outcome] = preview.outcomes;
+    assert.equal(outcome!.mutations.length, 1);
+    assert.equal(outcome!.mutations[0]!.policy, 'add-default-app-label');
+    assert.ok(outcome!.mutations[0]!.changed);
+    assert.match(outcome!.mutations[0]!.objectYaml, /app: default/);
+    assert.deepEqual(outcome!.validations.map((v) => [v.policy, v.status, v.enforcing]), [['require-app-frontend', 'fail', true]]);
+    assert.equal(outcome!.verdict.admitted, false);
+    assert.equal(outcome!.verdict.deniedBy?.policy, 'require-app-frontend');
+
+    const md = previewMarkdown(preview, { linkOf: (s) => `file:///p/${s.policy}.yaml#L1` });
+    const [mutation, validation, verdict] = ['add-default-app-label', '| ❌ fail', '**Denied**'].map((x) => md.indexOf(x));
+    assert.ok(mutation > 0 && mutation < validation && validation < verdict, md);
+    assert.match(md, /\[add-default-app-label\]\(file:\/\/\/p\/add-default-app-label\.yaml#L1\)/);
+  });
+
+  it('given two mutations writing one label and a validation requiring one value, then each order is its own outcome, admitted in one and denied in the other', () => {
+    const preview = admissionPreview(pod, [setLabel('tier-a', 'a'), setLabel('tier-b', 'b'), requireTier('b')]);
+    assert.equal(preview.ordersTried, 2);
+    assert.equal(preview.outcomes.length, 2);
+    assert.ok(preview.verdictDependsOnOrder);
+    const admitted = preview.outcomes.find((o) => o.verdict.admitted)!;
+    assert.deepEqual(admitted.orders, [['tier-a', 'tier-b']]);
+    assert.deepEqual(admitted.mutations.map((m) => m.policy), ['tier-a', 'tier-b']);
+    const denied = preview.outcomes.find((o) => !o.verdict.admitted)!;
+    assert.deepEqual(denied.orders, [['tier-b', 'tier-a']]);
+    assert.match(denied.finalYaml, /tier: a/);
+    const md = previewMarkdown(preview);
+    assert.match(md, /depends on the mutation order/);
+    assert.match(md, /Outcome 1 of 2/);
+  });
+
+  it('given an audit-only validation that fails, then it is reported as not enforcing and the Pod is admitted', () => {
+    const audit = requireTier('z');
+    (audit.doc.spec as any).validationFailureAction = 'Audit';
+    const preview = admissionPreview(pod, [audit]);
+    assert.deepEqual(preview.outcomes[0]!.validations.map((v) => [v.status, v.enforcing]), [['fail', false]]);
+    assert.equal(preview.outcomes[0]!.verdict.admitted, true);
+  });
+
+  it('given no matching policy, then there is no outcome and the Markdown says so', () => {
+    const preview = admissionPreview({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, docs('cel/require-app-frontend.yaml'));
+    assert.deepEqual(preview.matching, []);
+    assert.match(previewMarkdown(preview), /No policy in the workspace applies/);
+  });
+});
