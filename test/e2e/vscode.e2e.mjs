@@ -207,6 +207,10 @@ async function main() {
       await check('conflict-tree-by-policy', async () => {
         await runCommand('Kyverno: Show Conflict View');
         await conflictsPane.first().waitFor({ timeout: 15_000 });
+        // Room for the tree: collapse the folder section above it and close the panel.
+        const folder = page.locator('.pane-header[aria-expanded="true"]', { hasText: /^\s*workspace\s*$/i });
+        if (await folder.count()) await folder.first().click();
+        await page.keyboard.press('Control+J');
         // Policies are expanded: their conflicts (check ids) are listed under them.
         for (const text of ['MutatingPolicy/add-default-app-label', 'conflict/mutation-rejected', 'conflict/incompatible-mutations']) {
           await waitFor(async () => (await conflictsPane.first().innerText()).includes(text), 60_000, `"${text}" in the conflict tree`);

@@ -27,14 +27,48 @@ function terms(o: Opportunity, field: string): string[] {
   }
 }
 
-const overlaps = (a: string[], b: string[]) => a.length === 0 || b.length === 0 || a.some((k) => k === '*' || b.includes(k) || b.includes('*'));
+/** Mutations that can touch objects of the given kinds, through the index's by-kind table (never all of them). */
+class MutationLookup {
+  private readonly byKinds = new Map<string, MutationFacts[]>();
+  constructor(private readonly index: WorkspaceCheckContext['index']) {}
+
+  relevant(kinds: string[]): MutationFacts[] {
+    const key = kinds.join(',');
+    let found = this.byKinds.get(key);
+    if (!found) {
+      const rules = new Set<Rule>();
+      const wanted = kinds.length === 0 || kinds.includes('*') ? this.index.kindsWithRules() : kinds;
+      for (const kind of wanted) for (const { rule } of this.index.rulesForKind(kind)) if (rule.phase === 'mutate') rules.add(rule);
+      found = [...rules].map(mutationFacts);
+      this.byKinds.set(key, found);
+    }
+    return found;
+  }
+}
+
+// A rule's text is searched for every validation of its kinds: serialised once per rule object.
+const factsByRule = new WeakMap<Rule, MutationFacts>();
+function mutationFacts(rule: Rule): MutationFacts {
+  let facts = factsByRule.get(rule);
+  if (!facts) factsByRule.set(rule, (facts = { kinds: rule.match.kinds, text: JSON.stringify(rule.raw) }));
+  return facts;
+}
 
 /** Drops what a mutation in the workspace already sets: then the validation is a safety net, as it should be. */
-function uncovered(opportunities: Opportunity[], kinds: string[], mutations: MutationFacts[]): Opportunity[] {
-  const relevant = mutations.filter((m) => overlaps(kinds, m.kinds));
+function uncovered(opportunities: Opportunity[], kinds: string[], mutations: MutationLookup): Opportunity[] {
+  if (!opportunities.length) return opportunities;
+  const relevant = mutations.relevant(kinds);
   return opportunities
     .map((o) => ({ ...o, fields: o.fields.filter((f) => !relevant.some((m) => terms(o, f).every((t) => m.text.includes(t)))) }))
     .filter((o) => o.fields.length > 0);
+}
+
+// Detection reads only the validation itself: computed once per validation object, reused across edits elsewhere.
+const opportunitiesByValidation = new WeakMap<object, Opportunity[]>();
+function memoOpportunities(key: object, detect: () => Opportunity[]): Opportunity[] {
+  let found = opportunitiesByValidation.get(key);
+  if (!found) opportunitiesByValidation.set(key, (found = detect()));
+  return found;
 }
 
 function message(opportunities: Opportunity[], enforcing: boolean): string {
@@ -77,7 +111,7 @@ function celAuditFix(file: IndexedFile, document: IndexedDocument, spec: Obj): F
   return edit ? { title: 'Switch this policy to Audit (the mutation now does the work)', edits: [edit] } : undefined;
 }
 
-function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, mutations: MutationFacts[]): void {
+function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, mutations: MutationLookup): void {
   const value = asObj(document.yaml.value)!;
   const metadata = asObj(value.metadata) ?? {};
   const spec = asObj(value.spec) ?? {};
@@ -87,7 +121,7 @@ function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: In
     if (!rule || !validate) return;
     const model: Rule | undefined = document.policy?.rules.find((r) => r.source.path[2] === index);
     const kinds = model?.match.kinds ?? [];
-    let opportunities = legacyValidateOpportunities(validate);
+    let opportunities = memoOpportunities(validate, () => legacyValidateOpportunities(validate));
     if (matchesOnlyNamespaces(kinds.filter((k) => k !== '*'))) opportunities = opportunities.filter((o) => o.kind !== 'namespaceLabel');
     opportunities = uncovered(opportunities, kinds, mutations);
     if (!opportunities.length) return;
@@ -102,14 +136,17 @@ function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: In
       },
       spec: { emitWarning: true, rules: legacyMutateRules(opportunities, { name: ruleName, match: rule.match, exclude: rule.exclude }) },
     };
-    const fixes: Fix[] = [{ title: `Add a mutate rule that sets ${opportunities.map(describeOpportunity).join('; ')}`, edits: [appendDocument(file.file, file.text, mutation)], isPreferred: true }];
-    const audit = auditFix(file, document, [['spec', 'rules', index, 'validate', 'failureAction'], ['spec', 'validationFailureAction'], ['spec', 'failureAction']]);
-    if (audit) fixes.push(audit);
+    const fixes = (): Fix[] => {
+      const list: Fix[] = [{ title: `Add a mutate rule that sets ${opportunities.map(describeOpportunity).join('; ')}`, edits: [appendDocument(file.file, file.text, mutation)], isPreferred: true }];
+      const audit = auditFix(file, document, [['spec', 'rules', index, 'validate', 'failureAction'], ['spec', 'validationFailureAction'], ['spec', 'failureAction']]);
+      if (audit) list.push(audit);
+      return list;
+    };
     ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'rules', index, 'validate'] }, 'key') }, message(opportunities, model?.enforcement === 'Enforce'), { fixes });
   });
 }
 
-function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, mutations: MutationFacts[]): void {
+function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, mutations: MutationLookup): void {
   const value = asObj(document.yaml.value)!;
   const metadata = asObj(value.metadata) ?? {};
   const spec = asObj(value.spec) ?? {};
@@ -120,7 +157,7 @@ function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: Index
   asArray(spec.validations).forEach((raw, index) => {
     const expression = asObj(raw)?.expression;
     if (typeof expression !== 'string') return;
-    let opportunities = celOpportunities(expression, variables);
+    let opportunities = memoOpportunities(raw as object, () => celOpportunities(expression, variables));
     if (matchesOnlyNamespaces(resources)) opportunities = opportunities.filter((o) => o.kind !== 'namespaceLabel');
     opportunities = uncovered(opportunities, kinds, mutations);
     if (!opportunities.length) return;
@@ -139,9 +176,12 @@ function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: Index
         mutations: celMutations(opportunities),
       },
     };
-    const fixes: Fix[] = [{ title: `Add a ${mutation.kind} that sets ${opportunities.map(describeOpportunity).join('; ')}`, edits: [appendDocument(file.file, file.text, mutation)], isPreferred: true }];
-    const audit = document.cls!.family === 'kyverno-cel' ? celAuditFix(file, document, spec) : undefined;
-    if (audit) fixes.push(audit);
+    const fixes = (): Fix[] => {
+      const list: Fix[] = [{ title: `Add a ${mutation.kind} that sets ${opportunities.map(describeOpportunity).join('; ')}`, edits: [appendDocument(file.file, file.text, mutation)], isPreferred: true }];
+      const audit = document.cls!.family === 'kyverno-cel' ? celAuditFix(file, document, spec) : undefined;
+      if (audit) list.push(audit);
+      return list;
+    };
     const enforcing = document.cls!.kind === 'ValidatingAdmissionPolicy' || asArray(spec.validationActions).length === 0 || asArray(spec.validationActions).includes('Deny');
     ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'validations', index, 'expression'] }, 'value') }, message(opportunities, enforcing), { fixes });
   });
@@ -159,8 +199,7 @@ export const preferMutateCheck: Check = {
   title: 'Validation of a property a mutation could set',
   severity: 'info',
   checkWorkspace(ctx) {
-    const mutations: MutationFacts[] = ctx.index.policies()
-      .flatMap((p) => p.rules.filter((r) => r.phase === 'mutate').map((r) => ({ kinds: r.match.kinds, text: JSON.stringify(r.raw) })));
+    const mutations = new MutationLookup(ctx.index);
     for (const file of ctx.index.files()) {
       if (file.role !== 'workspace') continue;
       for (const document of file.documents) {
