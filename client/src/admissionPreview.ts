@@ -1,32 +1,36 @@
 // The "Kyverno: Admission Preview" command: asks the server's `kyverno/admissionPreview` for the
 // resource under the cursor and shows the Markdown it renders in the Markdown preview, beside the
-// editor (a read-only virtual document, refreshed when the command runs again).
+// editor. The Markdown preview does not follow `file:` links, so the text is written to a file in
+// the extension's storage with its links made relative to it (`../…/policy.yaml#L16`), which the
+// preview opens at the line.
 import type * as vscode from 'vscode';
+import { posix } from 'node:path';
 
 export const ADMISSION_PREVIEW_COMMAND = 'kyverno.admissionPreview';
 export const ADMISSION_PREVIEW_REQUEST = 'kyverno/admissionPreview';
-const SCHEME = 'kyverno-preview';
 
 export interface PreviewRequester {
   (params: { uri: string; position: { line: number; character: number } }): Promise<{ markdown: string; source: string } | undefined>;
 }
 
-/** `Admission preview - web.yaml.md`: one virtual document per source file. */
-export function previewPath(sourcePath: string): string {
+/** `Admission preview - web.yaml.md`: one preview file per source file name. */
+export function previewFileName(sourcePath: string): string {
   const name = sourcePath.split(/[\\/]/).at(-1) || 'resource';
-  return `/Admission preview - ${name}.md`;
+  return `Admission preview - ${name}.md`;
+}
+
+/** Rewrites Markdown links to `file:` URIs as paths relative to the directory `fromDir` (a file URI's path). */
+export function relativeLinks(markdown: string, fromDir: string): string {
+  return markdown.replace(/\]\((file:\/\/[^)\s]+)\)/g, (whole, target: string) => {
+    const url = new URL(target);
+    if (url.host && url.host !== 'localhost') return whole;
+    const relative = posix.relative(fromDir, decodeURIComponent(url.pathname)) || '.';
+    return `](${relative.split('/').map(encodeURIComponent).join('/')}${url.hash})`;
+  });
 }
 
 export function registerAdmissionPreview(api: typeof vscode, context: vscode.ExtensionContext, request: PreviewRequester, toServerUri: (uri: vscode.Uri) => string): void {
-  const contents = new Map<string, string>();
-  const changed = new api.EventEmitter<vscode.Uri>();
-  const provider: vscode.TextDocumentContentProvider = {
-    onDidChange: changed.event,
-    provideTextDocumentContent: (uri) => contents.get(uri.toString()) ?? '',
-  };
   context.subscriptions.push(
-    changed,
-    api.workspace.registerTextDocumentContentProvider(SCHEME, provider),
     api.commands.registerCommand(ADMISSION_PREVIEW_COMMAND, async () => {
       const editor = api.window.activeTextEditor;
       if (!editor || editor.document.languageId !== 'yaml') {
@@ -43,15 +47,15 @@ export function registerAdmissionPreview(api: typeof vscode, context: vscode.Ext
         return;
       }
       if (!answer) return;
-      const uri = api.Uri.from({ scheme: SCHEME, path: previewPath(editor.document.uri.path) });
-      contents.set(uri.toString(), answer.markdown);
-      changed.fire(uri);
+      const dir = api.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'admission-preview');
+      const file = api.Uri.joinPath(dir, previewFileName(editor.document.uri.path));
+      await api.workspace.fs.createDirectory(dir);
+      await api.workspace.fs.writeFile(file, new TextEncoder().encode(relativeLinks(answer.markdown, dir.path)));
       try {
-        await api.commands.executeCommand('markdown.showPreviewToSide', uri);
+        await api.commands.executeCommand('markdown.showPreviewToSide', file);
       } catch {
         // Without the built-in Markdown extension: show the Markdown text itself.
-        const document = await api.workspace.openTextDocument(uri);
-        await api.window.showTextDocument(document, { viewColumn: api.ViewColumn.Beside, preview: true });
+        await api.window.showTextDocument(file, { viewColumn: api.ViewColumn.Beside, preview: true });
       }
     }),
   );

@@ -80,7 +80,7 @@ export function conflictTree(graph: Pick<ConflictsResult, 'nodes' | 'edges'>, mo
       const policy = byId.get(policyId)!;
       const prefix = `policy:${policyId}`;
       const children = items.map(({ edge, own }) => conflictNode(edge, prefix, own));
-      return { id: prefix, type: 'policy', label: policy.label, description: plural(children.length, 'conflict'), tooltip: policy.location?.uri, severity: worst(children), location: policy.location, children };
+      return { id: prefix, type: 'policy', label: shortPolicy(policy.label), description: `${policy.label.split('/')[0]} · ${plural(children.length, 'conflict')}`, tooltip: policy.label, severity: worst(children), location: policy.location, children };
     }).sort(sortByLabel);
   }
   const groups = new Map<string, number[]>();

@@ -212,7 +212,7 @@ async function main() {
         if (await folder.count()) await folder.first().click();
         await page.keyboard.press('Control+J');
         // Policies are expanded: their conflicts (check ids) are listed under them.
-        for (const text of ['MutatingPolicy/add-default-app-label', 'conflict/mutation-rejected', 'conflict/incompatible-mutations']) {
+        for (const text of ['add-default-app-label', 'MutatingPolicy ·', 'conflict/mutation-rejected', 'conflict/incompatible-mutations']) {
           await waitFor(async () => (await conflictsPane.first().innerText()).includes(text), 60_000, `"${text}" in the conflict tree`);
         }
         log(`conflict tree: ${(await conflictsPane.first().innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
@@ -229,8 +229,31 @@ async function main() {
       });
     }
 
+    if (existsSync(join(workspace, 'conflicts/legacy/non-root.yaml'))) {
+      await check('hover-field-usage', async () => {
+        // conflicts/legacy/non-root.yaml, not cel/enforce-non-root.yaml (quick open lists both).
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+P');
+        await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+        await page.locator('.quick-input-widget input').fill('legacy/non-root.yaml');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*non-root\.yaml/ }).first().click({ timeout: 15_000 });
+        await page.locator('.tab.active', { hasText: /^\s*non-root\.yaml/ }).first().waitFor({ timeout: 15_000 });
+        const source = readFileSync(join(workspace, 'conflicts/legacy/non-root.yaml'), 'utf8').split('\n');
+        const line = source.findIndex((l) => /^\s+runAsNonRoot:/.test(l)) + 1;
+        await goTo(line, source[line - 1].indexOf('runAsNonRoot') + 3);
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        const hover = page.locator('.monaco-hover:visible');
+        await hover.first().waitFor({ timeout: 15_000 });
+        // The other rules writing or reading the field, as links (the CEL enforce-non-root writes it too).
+        await waitFor(async () => /this rule writes it\. \d+ other rules? touch(es)? it[\s\S]*\benforce-non-root\b/.test(await hover.first().innerText()), 15_000, 'the rules touching runAsNonRoot in the hover');
+        const text = (await hover.first().innerText()).replace(/\s+/g, ' ');
+        log(`hover: ${text.slice(text.indexOf('Field'), text.indexOf('Field') + 300)}`);
+      });
+    }
+
     if (existsSync(join(workspace, 'conflicts/workloads/web.yaml'))) {
-      await check('admission-preview', async () => {
+      await check('admission-preview-link-followed', async () => {
         await openFile('web.yaml');
         const source = readFileSync(join(workspace, 'conflicts/workloads/web.yaml'), 'utf8').split('\n');
         const line = source.findIndex((l) => /^\s+containers:/.test(l)) + 1;
@@ -239,14 +262,19 @@ async function main() {
         await page.locator('.tab', { hasText: /Admission preview - web\.yaml/ }).first().waitFor({ timeout: 30_000 });
         // The Markdown preview is a webview: read the rendered text from its frames.
         let text = '';
+        let previewFrame;
         await waitFor(async () => {
           for (const frame of page.frames()) {
             const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-            if (/Admission preview: Pod shop\/web/.test(body)) text = body;
+            if (/Admission preview: Pod shop\/web/.test(body)) [text, previewFrame] = [body, frame];
           }
           return /Denied/.test(text) && /Mutations[\s\S]*add-default-app-label[\s\S]*Validations[\s\S]*require-app-frontend/.test(text);
         }, 30_000, 'the rendered admission preview (mutation, failing validation, denied)');
-        log(`admission preview: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+        log(`admission preview: ${text.replace(/\s+/g, ' ').slice(0, 400)}`);
+        await shot('admission-preview-rendered');
+        // The rules are links: one goes to the validation in its policy file.
+        await previewFrame.locator('a', { hasText: 'require-app-frontend' }).first().click();
+        await page.waitForSelector('.tab.active >> text=require-app-frontend.yaml', { timeout: 15_000 });
       });
     }
 
@@ -280,7 +308,11 @@ async function main() {
       await page.locator('.statusbar-item', { hasText: /Kyverno: [1-9]\d* polic/ }).first().waitFor({ timeout: 60_000 });
       // The new server indexes again and the findings come back.
       await page.keyboard.press('Control+Shift+M');
+      // The list is virtualised: filter it to the findings of files nobody opened.
+      const filter = page.locator('.markers-panel-container .viewpane-filter input, .viewpane-filter textarea, .panel .viewpane-filter input').first();
+      await filter.fill('cel/syntax');
       await waitFor(async () => /cel\/syntax|schema\/additionalProperties/.test(await page.locator('.markers-panel').innerText()), 60_000, 'findings republished by the restarted server');
+      await filter.fill('');
     });
 
     log(`passed in ${Math.round((Date.now() - started) / 1000)} s (extension activation ${activationMs} ms); screenshots in ${shots}`);

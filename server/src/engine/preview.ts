@@ -202,8 +202,6 @@ export interface MarkdownOptions {
   source?: string;
 }
 
-const STATUS_ICON: Record<string, string> = { pass: '✅', fail: '❌', skip: '⏭️', warn: '⚠️', error: '💥', unknown: '❔' };
-
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
@@ -240,7 +238,7 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
     lines.push('');
     if (outcome.mutations.length === 0) lines.push('No mutation applies.');
     outcome.mutations.forEach((m, k) => {
-      lines.push(`${k + 1}. ${STATUS_ICON[m.status] ?? ''} ${ref(m)} — **${m.status}**${m.changed ? '' : m.status === 'pass' ? ' (no change)' : ''}: ${m.reason}`);
+      lines.push(`${k + 1}. ${ref(m)} — **${m.status}**${m.changed ? '' : m.status === 'pass' ? ' (no change)' : ''}: ${m.reason}`);
       if (m.changed) {
         lines.push('');
         lines.push('   ```yaml');
@@ -256,20 +254,20 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
       lines.push('| Result | Rule | Enforcing | Reason |');
       lines.push('| --- | --- | --- | --- |');
       for (const v of outcome.validations) {
-        lines.push(`| ${STATUS_ICON[v.status] ?? ''} ${v.status} | ${ref(v)} | ${v.enforcing ? 'yes' : 'no (audit)'} | ${escapeCell(v.reason)} |`);
+        lines.push(`| **${v.status}** | ${ref(v)} | ${v.enforcing ? 'yes' : 'no (audit)'} | ${escapeCell(v.reason)} |`);
       }
     }
     if (outcome.generations.length) {
       lines.push('');
       lines.push(`${sub} Generation`);
       lines.push('');
-      for (const g of outcome.generations) lines.push(`- ${STATUS_ICON[g.status] ?? ''} ${ref(g)} — **${g.status}**: ${g.reason}`);
+      for (const g of outcome.generations) lines.push(`- ${ref(g)} — **${g.status}**: ${g.reason}`);
     }
     lines.push('');
     lines.push(`${sub} 3. Verdict`);
     lines.push('');
     const denied = outcome.verdict.deniedBy;
-    lines.push(outcome.verdict.admitted ? `✅ **Admitted**${outcome.mutations.some((m) => m.changed) ? ' (with the mutations above)' : ''}.` : `❌ **Denied** by \`${denied!.policy}/${denied!.rule}\`: ${denied!.reason}`);
+    lines.push(outcome.verdict.admitted ? `**Admitted**${outcome.mutations.some((m) => m.changed) ? ' (with the mutations above)' : ''}.` : `**Denied** by \`${denied!.policy}/${denied!.rule}\`: ${denied!.reason}`);
     lines.push('');
   });
   if (preview.skipped.length) {

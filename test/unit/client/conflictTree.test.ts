@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 import { conflictsResult, type ConflictsResult } from '../../../server/src/lsp/conflicts.ts';
 import { conflictTree, type ConflictTreeNode } from '../../../client/src/conflictsView.ts';
+import { previewFileName, relativeLinks } from '../../../client/src/admissionPreview.ts';
 
 const at = (line: number) => ({ uri: 'file:///ws/p.yaml', range: { start: { line, character: 0 }, end: { line, character: 4 } } });
 
@@ -36,18 +37,18 @@ function render(nodes: ConflictTreeNode[], depth = 0): string[] {
 describe('conflict tree', () => {
   it('by policy: each policy lists its conflicts, named by check id and the other side, with both rules as children', () => {
     assert.deepEqual(render(conflictTree(graph, 'policy')), [
-      'ClusterPolicy/non-root-false (2 conflicts)',
+      'non-root-false (ClusterPolicy · 2 conflicts)',
       '  conflict/mutation-overwrite (with non-root-true › set-true · Pod spec.securityContext.runAsNonRoot)',
       '    non-root-true › set-true (ClusterPolicy)',
       '    non-root-false › set-false (ClusterPolicy)',
       '  conflict/mutation-rejected (with require-non-root › require-non-root · Pod spec.securityContext.runAsNonRoot)',
       '    non-root-false › set-false (ClusterPolicy)',
       '    require-non-root › require-non-root (ValidatingPolicy)',
-      'ClusterPolicy/non-root-true (1 conflict)',
+      'non-root-true (ClusterPolicy · 1 conflict)',
       '  conflict/mutation-overwrite (with non-root-false › set-false · Pod spec.securityContext.runAsNonRoot)',
       '    non-root-true › set-true (ClusterPolicy)',
       '    non-root-false › set-false (ClusterPolicy)',
-      'ValidatingPolicy/require-non-root (1 conflict)',
+      'require-non-root (ValidatingPolicy · 1 conflict)',
       '  conflict/mutation-rejected (with non-root-false › set-false · Pod spec.securityContext.runAsNonRoot)',
       '    non-root-false › set-false (ClusterPolicy)',
       '    require-non-root › require-non-root (ValidatingPolicy)',
@@ -87,6 +88,12 @@ describe('conflict tree', () => {
     }
   });
 
+  it('the admission preview\'s links to file: URIs become relative to the preview file (the Markdown preview does not follow file: links)', () => {
+    const md = '1. [add-default-app-label](file:///work/ws/cel/add%20label.yaml#L16) — **pass**\n[docs](https://kyverno.io)';
+    assert.equal(relativeLinks(md, '/home/u/.storage/admission-preview'), '1. [add-default-app-label](../../../../work/ws/cel/add%20label.yaml#L16) — **pass**\n[docs](https://kyverno.io)');
+    assert.equal(previewFileName('/work/ws/workloads/web.yaml'), 'Admission preview - web.yaml.md');
+  });
+
   it('given no conflicts, then the tree is empty', () => {
     assert.deepEqual(conflictTree({ nodes: [], edges: [] }, 'policy'), []);
     assert.deepEqual(conflictTree({ nodes: [], edges: [] }, 'field'), []);
@@ -103,7 +110,7 @@ describe('conflict tree', () => {
     const byField = conflictTree(result, 'field');
     assert.equal(byPolicy.reduce((n, p) => n + p.children.length, 0), result.edges.length * 2);
     assert.equal(byField.reduce((n, f) => n + f.children.length, 0), result.edges.length);
-    assert.ok(byPolicy.some((p) => p.label === 'MutatingPolicy/add-default-app-label' && p.children.some((c) => c.label === 'conflict/mutation-rejected')));
+    assert.ok(byPolicy.some((p) => p.label === 'add-default-app-label' && p.description === 'MutatingPolicy · 1 conflict' && p.children.some((c) => c.label === 'conflict/mutation-rejected')));
     for (const conflict of byField.flatMap((f) => f.children)) assert.ok(conflict.children.every((side) => side.location?.uri.startsWith('file:///ws/')));
   });
 });

@@ -43,7 +43,7 @@ describe('admission preview', () => {
     assert.equal(outcome!.verdict.deniedBy?.policy, 'require-app-frontend');
 
     const md = previewMarkdown(preview, { linkOf: (s) => `file:///p/${s.policy}.yaml#L1` });
-    const [mutation, validation, verdict] = ['add-default-app-label', '| ❌ fail', '**Denied**'].map((x) => md.indexOf(x));
+    const [mutation, validation, verdict] = ['add-default-app-label', '| **fail**', '**Denied**'].map((x) => md.indexOf(x));
     assert.ok(mutation > 0 && mutation < validation && validation < verdict, md);
     assert.match(md, /\[add-default-app-label\]\(file:\/\/\/p\/add-default-app-label\.yaml#L1\)/);
   });

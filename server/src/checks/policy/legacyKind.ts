@@ -35,8 +35,29 @@ function outcome(policy: Obj, resource: Obj): Outcome | undefined {
   return statuses.includes('fail') ? 'fail' : statuses.includes('pass') ? 'pass' : 'skip';
 }
 
+// The proof simulates both policies on every witness: remembered per policy value for as long as
+// the workspace objects of its kinds are the same ones (an edit elsewhere costs nothing here).
+const proofs = new WeakMap<Obj, { witnesses: Obj[]; fix: Fix | undefined }>();
+
+function sameObjects(a: Obj[], b: Obj[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** The migration, offered only when the engine gives the same verdict for both on every witness. */
-function migrationFix(file: IndexedFile, document: IndexedDocument, resources: Resource[]): Fix | undefined {
+function migrationFix(file: IndexedFile, document: IndexedDocument, resourcesByKind: Map<string, Resource[]>): Fix | undefined {
+  const value = asObj(document.yaml.value);
+  if (!value) return undefined;
+  const kinds = new Set((document.policy?.rules ?? []).flatMap((r) => r.match.kinds));
+  const real = [...kinds].flatMap((k) => resourcesByKind.get(k) ?? []).slice(0, 50).map((r) => r.raw);
+  const known = proofs.get(value);
+  if (known && sameObjects(known.witnesses, real)) return known.fix;
+  const fix = proveMigration(file, document, resourcesByKind);
+  proofs.set(value, { witnesses: real, fix });
+  return fix;
+}
+
+function proveMigration(file: IndexedFile, document: IndexedDocument, resourcesByKind: Map<string, Resource[]>): Fix | undefined {
+  const resources = [...new Set(document.policy?.rules.flatMap((r) => r.match.kinds) ?? [])].flatMap((k) => resourcesByKind.get(k) ?? []);
   const policy = document.policy;
   const value = asObj(document.yaml.value);
   if (!policy || !value || policy.rules.some((r) => r.phase !== 'validate')) return undefined;
@@ -68,7 +89,7 @@ function migrationFix(file: IndexedFile, document: IndexedDocument, resources: R
   };
 }
 
-function checkDocument(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, resources: Resource[]): void {
+function checkDocument(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, resources: Map<string, Resource[]>): void {
   const cls = document.cls;
   if (!cls || cls.family !== 'kyverno-legacy' || (cls.kind !== 'ClusterPolicy' && cls.kind !== 'Policy')) return;
   const rules = document.policy?.rules ?? [];
@@ -99,7 +120,12 @@ export const legacyKindCheck: Check = {
   title: 'Deprecated ClusterPolicy/Policy kind',
   severity: 'info',
   checkWorkspace(ctx) {
-    const resources = ctx.index.resources();
+    const resources = new Map<string, Resource[]>();
+    for (const r of ctx.index.resources()) {
+      const list = resources.get(r.kind);
+      if (list) list.push(r);
+      else resources.set(r.kind, [r]);
+    }
     for (const file of ctx.index.files()) {
       if (file.role !== 'workspace') continue;
       for (const document of file.documents) checkDocument(ctx, file, document, resources);
