@@ -31,12 +31,14 @@ await client.initialize();
 await client.waitFor('$/progress', (p: { value?: { kind?: string } }) => p.value?.kind === 'end', { timeoutMs: 600_000 });
 console.log(`indexed ${policies} policies in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-const file = join(root, 'team-7', 'p7.yaml');
+// A legacy validation (it has findings, so the server publishes it on every change).
+const file = join(root, 'team-1', 'p1.yaml');
 const uri = pathToFileURL(file).href;
 let text = readFileSync(file, 'utf8');
 client.open(uri, text, 1);
-const first = await client.diagnostics(uri, () => true, { timeoutMs: 60_000 }).catch(() => undefined);
-console.log(`opened: ${first?.length ?? "no"} diagnostics`, (client as any).received.filter((m: any) => m.method === "textDocument/publishDiagnostics").slice(0, 3).map((m: any) => m.params.uri), uri);
+await new Promise((r) => setTimeout(r, 2000));
+const first = await client.diagnostics(uri, () => true, { timeoutMs: 20_000 }).catch(() => undefined);
+console.log(`opened: ${first?.length ?? "no"} diagnostics; ${(client as any).received.filter((m: any) => m.method === "textDocument/publishDiagnostics").length} publishes; `);
 const own: number[] = [];
 const pass: number[] = [];
 for (let e = 0; e < edits; e++) {

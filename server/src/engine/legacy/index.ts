@@ -11,6 +11,7 @@ import { error, fromThrown, skip, unknown, type Outcome } from './outcome.ts';
 import { validateRule } from './validate.ts';
 import { mutateRule } from './mutate.ts';
 import { generateRule } from './generate.ts';
+import { applyPodSecurityExceptions, decideExceptions, policyKeyOf } from './exceptions.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,6 +43,7 @@ function evaluatePolicy(policy: Obj, resource: Obj, context: AdmissionContext, n
   }
   const rules = computeRules(policy);
   const policyNamespace = policy.kind === 'Policy' ? String((isObj(policy.metadata) ? policy.metadata.namespace : undefined) ?? 'default') : undefined;
+  const policyKey = policyKeyOf(policy);
   const spec = isObj(policy.spec) ? policy.spec : {};
   const ownRules = Array.isArray(spec.rules) ? (spec.rules as Obj[]) : [];
   // applyRules: One stops at the first rule that applies.
@@ -57,7 +59,7 @@ function evaluatePolicy(policy: Obj, resource: Obj, context: AdmissionContext, n
       if (firstOnly && applied) outcome = skip('applyRules is One and an earlier rule applied', path);
       else {
         try {
-          outcome = evaluateRule(rule, phase, current, context, policyNamespace, path);
+          outcome = evaluateRule(rule, phase, current, context, policyNamespace, path, policyKey);
         } catch (e) {
           outcome = fromThrown(e, path);
         }
@@ -86,7 +88,7 @@ function operationOf(context: AdmissionContext): AdmissionContext['operation'] {
   return typeof v === 'string' && ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'].includes(v) ? (v as AdmissionContext['operation']) : context.operation;
 }
 
-function evaluateRule(rule: Obj, phase: Phase, resource: Obj, context: AdmissionContext, policyNamespace: string | undefined, path: Path): Outcome {
+function evaluateRule(rule: Obj, phase: Phase, resource: Obj, context: AdmissionContext, policyNamespace: string | undefined, path: Path, policyKey: string): Outcome {
   const ctx = { ...context, operation: operationOf(context) };
   const verdict = ruleApplies(rule.match as MatchResources, rule.exclude as MatchResources | undefined, {
     resource,
@@ -97,12 +99,19 @@ function evaluateRule(rule: Obj, phase: Phase, resource: Obj, context: Admission
   if (verdict.result === false) return skip(`rule does not apply: ${verdict.reason}`, [...path, 'match']);
   if (verdict.result === 'unknown') return unknown(verdict.reason, [...path, 'match']);
   if (phase === 'none') return error('rule has no mutate, validate, generate or verifyImages', path);
-  if (phase === 'verifyImages') return unknown('image verification (signatures, attestations) is not modelled', [...path, 'verifyImages']);
+  if (phase === 'verifyImages') {
+    // PolicyExceptions still skip it (conditions see the request, not the rule's context).
+    const excepted = decideExceptions(policyKey, rule, resource, ctx, buildData(resource, ctx), path).outcome;
+    return excepted ?? unknown('image verification (signatures, attestations) is not modelled', [...path, 'verifyImages']);
+  }
   const cel = celPreconditions(rule.celPreconditions, resource, ctx, [...path, 'celPreconditions']);
   if (cel) return cel;
   const prepared = prepare(rule, resource, ctx, path);
   if ('outcome' in prepared) return prepared.outcome;
   const { data } = prepared;
+  // PolicyExceptions, checked as Kyverno's handlers do: after the context and preconditions.
+  const exceptions = decideExceptions(policyKey, rule, resource, ctx, data, path);
+  if (exceptions.outcome) return exceptions.outcome;
   // Values-file keys under request.object overlay the resource itself, as in `kyverno test`.
   const request = data.request as Obj;
   const subject = isObj(request.object) ? request.object : resource;
@@ -110,7 +119,7 @@ function evaluateRule(rule: Obj, phase: Phase, resource: Obj, context: Admission
     case 'mutate':
       return mutateRule(rule.mutate as Obj, subject, data, ctx, [...path, 'mutate']);
     case 'validate':
-      return validateWithHistory(rule, subject, data, ctx, path);
+      return applyPodSecurityExceptions(validateWithHistory(rule, subject, data, ctx, path), rule.validate as Obj, subject, data, exceptions.podSecurity, [...path, 'validate']);
     case 'generate':
       return generateRule(rule.generate as Obj, data, ctx, [...path, 'generate']);
   }
