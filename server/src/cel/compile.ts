@@ -79,25 +79,28 @@ interface RunnableNode {
   evaluate: (ev: { run(n: ASTNode, ctx: unknown): unknown }, ast: ASTNode, ctx: unknown) => unknown;
 }
 
-/**
- * cel-js runs `string.matches` on JavaScript's backtracking RegExp and cannot be given another
- * overload; the nodes are re-pointed at RE2 instead.
- */
-function useRe2(root: ASTNode): void {
+type Evaluate = RunnableNode['evaluate'];
+
+/** Re-points every one-argument receiver call `name` at another evaluation (cel-js allows no second overload). */
+function overrideMethod(root: ASTNode, name: string, evaluate: (receiver: ASTNode, arg: ASTNode) => Evaluate): void {
   const stack = [root];
   while (stack.length) {
     const node = stack.pop()!;
     stack.push(...childrenOf(node));
     if (node.op !== 'rcall') continue;
-    const [name, receiver, args] = node.args as [string, ASTNode, ASTNode[]];
-    if (name !== 'matches' || args.length !== 1) continue;
-    (node as unknown as RunnableNode).evaluate = (ev, _ast, ctx) => {
-      const s = ev.run(receiver, ctx);
-      const p = ev.run(args[0]!, ctx);
-      if (typeof s !== 'string' || typeof p !== 'string') throw new Error('found no matching overload for matches');
-      return re2Test(s, p);
-    };
+    const [called, receiver, args] = node.args as [string, ASTNode, ASTNode[]];
+    if (called === name && args.length === 1) (node as unknown as RunnableNode).evaluate = evaluate(receiver, args[0]!);
   }
+}
+
+/** cel-js runs `string.matches` on JavaScript's backtracking RegExp: the nodes use RE2 instead. */
+function useRe2(root: ASTNode): void {
+  overrideMethod(root, 'matches', (receiver, pattern) => (ev, _ast, ctx) => {
+    const s = ev.run(receiver, ctx);
+    const p = ev.run(pattern, ctx);
+    if (typeof s !== 'string' || typeof p !== 'string') throw new Error('found no matching overload for matches');
+    return re2Test(s, p);
+  });
 }
 
 /**
@@ -106,19 +109,11 @@ function useRe2(root: ASTNode): void {
  * cel-go's behaviour (`object.spec.x.orValue(d)` with a dyn receiver), so the nodes follow it.
  */
 function lenientOrValue(root: ASTNode): void {
-  const stack = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    stack.push(...childrenOf(node));
-    if (node.op !== 'rcall') continue;
-    const [name, receiver, args] = node.args as [string, ASTNode, ASTNode[]];
-    if (name !== 'orValue' || args.length !== 1) continue;
-    (node as unknown as RunnableNode).evaluate = (ev, _ast, ctx) => {
-      const value = ev.run(receiver, ctx);
-      if (!(value instanceof Optional)) return value;
-      return value.hasValue() ? value.value() : ev.run(args[0]!, ctx);
-    };
-  }
+  overrideMethod(root, 'orValue', (receiver, fallback) => (ev, _ast, ctx) => {
+    const value = ev.run(receiver, ctx);
+    if (!(value instanceof Optional)) return value;
+    return value.hasValue() ? value.value() : ev.run(fallback, ctx);
+  });
 }
 
 interface MacroNode {
