@@ -4,6 +4,10 @@
 # code-server and playwright-core. Cached: a second run does nothing when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")"
+# Run from `npm run`, the outer npm (Node 20) exports its user agent and node path; the inner
+# installs would inherit them, and code-server's postinstall reads the Node version from the user
+# agent and refuses. The tools are installed as if from a fresh shell.
+unset npm_config_user_agent NODE npm_node_execpath
 TOOLS="$PWD/.tools"
 CODE_SERVER_VERSION=4.139.1
 PLAYWRIGHT_VERSION=1.65.1
