@@ -16,13 +16,17 @@ export const activeDeadlineMissingCheck: Check = {
     const cj = cronJobOf(ctx);
     if (!cj || cj.jobSpec.activeDeadlineSeconds !== undefined) return;
     const { file, document } = ctx;
-    const fixes: Fix[] = [];
-    if (cj.shortestInterval !== undefined) {
-      const value = activeDeadlineFor(cj.shortestInterval);
-      const edit = insertFields(file.file, document.yaml.doc, file.text, JOB_SPEC, { activeDeadlineSeconds: value });
-      if (edit) fixes.push({ title: `Set activeDeadlineSeconds: ${value} (below the ${formatSeconds(cj.shortestInterval)} interval)`, edits: [edit], isPreferred: true });
-    }
-    fixes.push(...companionFixes(ctx, cj));
+    // Built only when an editor asks for code actions (the companion files are whole documents).
+    const fixes = (): Fix[] => {
+      const list: Fix[] = [];
+      if (cj.shortestInterval !== undefined) {
+        const value = activeDeadlineFor(cj.shortestInterval);
+        const edit = insertFields(file.file, document.yaml.doc, file.text, JOB_SPEC, { activeDeadlineSeconds: value });
+        if (edit) list.push({ title: `Set activeDeadlineSeconds: ${value} (below the ${formatSeconds(cj.shortestInterval)} interval)`, edits: [edit], isPreferred: true });
+      }
+      list.push(...companionFixes(ctx, cj));
+      return list;
+    };
     ctx.report(
       { file: file.file, span: ctx.spanOf(JOB_TEMPLATE, 'key') },
       'The Job has no activeDeadlineSeconds: a Pod stuck Pending (no node fits its requests, an image that never pulls) or hanging is never timed out, and no failure is ever reported. Set a deadline below the schedule interval.',

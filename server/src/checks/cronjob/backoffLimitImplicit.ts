@@ -18,10 +18,14 @@ export const backoffLimitImplicitCheck: Check = {
     // Indexed Jobs with backoffLimitPerIndex count retries per index instead.
     if (!cj || cj.jobSpec.backoffLimit !== undefined || cj.jobSpec.backoffLimitPerIndex !== undefined) return;
     const { file, document } = ctx;
-    const fixes: Fix[] = [];
-    const edit = insertFields(file.file, document.yaml.doc, file.text, JOB_SPEC, { backoffLimit: SUGGESTED_BACKOFF_LIMIT });
-    if (edit) fixes.push({ title: `Set backoffLimit: ${SUGGESTED_BACKOFF_LIMIT} explicitly`, edits: [edit], isPreferred: true });
-    fixes.push(...companionFixes(ctx, cj));
+    // Built only when an editor asks for code actions (the companion files are whole documents).
+    const fixes = (): Fix[] => {
+      const list: Fix[] = [];
+      const edit = insertFields(file.file, document.yaml.doc, file.text, JOB_SPEC, { backoffLimit: SUGGESTED_BACKOFF_LIMIT });
+      if (edit) list.push({ title: `Set backoffLimit: ${SUGGESTED_BACKOFF_LIMIT} explicitly`, edits: [edit], isPreferred: true });
+      list.push(...companionFixes(ctx, cj));
+      return list;
+    };
     ctx.report(
       { file: file.file, span: ctx.spanOf(JOB_TEMPLATE, 'key') },
       'backoffLimit is not set, so the default 6 applies: a failing run is retried with growing delays (10 s, 20 s, 40 s, … about 10 minutes in all), then the Job is marked failed and nobody is told. Set it explicitly and alert on failed Jobs.',

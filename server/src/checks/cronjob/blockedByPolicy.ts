@@ -53,9 +53,9 @@ function controller(name: 'cronjob-controller' | 'job-controller', base: Admissi
   };
 }
 
-function namespaceContext(resources: Resource[], namespace: string | undefined): AdmissionContext {
+function namespaceContext(namespaces: Map<string, Resource>, namespace: string | undefined): AdmissionContext {
   const ns = namespace ?? 'default';
-  const object = resources.find((r) => r.kind === 'Namespace' && r.name === ns)?.raw;
+  const object = namespaces.get(ns)?.raw;
   const labels = { ...((asObj(asObj(object?.metadata)?.labels) ?? {}) as Record<string, string>), 'kubernetes.io/metadata.name': ns };
   return { operation: 'CREATE', namespaceLabels: labels, namespaceObject: object ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } } };
 }
@@ -105,8 +105,9 @@ export const blockedByPolicyCheck: Check = {
     const sets = { CronJob: all('CronJob'), Job: all('Job'), Pod: all('Pod') };
     const docs = { CronJob: sets.CronJob.map((p) => ({ doc: p.raw })), Job: sets.Job.map((p) => ({ doc: p.raw })), Pod: sets.Pod.map((p) => ({ doc: p.raw })) };
     const screenDocs = { Job: screen.Job.map((p) => ({ doc: p.raw })), Pod: screen.Pod.map((p) => ({ doc: p.raw })) };
+    const namespaces = new Map(resources.filter((r) => r.kind === 'Namespace').map((r) => [r.name, r] as const));
     for (const cronJob of cronJobs) {
-      const base = namespaceContext(resources, cronJob.namespace);
+      const base = namespaceContext(namespaces, cronJob.namespace);
       // Cheap screen first: the Job and Pod against the rules the CronJob never meets.
       const screenJob = jobOf(cronJob.raw);
       const screened = !simulate(screenJob, screenDocs.Job, controller('cronjob-controller', base)).verdict.admitted

@@ -27,8 +27,19 @@ export interface CronJobView {
   longestInterval?: number;
 }
 
+// Every CronJob check asks for the same view of the same document: read once per document object.
+const views = new WeakMap<object, { view: CronJobView | undefined }>();
+
 /** A workspace document that is a `batch` CronJob, with its schedule read; undefined otherwise. */
 export function cronJobOf(ctx: DocumentCheckContext): CronJobView | undefined {
+  const known = views.get(ctx.document);
+  if (known) return known.view;
+  const view = readCronJob(ctx);
+  views.set(ctx.document, { view });
+  return view;
+}
+
+function readCronJob(ctx: DocumentCheckContext): CronJobView | undefined {
   const { file, document } = ctx;
   const cls = document.cls;
   if (file.role !== 'workspace' || !cls || cls.family !== 'resource' || cls.kind !== 'CronJob' || cls.group !== 'batch') return undefined;

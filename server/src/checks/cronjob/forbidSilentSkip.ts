@@ -20,15 +20,19 @@ export const forbidSilentSkipCheck: Check = {
     const interval = cj.shortestInterval;
     if (deadline !== undefined && (interval === undefined || deadline < interval)) return;
     const { file, document } = ctx;
-    const fixes: Fix[] = [];
-    if (interval !== undefined) {
-      const value = activeDeadlineFor(interval);
-      const edit = deadline === undefined
-        ? insertFields(file.file, document.yaml.doc, file.text, JOB_SPEC, { activeDeadlineSeconds: value })
-        : replaceScalar(file.file, document.yaml.doc, [...JOB_SPEC, 'activeDeadlineSeconds'], value);
-      if (edit) fixes.push({ title: `Set activeDeadlineSeconds: ${value} (below the ${formatSeconds(interval)} interval)`, edits: [edit], isPreferred: true });
-    }
-    fixes.push(...companionFixes(ctx, cj));
+    // Built only when an editor asks for code actions (the companion files are whole documents).
+    const fixes = (): Fix[] => {
+      const list: Fix[] = [];
+      if (interval !== undefined) {
+        const value = activeDeadlineFor(interval);
+        const edit = deadline === undefined
+          ? insertFields(file.file, document.yaml.doc, file.text, JOB_SPEC, { activeDeadlineSeconds: value })
+          : replaceScalar(file.file, document.yaml.doc, [...JOB_SPEC, 'activeDeadlineSeconds'], value);
+        if (edit) list.push({ title: `Set activeDeadlineSeconds: ${value} (below the ${formatSeconds(interval)} interval)`, edits: [edit], isPreferred: true });
+      }
+      list.push(...companionFixes(ctx, cj));
+      return list;
+    };
     const why = deadline === undefined
       ? 'the Job has no activeDeadlineSeconds'
       : `activeDeadlineSeconds (${formatSeconds(deadline)}) is not below the shortest interval (${formatSeconds(interval!)})`;

@@ -21,12 +21,16 @@ export const startingDeadlineCheck: Check = {
     const current = num(cj.spec.startingDeadlineSeconds);
     if (cj.spec.startingDeadlineSeconds !== undefined && cj.spec.startingDeadlineSeconds !== null && (current === undefined || current > MIN_STARTING_DEADLINE)) return;
     const value = startingDeadlineFor(cj.shortestInterval);
-    const edit = current === undefined
-      ? insertFields(file.file, document.yaml.doc, file.text, SPEC, { startingDeadlineSeconds: value })
-      : replaceScalar(file.file, document.yaml.doc, [...SPEC, 'startingDeadlineSeconds'], value);
-    const fixes: Fix[] = [];
-    if (edit) fixes.push({ title: `Set startingDeadlineSeconds: ${value}`, edits: [edit], isPreferred: true });
-    fixes.push(...companionFixes(ctx, cj));
+    // Built only when an editor asks for code actions (the companion files are whole documents).
+    const fixes = (): Fix[] => {
+      const edit = current === undefined
+        ? insertFields(file.file, document.yaml.doc, file.text, SPEC, { startingDeadlineSeconds: value })
+        : replaceScalar(file.file, document.yaml.doc, [...SPEC, 'startingDeadlineSeconds'], value);
+      const list: Fix[] = [];
+      if (edit) list.push({ title: `Set startingDeadlineSeconds: ${value}`, edits: [edit], isPreferred: true });
+      list.push(...companionFixes(ctx, cj));
+      return list;
+    };
     if (current === undefined) {
       ctx.report(
         { file: file.file, span: ctx.spanOf(SPEC, 'key') },

@@ -122,21 +122,27 @@ export const orphanCheck: Check = {
     referencesOfPods(pods, refs);
     referencesOfRbac(resources, refs);
     // Anything else (an Ingress' tls secretName, a Certificate, an ExternalSecret, a policy's context) may name an object.
-    const mentioned = new Map<string, Set<string>>();
+    // One inverted index of every string in the other documents, built on first use: a lookup per
+    // candidate instead of a scan of the workspace per candidate. Two holders are enough to know
+    // whether one other than the candidate itself names it.
+    let holders: Map<string, string[]> | undefined;
     const mentionsOutside = (self: Resource, name: string): boolean => {
-      for (const d of ctx.index.documents()) {
-        if (d.file === self.source.file && d.index === self.source.docIndex) continue;
-        if (d.resource && WORKLOAD_KINDS.has(d.resource.kind)) continue;
-        const id = `${d.file}#${d.index}`;
-        let set = mentioned.get(id);
-        if (!set) {
-          set = new Set();
+      if (!holders) {
+        holders = new Map();
+        for (const d of ctx.index.documents()) {
+          if (d.resource && WORKLOAD_KINDS.has(d.resource.kind)) continue;
+          const set = new Set<string>();
           strings(d.yaml.value, set);
-          mentioned.set(id, set);
+          const id = `${d.file}#${d.index}`;
+          for (const text of set) {
+            const list = holders.get(text);
+            if (!list) holders.set(text, [id]);
+            else if (list.length < 2) list.push(id);
+          }
         }
-        if (set.has(name)) return true;
       }
-      return false;
+      const selfId = `${self.source.file}#${self.source.docIndex}`;
+      return (holders.get(name) ?? []).some((id) => id !== selfId);
     };
     for (const r of resources) {
       if (!r.name || (r.namespace && SYSTEM_NAMESPACES.has(r.namespace))) continue;
