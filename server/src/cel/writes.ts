@@ -251,6 +251,8 @@ function hasPath(node: ASTNode): string[] | undefined {
   return name === 'has' && args[0] ? readPath(args[0]) : undefined;
 }
 
+/** `!has(object.a)`, or `!has(object.a) || !has(object.a.b)` (every level that may be absent). */
 function negatedHas(node: ASTNode): boolean {
+  if (node.op === '||') return (node.args as ASTNode[]).every(negatedHas);
   return node.op === '!_' && hasPath(node.args as ASTNode) !== undefined;
 }

@@ -136,6 +136,23 @@ function narrowNamespaces(facts: MatchFacts, names: string[]): boolean {
   return true;
 }
 
+/**
+ * namespaceSelector expressions on `kubernetes.io/metadata.name` (set by the API server on every
+ * namespace) name namespaces: `In` narrows them, `NotIn` excludes them. False when another
+ * expression remains (undecidable).
+ */
+function namespaceNameExpressions(expressions: unknown, facts: MatchFacts): boolean {
+  for (const e of asArray(expressions)) {
+    const x = asObj(e);
+    const values = asArray(x?.values).filter((v): v is string => typeof v === 'string');
+    if (!x || x.key !== 'kubernetes.io/metadata.name' || values.length === 0) return false;
+    if (x.operator === 'In') narrowNamespaces(facts, values);
+    else if (x.operator === 'NotIn') facts.excludedNamespaces = [...facts.excludedNamespaces, ...values];
+    else return false;
+  }
+  return true;
+}
+
 function celDetails(spec: Obj, facts: MatchFacts): void {
   const reasons: string[] = [];
   const conditions = asArray(spec.matchConditions).filter((c) => {
@@ -148,7 +165,7 @@ function celDetails(spec: Obj, facts: MatchFacts): void {
   const selected = labelsOf(constraints.objectSelector);
   if (selected || facts.objectLabels) facts.objectLabels = { ...(selected ?? {}), ...(facts.objectLabels ?? {}) };
   facts.namespaceLabels = labelsOf(constraints.namespaceSelector);
-  if (asObj(constraints.objectSelector)?.matchExpressions || asObj(constraints.namespaceSelector)?.matchExpressions) reasons.push('selector expressions');
+  if (asObj(constraints.objectSelector)?.matchExpressions || !namespaceNameExpressions(asObj(constraints.namespaceSelector)?.matchExpressions, facts)) reasons.push('selector expressions');
   if (reasons.length) facts.undecidable = reasons.join(' and ');
 }
 

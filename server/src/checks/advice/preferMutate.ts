@@ -5,7 +5,7 @@ import type { Rule } from '../../model/types.ts';
 import type { Path } from '../../yaml/paths.ts';
 import { asArray, asObj, type Obj } from '../cronjob/common.ts';
 import { appendDocument, replaceScalar } from '../cronjob/yamlEdits.ts';
-import { celOpportunities, legacyValidateOpportunities, matchesOnlyNamespaces, type Opportunity } from './patterns.ts';
+import { celOpportunities, legacyValidateOpportunities, matchesOnlyNamespaces, referencedVariables, type Opportunity } from './patterns.ts';
 import { celMutations, describeOpportunity, legacyMutateRules } from './mutations.ts';
 
 interface MutationFacts {
@@ -73,12 +73,18 @@ function memoOpportunities(key: object, detect: () => Opportunity[]): Opportunit
 
 function message(opportunities: Opportunity[], enforcing: boolean): string {
   const what = opportunities.map(describeOpportunity).join('; ');
-  const mirror = opportunities.some((o) => o.kind === 'registry')
-    ? ' The rewritten references must still match your verifyImages rules (sign or reference the mirror).'
+  const registry = opportunities.find((o) => o.kind === 'registry');
+  const mirror = registry
+    ? `${registry.fields.length > 1 ? ` ${registry.fields[0]} was picked as the mirror of the ${registry.fields.length} allowed registries: check that it proxies the upstream registries, or the rejection becomes an ImagePullBackOff.` : ''} The rewritten references must still match your verifyImages rules (sign or reference the mirror).`
     : '';
+  const ephemeral = opportunities.some((o) => o.lists?.includes('ephemeralContainers'))
+    ? ' Ephemeral containers are added through the pods/ephemeralcontainers subresource: the mutation reaches them only if it matches that subresource too.'
+    : '';
+  const partial = opportunities.some((o) => o.partial);
+  const outcome = partial ? 'makes this part of the validation compliant (it also requires things the mutation does not set)' : 'makes these objects compliant';
   const effect = enforcing ? 'rejects' : 'reports';
   const instead = enforcing ? 'bouncing them back to developers (who then file tickets and exceptions)' : 'filling policy reports with violations somebody must chase';
-  return `This validation ${effect} what the platform could simply set: a mutation applying ${what} makes these objects compliant instead of ${instead}. Keep the validation as the safety net.${mirror}`;
+  return `This validation ${effect} what the platform could simply set: a mutation applying ${what} ${outcome} instead of ${instead}. Keep the validation as the safety net.${mirror}${ephemeral}`;
 }
 
 function uniqueName(base: string, taken: Set<string>): string {
@@ -134,7 +140,7 @@ function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: In
         ...(document.cls!.kind === 'Policy' && metadata.namespace ? { namespace: metadata.namespace } : {}),
         annotations: { 'policies.kyverno.io/description': `Sets what ${String(metadata.name ?? 'the validation')}/${ruleName} requires, where absent, so that it passes instead of rejecting.` },
       },
-      spec: { emitWarning: true, rules: legacyMutateRules(opportunities, { name: ruleName, match: rule.match, exclude: rule.exclude }) },
+      spec: { emitWarning: true, rules: legacyMutateRules(opportunities, { name: ruleName, match: rule.match, exclude: rule.exclude, preconditions: rule.preconditions, celPreconditions: rule.celPreconditions, context: rule.context }) },
     };
     const fixes = (): Fix[] => {
       const list: Fix[] = [{ title: `Add a mutate rule that sets ${opportunities.map(describeOpportunity).join('; ')}`, edits: [appendDocument(file.file, file.text, mutation)], isPreferred: true }];
@@ -153,11 +159,11 @@ function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: Index
   const kinds = document.policy?.rules[0]?.match.kinds ?? [];
   const resources = asArray(asObj(spec.matchConstraints)?.resourceRules).flatMap((r) => asArray(asObj(r)?.resources).map(String));
   const namespaced = document.cls!.kind.startsWith('Namespaced');
-  const variables = asArray(spec.variables).map((v) => String(asObj(v)?.expression ?? '')).join('\n');
+
   asArray(spec.validations).forEach((raw, index) => {
     const expression = asObj(raw)?.expression;
     if (typeof expression !== 'string') return;
-    let opportunities = memoOpportunities(raw as object, () => celOpportunities(expression, variables));
+    let opportunities = memoOpportunities(raw as object, () => celOpportunities(expression, referencedVariables(expression, spec.variables)));
     if (matchesOnlyNamespaces(resources)) opportunities = opportunities.filter((o) => o.kind !== 'namespaceLabel');
     opportunities = uncovered(opportunities, kinds, mutations);
     if (!opportunities.length) return;

@@ -6,6 +6,8 @@ import type { WriteFact } from '../../conflicts/facts.ts';
 import { parseAnchor } from '../../engine/legacy/anchors.ts';
 import { sideSpan } from './report.ts';
 import { showValue } from '../../conflicts/describe.ts';
+import { isScalar } from 'yaml';
+import { nodeAt } from '../../yaml/paths.ts';
 
 /** `key:` → `+(key):` in a legacy strategic-merge patch; undefined when not mechanical. */
 function guardEdit(index: WorkspaceIndex, write: WriteFact): TextEdit | undefined {
@@ -20,19 +22,70 @@ function guardEdit(index: WorkspaceIndex, write: WriteFact): TextEdit | undefine
   return { file: write.source.file, span, newText: `+(${key})` };
 }
 
+/** CEL reserved words cannot be selected with `.` (Kubernetes escapes them as `__name__`). */
+const CEL_RESERVED = new Set(['in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while', 'true', 'false', 'null']);
+
+/**
+ * A CEL applyConfiguration that writes one field path, wrapped as
+ * `!has(object.a.b) || !has(object.a.b.c) ? <original> : Object{}` (every level that may be
+ * absent is tested, so `has()` never selects a missing parent); undefined when not mechanical
+ * (JSONPatch, several fields, keys that are not CEL identifiers, a plain YAML scalar).
+ */
+function celGuardEdit(index: WorkspaceIndex, write: WriteFact): TextEdit | undefined {
+  if (write.guard === 'ifAbsent') return undefined;
+  if (write.owner.policy.cls.family === 'kyverno-legacy') return undefined;
+  const src = write.source.path;
+  if (src[src.length - 1] !== 'expression' || src[src.length - 2] !== 'applyConfiguration') return undefined;
+  const key = src.join('\u0000');
+  // A map literal (`labels: {"team": "a"}`) writes its leaves: the guard tests the leaf.
+  const leaves = (path: string[], value: unknown): string[] =>
+    value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length ? Object.entries(value).flatMap(([k, v]) => leaves([...path, k], v)) : [path.join('.')];
+  const paths = new Set(write.owner.rule.effect.writes.filter((w) => w.source.path.join('\u0000') === key).flatMap((w) => leaves(w.path, w.value)));
+  if (paths.size !== 1) return undefined;
+  const path = [...paths][0].split('.');
+  if (!path.every((seg) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) && !CEL_RESERVED.has(seg))) return undefined;
+  const from = path[0] === 'metadata' || path[0] === 'spec' ? 1 : 0;
+  const guard = path.slice(from).map((_, i) => `!has(object.${path.slice(0, from + i + 1).join('.')})`).join(' || ');
+  const file = index.getFile(write.source.file);
+  const node = file?.yaml?.documents[write.source.docIndex]?.doc && nodeAt(file.yaml.documents[write.source.docIndex].doc, src);
+  if (!file || !isScalar(node) || !node.range) return undefined;
+  const text = file.text;
+  const [start, end] = [node.range[0], node.range[1]];
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
+    const inner = text.slice(start + 1, end).replace(/\s*['"]\s*$/, '');
+    const close = start + 1 + inner.length;
+    return { file: file.file, span: { start: start + 1, end: close }, newText: `${guard} ? (${inner}) : Object{}` };
+  }
+  if (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') return undefined;
+  const header = text.indexOf('\n', start);
+  if (header < 0 || header >= end) return undefined;
+  const body = text.slice(header + 1, end);
+  const lead = /^(?:[ \t]*\n)*( *)/.exec(body)!;
+  const contentStart = header + 1 + lead[0].length;
+  const contentEnd = header + 1 + body.trimEnd().length;
+  if (contentEnd <= contentStart) return undefined;
+  const indent = lead[1];
+  const lines = (indent + text.slice(contentStart, contentEnd)).split('\n').map((l) => (l.trim() ? `  ${l}` : l));
+  return { file: file.file, span: { start: contentStart, end: contentEnd }, newText: `${guard} ? (\n${lines.join('\n')}\n${indent}) : Object{}` };
+}
+
 /** Guard every unguarded write of the conflict with add-if-absent: then no order can matter. */
 export function addIfAbsentFix(index: WorkspaceIndex, conflict: Conflict): Fix[] {
   const writes = conflict.writes ?? [];
   const edits: TextEdit[] = [];
+  const how = new Set<string>();
   for (const w of writes) {
     if (w.guard === 'ifAbsent') continue;
-    const edit = guardEdit(index, w);
+    const legacy = guardEdit(index, w);
+    const edit = legacy ?? celGuardEdit(index, w);
     if (!edit) return [];
-    edits.push(edit);
+    how.add(legacy ? '+() anchor' : 'has() guard');
+    // Autogen repeats a write per kind: one edit per source.
+    if (!edits.some((e) => e.file === edit.file && e.span.start === edit.span.start)) edits.push(edit);
   }
   if (edits.length === 0) return [];
   const keys = writes.filter((w) => w.guard !== 'ifAbsent').map((w) => w.path[w.path.length - 1]);
-  return [{ title: `Set ${[...new Set(keys)].join(', ')} only when absent (+() anchor${edits.length > 1 ? ' on both rules' : ''})`, edits }];
+  return [{ title: `Set ${[...new Set(keys)].join(', ')} only when absent (${[...how].join(' and ')}${edits.length > 1 ? ' on both rules' : ''})`, edits }];
 }
 
 function lineStart(text: string, offset: number): number {

@@ -1,5 +1,6 @@
 import type { Check } from '../types.ts';
 import { reportConflicts } from './report.ts';
+import { excludeNamespacesFix } from './excludeNamespaces.ts';
 import { INCOMPATIBLE_MUTATIONS } from '../../conflicts/incompatible.ts';
 
 /** Mutations of different rules whose combined result Kubernetes rejects or cannot run (see conflicts/invariants.ts). */
@@ -8,6 +9,6 @@ export const incompatibleMutationsCheck: Check = {
   title: 'Mutations combine into an object Kubernetes rejects or cannot run',
   severity: 'error',
   checkWorkspace(ctx) {
-    reportConflicts(ctx, INCOMPATIBLE_MUTATIONS);
+    reportConflicts(ctx, INCOMPATIBLE_MUTATIONS, excludeNamespacesFix);
   },
 };

@@ -1,5 +1,6 @@
 import type { Check } from '../types.ts';
 import { reportConflicts } from './report.ts';
+import { excludeNamespacesFix } from './excludeNamespaces.ts';
 import { MUTATION_BREAKS_IMAGE_VERIFICATION } from '../../conflicts/images.ts';
 
 /** An image-rewriting mutation moves images outside the references a verifyImages / ImageValidatingPolicy rule checks. */
@@ -8,6 +9,6 @@ export const mutationBreaksImageVerificationCheck: Check = {
   title: 'A mutation rewrites images out of reach of image verification',
   severity: 'warning',
   checkWorkspace(ctx) {
-    reportConflicts(ctx, MUTATION_BREAKS_IMAGE_VERIFICATION);
+    reportConflicts(ctx, MUTATION_BREAKS_IMAGE_VERIFICATION, excludeNamespacesFix);
   },
 };

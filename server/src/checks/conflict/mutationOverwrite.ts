@@ -1,5 +1,6 @@
 import type { Check } from '../types.ts';
 import { reportConflicts } from './report.ts';
+import { excludeNamespacesFix } from './excludeNamespaces.ts';
 import { addIfAbsentFix, mergePoliciesFix } from './fixes.ts';
 import { MUTATION_OVERWRITE } from '../../conflicts/overwrite.ts';
 
@@ -9,6 +10,6 @@ export const mutationOverwriteCheck: Check = {
   title: 'Two mutations overwrite the same field with different values',
   severity: 'warning',
   checkWorkspace(ctx) {
-    reportConflicts(ctx, MUTATION_OVERWRITE, (index, conflict, side) => [...addIfAbsentFix(index, conflict), ...mergePoliciesFix(index, conflict, side)]);
+    reportConflicts(ctx, MUTATION_OVERWRITE, (index, conflict, side) => [...addIfAbsentFix(index, conflict), ...mergePoliciesFix(index, conflict, side), ...excludeNamespacesFix(index, conflict, side)]);
   },
 };

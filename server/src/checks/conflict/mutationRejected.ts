@@ -1,5 +1,6 @@
 import type { Check } from '../types.ts';
 import { reportConflicts } from './report.ts';
+import { excludeNamespacesFix } from './excludeNamespaces.ts';
 import { alignMutationFix, alignValidationFix } from './fixes.ts';
 import { MUTATION_REJECTED } from '../../conflicts/rejected.ts';
 
@@ -9,6 +10,6 @@ export const mutationRejectedCheck: Check = {
   title: 'An enforcing validation rejects what a mutation produced',
   severity: 'error',
   checkWorkspace(ctx) {
-    reportConflicts(ctx, MUTATION_REJECTED, (index, conflict, side) => [...alignMutationFix(index, conflict, side), ...alignValidationFix(index, conflict, side)]);
+    reportConflicts(ctx, MUTATION_REJECTED, (index, conflict, side) => [...alignMutationFix(index, conflict, side), ...alignValidationFix(index, conflict, side), ...excludeNamespacesFix(index, conflict, side)]);
   },
 };

@@ -1,5 +1,6 @@
 import type { Check } from '../types.ts';
 import { reportConflicts } from './report.ts';
+import { excludeNamespacesFix } from './excludeNamespaces.ts';
 import { UNSATISFIABLE_VALIDATIONS } from '../../conflicts/unsatisfiable.ts';
 
 /** Enforcing validations with overlapping matches that no object can satisfy together. */
@@ -8,6 +9,6 @@ export const unsatisfiableValidationsCheck: Check = {
   title: 'Enforcing validations that no object satisfies together',
   severity: 'error',
   checkWorkspace(ctx) {
-    reportConflicts(ctx, UNSATISFIABLE_VALIDATIONS);
+    reportConflicts(ctx, UNSATISFIABLE_VALIDATIONS, excludeNamespacesFix);
   },
 };
