@@ -72,15 +72,25 @@ describe('language server over stdio: a workspace folder', () => {
     assert.deepEqual(narrowed.map((s: any) => s.name).sort(), ['non-root-true', 'non-root-true-rule']);
   });
 
-  it('given two rules writing runAsNonRoot, when the code lens above one is resolved, then it counts the other', async () => {
+  it('given two rules writing runAsNonRoot, when the code lenses above one are resolved, then they read "1 conflict · 1 rule touches these fields", each part with its command', async () => {
     const uri = ws.uri('policies/non-root-true.yaml');
     const lenses = await client.request('textDocument/codeLens', { textDocument: { uri } });
-    assert.equal(lenses.length, 1);
-    assert.equal(lenses[0].range.start.line, 6);
-    const resolved = await client.request('codeLens/resolve', lenses[0]);
-    assert.equal(resolved.command.title, '1 rule touches these fields');
-    assert.equal(resolved.command.command, 'kyverno.showRules');
-    assert.equal(resolved.command.arguments[2][0].uri, ws.uri('policies/non-root-false.yaml'));
+    assert.equal(lenses.length, 2, 'the conflicts part and the fields part, on one line');
+    assert.ok(lenses.every((l: any) => l.range.start.line === 6));
+    const [conflicts, fields] = await Promise.all(lenses.map((l: any) => client.request('codeLens/resolve', l)));
+    assert.equal(conflicts.command.title, '1 conflict');
+    assert.equal(conflicts.command.command, 'kyverno.showConflicts');
+    assert.equal(fields.command.title, '1 rule touches these fields');
+    assert.equal(fields.command.command, 'kyverno.showRules');
+    assert.equal(fields.command.arguments[2][0].uri, ws.uri('policies/non-root-false.yaml'));
+  });
+
+  it('given a rule in no conflict, when its code lenses are listed, then the conflicts part is omitted', async () => {
+    const uri = ws.uri('policies/broken.yaml');
+    const lenses = await client.request('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(lenses.length, 1, 'the fields part only');
+    const resolved = await Promise.all(lenses.map((l: any) => client.request('codeLens/resolve', l)));
+    assert.ok(!resolved.some((l: any) => /conflict/.test(l.command.title) || l.command.command === 'kyverno.showConflicts'), JSON.stringify(resolved));
   });
 
   it('when a file is fixed on disk outside the editor (didChangeWatchedFiles), then its diagnostics are cleared; when another is deleted, then it is cleared too', async () => {

@@ -275,7 +275,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens(({ textDocument }) => {
     fresh(textDocument.uri);
     const indexed = state.index.getFile(fileIdOf(textDocument.uri));
-    return indexed ? codeLenses(indexed) : [];
+    return indexed ? codeLenses(indexed, state.index) : [];
   });
 
   connection.onCodeLensResolve((lens) => resolveCodeLens(lens, state.index, (f) => state.uriOf(f), (f) => state.linesOf(f)));

@@ -50,7 +50,8 @@ function andCondition(preconditions: unknown, condition: Obj): Obj {
 export function legacyMutateRules(opportunities: Opportunity[], base: LegacyRuleBase): Obj[] {
   const rules: Obj[] = [];
   const conditioned = base.preconditions !== undefined || base.celPreconditions !== undefined;
-  const common = (suffix: string): Obj => ({
+  // A copy per rule: shared objects would be written as YAML anchors and aliases.
+  const common = (suffix: string): Obj => structuredClone({
     name: `${base.name}-${suffix}`.slice(0, 63),
     match: base.match,
     ...(base.exclude ? { exclude: base.exclude } : {}),

@@ -9,6 +9,7 @@ export const mutationBreaksImageVerificationCheck: Check = {
   title: 'A mutation rewrites images out of reach of image verification',
   severity: 'warning',
   checkWorkspace(ctx) {
-    reportConflicts(ctx, MUTATION_BREAKS_IMAGE_VERIFICATION, excludeNamespacesFix);
+    // Only the rewriting mutation is narrowed: excluding namespaces from the verifier would stop verifying there.
+    reportConflicts(ctx, MUTATION_BREAKS_IMAGE_VERIFICATION, (index, conflict, side) => (side.owner.rule.phase === 'mutate' ? excludeNamespacesFix(index, conflict, side) : []));
   },
 };

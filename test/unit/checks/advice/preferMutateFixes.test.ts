@@ -11,14 +11,14 @@ import { analyze, applyEdits, yamlErrors } from '../harness.ts';
 const dir = join(process.cwd(), 'test/fixtures/advice/prefer-mutate');
 const key = (f: Finding) => `${f.code}@${f.message}`;
 
-for (const name of ['legacy-five-patterns.yaml', 'cel-five-patterns.yaml']) {
+for (const name of ['legacy-five-patterns.yaml', 'cel-five-patterns.yaml', 'automount-service-account.yaml', 'init-containers-and-preconditions.yaml']) {
   const text = readFileSync(join(dir, name), 'utf8');
   const file = `/ws/${name}`;
   const before = analyze({ [file]: text }, allChecks);
   const advice = before.filter((f) => f.code === 'advice/prefer-mutate');
 
   test(`${name}: every pattern is flagged`, () => {
-    assert.ok(advice.length >= 6, `found ${advice.length}`);
+    assert.ok(advice.length >= (name.includes('five') ? 6 : 3), `found ${advice.length}`);
   });
 
   for (const [i, finding] of advice.entries()) {
@@ -55,4 +55,38 @@ test('the Audit switch replaces Enforce / Deny', () => {
   const [finding] = analyze({ '/ws/c.yaml': text }, allChecks).filter((f) => f.code === 'advice/prefer-mutate');
   const audit = finding.fixes!.find((f) => /Audit/.test(f.title))!;
   assert.match(applyEdits({ '/ws/c.yaml': text }, audit.edits)['/ws/c.yaml'], /validationActions: \[Audit\]/);
+});
+
+const fixText = (name: string, match: RegExp) => {
+  const text = readFileSync(join(dir, name), 'utf8');
+  const finding = analyze({ '/ws/f.yaml': text }, allChecks).find((f) => f.code === 'advice/prefer-mutate' && match.test(f.message))!;
+  assert.ok(finding, `no finding matching ${match}`);
+  return { finding, added: applyEdits({ '/ws/f.yaml': text }, finding.fixes!.find((f) => f.isPreferred)!.edits)['/ws/f.yaml'].slice(text.length) };
+};
+
+test('the legacy mutation keeps the rule preconditions (no token change on exempted Pods)', () => {
+  const { added } = fixText('init-containers-and-preconditions.yaml', /automountServiceAccountToken/);
+  assert.match(added, /preconditions:[\s\S]*policy-reporter/);
+});
+
+test('the mutation covers the init and ephemeral containers the validation covers', () => {
+  const legacy = fixText('init-containers-and-preconditions.yaml', /allowPrivilegeEscalation[^;]*initContainers, ephemeralContainers/);
+  assert.match(legacy.added, /initContainers:\s*\n\s*- \(name\): "\*"/);
+  assert.match(legacy.added, /ephemeralContainers:/);
+  assert.match(legacy.finding.message, /pods\/ephemeralcontainers/);
+  const cel = fixText('init-containers-and-preconditions.yaml', /in containers, initContainers\)/);
+  assert.match(cel.added, /object\.spec\.initContainers\.filter/);
+  assert.doesNotMatch(cel.added, /ephemeralContainers/);
+});
+
+test('the ServiceAccount mutation sets the top-level field', () => {
+  const { added } = fixText('automount-service-account.yaml', /on the ServiceAccount/);
+  assert.match(added, /patchStrategicMerge:\n\s+\+\(automountServiceAccountToken\): false/);
+});
+
+test('a validation that requires more than the mutation sets is only made partly compliant', () => {
+  const text = readFileSync(join(dir, 'cel-five-patterns.yaml'), 'utf8').replace('has(c.resources.requests.cpu))', 'has(c.resources.requests.cpu) && has(c.resources.limits.memory))');
+  const findings = analyze({ '/ws/c.yaml': text }, allChecks).filter((f) => f.code === 'advice/prefer-mutate');
+  assert.match(findings.find((f) => /requests/.test(f.message))!.message, /makes this part of the validation compliant/);
+  assert.ok(findings.filter((f) => !/requests/.test(f.message)).every((f) => /makes these objects compliant/.test(f.message)));
 });
