@@ -153,3 +153,31 @@ describe('conversion to LSP', () => {
     ]);
   });
 });
+
+describe('the cross-file pass after an edit', () => {
+  const recording = (name: string, order: string[]): Check => ({
+    id: `test/${name}`,
+    title: name,
+    severity: 'info',
+    checkWorkspace: () => void order.push(name),
+  });
+
+  it('yields between checks, so a request waiting in the event loop is answered before the pass ends', async () => {
+    const order: string[] = [];
+    const state = new ServerState([recording('first', order), recording('second', order)], () => {});
+    const pass = state.runWorkspaceCooperatively(() => false);
+    setImmediate(() => order.push('hover request'));
+    assert.ok(Array.isArray(await pass));
+    assert.ok(order.indexOf('hover request') < order.indexOf('second'), order.join(' → '));
+  });
+
+  it('is abandoned once the index moves on, and its results are not stored', async () => {
+    const order: string[] = [];
+    const state = new ServerState([recording('first', order), recording('second', order)], () => {});
+    let stale = false;
+    const pass = state.runWorkspaceCooperatively(() => stale);
+    setImmediate(() => (stale = true));
+    assert.equal(await pass, undefined);
+    assert.deepEqual(order, ['first'], 'the second check never ran');
+  });
+});

@@ -68,15 +68,46 @@ export class DiagnosticsScheduler {
 
   scheduleWorkspacePass(delayMs = this.delayMs): void {
     clearTimeout(this.workspaceTimer);
-    this.workspaceTimer = setTimeout(() => this.runWorkspacePass(), delayMs);
+    this.workspaceTimer = setTimeout(() => void this.runWorkspacePassCooperatively(), delayMs);
   }
 
+  /** Immediately and in one go (initial indexing, re-index, settings): callers publish right after. */
   runWorkspacePass(): void {
     clearTimeout(this.workspaceTimer);
     this.workspaceTimer = undefined;
     if (this.holdWorkspacePass) return;
     for (const file of this.state.runWorkspace()) this.publish(file);
     this.sink.afterWorkspacePass();
+  }
+
+  private cooperativePass: Promise<void> | undefined;
+  private rerunAfterPass = false;
+
+  /** After an edit: check by check, yielding to requests; a pass overtaken by a newer edit starts again. */
+  private async runWorkspacePassCooperatively(): Promise<void> {
+    this.workspaceTimer = undefined;
+    if (this.holdWorkspacePass) return;
+    if (this.cooperativePass) {
+      this.rerunAfterPass = true;
+      return;
+    }
+    const revision = this.state.index.revision;
+    this.cooperativePass = (async () => {
+      const changed = await this.state.runWorkspaceCooperatively(() => this.state.index.revision !== revision);
+      if (changed) {
+        for (const file of changed) this.publish(file);
+        this.sink.afterWorkspacePass();
+      } else this.rerunAfterPass = true;
+    })();
+    try {
+      await this.cooperativePass;
+    } finally {
+      this.cooperativePass = undefined;
+    }
+    if (this.rerunAfterPass) {
+      this.rerunAfterPass = false;
+      this.scheduleWorkspacePass();
+    }
   }
 
   /** Publishes one file's findings, unless the editor's text moved on since they were computed. */

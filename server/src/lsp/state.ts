@@ -148,11 +148,32 @@ export class ServerState implements ConvertContext {
    * republishing).
    */
   runWorkspace(): FileId[] {
-    const findings = runWorkspaceChecks(this.index, this.checks, { onCheckFailure: (f) => this.checkFailed(f) });
+    return this.storeWorkspaceFindings(runWorkspaceChecks(this.index, this.checks, { onCheckFailure: (f) => this.checkFailed(f) }));
+  }
+
+  /**
+   * The same pass, one check at a time with a turn of the event loop between checks, so hover,
+   * completion and edits are answered while it runs. Abandoned (undefined) as soon as `isStale`
+   * says the index moved on: its results would be dropped anyway.
+   */
+  async runWorkspaceCooperatively(isStale: () => boolean): Promise<FileId[] | undefined> {
+    const findings: Finding[] = [];
+    for (const check of this.checks) {
+      if (!check.checkWorkspace) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (isStale()) return undefined;
+      findings.push(...runWorkspaceChecks(this.index, [check], { onCheckFailure: (f) => this.checkFailed(f) }));
+    }
+    return this.storeWorkspaceFindings(findings);
+  }
+
+  private storeWorkspaceFindings(findings: Finding[]): FileId[] {
     const next = new Map<FileId, Finding[]>();
     for (const f of findings) {
       if (!this.isIncluded(f.file) && this.index.getFile(f.file)) continue;
-      next.set(f.file, [...(next.get(f.file) ?? []), f]);
+      const list = next.get(f.file);
+      if (list) list.push(f);
+      else next.set(f.file, [f]);
     }
     const changed: FileId[] = [];
     for (const file of new Set([...this.workspaceFindings.keys(), ...next.keys()])) {
