@@ -39,8 +39,7 @@ for (const name of ['legacy-five-patterns.yaml', 'cel-five-patterns.yaml', 'auto
     // Known false positive elsewhere: conflict/mutation-rejected evaluates a whole CEL validation on a
     // witness that only holds the written field, so a mutation defaulting requests.cpu "is rejected"
     // by validations about memory or readOnlyRootFilesystem (server/src/conflicts/rejected.ts).
-    const todo = name.startsWith('cel') && /requests/.test(finding.fixes?.[0]?.title ?? '') ? 'conflict/mutation-rejected false positive on CEL witnesses (reported)' : undefined;
-    test(`${name}: fix ${i + 1} introduces no conflict/* finding`, { todo }, () => {
+    test(`${name}: fix ${i + 1} introduces no conflict/* finding`, () => {
       const fix = finding.fixes!.find((f) => f.isPreferred)!;
       const after = applyEdits({ [file]: text }, fix.edits);
       const old = new Set(before.map(key));
