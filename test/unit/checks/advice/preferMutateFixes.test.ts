@@ -36,9 +36,7 @@ for (const name of ['legacy-five-patterns.yaml', 'cel-five-patterns.yaml', 'auto
       assert.deepEqual(added.map((f) => `${f.code}: ${f.message}`), [], after[file].slice(text.length));
     });
 
-    // Known false positive elsewhere: conflict/mutation-rejected evaluates a whole CEL validation on a
-    // witness that only holds the written field, so a mutation defaulting requests.cpu "is rejected"
-    // by validations about memory or readOnlyRootFilesystem (server/src/conflicts/rejected.ts).
+    // The suggested mutation must not fight the validation it comes from (or any other rule).
     test(`${name}: fix ${i + 1} introduces no conflict/* finding`, () => {
       const fix = finding.fixes!.find((f) => f.isPreferred)!;
       const after = applyEdits({ [file]: text }, fix.edits);
