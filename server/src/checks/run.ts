@@ -40,6 +40,8 @@ function reporter(check: Check, config: AnalyzerConfig, sink: Finding[]): Report
 /** Document-scope checks over one file: what a content-hash cache can store per file. */
 export function runDocumentChecks(file: IndexedFile, checks: readonly Check[], config: AnalyzerConfig, hooks: RunHooks = {}): Finding[] {
   const findings: Finding[] = [...file.problems];
+  // Test assertions (.chainsaw-test) are partial documents by design: no check judges them.
+  if (file.role !== 'workspace') return findings;
   for (const check of checks) {
     if (!check.checkDocument) continue;
     const report = reporter(check, config, findings);

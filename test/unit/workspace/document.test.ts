@@ -61,3 +61,14 @@ test('the index re-parses only a changed file and derives policies per revision'
   index.removeFile('/w/pod.yaml');
   assert.equal(index.resources().length, 0);
 });
+
+test('document checks never judge a test assertion: a broken policy under .chainsaw-test gets no schema finding', async () => {
+  const { runDocumentChecks } = await import('../../../server/src/checks/run.ts');
+  const { allChecks } = await import('../../../server/src/checks/registry.ts');
+  const index = new WorkspaceIndex();
+  const broken = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: x\nspec:\n  validationFailureActon: Enforce\n';
+  const assertion = index.setFile('/w/p/.chainsaw-test/policy.yaml', broken).indexed;
+  const real = index.setFile('/w/p/policy.yaml', broken).indexed;
+  assert.deepEqual(runDocumentChecks(assertion, allChecks, index.config).map((f) => f.code), []);
+  assert.ok(runDocumentChecks(real, allChecks, index.config).some((f) => f.code === 'schema/additionalProperties'));
+});

@@ -90,7 +90,7 @@ export const mutationWithoutReportCheck: Check = {
   checkDocument(ctx) {
     const cls = ctx.document.cls;
     const value = asObj(ctx.document.yaml.value);
-    if (!cls || !value || ctx.file.role !== 'workspace') return;
+    if (!cls || !value) return;
     if (cls.family === 'kyverno-legacy' && (cls.kind === 'ClusterPolicy' || cls.kind === 'Policy')) reportLegacy(ctx, value);
     else if (cls.family === 'kyverno-cel' && (cls.kind === 'MutatingPolicy' || cls.kind === 'NamespacedMutatingPolicy')) reportCel(ctx, value);
   },

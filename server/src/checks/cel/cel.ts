@@ -20,7 +20,7 @@ export const celCheck: Check = {
   severity: 'error',
   checkDocument({ file, document, report }) {
     const cls = document.cls;
-    if (!cls || !celFamilies.has(cls.family) || file.role !== 'workspace') return;
+    if (!cls || !celFamilies.has(cls.family)) return;
     const value = document.yaml.value;
     for (const site of extractCelSites(cls, value)) {
       const problems = checkCel(site, { objectKinds: objectKindsForSite(cls, value, site), types: kubernetesTypes });

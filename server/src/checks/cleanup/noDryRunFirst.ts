@@ -52,7 +52,7 @@ export const noDryRunFirstCheck: Check = {
   checkDocument(ctx) {
     const cls = ctx.document.cls;
     const spec = asObj(asObj(ctx.document.yaml.value)?.spec);
-    if (!cls || !spec || ctx.file.role !== 'workspace') return;
+    if (!cls || !spec) return;
     let breadth: string | undefined;
     let at: Path;
     if (cls.family === 'kyverno-legacy' && (cls.kind === 'CleanupPolicy' || cls.kind === 'ClusterCleanupPolicy')) {

@@ -40,9 +40,9 @@ export function cronJobOf(ctx: DocumentCheckContext): CronJobView | undefined {
 }
 
 function readCronJob(ctx: DocumentCheckContext): CronJobView | undefined {
-  const { file, document } = ctx;
+  const { document } = ctx;
   const cls = document.cls;
-  if (file.role !== 'workspace' || !cls || cls.family !== 'resource' || cls.kind !== 'CronJob' || cls.group !== 'batch') return undefined;
+  if (!cls || cls.family !== 'resource' || cls.kind !== 'CronJob' || cls.group !== 'batch') return undefined;
   const value = asObj(document.yaml.value);
   const spec = asObj(value?.spec);
   if (!value || !spec) return undefined;

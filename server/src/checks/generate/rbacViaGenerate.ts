@@ -13,7 +13,6 @@ export const rbacViaGenerateCheck: Check = {
   title: 'RBAC objects created by a generate rule',
   severity: 'warning',
   checkDocument(ctx) {
-    if (ctx.file.role !== 'workspace') return;
     const seen = new Set<string>();
     for (const target of generatedKinds(ctx.document)) {
       if (!RBAC_KINDS.has(target.kind)) continue;

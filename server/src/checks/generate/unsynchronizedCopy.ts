@@ -17,7 +17,6 @@ export const unsynchronizedCopyCheck: Check = {
   title: 'Propagated Secret/ConfigMap/NetworkPolicy without synchronize',
   severity: 'warning',
   checkDocument(ctx) {
-    if (ctx.file.role !== 'workspace') return;
     const { file, document } = ctx;
     const reported = new Set<string>();
     for (const target of generatedKinds(document)) {

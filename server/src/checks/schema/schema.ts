@@ -11,7 +11,7 @@ export const schemaCheck: Check = {
   severity: 'error',
   checkDocument({ file, document, spanOf, report }) {
     const cls = document.cls;
-    if (!cls || file.role !== 'workspace') return;
+    if (!cls) return;
     if (cls.family !== 'kyverno-legacy' && cls.family !== 'kyverno-cel' && cls.family !== 'kyverno-cli') return;
     // `kyverno test` loads its own files leniently (it ignores unknown fields, fills defaults): a
     // mismatch there is a likely mistake (a misspelt flag is silently ignored), not a rejection.
