@@ -2,6 +2,7 @@
 export { analyzeWorkspace, loadConfig, LineIndexes } from './analysis.ts';
 export { WorkspaceIndex } from './workspace/index.ts';
 export { runDocumentChecks, runWorkspaceChecks } from './checks/run.ts';
+export { WorkspacePass } from './checks/workspacePass.ts';
 export { allChecks } from './checks/registry.ts';
 export { defaultConfig, parseConfig } from './workspace/config.ts';
 // The very `yaml` the analyzer bundles, so benchmarks compare against the same parser instance.

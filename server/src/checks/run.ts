@@ -3,6 +3,7 @@ import type { IndexedFile } from '../workspace/document.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import { levelFor, type AnalyzerConfig } from '../workspace/config.ts';
 import { spanOf } from '../yaml/paths.ts';
+import type { SourceRef } from '../model/types.ts';
 import type { Check, Report } from './types.ts';
 
 export interface CheckFailure {
@@ -16,7 +17,7 @@ export interface RunHooks {
   onCheckFailure?: (failure: CheckFailure) => void;
 }
 
-function reporter(check: Check, config: AnalyzerConfig, sink: Finding[]): Report | undefined {
+export function reporter(check: Check, config: AnalyzerConfig, sink: Finding[]): Report | undefined {
   const level = levelFor(config, check.id, check.severity);
   if (level === 'off') return undefined;
   return (location, message, options = {}) => {
@@ -59,16 +60,29 @@ export function runDocumentChecks(file: IndexedFile, checks: readonly Check[], c
   return findings;
 }
 
+/** Every cross-file check over the whole index, once (the CLI); the server keeps a `WorkspacePass` instead. */
 export function runWorkspaceChecks(index: WorkspaceIndex, checks: readonly Check[], hooks: RunHooks = {}): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
-    if (!check.checkWorkspace) continue;
     const report = reporter(check, index.config, findings);
     if (!report) continue;
-    try {
-      check.checkWorkspace({ index, report, spanOf: (ref, target) => index.spanOf(ref, target) });
-    } catch (error) {
-      hooks.onCheckFailure?.({ checkId: check.id, error });
+    const ctx = { index, report, spanOf: (ref: SourceRef, target?: 'key' | 'value') => index.spanOf(ref, target) };
+    if (check.checkWorkspace) {
+      try {
+        check.checkWorkspace(ctx);
+      } catch (error) {
+        hooks.onCheckFailure?.({ checkId: check.id, error });
+      }
+    }
+    const inWorkspace = check.checkInWorkspace;
+    if (!inWorkspace) continue;
+    for (const file of index.files()) {
+      if (file.role !== 'workspace') continue;
+      try {
+        for (const document of file.documents) if (document.cls) inWorkspace.check(ctx, file, document);
+      } catch (error) {
+        hooks.onCheckFailure?.({ checkId: check.id, file: file.file, error });
+      }
     }
   }
   return findings;

@@ -40,6 +40,26 @@ export interface Check {
   checkDocument?(ctx: DocumentCheckContext): void;
   /** Runs over the whole index: results depend on several documents (conflicts, blocked-by-policy). */
   checkWorkspace?(ctx: WorkspaceCheckContext): void;
+  /**
+   * Findings on one document that also depend on named parts of the workspace ("topics": the
+   * mutations of Pods, the resources of a kind). After an edit only the edited documents and the
+   * documents reading a topic the edit touched are checked again.
+   */
+  checkInWorkspace?: DocumentInWorkspaceCheck;
+}
+
+export interface DocumentInWorkspaceCheck {
+  /** Topics this document's findings depend on besides the document itself. */
+  reads(document: IndexedDocument): readonly string[];
+  /** Topics this document is part of (what readers must be re-checked for when it changes). */
+  contributes(document: IndexedDocument): readonly string[];
+  /**
+   * What the findings depend on in the topics read, compared element by element (`===`): when a
+   * topic changed but the document's fingerprint did not, its findings are kept without a re-run.
+   */
+  fingerprint?(ctx: WorkspaceCheckContext, document: IndexedDocument): readonly unknown[];
+  /** Reports on `document` only (a finding elsewhere is a defect of the check). */
+  check(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument): void;
 }
 
 export type { Finding };

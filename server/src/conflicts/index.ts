@@ -12,13 +12,14 @@ import { imageVerificationBreaks } from './images.ts';
 
 export type { Conflict, ConflictSide } from './join.ts';
 
-const computed = new WeakMap<WorkspaceIndex, { revision: number; conflicts: Conflict[]; memo: BucketMemo }>();
+const computed = new WeakMap<WorkspaceIndex, { revision: number; conflicts: Conflict[]; join: ConflictJoin }>();
 
 export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   const hit = computed.get(index);
   if (hit && hit.revision === index.revision) return hit.conflicts;
-  const memo = hit?.memo ?? new BucketMemo();
-  const join = new ConflictJoin(index, memo);
+  const join = hit?.join ?? new ConflictJoin(index, new BucketMemo());
+  join.sync();
+  const memo = join.memo;
   const set = new ConflictSet();
   const add = (c: Conflict) => set.add(c);
   mutationOverwrites(join, add);
@@ -32,6 +33,6 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   simulatedConflicts(join, found, add);
   const conflicts = set.values();
   memo.rotate();
-  computed.set(index, { revision: index.revision, conflicts, memo });
+  computed.set(index, { revision: index.revision, conflicts, join });
   return conflicts;
 }

@@ -1,7 +1,8 @@
 // The join: facts of every rule, indexed by kind and field path. Pairs are only ever formed
 // inside one (kind, path) bucket (or along the prefixes of one path), never across all rules.
 import type { WorkspaceIndex } from '../workspace/index.ts';
-import type { Resource, SourceRef } from '../model/types.ts';
+import type { FileId } from '../findings.ts';
+import type { Policy, Resource, SourceRef } from '../model/types.ts';
 import { factsOf, type ReadFact, type RequirementFact, type RuleFacts, type TargetFact, type WriteFact } from './facts.ts';
 import { pathKey, witnessRank } from './paths.ts';
 import type { RuleRef } from './facts.ts';
@@ -73,43 +74,153 @@ export class BucketMemo {
   }
 }
 
-function add<T>(buckets: Buckets<T>, kind: string, key: string, fact: T): void {
-  let byPath = buckets.get(kind);
-  if (!byPath) buckets.set(kind, (byPath = new Map()));
-  const list = byPath.get(key);
-  if (list) list.push(fact);
-  else byPath.set(key, [fact]);
-}
-
 /** A write path as a validation sees it: named SMP elements are list elements. */
 export function plainPath(path: string[]): string[] {
   return path.map((s) => (s.includes('=') ? '*' : s));
 }
 
+const targetKey = (t: TargetFact): string | undefined => {
+  const { apiVersion, kind, namespace, name } = t.target;
+  return kind && name ? [apiVersion, kind, namespace ?? '', name].join('\u0000') : undefined;
+};
+
+/**
+ * Replaces a bucket's list instead of changing it: the memo compares a bucket's inputs by
+ * identity, so an untouched bucket must keep its very list and a touched one must get a new one.
+ */
+function without<T>(list: readonly T[], gone: ReadonlySet<unknown>): T[] {
+  return list.filter((x) => !gone.has(x));
+}
+
+/**
+ * Facts in a bucket stay in workspace order (file by file, rule by rule), whatever order edits
+ * came in: messages that name "the one that runs last" read the same in the editor and the CLI.
+ */
+function withRanked<T>(list: readonly T[], fact: T, rankOf: (x: T) => number): T[] {
+  const rank = rankOf(fact);
+  let i = list.length;
+  while (i > 0 && rankOf(list[i - 1]) > rank) i--;
+  return [...list.slice(0, i), fact, ...list.slice(i)];
+}
+
+/**
+ * The join, kept across index revisions: after an edit it takes out the facts of the changed
+ * files and puts in their new ones, touching only the buckets those facts sit in (facts are cached
+ * per rule object, so an unchanged rule brings back the very same fact objects).
+ */
 export class ConflictJoin {
-  readonly rules: RuleFacts[] = [];
   readonly writes: Buckets<WriteFact> = new Map();
   readonly requirements: Buckets<RequirementFact> = new Map();
   readonly reads: Buckets<ReadFact> = new Map();
   readonly targets = new Map<string, TargetFact[]>();
+  /** Rules that verify images (few): the image check meets every rewrite with them. */
+  readonly imageVerifiers = new Set<RuleFacts>();
+  /** Enforcing requirements of one exact value with the field required: the only ones that can be unsatisfiable. */
+  readonly strictRequirements = new Set<RequirementFact>();
+  private readonly factsByFile = new Map<FileId, RuleFacts[]>();
+  private readonly ranks = new Map<unknown, number>();
+  private readonly sequence = new Map<FileId, number>();
+  private nextSequence = 0;
+  private seenRevision = -1;
 
   constructor(readonly index: WorkspaceIndex, readonly memo: BucketMemo = new BucketMemo()) {
-    for (const policy of index.policies()) {
-      for (const rule of policy.rules) {
-        const facts = factsOf(policy, rule);
-        this.rules.push(facts);
-        for (const w of facts.writes) add(this.writes, w.kind, pathKey(w.path), w);
-        for (const r of facts.requirements) add(this.requirements, r.kind, pathKey(r.path), r);
-        for (const r of facts.reads) add(this.reads, r.kind, pathKey(r.path), r);
-        for (const t of facts.targets) {
-          const { apiVersion, kind, namespace, name } = t.target;
-          if (!kind || !name) continue;
-          const key = [apiVersion, kind, namespace ?? '', name].join('\u0000');
-          const list = this.targets.get(key) ?? [];
-          list.push(t);
-          this.targets.set(key, list);
-        }
+    this.sync();
+  }
+
+  /** Brings the join up to the index's revision: the changed files only, or everything when too far behind. */
+  sync(): void {
+    if (this.seenRevision === this.index.revision) return;
+    const changed = this.seenRevision < 0 ? undefined : this.index.changedSince(this.seenRevision);
+    if (changed) {
+      for (const file of changed) {
+        this.remove(file);
+        const indexed = this.index.getFile(file);
+        if (indexed) this.addFile(file, indexed.documents);
       }
+    } else {
+      for (const file of [...this.factsByFile.keys()]) this.remove(file);
+      for (const indexed of this.index.files()) this.addFile(indexed.file, indexed.documents);
+    }
+    this.seenRevision = this.index.revision;
+  }
+
+  private readonly rankOf = (fact: unknown): number => this.ranks.get(fact) ?? 0;
+
+  private addFile(file: FileId, documents: readonly { policy?: Policy }[]): void {
+    const list: RuleFacts[] = [];
+    let seq = this.sequence.get(file);
+    if (seq === undefined) this.sequence.set(file, (seq = this.nextSequence++));
+    let ordinal = 0;
+    const ranked = <T>(fact: T): T => {
+      this.ranks.set(fact, seq * 2 ** 20 + ordinal++);
+      return fact;
+    };
+    for (const doc of documents) {
+      if (!doc.policy) continue;
+      for (const rule of doc.policy.rules) {
+        const facts = factsOf(doc.policy, rule);
+        list.push(facts);
+        for (const w of facts.writes) this.insert(this.writes, w.kind, pathKey(w.path), ranked(w));
+        for (const r of facts.requirements) {
+          this.insert(this.requirements, r.kind, pathKey(r.path), ranked(r));
+          if (r.owner.enforcing && r.requirement.wanted && r.requirement.acceptsAbsent === false) this.strictRequirements.add(r);
+        }
+        for (const r of facts.reads) this.insert(this.reads, r.kind, pathKey(r.path), ranked(r));
+        for (const t of facts.targets) {
+          const key = targetKey(t);
+          if (key) this.targets.set(key, withRanked(this.targets.get(key) ?? [], ranked(t), this.rankOf));
+        }
+        if (facts.imageReferences.length) this.imageVerifiers.add(facts);
+      }
+    }
+    if (list.length) this.factsByFile.set(file, list);
+  }
+
+  private insert<T>(buckets: Buckets<T>, kind: string, key: string, fact: T): void {
+    let byPath = buckets.get(kind);
+    if (!byPath) buckets.set(kind, (byPath = new Map()));
+    byPath.set(key, withRanked(byPath.get(key) ?? [], fact, this.rankOf));
+  }
+
+  private remove(file: FileId): void {
+    const list = this.factsByFile.get(file);
+    if (!list) {
+      if (!this.index.getFile(file)) this.sequence.delete(file);
+      return;
+    }
+    this.factsByFile.delete(file);
+    if (!this.index.getFile(file)) this.sequence.delete(file);
+    const gone = new Set<unknown>();
+    for (const facts of list) {
+      this.imageVerifiers.delete(facts);
+      for (const x of [...facts.writes, ...facts.requirements, ...facts.reads, ...facts.targets]) gone.add(x);
+      for (const r of facts.requirements) this.strictRequirements.delete(r);
+    }
+    for (const fact of gone) this.ranks.delete(fact);
+    for (const facts of list) {
+      for (const w of facts.writes) this.drop(this.writes, w.kind, pathKey(w.path), gone);
+      for (const r of facts.requirements) this.drop(this.requirements, r.kind, pathKey(r.path), gone);
+      for (const r of facts.reads) this.drop(this.reads, r.kind, pathKey(r.path), gone);
+      for (const t of facts.targets) {
+        const key = targetKey(t);
+        const bucket = key ? this.targets.get(key) : undefined;
+        if (!key || !bucket || !bucket.some((x) => gone.has(x))) continue;
+        const rest = without(bucket, gone);
+        if (rest.length) this.targets.set(key, rest);
+        else this.targets.delete(key);
+      }
+    }
+  }
+
+  private drop<T>(buckets: Buckets<T>, kind: string, key: string, gone: ReadonlySet<unknown>): void {
+    const byPath = buckets.get(kind);
+    const bucket = byPath?.get(key);
+    if (!byPath || !bucket || !bucket.some((x) => gone.has(x))) return; // already dropped (several facts of one bucket)
+    const rest = without(bucket, gone);
+    if (rest.length) byPath.set(key, rest);
+    else {
+      byPath.delete(key);
+      if (byPath.size === 0) buckets.delete(kind);
     }
   }
 
@@ -127,19 +238,9 @@ export class ConflictJoin {
     }
   }
 
-  private byKind?: Map<string, Resource[]>;
-
   /** The workspace's resources of one kind (witnesses for the simulation). */
-  resourcesOfKind(kind: string): Resource[] {
-    if (!this.byKind) {
-      this.byKind = new Map();
-      for (const r of this.index.resources()) {
-        const list = this.byKind.get(r.kind);
-        if (list) list.push(r);
-        else this.byKind.set(r.kind, [r]);
-      }
-    }
-    return this.byKind.get(kind) ?? [];
+  resourcesOfKind(kind: string): readonly Resource[] {
+    return this.index.resourcesOfKind(kind);
   }
 
   /** Writes of one kind (with '*'), for invariants that combine several fields. */
@@ -171,10 +272,6 @@ export class ConflictJoin {
       for (let n = 1; n <= plain.length; n++) out.push(...(byPath.get(pathKey(plain.slice(0, n))) ?? []));
     }
     return out;
-  }
-
-  *requirementFacts(): Generator<RequirementFact> {
-    for (const byPath of this.requirements.values()) for (const list of byPath.values()) yield* list;
   }
 }
 

@@ -10,9 +10,9 @@ import { shortName, showValue } from './describe.ts';
 export const UNSATISFIABLE_VALIDATIONS = 'conflict/unsatisfiable-validations';
 
 export function unsatisfiableValidations(join: ConflictJoin, out: (c: Conflict) => void): void {
-  for (const a of join.requirementFacts()) {
+  for (const a of join.strictRequirements) {
     const wanted = a.requirement.wanted;
-    if (!a.owner.enforcing || !wanted || a.requirement.acceptsAbsent !== false) continue;
+    if (!wanted) continue;
     const others = join.requirementsAlong(a.kind, a.path);
     join.memo.run(`unsatisfiable\u0001${a.owner.id}\u0001${a.kind}\u0001${a.path.join('\u0000')}\u0001${a.requirement.text}`, [a, ...others], out, (emit) => against(a, wanted, others, emit));
   }

@@ -1,6 +1,11 @@
-// When to analyse and what to publish: an edit re-analyses its document after a pause in typing
-// (debounce), publishes it, then re-runs the workspace checks and republishes only the files whose
-// cross-file findings changed. Results computed on an older text than the editor's are not published.
+// When to analyse and what to publish: an edit re-analyses its document, publishes it, then re-runs
+// the workspace checks and republishes only the files whose cross-file findings changed. Results
+// computed on an older text than the editor's are not published.
+// The debounce adapts to cost: a document whose analysis took under QUICK_MS last time is analysed
+// QUICK_DELAY_MS after the edit (enough to coalesce a burst of changes sent together, short enough
+// that the user sees the result within the 50 ms budget); the workspace pass after it starts at once when the
+// last one was quick. Slower work waits for a pause in typing, so a huge document is not re-parsed
+// per keystroke.
 import type { Diagnostic } from 'vscode-languageserver';
 import type { FileId } from '../findings.ts';
 import { toDiagnostic } from './convert.ts';
@@ -12,7 +17,15 @@ export interface DiagnosticsSink {
   afterWorkspacePass(): void;
 }
 
+const QUICK_MS = 20;
+const QUICK_DELAY_MS = 10;
+/** The workspace pass yields between checks and is dropped when overtaken: it may take longer and still start at once. */
+const QUICK_PASS_MS = 200;
+
 export class DiagnosticsScheduler {
+  /** How long the last analysis of each document, and the last workspace pass, took. */
+  private readonly documentCost = new Map<FileId, number>();
+  private workspaceCost = Infinity;
   private readonly pending = new Map<FileId, ReturnType<typeof setTimeout>>();
   /** The version of the open document whose text is in the index. */
   private readonly analyzedVersion = new Map<FileId, number>();
@@ -35,13 +48,18 @@ export class DiagnosticsScheduler {
   /** A document changed: analyse it when typing pauses. */
   changed(file: FileId): void {
     clearTimeout(this.pending.get(file));
-    this.pending.set(file, setTimeout(() => this.flushDocument(file), this.delayMs));
+    this.pending.set(file, setTimeout(() => this.flushDocument(file), this.delayFor(this.documentCost.get(file), QUICK_MS, QUICK_DELAY_MS)));
+  }
+
+  private delayFor(lastCostMs: number | undefined, quickMs: number, quickDelayMs: number): number {
+    return lastCostMs !== undefined && lastCostMs <= quickMs ? Math.min(quickDelayMs, this.delayMs) : this.delayMs;
   }
 
   closed(file: FileId): void {
     clearTimeout(this.pending.get(file));
     this.pending.delete(file);
     this.analyzedVersion.delete(file);
+    this.documentCost.delete(file);
   }
 
   /** Before answering a request on an open document: analyse its latest text if not done yet. */
@@ -60,13 +78,15 @@ export class DiagnosticsScheduler {
     this.pending.delete(file);
     const doc = this.state.open.get(file);
     if (!doc) return;
+    const started = performance.now();
     this.state.updateText(file, doc.text);
+    this.documentCost.set(file, performance.now() - started);
     this.analyzedVersion.set(file, doc.version);
     this.publish(file);
     this.scheduleWorkspacePass();
   }
 
-  scheduleWorkspacePass(delayMs = this.delayMs): void {
+  scheduleWorkspacePass(delayMs = this.delayFor(this.workspaceCost, QUICK_PASS_MS, 0)): void {
     clearTimeout(this.workspaceTimer);
     this.workspaceTimer = setTimeout(() => void this.runWorkspacePassCooperatively(), delayMs);
   }
@@ -76,7 +96,9 @@ export class DiagnosticsScheduler {
     clearTimeout(this.workspaceTimer);
     this.workspaceTimer = undefined;
     if (this.holdWorkspacePass) return;
+    const started = performance.now();
     for (const file of this.state.runWorkspace()) this.publish(file);
+    this.workspaceCost = performance.now() - started;
     this.sink.afterWorkspacePass();
   }
 
@@ -93,8 +115,10 @@ export class DiagnosticsScheduler {
     }
     const revision = this.state.index.revision;
     this.cooperativePass = (async () => {
+      const started = performance.now();
       const changed = await this.state.runWorkspaceCooperatively(() => this.state.index.revision !== revision);
       if (changed) {
+        this.workspaceCost = performance.now() - started;
         for (const file of changed) this.publish(file);
         this.sink.afterWorkspacePass();
       } else this.rerunAfterPass = true;

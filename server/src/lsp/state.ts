@@ -9,7 +9,8 @@ import { defaultConfig, type AnalyzerConfig, type ConfigProblem } from '../works
 import { readWorkspaceFile } from '../workspace/readFile.ts';
 import type { IndexedFile } from '../workspace/document.ts';
 import { LineIndex } from '../yaml/lineIndex.ts';
-import { runDocumentChecks, runWorkspaceChecks, type CheckFailure } from '../checks/run.ts';
+import { runDocumentChecks, type CheckFailure } from '../checks/run.ts';
+import { WorkspacePass } from '../checks/workspacePass.ts';
 import type { Check } from '../checks/types.ts';
 import { defaultUriOf, type ConvertContext } from './convert.ts';
 
@@ -37,13 +38,19 @@ export class ServerState implements ConvertContext {
   readonly open = new Map<FileId, OpenDocument>();
   private readonly clientUris = new Map<FileId, string>();
   private readonly docFindings = new Map<FileId, Finding[]>();
-  private readonly workspaceFindings = new Map<FileId, Finding[]>();
+  private pass: WorkspacePass;
   private readonly reportedFailures = new Set<string>();
 
   constructor(
     private readonly checks: readonly Check[],
     private readonly log: (message: string) => void,
-  ) {}
+  ) {
+    this.pass = this.newPass();
+  }
+
+  private newPass(): WorkspacePass {
+    return new WorkspacePass(this.index, this.checks, { onCheckFailure: (f) => this.checkFailed(f) });
+  }
 
   // ---- conversion context --------------------------------------------------------------------
 
@@ -126,6 +133,7 @@ export class ServerState implements ConvertContext {
 
   /** Re-runs every file's document checks (after a configuration change). */
   recheckAll(): void {
+    this.pass = this.newPass(); // levels and globs may have changed: nothing of the last pass is reused
     for (const indexed of this.index.files()) {
       this.index.removeFile(indexed.file);
       if (indexed.role === 'skipped' && indexed.text === '') this.updateFromDisk(indexed.file);
@@ -143,67 +151,58 @@ export class ServerState implements ConvertContext {
     return findings;
   }
 
-  /**
-   * Runs the cross-file checks and returns the files whose workspace findings changed (they need
-   * republishing).
-   */
+  /** Runs the cross-file checks (only what changed since the last pass) and returns the files whose workspace findings changed. */
   runWorkspace(): FileId[] {
-    return this.storeWorkspaceFindings(runWorkspaceChecks(this.index, this.checks, { onCheckFailure: (f) => this.checkFailed(f) }));
+    for (const file of this.pass.run()) this.unpublished.add(file);
+    return this.takeUnpublished();
+  }
+
+  /** Files a check changed in a pass that was then overtaken: the pass that completes publishes them too. */
+  private readonly unpublished = new Set<FileId>();
+
+  private takeUnpublished(): FileId[] {
+    const files = [...this.unpublished];
+    this.unpublished.clear();
+    return files;
   }
 
   /**
    * The same pass, one check at a time with a turn of the event loop between checks, so hover,
-   * completion and edits are answered while it runs. Abandoned (undefined) as soon as `isStale`
-   * says the index moved on: its results would be dropped anyway.
+   * completion and edits are answered while it runs. Stops (undefined) as soon as `isStale` says
+   * the index moved on; what it did so far is kept and the next pass goes on from there.
    */
   async runWorkspaceCooperatively(isStale: () => boolean): Promise<FileId[] | undefined> {
-    const findings: Finding[] = [];
-    for (const check of this.checks) {
-      if (!check.checkWorkspace) continue;
+    for (const check of this.pass.workspaceChecks) {
       await new Promise((resolve) => setImmediate(resolve));
       if (isStale()) return undefined;
-      findings.push(...runWorkspaceChecks(this.index, [check], { onCheckFailure: (f) => this.checkFailed(f) }));
+      for (const file of this.pass.runCheck(check)) this.unpublished.add(file);
     }
-    return this.storeWorkspaceFindings(findings);
-  }
-
-  private storeWorkspaceFindings(findings: Finding[]): FileId[] {
-    const next = new Map<FileId, Finding[]>();
-    for (const f of findings) {
-      if (!this.isIncluded(f.file) && this.index.getFile(f.file)) continue;
-      const list = next.get(f.file);
-      if (list) list.push(f);
-      else next.set(f.file, [f]);
-    }
-    const changed: FileId[] = [];
-    for (const file of new Set([...this.workspaceFindings.keys(), ...next.keys()])) {
-      if (JSON.stringify(this.workspaceFindings.get(file) ?? []) !== JSON.stringify(next.get(file) ?? [])) changed.push(file);
-    }
-    this.workspaceFindings.clear();
-    for (const [file, list] of next) this.workspaceFindings.set(file, list);
-    return changed;
+    return this.takeUnpublished();
   }
 
   findingsOf(file: FileId): Finding[] {
-    return [...(this.docFindings.get(file) ?? []), ...(this.workspaceFindings.get(file) ?? [])];
+    const own = this.docFindings.get(file) ?? [];
+    // Findings on files outside the include globs are dropped (a conflict's other side, for one).
+    const cross = !this.isIncluded(file) && this.index.getFile(file) ? [] : this.pass.findingsOf(file);
+    return cross.length ? [...own, ...cross] : own;
   }
 
   filesWithFindings(): FileId[] {
-    return [...new Set([...this.docFindings.keys(), ...this.workspaceFindings.keys()])].filter((f) => this.findingsOf(f).length > 0);
+    return [...new Set([...this.docFindings.keys(), ...this.pass.filesWithFindings()])].filter((f) => this.findingsOf(f).length > 0);
   }
 
   status(indexing: boolean): { indexing: boolean; policies: number; conflicts: number } {
     // A conflict may be reported on each rule involved; count it once (same code, same places).
     const conflicts = new Set<string>();
-    for (const list of this.workspaceFindings.values()) {
-      for (const f of list) {
+    {
+      for (const f of this.pass.allFindings()) {
         if (!f.code.startsWith('conflict/')) continue;
         // Each side's finding lists both rules as related places: the same set identifies the conflict.
         const places = (f.related?.length ? f.related : [f]).map((p) => `${p.file}:${p.span.start}`).sort();
         conflicts.add(`${f.code} ${places.join(' ')}`);
       }
     }
-    return { indexing, policies: this.index.policies().length, conflicts: conflicts.size };
+    return { indexing, policies: this.index.policiesCount, conflicts: conflicts.size };
   }
 
   /** An exception inside a check is logged once per check and file; the other checks still report. */

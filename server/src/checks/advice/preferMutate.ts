@@ -44,6 +44,16 @@ class MutationLookup {
     }
     return found;
   }
+
+  private readonly provided = new Map<string, boolean>();
+
+  /** Whether a mutation of these kinds mentions every term; validations of one kind ask the same questions, answered once. */
+  provides(kinds: string[], words: string[]): boolean {
+    const key = `${kinds.join(',')}\u0000${words.join('\u0000')}`;
+    let found = this.provided.get(key);
+    if (found === undefined) this.provided.set(key, (found = this.relevant(kinds).some((m) => words.every((t) => m.text.includes(t)))));
+    return found;
+  }
 }
 
 // A rule's text is searched for every validation of its kinds: serialised once per rule object.
@@ -57,9 +67,8 @@ function mutationFacts(rule: Rule): MutationFacts {
 /** Drops what a mutation in the workspace already sets: then the validation is a safety net, as it should be. */
 function uncovered(opportunities: Opportunity[], kinds: string[], mutations: MutationLookup): Opportunity[] {
   if (!opportunities.length) return opportunities;
-  const relevant = mutations.relevant(kinds);
   return opportunities
-    .map((o) => ({ ...o, fields: o.fields.filter((f) => !relevant.some((m) => terms(o, f).every((t) => m.text.includes(t)))) }))
+    .map((o) => ({ ...o, fields: o.fields.filter((f) => !mutations.provides(kinds, terms(o, f))) }))
     .filter((o) => o.fields.length > 0);
 }
 
@@ -117,20 +126,63 @@ function celAuditFix(file: IndexedFile, document: IndexedDocument, spec: Obj): F
   return edit ? { title: 'Switch this policy to Audit (the mutation now does the work)', edits: [edit] } : undefined;
 }
 
-function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, mutations: MutationLookup): void {
-  const value = asObj(document.yaml.value)!;
-  const metadata = asObj(value.metadata) ?? {};
-  const spec = asObj(value.spec) ?? {};
+interface Candidate {
+  /** The rule's index (legacy) or the validation's (CEL). */
+  index: number;
+  kinds: string[];
+  /** What the validation asks for that a mutation could set, before looking at the workspace's mutations. */
+  opportunities: Opportunity[];
+  enforcing?: boolean;
+}
+
+/** The document's own part of the detection: reads the validation alone, memoized per validation object. */
+function legacyCandidates(document: IndexedDocument): Candidate[] {
+  const spec = asObj(asObj(document.yaml.value)?.spec) ?? {};
+  const out: Candidate[] = [];
   asArray(spec.rules).forEach((raw, index) => {
-    const rule = asObj(raw);
-    const validate = asObj(rule?.validate);
-    if (!rule || !validate) return;
+    const validate = asObj(asObj(raw)?.validate);
+    if (!validate) return;
     const model: Rule | undefined = document.policy?.rules.find((r) => r.source.path[2] === index);
     const kinds = model?.match.kinds ?? [];
     let opportunities = memoOpportunities(validate, () => legacyValidateOpportunities(validate));
     if (matchesOnlyNamespaces(kinds.filter((k) => k !== '*'))) opportunities = opportunities.filter((o) => o.kind !== 'namespaceLabel');
-    opportunities = uncovered(opportunities, kinds, mutations);
-    if (!opportunities.length) return;
+    if (opportunities.length) out.push({ index, kinds, opportunities, enforcing: model?.enforcement === 'Enforce' });
+  });
+  return out;
+}
+
+function celCandidates(document: IndexedDocument): Candidate[] {
+  const spec = asObj(asObj(document.yaml.value)?.spec) ?? {};
+  const kinds = document.policy?.rules[0]?.match.kinds ?? [];
+  const resources = asArray(asObj(spec.matchConstraints)?.resourceRules).flatMap((r) => asArray(asObj(r)?.resources).map(String));
+  const out: Candidate[] = [];
+  asArray(spec.validations).forEach((raw, index) => {
+    const expression = asObj(raw)?.expression;
+    if (typeof expression !== 'string') return;
+    let opportunities = memoOpportunities(raw as object, () => celOpportunities(expression, referencedVariables(expression, spec.variables)));
+    if (matchesOnlyNamespaces(resources)) opportunities = opportunities.filter((o) => o.kind !== 'namespaceLabel');
+    if (opportunities.length) out.push({ index, kinds, opportunities });
+  });
+  return out;
+}
+
+// Asked for every validation of a kind whenever one of its mutations changes: kept per document.
+const candidatesByDocument = new WeakMap<IndexedDocument, Candidate[]>();
+function candidatesOf(document: IndexedDocument): Candidate[] {
+  let found = candidatesByDocument.get(document);
+  if (!found) candidatesByDocument.set(document, (found = document.cls?.family === 'kyverno-legacy' ? legacyCandidates(document) : celCandidates(document)));
+  return found;
+}
+
+function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, mutations: MutationLookup): void {
+  const value = asObj(document.yaml.value)!;
+  const metadata = asObj(value.metadata) ?? {};
+  const spec = asObj(value.spec) ?? {};
+  for (const candidate of candidatesOf(document)) {
+    const { index, kinds } = candidate;
+    const rule = asObj(asArray(spec.rules)[index])!;
+    const opportunities = uncovered(candidate.opportunities, kinds, mutations);
+    if (!opportunities.length) continue;
     const ruleName = String(rule.name ?? `rule-${index}`);
     const mutation: Obj = {
       apiVersion: 'kyverno.io/v1',
@@ -148,25 +200,20 @@ function checkLegacy(ctx: WorkspaceCheckContext, file: IndexedFile, document: In
       if (audit) list.push(audit);
       return list;
     };
-    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'rules', index, 'validate'] }, 'key') }, message(opportunities, model?.enforcement === 'Enforce'), { fixes });
-  });
+    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'rules', index, 'validate'] }, 'key') }, message(opportunities, candidate.enforcing === true), { fixes });
+  }
 }
 
 function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, mutations: MutationLookup): void {
   const value = asObj(document.yaml.value)!;
   const metadata = asObj(value.metadata) ?? {};
   const spec = asObj(value.spec) ?? {};
-  const kinds = document.policy?.rules[0]?.match.kinds ?? [];
-  const resources = asArray(asObj(spec.matchConstraints)?.resourceRules).flatMap((r) => asArray(asObj(r)?.resources).map(String));
   const namespaced = document.cls!.kind.startsWith('Namespaced');
 
-  asArray(spec.validations).forEach((raw, index) => {
-    const expression = asObj(raw)?.expression;
-    if (typeof expression !== 'string') return;
-    let opportunities = memoOpportunities(raw as object, () => celOpportunities(expression, referencedVariables(expression, spec.variables)));
-    if (matchesOnlyNamespaces(resources)) opportunities = opportunities.filter((o) => o.kind !== 'namespaceLabel');
-    opportunities = uncovered(opportunities, kinds, mutations);
-    if (!opportunities.length) return;
+  for (const candidate of candidatesOf(document)) {
+    const { index, kinds } = candidate;
+    const opportunities = uncovered(candidate.opportunities, kinds, mutations);
+    if (!opportunities.length) continue;
     const mutation: Obj = {
       apiVersion: 'policies.kyverno.io/v1',
       kind: namespaced ? 'NamespacedMutatingPolicy' : 'MutatingPolicy',
@@ -190,7 +237,7 @@ function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: Index
     };
     const enforcing = document.cls!.kind === 'ValidatingAdmissionPolicy' || asArray(spec.validationActions).length === 0 || asArray(spec.validationActions).includes('Deny');
     ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'validations', index, 'expression'] }, 'value') }, message(opportunities, enforcing), { fixes });
-  });
+  }
 }
 
 /**
@@ -204,16 +251,52 @@ export const preferMutateCheck: Check = {
   id: 'advice/prefer-mutate',
   title: 'Validation of a property a mutation could set',
   severity: 'info',
-  checkWorkspace(ctx) {
-    const mutations = new MutationLookup(ctx.index);
-    for (const file of ctx.index.files()) {
-      if (file.role !== 'workspace') continue;
-      for (const document of file.documents) {
-        const cls = document.cls;
-        if (!cls || !asObj(document.yaml.value)) continue;
-        if (cls.family === 'kyverno-legacy' && (cls.kind === 'ClusterPolicy' || cls.kind === 'Policy')) checkLegacy(ctx, file, document, mutations);
-        else if ((cls.family === 'kyverno-cel' && (cls.kind === 'ValidatingPolicy' || cls.kind === 'NamespacedValidatingPolicy')) || (cls.family === 'k8s-admission' && cls.kind === 'ValidatingAdmissionPolicy')) checkCel(ctx, file, document, mutations);
-      }
-    }
+  checkInWorkspace: {
+    reads(document) {
+      if (!isValidation(document)) return [];
+      return [...new Set((document.policy?.rules ?? []).flatMap((r) => mutationTopics(r.match.kinds, 'read')))];
+    },
+    contributes(document) {
+      return [...new Set((document.policy?.rules ?? []).filter((r) => r.phase === 'mutate').flatMap((r) => mutationTopics(r.match.kinds, 'write')))];
+    },
+    // The findings change only when the answer to "does a mutation already set this?" changes.
+    fingerprint(ctx, document) {
+      if (!isValidation(document) || !asObj(document.yaml.value)) return [];
+      const mutations = mutationLookup(ctx.index);
+      return candidatesOf(document).flatMap((c) => c.opportunities.flatMap((o) => o.fields.map((f) => mutations.provides(c.kinds, terms(o, f)))));
+    },
+    check(ctx, file, document) {
+      const cls = document.cls;
+      if (!cls || !asObj(document.yaml.value) || !isValidation(document)) return;
+      const mutations = mutationLookup(ctx.index);
+      if (cls.family === 'kyverno-legacy') checkLegacy(ctx, file, document, mutations);
+      else checkCel(ctx, file, document, mutations);
+    },
   },
 };
+
+function isValidation(document: IndexedDocument): boolean {
+  const cls = document.cls;
+  if (!cls) return false;
+  return (cls.family === 'kyverno-legacy' && (cls.kind === 'ClusterPolicy' || cls.kind === 'Policy')) || (cls.family === 'kyverno-cel' && (cls.kind === 'ValidatingPolicy' || cls.kind === 'NamespacedValidatingPolicy')) || (cls.family === 'k8s-admission' && cls.kind === 'ValidatingAdmissionPolicy');
+}
+
+/**
+ * What a validation of `kinds` reads, or a mutation of `kinds` writes: a mutation of any kind ('*')
+ * meets every validation, a validation of any kind meets every mutation (the topic all of them write).
+ */
+function mutationTopics(kinds: readonly string[], side: 'read' | 'write'): string[] {
+  const any = kinds.length === 0 || kinds.includes('*');
+  if (side === 'read') return any ? ['mutations'] : ['mutations:*', ...kinds.map((k) => `mutations:${k}`)];
+  return ['mutations', ...(any ? ['mutations:*'] : kinds.map((k) => `mutations:${k}`))];
+}
+
+// One lookup per index revision, shared by every document checked in that revision.
+const lookups = new WeakMap<WorkspaceCheckContext['index'], { revision: number; lookup: MutationLookup }>();
+function mutationLookup(index: WorkspaceCheckContext['index']): MutationLookup {
+  const hit = lookups.get(index);
+  if (hit?.revision === index.revision) return hit.lookup;
+  const lookup = new MutationLookup(index);
+  lookups.set(index, { revision: index.revision, lookup });
+  return lookup;
+}

@@ -82,8 +82,7 @@ export const blockedByPolicyCheck: Check = {
   title: 'A policy rejects the Job or Pod a CronJob creates',
   severity: 'error',
   checkWorkspace(ctx) {
-    const resources = ctx.index.resources();
-    const cronJobs = resources.filter((r) => r.kind === 'CronJob' && r.cls.group === 'batch');
+    const cronJobs = ctx.index.resourcesOfKind('CronJob').filter((r) => r.cls.group === 'batch');
     if (!cronJobs.length) return;
     // Only the policies that can act on each object take part (the index knows which rules match
     // a kind, autogen included), and nothing is simulated unless an enforcing validation can
@@ -105,7 +104,7 @@ export const blockedByPolicyCheck: Check = {
     const sets = { CronJob: all('CronJob'), Job: all('Job'), Pod: all('Pod') };
     const docs = { CronJob: sets.CronJob.map((p) => ({ doc: p.raw })), Job: sets.Job.map((p) => ({ doc: p.raw })), Pod: sets.Pod.map((p) => ({ doc: p.raw })) };
     const screenDocs = { Job: screen.Job.map((p) => ({ doc: p.raw })), Pod: screen.Pod.map((p) => ({ doc: p.raw })) };
-    const namespaces = new Map(resources.filter((r) => r.kind === 'Namespace').map((r) => [r.name, r] as const));
+    const namespaces = new Map(ctx.index.resourcesOfKind('Namespace').map((r) => [r.name, r] as const));
     for (const cronJob of cronJobs) {
       const base = namespaceContext(namespaces, cronJob.namespace);
       // Cheap screen first: the Job and Pod against the rules the CronJob never meets.

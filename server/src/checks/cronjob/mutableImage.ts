@@ -1,6 +1,7 @@
 import type { Check, WorkspaceCheckContext } from '../types.ts';
 import type { Fix } from '../../findings.ts';
 import type { IndexedDocument } from '../../workspace/document.ts';
+import type { WorkspaceIndex } from '../../workspace/index.ts';
 import { POD_SPEC, asArray, asObj } from './common.ts';
 import { replaceScalar } from './yamlEdits.ts';
 
@@ -46,6 +47,26 @@ export function digestsInWorkspace(documents: IndexedDocument[]): Map<string, st
   return found;
 }
 
+const isCronJob = (document: IndexedDocument): boolean => document.cls?.family === 'resource' && document.cls.kind === 'CronJob' && document.cls.group === 'batch';
+
+const digestsByDocument = new WeakMap<IndexedDocument, Map<string, string>>();
+function digestsOf(document: IndexedDocument): Map<string, string> {
+  let found = digestsByDocument.get(document);
+  if (!found) digestsByDocument.set(document, (found = digestsInWorkspace([document])));
+  return found;
+}
+
+// Gathered only when a CronJob is checked, once per index revision, from the per-document sets.
+const digestsByIndex = new WeakMap<WorkspaceIndex, { revision: number; digests: Map<string, string> }>();
+function workspaceDigests(index: WorkspaceIndex): Map<string, string> {
+  const hit = digestsByIndex.get(index);
+  if (hit?.revision === index.revision) return hit.digests;
+  const digests = new Map<string, string>();
+  for (const document of index.documents()) for (const [k, v] of digestsOf(document)) digests.set(k, v);
+  digestsByIndex.set(index, { revision: index.revision, digests });
+  return digests;
+}
+
 /**
  * A CronJob image that can change under the schedule: no digest, `:latest` or no tag, and worse with
  * `imagePullPolicy: Always`. A moved tag or a rotated pull secret turns into ImagePullBackOff at
@@ -55,17 +76,13 @@ export const mutableImageCheck: Check = {
   id: 'cronjob/mutable-image',
   title: 'CronJob image not pinned by digest',
   severity: 'warning',
-  checkWorkspace(ctx) {
-    let digests: Map<string, string> | undefined;
-    for (const file of ctx.index.files()) {
-      if (file.role !== 'workspace') continue;
-      for (const document of file.documents) {
-        const cls = document.cls;
-        if (!cls || cls.family !== 'resource' || cls.kind !== 'CronJob' || cls.group !== 'batch') continue;
-        digests ??= digestsInWorkspace(ctx.index.documents());
-        checkCronJob(ctx, document, digests);
-      }
-    }
+  checkInWorkspace: {
+    // A fix pins to a digest written elsewhere in the workspace: CronJobs read every document's digests.
+    reads: (document) => (isCronJob(document) ? ['digests'] : []),
+    contributes: (document) => (digestsOf(document).size ? ['digests'] : []),
+    check(ctx, _file, document) {
+      if (isCronJob(document)) checkCronJob(ctx, document, workspaceDigests(ctx.index));
+    },
   },
 };
 

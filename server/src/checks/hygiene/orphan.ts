@@ -114,9 +114,10 @@ export const orphanCheck: Check = {
   title: 'Object nothing in the workspace uses',
   severity: 'info',
   checkWorkspace(ctx) {
-    const resources = ctx.index.resources();
-    const workloads = resources.filter((r) => WORKLOAD_KINDS.has(r.kind));
+    // Asked per kind first: a policy repository without workloads costs nothing here.
+    const workloads = [...WORKLOAD_KINDS].flatMap((kind) => ctx.index.resourcesOfKind(kind));
     if (workloads.length === 0) return;
+    const resources = ctx.index.resources();
     const pods = workloads.map(podTemplateOf).filter((p): p is PodTemplate => !!p);
     const refs: References = { configMaps: new Set(), secrets: new Set(), serviceAccounts: new Set(), roles: new Set(), clusterRoles: new Set() };
     referencesOfPods(pods, refs);

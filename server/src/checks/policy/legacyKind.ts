@@ -14,6 +14,8 @@ const TARGET: Record<string, string> = {
   verifyImages: 'ImageValidatingPolicy',
 };
 
+type ResourcesOfKind = (kind: string) => readonly Resource[];
+
 const POD_CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
 
 /** Minimal objects of a kind: bare, and with one container (for Pods and their controllers). */
@@ -44,20 +46,20 @@ function sameObjects(a: Obj[], b: Obj[]): boolean {
 }
 
 /** The migration, offered only when the engine gives the same verdict for both on every witness. */
-function migrationFix(file: IndexedFile, document: IndexedDocument, resourcesByKind: Map<string, Resource[]>): Fix | undefined {
+function migrationFix(file: IndexedFile, document: IndexedDocument, resourcesOfKind: ResourcesOfKind): Fix | undefined {
   const value = asObj(document.yaml.value);
   if (!value) return undefined;
   const kinds = new Set((document.policy?.rules ?? []).flatMap((r) => r.match.kinds));
-  const real = [...kinds].flatMap((k) => resourcesByKind.get(k) ?? []).slice(0, 50).map((r) => r.raw);
+  const real = [...kinds].flatMap((k) => resourcesOfKind(k)).slice(0, 50).map((r) => r.raw);
   const known = proofs.get(value);
   if (known && sameObjects(known.witnesses, real)) return known.fix;
-  const fix = proveMigration(file, document, resourcesByKind);
+  const fix = proveMigration(file, document, resourcesOfKind);
   proofs.set(value, { witnesses: real, fix });
   return fix;
 }
 
-function proveMigration(file: IndexedFile, document: IndexedDocument, resourcesByKind: Map<string, Resource[]>): Fix | undefined {
-  const resources = [...new Set(document.policy?.rules.flatMap((r) => r.match.kinds) ?? [])].flatMap((k) => resourcesByKind.get(k) ?? []);
+function proveMigration(file: IndexedFile, document: IndexedDocument, resourcesOfKind: ResourcesOfKind): Fix | undefined {
+  const resources = [...new Set(document.policy?.rules.flatMap((r) => r.match.kinds) ?? [])].flatMap((k) => resourcesOfKind(k));
   const policy = document.policy;
   const value = asObj(document.yaml.value);
   if (!policy || !value || policy.rules.some((r) => r.phase !== 'validate')) return undefined;
@@ -89,7 +91,7 @@ function proveMigration(file: IndexedFile, document: IndexedDocument, resourcesB
   };
 }
 
-function checkDocument(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, resources: Map<string, Resource[]>): void {
+function checkDocument(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, resourcesOfKind: ResourcesOfKind): void {
   const cls = document.cls;
   if (!cls || cls.family !== 'kyverno-legacy' || (cls.kind !== 'ClusterPolicy' && cls.kind !== 'Policy')) return;
   const rules = document.policy?.rules ?? [];
@@ -98,7 +100,7 @@ function checkDocument(ctx: WorkspaceCheckContext, file: IndexedFile, document: 
   const into = targets.length ? targets.map((t) => prefix + t).join(' + ') : 'the policies.kyverno.io kinds';
   let fix: Fix | undefined;
   try {
-    fix = migrationFix(file, document, resources);
+    fix = migrationFix(file, document, resourcesOfKind);
   } catch {
     fix = undefined;
   }
@@ -119,16 +121,12 @@ export const legacyKindCheck: Check = {
   id: 'policy/legacy-kind',
   title: 'Deprecated ClusterPolicy/Policy kind',
   severity: 'info',
-  checkWorkspace(ctx) {
-    const resources = new Map<string, Resource[]>();
-    for (const r of ctx.index.resources()) {
-      const list = resources.get(r.kind);
-      if (list) list.push(r);
-      else resources.set(r.kind, [r]);
-    }
-    for (const file of ctx.index.files()) {
-      if (file.role !== 'workspace') continue;
-      for (const document of file.documents) checkDocument(ctx, file, document, resources);
-    }
+  checkInWorkspace: {
+    // The proof simulates on the workspace's objects of the policy's kinds.
+    reads: (document) => [...new Set((document.policy?.rules ?? []).flatMap((r) => r.match.kinds))].map((k) => `resources:${k}`),
+    contributes: (document) => (document.resource ? [`resources:${document.resource.kind}`] : []),
+    check(ctx, file, document) {
+      checkDocument(ctx, file, document, (kind) => ctx.index.resourcesOfKind(kind));
+    },
   },
 };

@@ -1,0 +1,189 @@
+// The cross-file checks as the language server runs them after every edit: each check's findings
+// are kept per file, and a pass re-runs only what the edit can have changed. Whole-workspace
+// checks re-run (the conflict join underneath is itself incremental) and are compared file by
+// file; per-document checks (`checkInWorkspace`) re-run on the changed files and on the files that
+// read a topic the changed files contribute to, and nothing else.
+import type { FileId, Finding } from '../findings.ts';
+import type { WorkspaceIndex } from '../workspace/index.ts';
+import type { IndexedDocument } from '../workspace/document.ts';
+import type { SourceRef } from '../model/types.ts';
+import { reporter, type RunHooks } from './run.ts';
+import type { Check, DocumentInWorkspaceCheck, WorkspaceCheckContext } from './types.ts';
+
+interface FileResult {
+  findings: Finding[];
+  reads: readonly string[];
+  contributes: readonly string[];
+  /** The documents checked (the very array of the indexed file) and each one's fingerprint then. */
+  documents: readonly IndexedDocument[];
+  fingerprints: (readonly unknown[] | undefined)[];
+}
+
+const sameFingerprint = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean =>
+  !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
+
+interface CheckState {
+  /** Findings per file, as last published. */
+  byFile: Map<FileId, Finding[]>;
+  /** Per-document checks: what each file read and contributed when it was last checked. */
+  results: Map<FileId, FileResult>;
+  readers: Map<string, Set<FileId>>;
+  seenRevision: number;
+}
+
+// Findings are compared by content, not identity: a re-run that finds the same thing must not republish.
+const signature = (findings: readonly Finding[]): string => JSON.stringify(findings);
+
+export class WorkspacePass {
+  private readonly states = new Map<string, CheckState>();
+
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly checks: readonly Check[],
+    private readonly hooks: RunHooks = {},
+  ) {}
+
+  /** The checks a pass runs, in order; `runCheck` one by one lets a caller yield in between. */
+  get workspaceChecks(): Check[] {
+    return this.checks.filter((c) => c.checkWorkspace || c.checkInWorkspace);
+  }
+
+  /** Runs every cross-file check; returns the files whose cross-file findings changed. */
+  run(): Set<FileId> {
+    const changed = new Set<FileId>();
+    for (const check of this.workspaceChecks) for (const file of this.runCheck(check)) changed.add(file);
+    return changed;
+  }
+
+  /** Runs one check; returns the files whose findings of this check changed. */
+  runCheck(check: Check): FileId[] {
+    let state = this.states.get(check.id);
+    if (!state) this.states.set(check.id, (state = { byFile: new Map(), results: new Map(), readers: new Map(), seenRevision: -1 }));
+    const changed = new Set<FileId>();
+    if (check.checkWorkspace) this.runWhole(check, state, changed);
+    if (check.checkInWorkspace) this.runPerDocument(check, check.checkInWorkspace, state, changed);
+    state.seenRevision = this.index.revision;
+    return [...changed];
+  }
+
+  findingsOf(file: FileId): Finding[] {
+    const out: Finding[] = [];
+    for (const check of this.workspaceChecks) {
+      const list = this.states.get(check.id)?.byFile.get(file);
+      if (list) out.push(...list);
+    }
+    return out;
+  }
+
+  filesWithFindings(): FileId[] {
+    const files = new Set<FileId>();
+    for (const state of this.states.values()) for (const [file, list] of state.byFile) if (list.length) files.add(file);
+    return [...files];
+  }
+
+  /** Every finding of the last pass, check by check. */
+  allFindings(): Finding[] {
+    return this.workspaceChecks.flatMap((check) => [...(this.states.get(check.id)?.byFile.values() ?? [])].flat());
+  }
+
+  private context(check: Check, sink: Finding[]): WorkspaceCheckContext | undefined {
+    const report = reporter(check, this.index.config, sink);
+    if (!report) return undefined;
+    return { index: this.index, report, spanOf: (ref: SourceRef, target?: 'key' | 'value') => this.index.spanOf(ref, target) };
+  }
+
+  private runWhole(check: Check, state: CheckState, changed: Set<FileId>): void {
+    const findings: Finding[] = [];
+    const ctx = this.context(check, findings);
+    try {
+      if (ctx) check.checkWorkspace!(ctx);
+    } catch (error) {
+      this.hooks.onCheckFailure?.({ checkId: check.id, error });
+    }
+    const next = new Map<FileId, Finding[]>();
+    for (const f of findings) {
+      const list = next.get(f.file);
+      if (list) list.push(f);
+      else next.set(f.file, [f]);
+    }
+    for (const file of new Set([...state.byFile.keys(), ...next.keys()])) {
+      const before = state.byFile.get(file);
+      const after = next.get(file);
+      if (!before || !after || signature(before) !== signature(after)) changed.add(file);
+      if (after) state.byFile.set(file, after);
+      else state.byFile.delete(file);
+    }
+  }
+
+  private runPerDocument(check: Check, inWorkspace: DocumentInWorkspaceCheck, state: CheckState, changed: Set<FileId>): void {
+    const edited = state.seenRevision < 0 ? undefined : this.index.changedSince(state.seenRevision);
+    const todo = new Set<FileId>();
+    if (!edited) {
+      for (const file of state.results.keys()) todo.add(file);
+      for (const file of this.index.files()) todo.add(file.file);
+    } else {
+      const touched = new Set<string>();
+      for (const file of edited) {
+        todo.add(file);
+        for (const topic of state.results.get(file)?.contributes ?? []) touched.add(topic);
+        for (const document of this.index.getFile(file)?.documents ?? []) for (const topic of inWorkspace.contributes(document)) touched.add(topic);
+      }
+      for (const topic of touched) for (const file of state.readers.get(topic) ?? []) todo.add(file);
+    }
+    const probe = inWorkspace.fingerprint ? this.context(check, []) : undefined;
+    for (const file of todo) {
+      const before = state.results.get(file);
+      if (probe && before && !edited?.has(file) && this.unchangedInputs(probe, inWorkspace, file, before)) continue;
+      for (const topic of before?.reads ?? []) state.readers.get(topic)?.delete(file);
+      const after = this.checkFile(check, inWorkspace, file);
+      if (after) {
+        state.results.set(file, after);
+        for (const topic of after.reads) {
+          let readers = state.readers.get(topic);
+          if (!readers) state.readers.set(topic, (readers = new Set()));
+          readers.add(file);
+        }
+      } else state.results.delete(file);
+      const previous = state.byFile.get(file) ?? [];
+      const findings = after?.findings ?? [];
+      if (previous.length !== findings.length || (findings.length && signature(previous) !== signature(findings))) changed.add(file);
+      if (findings.length) state.byFile.set(file, findings);
+      else state.byFile.delete(file);
+    }
+  }
+
+  /** A reader re-checked only because a topic changed: skipped when every document's fingerprint is the same. */
+  private unchangedInputs(ctx: WorkspaceCheckContext, inWorkspace: DocumentInWorkspaceCheck, file: FileId, before: FileResult): boolean {
+    const indexed = this.index.getFile(file);
+    if (!inWorkspace.fingerprint || !indexed || indexed.documents !== before.documents) return false;
+    try {
+      return indexed.documents.every((document) => !document.cls || sameFingerprint(inWorkspace.fingerprint!(ctx, document), before.fingerprints[document.index]));
+    } catch {
+      return false;
+    }
+  }
+
+  private checkFile(check: Check, inWorkspace: DocumentInWorkspaceCheck, file: FileId): FileResult | undefined {
+    const indexed = this.index.getFile(file);
+    if (!indexed || indexed.role !== 'workspace') return undefined;
+    const findings: Finding[] = [];
+    const reads = new Set<string>();
+    const contributes = new Set<string>();
+    const fingerprints: (readonly unknown[] | undefined)[] = [];
+    const ctx = this.context(check, findings);
+    try {
+      for (const document of indexed.documents) {
+        if (!document.cls) continue;
+        if (ctx && inWorkspace.fingerprint) fingerprints[document.index] = inWorkspace.fingerprint(ctx, document);
+        for (const topic of inWorkspace.reads(document)) reads.add(topic);
+        for (const topic of inWorkspace.contributes(document)) contributes.add(topic);
+        if (ctx) inWorkspace.check(ctx, indexed, document);
+      }
+    } catch (error) {
+      this.hooks.onCheckFailure?.({ checkId: check.id, file, error });
+    }
+    const elsewhere = findings.filter((f) => f.file !== file);
+    if (elsewhere.length) this.hooks.onCheckFailure?.({ checkId: check.id, file, error: new Error(`reported on ${elsewhere[0].file} while checking ${file}`) });
+    return { findings: findings.filter((f) => f.file === file), reads: [...reads], contributes: [...contributes], documents: indexed.documents, fingerprints };
+  }
+}
