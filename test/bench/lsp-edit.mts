@@ -59,6 +59,6 @@ console.log(`edit -> own diagnostics republished: p50 ${percentile(own, 0.5).toF
 console.log(`edit -> cross-file pass done (conflicts re-joined, all files republished): p50 ${percentile(pass, 0.5).toFixed(0)} ms, p95 ${percentile(pass, 0.95).toFixed(0)} ms (budget <= 50)`);
 console.log(`own: ${own.map((x) => x.toFixed(0)).join(" ")}\npass: ${pass.map((x) => x.toFixed(0)).join(" ")}`);
 const pid = (client as unknown as { child?: { pid?: number } }).child?.pid;
-if (pid) console.log(`server rss ${(Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024).toFixed(0)} MB (budget <= 300)`);
+if (pid) { const status = readFileSync(`/proc/${pid}/status`, "utf8"); const mb = (key: string) => (Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0) / 1024).toFixed(0); console.log(`server rss ${mb("VmRSS")} MB, peak ${mb("VmHWM")} MB (budget <= 300)`); }
 await client.shutdown();
 rmSync(root, { recursive: true, force: true });

@@ -14,7 +14,7 @@ export const GENERATE_COLLISION = 'conflict/generate-collision';
 const templated = (t: TargetFact) => `${t.target.namespace ?? ''}${t.target.name}`.includes('{{');
 
 export function generateCollisions(join: ConflictJoin, out: (c: Conflict) => void): void {
-  for (const facts of join.targets.values()) {
+  for (const facts of join.targetBuckets()) {
     for (let i = 0; i < facts.length; i++) {
       for (let j = i + 1; j < facts.length; j++) {
         const [a, b] = [facts[i], facts[j]];

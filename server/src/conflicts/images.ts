@@ -50,7 +50,7 @@ function isImageRewrite(w: WriteFact): boolean {
 }
 
 export function imageVerificationBreaks(join: ConflictJoin, out: (c: Conflict) => void): void {
-  const verifiers = [...join.imageVerifiers];
+  const verifiers = join.imageVerifiersInOrder();
   if (verifiers.length === 0) return;
   // Index the verifiers by kind: a write meets only the verifiers of its kind (and of '*').
   const byKind = new Map<string, RuleFacts[]>();

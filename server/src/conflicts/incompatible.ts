@@ -53,7 +53,7 @@ function sameContainer(a: Placed, b: Placed, inherits: boolean): boolean {
 }
 
 export function incompatibleMutations(join: ConflictJoin, out: (c: Conflict) => void): void {
-  for (const kind of join.writes.keys()) {
+  for (const kind of join.writeKinds()) {
     if (kind !== '*' && !isPodLike(kind)) continue;
     const writes = join.writesOfKind(kind);
     join.memo.run(`incompatible\u0001${kind}`, writes, out, (emit) => incompatibleOfKind(kind, writes, emit));

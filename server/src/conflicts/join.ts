@@ -114,9 +114,9 @@ export class ConflictJoin {
   readonly reads: Buckets<ReadFact> = new Map();
   readonly targets = new Map<string, TargetFact[]>();
   /** Rules that verify images (few): the image check meets every rewrite with them. */
-  readonly imageVerifiers = new Set<RuleFacts>();
+  private readonly imageVerifiers = new Set<RuleFacts>();
   /** Enforcing requirements of one exact value with the field required: the only ones that can be unsatisfiable. */
-  readonly strictRequirements = new Set<RequirementFact>();
+  private readonly strictRequirements = new Set<RequirementFact>();
   private readonly factsByFile = new Map<FileId, RuleFacts[]>();
   private readonly ranks = new Map<unknown, number>();
   private readonly sequence = new Map<FileId, number>();
@@ -158,7 +158,7 @@ export class ConflictJoin {
     for (const doc of documents) {
       if (!doc.policy) continue;
       for (const rule of doc.policy.rules) {
-        const facts = factsOf(doc.policy, rule);
+        const facts = ranked(factsOf(doc.policy, rule));
         list.push(facts);
         for (const w of facts.writes) this.insert(this.writes, w.kind, pathKey(w.path), ranked(w));
         for (const r of facts.requirements) {
@@ -197,6 +197,7 @@ export class ConflictJoin {
       for (const r of facts.requirements) this.strictRequirements.delete(r);
     }
     for (const fact of gone) this.ranks.delete(fact);
+    for (const facts of list) this.ranks.delete(facts);
     for (const facts of list) {
       for (const w of facts.writes) this.drop(this.writes, w.kind, pathKey(w.path), gone);
       for (const r of facts.requirements) this.drop(this.requirements, r.kind, pathKey(r.path), gone);
@@ -225,18 +226,47 @@ export class ConflictJoin {
   }
 
   /** Every (kind, path) bucket of writes, with the writes of rules matching any kind folded in. */
+  /**
+   * Buckets in workspace order (by their first fact), not in the order they were created: after
+   * any history of edits, the conflicts come out in the order a fresh analysis gives.
+   */
+  private ordered<T>(buckets: Buckets<T>): { kind: string; key: string; facts: T[] }[] {
+    const out: { kind: string; key: string; facts: T[] }[] = [];
+    for (const [kind, byPath] of buckets) for (const [key, facts] of byPath) out.push({ kind, key, facts });
+    return out.sort((a, b) => this.rankOf(a.facts[0]) - this.rankOf(b.facts[0]));
+  }
+
+  /** Every (kind, path) bucket of writes, with the writes of rules matching any kind folded in. */
   *writeBuckets(): Generator<{ kind: string; key: string; facts: WriteFact[] }> {
     const star = this.writes.get('*');
-    for (const [kind, byPath] of this.writes) {
-      for (const [key, facts] of byPath) {
-        // A named element (`containers[name=app]`) also meets writes to every element (`containers[*]`).
-        const general = key.split('\u0000').map((s) => (s.includes('=') ? '*' : s)).join('\u0000');
-        const more = general === key ? [] : byPath.get(general) ?? [];
-        const stars = kind === '*' ? [] : [...(star?.get(key) ?? []), ...(general === key ? [] : star?.get(general) ?? [])];
-        yield { kind, key, facts: more.length || stars.length ? [...facts, ...more, ...stars] : facts };
-      }
+    for (const { kind, key, facts } of this.ordered(this.writes)) {
+      const byPath = this.writes.get(kind)!;
+      // A named element (`containers[name=app]`) also meets writes to every element (`containers[*]`).
+      const general = key.split('\u0000').map((s) => (s.includes('=') ? '*' : s)).join('\u0000');
+      const more = general === key ? [] : byPath.get(general) ?? [];
+      const stars = kind === '*' ? [] : [...(star?.get(key) ?? []), ...(general === key ? [] : star?.get(general) ?? [])];
+      yield { kind, key, facts: more.length || stars.length ? [...facts, ...more, ...stars] : facts };
     }
   }
+
+  /** The kinds that have writes, in workspace order. */
+  writeKinds(): string[] {
+    return [...new Set(this.ordered(this.writes).map((b) => b.kind))];
+  }
+
+  /** Generate targets met by more than one rule's output, in workspace order. */
+  targetBuckets(): TargetFact[][] {
+    return [...this.targets.values()].sort((a, b) => this.rankOf(a[0]) - this.rankOf(b[0]));
+  }
+
+  strictRequirementsInOrder(): RequirementFact[] {
+    return [...this.strictRequirements].sort((a, b) => this.rankOf(a) - this.rankOf(b));
+  }
+
+  imageVerifiersInOrder(): RuleFacts[] {
+    return [...this.imageVerifiers].sort((a, b) => this.rankOf(a) - this.rankOf(b));
+  }
+
 
   /** The workspace's resources of one kind (witnesses for the simulation). */
   resourcesOfKind(kind: string): readonly Resource[] {
@@ -247,7 +277,7 @@ export class ConflictJoin {
   writesOfKind(kind: string): WriteFact[] {
     const out: WriteFact[] = [];
     for (const k of kind === '*' ? ['*'] : [kind, '*']) for (const list of this.writes.get(k)?.values() ?? []) out.push(...list);
-    return out;
+    return out.sort((a, b) => this.rankOf(a) - this.rankOf(b));
   }
 
   /** Requirements of `kind` on `path` or on any of its prefixes (a CEL `all()` over a list reads the list). */

@@ -10,7 +10,7 @@ import { shortName, showValue } from './describe.ts';
 export const UNSATISFIABLE_VALIDATIONS = 'conflict/unsatisfiable-validations';
 
 export function unsatisfiableValidations(join: ConflictJoin, out: (c: Conflict) => void): void {
-  for (const a of join.strictRequirements) {
+  for (const a of join.strictRequirementsInOrder()) {
     const wanted = a.requirement.wanted;
     if (!wanted) continue;
     const others = join.requirementsAlong(a.kind, a.path);

@@ -203,6 +203,7 @@ export function startServer(connection: Connection): void {
     // A workspace file falls back to its text on disk; anything else leaves the index.
     if (textDocument.uri.startsWith('file:') && state.folderOf(file) && existsSync(file)) {
       state.updateFromDisk(file);
+      state.index.releaseTrees(file); // unchanged on disk: the tree the editor used is no longer needed
       scheduler.publish(file);
     } else {
       state.removeFile(file);

@@ -108,6 +108,10 @@ export class ServerState implements ConvertContext {
   updateText(file: FileId, text: string): { changed: boolean } {
     if (!this.isIncluded(file)) return { changed: this.removeFile(file) };
     const { indexed, changed } = this.index.setFile(file, text);
+    // Only the documents being edited keep their syntax trees (hover, completion, code actions walk
+    // them per keystroke); the others are re-parsed on the rare occasions a position inside them
+    // is needed that the index did not keep (see landmarkSpans).
+    if (changed && !this.open.has(file)) this.index.releaseTrees(file);
     if (changed || !this.docFindings.has(file)) this.docFindings.set(file, this.runDocument(indexed));
     return { changed };
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FileId, Finding } from '../findings.ts';
+import type { FileId, Finding, Span } from '../findings.ts';
+import { spanOf } from '../yaml/paths.ts';
 import { parseYaml, type ParseLimits, type YamlDocument, type YamlFile } from '../yaml/parse.ts';
 import { LineIndex } from '../yaml/lineIndex.ts';
 import { classify } from '../model/classify.ts';
@@ -28,6 +29,29 @@ export interface IndexedFile {
   documents: IndexedDocument[];
   /** Problems of the file itself: YAML syntax, limits, skipped templates. */
   problems: Finding[];
+  /** Spans of the places symbols, code lenses and cross-file findings point at, kept when the trees are released. */
+  spans?: Map<string, Span>;
+}
+
+export const spanKey = (docIndex: number, path: readonly (string | number)[], target: 'key' | 'value'): string => `${docIndex}\u0000${target}\u0000${path.join('\u0000')}`;
+
+/** The places asked for across the workspace (policy and rule, their names, a resource's name), while the trees are at hand. */
+function landmarkSpans(documents: IndexedDocument[]): Map<string, Span> {
+  const spans = new Map<string, Span>();
+  const keep = (doc: IndexedDocument, path: (string | number)[]) => spans.set(spanKey(doc.index, path, 'value'), spanOf(doc.yaml.doc, path, 'value'));
+  for (const doc of documents) {
+    if (doc.policy) {
+      keep(doc, doc.policy.source.path);
+      keep(doc, [...doc.policy.source.path, 'metadata', 'name']);
+      keep(doc, [...doc.policy.source.path, 'kind']);
+      for (const rule of doc.policy.rules) {
+        keep(doc, rule.source.path);
+        keep(doc, [...rule.source.path, 'name']);
+      }
+    }
+    if (doc.resource) keep(doc, [...doc.resource.source.path, 'metadata', 'name']);
+  }
+  return spans;
 }
 
 export function contentHash(text: string): string {
@@ -83,7 +107,33 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
     }
     return indexed;
   });
-  return { ...base, yaml, role, documents, problems };
+  return { ...base, yaml, role, documents, problems, spans: landmarkSpans(documents) };
+}
+
+// Re-parsed trees of released files, most recent last: a pass that reports several findings on one
+// file, or a code action that edits it, parses it once.
+const REPARSED_LIMIT = 32;
+const reparsed = new Map<IndexedFile, YamlFile>();
+
+function reparse(file: IndexedFile, limits: ParseLimits): YamlFile {
+  let yaml = reparsed.get(file);
+  if (yaml) reparsed.delete(file);
+  else yaml = parseYaml(file.text, limits);
+  reparsed.set(file, yaml);
+  if (reparsed.size > REPARSED_LIMIT) reparsed.delete(reparsed.keys().next().value!);
+  return yaml;
+}
+
+/**
+ * Drops the syntax trees of a file nobody is editing (about two thirds of the index's memory):
+ * the plain values and the model stay; a position asked for later re-parses the same text, so the
+ * ranges are the ones the dropped tree had.
+ */
+export function releaseTrees(file: IndexedFile, limits: ParseLimits): void {
+  for (const document of file.yaml?.documents ?? []) {
+    const index = document.index;
+    Object.defineProperty(document, 'doc', { get: () => reparse(file, limits).documents[index].doc, configurable: true, enumerable: true });
+  }
 }
 
 function fileProblem(file: FileId, code: string, severity: Finding['severity'], message: string): Finding {

@@ -2,7 +2,7 @@ import type { FileId } from '../findings.ts';
 import type { Policy, Resource, Rule, SourceRef } from '../model/types.ts';
 import { spanOf } from '../yaml/paths.ts';
 import type { Span } from '../findings.ts';
-import { indexText, type AnalyzeOptions, type IndexedFile, type IndexedDocument } from './document.ts';
+import { indexText, releaseTrees, spanKey, type AnalyzeOptions, type IndexedFile, type IndexedDocument } from './document.ts';
 import { defaultConfig, type AnalyzerConfig } from './config.ts';
 
 export function analyzeOptions(config: AnalyzerConfig): AnalyzeOptions {
@@ -158,6 +158,12 @@ export class WorkspaceIndex {
     return new Set(this.changeLog.slice(revision - this.changeLogStart));
   }
 
+  /** Keeps the file's model and values but not its syntax trees (re-parsed when a position is asked for). */
+  releaseTrees(file: FileId): void {
+    const indexed = this.byFile.get(file);
+    if (indexed) releaseTrees(indexed, analyzeOptions(this.config));
+  }
+
   getFile(file: FileId): IndexedFile | undefined {
     return this.byFile.get(file);
   }
@@ -214,7 +220,10 @@ export class WorkspaceIndex {
 
   /** The text span of a model reference (falls back to the document start when the path vanished). */
   spanOf(ref: SourceRef, target: 'key' | 'value' = 'value'): Span {
-    const doc = this.byFile.get(ref.file)?.yaml?.documents[ref.docIndex];
+    const file = this.byFile.get(ref.file);
+    const landmark = file?.spans?.get(spanKey(ref.docIndex, ref.path, target));
+    if (landmark) return landmark;
+    const doc = file?.yaml?.documents[ref.docIndex];
     return doc ? spanOf(doc.doc, ref.path, target) : { start: 0, end: 0 };
   }
 }
