@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { decideRestart } from './restartPolicy.ts';
+import { SERVER_NODE_FLAGS } from '../../server/src/lsp/runtime.ts';
 import { CONFLICTS_REQUEST, registerConflictsView } from './conflictsView.ts';
 import { ADMISSION_PREVIEW_REQUEST, registerAdmissionPreview } from './admissionPreview.ts';
 
@@ -20,8 +21,8 @@ export function activate(context: vscode.ExtensionContext): void {
   // The client appends --node-ipc (and --clientProcessId) to these arguments.
   const module = context.asAbsolutePath('dist/cli.js');
   const serverOptions: ServerOptions = {
-    run: { module, args: ['lsp'], transport: TransportKind.ipc },
-    debug: { module, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6011'] } },
   };
   let crashes: number[] = [];
   const errorHandler: ErrorHandler = {

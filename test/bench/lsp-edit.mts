@@ -59,6 +59,16 @@ console.log(`edit -> own diagnostics republished: p50 ${percentile(own, 0.5).toF
 console.log(`edit -> cross-file pass done (conflicts re-joined, all files republished): p50 ${percentile(pass, 0.5).toFixed(0)} ms, p95 ${percentile(pass, 0.95).toFixed(0)} ms (budget <= 50)`);
 console.log(`own: ${own.map((x) => x.toFixed(0)).join(" ")}\npass: ${pass.map((x) => x.toFixed(0)).join(" ")}`);
 const pid = (client as unknown as { child?: { pid?: number } }).child?.pid;
-if (pid) { const status = readFileSync(`/proc/${pid}/status`, "utf8"); const mb = (key: string) => (Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0) / 1024).toFixed(0); console.log(`server rss ${mb("VmRSS")} MB, peak ${mb("VmHWM")} MB (budget <= 300)`); }
+const rss = () => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (key: string) => (Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? 0) / 1024).toFixed(0);
+  return `${mb('VmRSS')} MB (peak ${mb('VmHWM')} MB)`;
+};
+if (pid) {
+  console.log(`server rss right after the edits: ${rss()} (budget <= 300)`);
+  // V8's memory reducer returns unused heap pages after ~8 s without allocation: the steady state of an editor at rest.
+  await new Promise((r) => setTimeout(r, 12_000));
+  console.log(`server rss after 12 s idle: ${rss()}`);
+}
 await client.shutdown();
 rmSync(root, { recursive: true, force: true });

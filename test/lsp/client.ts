@@ -1,6 +1,7 @@
 // A small LSP client for protocol tests: spawns the built server (stdio or node IPC), speaks real
 // JSON-RPC, records every notification, answers the server's requests, and waits for messages with
 // a timeout (never a fixed sleep).
+import { SERVER_NODE_FLAGS } from '../../server/src/lsp/runtime.ts';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,10 +45,10 @@ export class LspClient {
   constructor(private readonly options: ClientOptions = {}) {
     this.settings = options.settings ?? {};
     if (options.transport === 'ipc') {
-      this.child = fork(CLI, ['lsp', '--node-ipc'], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+      this.child = fork(CLI, ['lsp', '--node-ipc'], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'], execArgv: [...SERVER_NODE_FLAGS] });
       this.connection = createMessageConnection(new IPCMessageReader(this.child), new IPCMessageWriter(this.child));
     } else {
-      this.child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.child = spawn(process.execPath, [...SERVER_NODE_FLAGS, CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
       this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     }
     this.child.stderr?.on('data', (d) => this.stderr.push(String(d)));

@@ -81,9 +81,9 @@ export class WorkspacePass {
     return [...files];
   }
 
-  /** Every finding of the last pass, check by check. */
-  allFindings(): Finding[] {
-    return this.workspaceChecks.flatMap((check) => [...(this.states.get(check.id)?.byFile.values() ?? [])].flat());
+  /** Every finding of the last pass, check by check (of the checks `which` keeps). */
+  allFindings(which: (check: Check) => boolean = () => true): Finding[] {
+    return this.workspaceChecks.filter(which).flatMap((check) => [...(this.states.get(check.id)?.byFile.values() ?? [])].flat());
   }
 
   private context(check: Check, sink: Finding[]): WorkspaceCheckContext | undefined {
@@ -135,7 +135,9 @@ export class WorkspacePass {
       const before = state.results.get(file);
       if (probe && before && !edited?.has(file) && this.unchangedInputs(probe, inWorkspace, file, before)) continue;
       for (const topic of before?.reads ?? []) state.readers.get(topic)?.delete(file);
-      const after = this.checkFile(check, inWorkspace, file);
+      const result = this.checkFile(check, inWorkspace, file);
+      // A file that reads nothing, contributes nothing and has no finding needs no record (most files, for most checks).
+      const after = result && (result.findings.length || result.reads.length || result.contributes.length) ? result : undefined;
       if (after) {
         state.results.set(file, after);
         for (const topic of after.reads) {

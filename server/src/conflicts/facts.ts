@@ -139,8 +139,12 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
     }
   }
   const targets = rule.phase === 'generate' ? rule.effect.targets.map((target) => ({ owner: ref, target })) : [];
-  return { ref, writes, requirements, reads, targets, imageReferences: imageReferencesOf(policy, rule) };
+  return { ref, writes: exact(writes), requirements: exact(requirements), reads: exact(reads), targets, imageReferences: exact(imageReferencesOf(policy, rule)) };
 }
+
+// Facts live as long as their rule: a list grown by push keeps room for 16 more (~150 bytes each,
+// five lists per rule, ~10 MB over 10,000 rules); a copy is exactly as long as its contents.
+const exact = <T>(list: T[]): T[] => (list.length ? list.slice() : []);
 
 function isEmptyContainer(v: unknown): boolean {
   return (Array.isArray(v) && v.length === 0) || (!!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);

@@ -95,12 +95,17 @@ function without<T>(list: readonly T[], gone: ReadonlySet<unknown>): T[] {
 /**
  * Facts in a bucket stay in workspace order (file by file, rule by rule), whatever order edits
  * came in: messages that name "the one that runs last" read the same in the editor and the CLI.
+ * A list made during this sync is the join's own and grows in place; a list from an earlier sync
+ * may be held by the memo as a bucket's inputs, so it is copied first.
  */
-function withRanked<T>(list: readonly T[], fact: T, rankOf: (x: T) => number): T[] {
+function withRanked<T>(list: T[], fact: T, rankOf: (x: T) => number, fresh: WeakSet<object>): T[] {
   const rank = rankOf(fact);
   let i = list.length;
   while (i > 0 && rankOf(list[i - 1]) > rank) i--;
-  return [...list.slice(0, i), fact, ...list.slice(i)];
+  const out = fresh.has(list) ? list : list.slice();
+  fresh.add(out);
+  out.splice(i, 0, fact);
+  return out;
 }
 
 /**
@@ -122,6 +127,8 @@ export class ConflictJoin {
   private readonly sequence = new Map<FileId, number>();
   private nextSequence = 0;
   private seenRevision = -1;
+  /** Bucket lists made during the current sync (see withRanked). */
+  private fresh = new WeakSet<object>();
 
   constructor(readonly index: WorkspaceIndex, readonly memo: BucketMemo = new BucketMemo()) {
     this.sync();
@@ -130,6 +137,7 @@ export class ConflictJoin {
   /** Brings the join up to the index's revision: the changed files only, or everything when too far behind. */
   sync(): void {
     if (this.seenRevision === this.index.revision) return;
+    this.fresh = new WeakSet();
     const changed = this.seenRevision < 0 ? undefined : this.index.changedSince(this.seenRevision);
     if (changed) {
       for (const file of changed) {
@@ -168,7 +176,7 @@ export class ConflictJoin {
         for (const r of facts.reads) this.insert(this.reads, r.kind, pathKey(r.path), ranked(r));
         for (const t of facts.targets) {
           const key = targetKey(t);
-          if (key) this.targets.set(key, withRanked(this.targets.get(key) ?? [], ranked(t), this.rankOf));
+          if (key) this.targets.set(key, withRanked(this.targets.get(key) ?? [], ranked(t), this.rankOf, this.fresh));
         }
         if (facts.imageReferences.length) this.imageVerifiers.add(facts);
       }
@@ -179,7 +187,7 @@ export class ConflictJoin {
   private insert<T>(buckets: Buckets<T>, kind: string, key: string, fact: T): void {
     let byPath = buckets.get(kind);
     if (!byPath) buckets.set(kind, (byPath = new Map()));
-    byPath.set(key, withRanked(byPath.get(key) ?? [], fact, this.rankOf));
+    byPath.set(key, withRanked(byPath.get(key) ?? [], fact, this.rankOf, this.fresh));
   }
 
   private remove(file: FileId): void {
@@ -207,6 +215,7 @@ export class ConflictJoin {
         const bucket = key ? this.targets.get(key) : undefined;
         if (!key || !bucket || !bucket.some((x) => gone.has(x))) continue;
         const rest = without(bucket, gone);
+        this.fresh.add(rest);
         if (rest.length) this.targets.set(key, rest);
         else this.targets.delete(key);
       }
@@ -218,6 +227,7 @@ export class ConflictJoin {
     const bucket = byPath?.get(key);
     if (!byPath || !bucket || !bucket.some((x) => gone.has(x))) return; // already dropped (several facts of one bucket)
     const rest = without(bucket, gone);
+    this.fresh.add(rest);
     if (rest.length) byPath.set(key, rest);
     else {
       byPath.delete(key);

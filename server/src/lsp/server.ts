@@ -107,6 +107,7 @@ export function startServer(connection: Connection): void {
       indexing = false;
       scheduler.holdWorkspacePass = false;
       scheduler.runWorkspacePass();
+      (globalThis as { gc?: () => void }).gc?.();
     } catch (error) {
       log(`indexing failed: ${error instanceof Error ? error.stack : String(error)}`);
     } finally {

@@ -32,6 +32,18 @@ export interface OpenDocument {
   text: string;
 }
 
+// Asked for every file published after every pass: the globs are compiled once per configuration.
+const matchers = new WeakMap<AnalyzerConfig, (rel: string) => boolean>();
+function includedBy(config: AnalyzerConfig): (rel: string) => boolean {
+  let matcher = matchers.get(config);
+  if (!matcher) {
+    const include = picomatch(config.include, { dot: true });
+    const exclude = picomatch(config.exclude, { dot: true });
+    matchers.set(config, (matcher = (rel) => include(rel) && !exclude(rel)));
+  }
+  return matcher;
+}
+
 export class ServerState implements ConvertContext {
   readonly index = new WorkspaceIndex();
   folders: FolderConfig[] = [];
@@ -92,8 +104,7 @@ export class ServerState implements ConvertContext {
     const folder = this.folderOf(file);
     if (!folder) return true;
     const rel = relative(folder.folder.path, file).split(sep).join('/');
-    const { include, exclude } = folder.config;
-    return picomatch(include, { dot: true })(rel) && !picomatch(exclude, { dot: true })(rel);
+    return includedBy(folder.config)(rel);
   }
 
   /** `fallback` applies to files outside every folder (and to everything when no folder is open). */
@@ -199,7 +210,7 @@ export class ServerState implements ConvertContext {
     // A conflict may be reported on each rule involved; count it once (same code, same places).
     const conflicts = new Set<string>();
     {
-      for (const f of this.pass.allFindings()) {
+      for (const f of this.pass.allFindings((check) => check.id.startsWith('conflict/'))) {
         if (!f.code.startsWith('conflict/')) continue;
         // Each side's finding lists both rules as related places: the same set identifies the conflict.
         const places = (f.related?.length ? f.related : [f]).map((p) => `${p.file}:${p.span.start}`).sort();

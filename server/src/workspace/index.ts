@@ -54,20 +54,22 @@ class PerFileTable<T> {
 
 /** What one file adds to the workspace-wide tables, kept to take it out again when the file changes. */
 interface FileContribution {
-  rulesByKind: Map<string, RuleEntry[]>;
-  resourcesByKind: Map<string, Resource[]>;
+  rulesByKind?: Map<string, RuleEntry[]>;
+  resourcesByKind?: Map<string, Resource[]>;
   policies: number;
 }
 
 function contributionOf(file: IndexedFile): FileContribution {
-  const rulesByKind = new Map<string, RuleEntry[]>();
-  const resourcesByKind = new Map<string, Resource[]>();
+  // Most files add to one table only (a policy or a resource): the other map is not created.
+  let rulesByKind: Map<string, RuleEntry[]> | undefined;
+  let resourcesByKind: Map<string, Resource[]> | undefined;
   let policies = 0;
   for (const doc of file.documents) {
     if (doc.policy) {
       policies++;
       for (const rule of doc.policy.rules) {
         for (const kind of rule.match.kinds.length ? rule.match.kinds : ['*']) {
+          rulesByKind ??= new Map();
           const list = rulesByKind.get(kind);
           if (list) list.push({ policy: doc.policy, rule });
           else rulesByKind.set(kind, [{ policy: doc.policy, rule }]);
@@ -75,6 +77,7 @@ function contributionOf(file: IndexedFile): FileContribution {
       }
     }
     if (doc.resource) {
+      resourcesByKind ??= new Map();
       const list = resourcesByKind.get(doc.resource.kind);
       if (list) list.push(doc.resource);
       else resourcesByKind.set(doc.resource.kind, [doc.resource]);

@@ -130,3 +130,24 @@ describe('the index change log', () => {
     assert.deepEqual(index.resources().map((r) => r.name).sort(), ['one', 'three']);
   });
 });
+
+describe('released syntax trees', () => {
+  it('give the same positions after release as before, for landmarks and for any other path', () => {
+    const text = pool.find((p) => p.name.startsWith('advice/prefer-mutate/cel-five-patterns'))!.text;
+    const index = new WorkspaceIndex();
+    index.setFile('/p.yaml', text);
+    const document = index.getFile('/p.yaml')!.documents[0];
+    const refs = [
+      { file: '/p.yaml', docIndex: 0, path: ['metadata', 'name'] },
+      { file: '/p.yaml', docIndex: 0, path: ['spec', 'validations', 0, 'expression'] },
+      { file: '/p.yaml', docIndex: 0, path: ['spec', 'matchConstraints'] },
+    ];
+    const before = refs.map((r) => [index.spanOf(r, 'value'), index.spanOf(r, 'key')]);
+    const treeBefore = document.yaml.doc;
+    index.releaseTrees('/p.yaml');
+    assert.deepEqual(refs.map((r) => [index.spanOf(r, 'value'), index.spanOf(r, 'key')]), before);
+    assert.notEqual(document.yaml.doc, treeBefore, 'the tree was dropped and parsed again');
+    assert.deepEqual(document.yaml.doc.toJS(), treeBefore.toJS());
+    assert.ok(before.every(([value]) => value.end > value.start && text.slice(value.start, value.end).length > 0));
+  });
+});

@@ -253,8 +253,9 @@ export const preferMutateCheck: Check = {
   severity: 'info',
   checkInWorkspace: {
     reads(document) {
-      if (!isValidation(document)) return [];
-      return [...new Set((document.policy?.rules ?? []).flatMap((r) => mutationTopics(r.match.kinds, 'read')))];
+      // A validation with nothing a mutation could set does not depend on the mutations at all.
+      if (!isValidation(document) || !asObj(document.yaml.value)) return [];
+      return [...new Set(candidatesOf(document).flatMap((c) => mutationTopics(c.kinds, 'read')))];
     },
     contributes(document) {
       return [...new Set((document.policy?.rules ?? []).filter((r) => r.phase === 'mutate').flatMap((r) => mutationTopics(r.match.kinds, 'write')))];

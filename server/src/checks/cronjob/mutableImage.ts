@@ -49,10 +49,13 @@ export function digestsInWorkspace(documents: IndexedDocument[]): Map<string, st
 
 const isCronJob = (document: IndexedDocument): boolean => document.cls?.family === 'resource' && document.cls.kind === 'CronJob' && document.cls.group === 'batch';
 
-const digestsByDocument = new WeakMap<IndexedDocument, Map<string, string>>();
-function digestsOf(document: IndexedDocument): Map<string, string> {
-  let found = digestsByDocument.get(document);
-  if (!found) digestsByDocument.set(document, (found = digestsInWorkspace([document])));
+const digestsByDocument = new WeakMap<IndexedDocument, ReadonlyMap<string, string>>();
+function digestsOf(document: IndexedDocument): ReadonlyMap<string, string> {
+  // Only documents with digests are remembered: the walk of one without is cheap and rarely repeated.
+  const known = digestsByDocument.get(document);
+  if (known) return known;
+  const found = digestsInWorkspace([document]);
+  if (found.size) digestsByDocument.set(document, found);
   return found;
 }
 
