@@ -15,6 +15,8 @@ const common = {
 
 await build({ ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
 await build({ ...common, entryPoints: { core: 'server/src/index.ts' }, outdir: 'dist' });
+// The command line's indexing threads (workspace/parallel.ts) load this bundle from beside cli.js/core.js.
+await build({ ...common, entryPoints: { indexWorker: 'server/src/workspace/indexWorker.ts' }, outdir: 'dist' });
 if (existsSync('client/src/extension.ts')) {
   await build({ ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] });
 }

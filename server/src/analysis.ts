@@ -11,6 +11,8 @@ import { ResultCache, hashOf } from './workspace/cache.ts';
 import { runDocumentChecks, runWorkspaceChecks, type RunHooks } from './checks/run.ts';
 import type { Check } from './checks/types.ts';
 import { allChecks } from './checks/registry.ts';
+import { availableParallelism } from 'node:os';
+import { indexInWorkers, workerScript } from './workspace/parallel.ts';
 
 export const ANALYZER_VERSION = '0.1.0';
 
@@ -51,8 +53,18 @@ export interface AnalyzeRequest {
   hooks?: RunHooks;
 }
 
-/** The whole analysis over files on disk, as the CLI runs it. The language server drives the same pieces incrementally. */
-export function analyzeWorkspace(request: AnalyzeRequest): AnalysisResult {
+interface Prepared {
+  started: number;
+  config: AnalyzerConfig;
+  checks: readonly Check[];
+  findings: Finding[];
+  texts: { path: string; text: string; hash: string }[];
+  cache?: ResultCache;
+  workspaceHash: string;
+}
+
+/** Discovery, reading and the cache lookup; a result when everything came from the cache. */
+function prepare(request: AnalyzeRequest): Prepared | AnalysisResult {
   const started = performance.now();
   const { config } = request.config;
   const checks = request.checks ?? allChecks;
@@ -76,32 +88,81 @@ export function analyzeWorkspace(request: AnalyzeRequest): AnalysisResult {
     findings.push(...cachedWorkspace.findings);
     return { findings, summary: { ...(cachedWorkspace.summary as unknown as AnalysisSummary), durationMs: Math.round(performance.now() - started) } };
   }
+  return { started, config, checks, findings, texts, cache, workspaceHash };
+}
 
-  const index = new WorkspaceIndex(config);
-  for (const t of texts) {
+/** One file's document findings: from the cache, or computed (and cached). */
+function documentFindings(p: Prepared, t: Prepared['texts'][number], compute: () => Finding[]): Finding[] {
+  const cached = p.cache?.getFile(t.path, t.hash);
+  if (cached) return cached;
+  const fileFindings = compute();
+  p.cache?.setFile(t.path, t.hash, fileFindings);
+  return fileFindings;
+}
+
+function indexOnThisThread(p: Prepared, request: AnalyzeRequest): WorkspaceIndex {
+  const index = new WorkspaceIndex(p.config);
+  for (const t of p.texts) {
     const { indexed } = index.setFile(t.path, t.text);
-    const cached = cache?.getFile(t.path, t.hash);
-    if (cached) {
-      findings.push(...cached);
-      continue;
-    }
-    const fileFindings = runDocumentChecks(indexed, checks, config, request.hooks);
-    cache?.setFile(t.path, t.hash, fileFindings);
-    findings.push(...fileFindings);
+    p.findings.push(...documentFindings(p, t, () => runDocumentChecks(indexed, p.checks, p.config, request.hooks)));
   }
-  const workspaceFindings = runWorkspaceChecks(index, checks, request.hooks);
-  findings.push(...workspaceFindings);
+  return index;
+}
+
+/** The cross-file checks, the summary and the cache. */
+function finish(p: Prepared, index: WorkspaceIndex, request: AnalyzeRequest): AnalysisResult {
+  const workspaceFindings = runWorkspaceChecks(index, p.checks, request.hooks);
+  p.findings.push(...workspaceFindings);
   const summary: AnalysisSummary = {
-    files: texts.length,
+    files: p.texts.length,
     documents: index.files().reduce((n, f) => n + f.documents.length, 0),
     policies: index.policies().length,
-    rules: index.policies().reduce((n, p) => n + p.rules.length, 0),
+    rules: index.policies().reduce((n, policy) => n + policy.rules.length, 0),
     durationMs: 0,
   };
-  cache?.setWorkspace(workspaceHash, workspaceFindings, summary as unknown as Record<string, number>);
-  cache?.save();
-  summary.durationMs = Math.round(performance.now() - started);
-  return { findings, summary, index };
+  p.cache?.setWorkspace(p.workspaceHash, workspaceFindings, summary as unknown as Record<string, number>);
+  p.cache?.save();
+  summary.durationMs = Math.round(performance.now() - p.started);
+  return { findings: p.findings, summary, index };
+}
+
+/** The whole analysis over files on disk, on this thread. The language server drives the same pieces incrementally. */
+export function analyzeWorkspace(request: AnalyzeRequest): AnalysisResult {
+  const p = prepare(request);
+  if (!('started' in p)) return p;
+  return finish(p, indexOnThisThread(p, request), request);
+}
+
+/** Below this many files, starting workers costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 200;
+
+/**
+ * The same analysis with parsing, modelling and the document checks spread over worker threads
+ * (the command line's default; `workers` ≤ 1, a small workspace, a check outside the registry, or
+ * running from sources keep everything on this thread). The result is the same either way.
+ */
+export async function analyzeWorkspaceInParallel(request: AnalyzeRequest, workers = availableParallelism(), minFiles = MIN_FILES_FOR_WORKERS): Promise<AnalysisResult> {
+  const p = prepare(request);
+  if (!('started' in p)) return p;
+  const script = workerScript();
+  const registered = p.checks.every((c) => allChecks.includes(c));
+  if (workers <= 1 || p.texts.length < minFiles || !script || !registered) return finish(p, indexOnThisThread(p, request), request);
+  let results;
+  try {
+    const files = p.texts.map((t) => ({ path: t.path, text: t.text, runChecks: !p.cache?.getFile(t.path, t.hash) }));
+    results = await indexInWorkers(files, p.config, p.checks.map((c) => c.id), workers, script);
+  } catch {
+    // A worker that cannot start or dies: this thread does the work instead (same result, slower).
+    return finish(p, indexOnThisThread(p, request), request);
+  }
+  const index = new WorkspaceIndex(p.config);
+  p.texts.forEach((t, i) => {
+    const { indexed, findings, failures } = results[i];
+    index.setIndexed(indexed);
+    for (const f of failures) request.hooks?.onCheckFailure?.({ checkId: f.checkId, file: f.file, error: new Error(f.message) });
+    p.findings.push(...documentFindings(p, t, () => findings ?? []));
+  });
+  return finish(p, index, request);
 }
 
 /** Line indexes for the files findings point at, read lazily (cached results carry offsets only). */

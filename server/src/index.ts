@@ -1,5 +1,5 @@
 // The analysis core's public surface, bundled as dist/core.js for benchmarks and embedding.
-export { analyzeWorkspace, loadConfig, LineIndexes } from './analysis.ts';
+export { analyzeWorkspace, analyzeWorkspaceInParallel, loadConfig, LineIndexes } from './analysis.ts';
 export { WorkspaceIndex } from './workspace/index.ts';
 export { runDocumentChecks, runWorkspaceChecks } from './checks/run.ts';
 export { WorkspacePass } from './checks/workspacePass.ts';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeWorkspace, findConfigFile, loadConfig, LineIndexes, ANALYZER_VERSION } from '../analysis.ts';
+import { analyzeWorkspaceInParallel, findConfigFile, loadConfig, LineIndexes, ANALYZER_VERSION } from '../analysis.ts';
+import { availableParallelism } from 'node:os';
 import { severityRank, type Severity } from '../findings.ts';
 import { allChecks } from '../checks/registry.ts';
 import { toJsonReport } from './format/json.ts';
@@ -29,16 +30,18 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
   } catch (error) {
     throw new UsageError(`${configPath}: cannot read config (${(error as Error).message})`);
   }
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number of threads, 1 or more (got ${values.jobs})`);
   const cacheLocation = values.cache || values['cache-location'] ? resolve(io.cwd, values['cache-location'] ?? '.kyverno-analyzer-cache') : undefined;
   const absoluteRoots = roots.map((r) => resolve(io.cwd, r));
   const workspaceRoot = configPath ? resolve(configPath, '..') : io.cwd;
-  const result = analyzeWorkspace({
+  const result = await analyzeWorkspaceInParallel({
     roots: absoluteRoots,
     workspaceRoot,
     config,
     cacheLocation,
     hooks: { onCheckFailure: (f) => io.stderr(`internal error in check ${f.checkId}${f.file ? ` on ${f.file}` : ''}: ${(f.error as Error)?.stack ?? f.error}\n`) },
-  });
+  }, jobs);
   const findings = result.findings.sort((a, b) => (a.file === b.file ? a.span.start - b.span.start || a.code.localeCompare(b.code) : a.file < b.file ? -1 : 1));
   const lines = new LineIndexes(result.index);
   if (format === 'json') io.stdout(JSON.stringify(toJsonReport(findings, result.summary, lines, io.cwd), null, 2) + '\n');
@@ -59,6 +62,7 @@ function parseArgsOrThrow(args: string[]) {
         config: { type: 'string' },
         cache: { type: 'boolean' },
         'cache-location': { type: 'string' },
+        jobs: { type: 'string' },
       },
     });
   } catch (error) {

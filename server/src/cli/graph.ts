@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeWorkspace, findConfigFile, loadConfig } from '../analysis.ts';
+import { analyzeWorkspaceInParallel, findConfigFile, loadConfig } from '../analysis.ts';
 import { conflictGraph, type ConflictGraph } from '../conflicts/graph.ts';
 import { UsageError, type CliIo } from './io.ts';
 
@@ -22,7 +22,7 @@ export async function runGraphCommand(args: string[], io: CliIo): Promise<number
   const roots = positionals.length ? positionals : ['.'];
   for (const root of roots) if (!existsSync(resolve(io.cwd, root))) throw new UsageError(`${root}: no such file or directory`);
   const configPath = values.config ? resolve(io.cwd, values.config) : findConfigFile(roots, io.cwd, existsSync);
-  const result = analyzeWorkspace({
+  const result = await analyzeWorkspaceInParallel({
     roots: roots.map((r) => resolve(io.cwd, r)),
     workspaceRoot: configPath ? resolve(configPath, '..') : io.cwd,
     config: loadConfig(configPath),

@@ -4,7 +4,7 @@ import { ANALYZER_VERSION } from '../analysis.ts';
 
 const usage = `Usage:
   kyverno-analyzer check [paths…] [--format text|json|sarif] [--fail-on error|warning|info|never]
-                         [--config FILE] [--cache] [--cache-location DIR]
+                         [--config FILE] [--cache] [--cache-location DIR] [--jobs N]
   kyverno-analyzer test [dirs…] [--format text|json]
   kyverno-analyzer graph [paths…] [--format mermaid|dot]
   kyverno-analyzer lsp --stdio|--node-ipc

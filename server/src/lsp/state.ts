@@ -135,7 +135,7 @@ export class ServerState implements ConvertContext {
     if (read.ok) return this.updateText(file, read.text);
     const problem: Finding = { code: read.code, severity: 'warning', message: read.message, file, span: { start: 0, end: 0 } };
     const record: IndexedFile = { file, text: '', hash: '', role: 'skipped', lines: new LineIndex(''), documents: [], problems: [problem] };
-    this.index.setProblemFile(record);
+    this.index.setIndexed(record);
     this.docFindings.set(file, [problem]);
     return { changed: true };
   }

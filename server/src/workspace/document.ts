@@ -35,6 +35,8 @@ export interface IndexedFile {
 
 export const spanKey = (docIndex: number, path: readonly (string | number)[], target: 'key' | 'value'): string => `${docIndex}\u0000${target}\u0000${path.join('\u0000')}`;
 
+const asRecord = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
 /** The places asked for across the workspace (policy and rule, their names, a resource's name), while the trees are at hand. */
 function landmarkSpans(documents: IndexedDocument[]): Map<string, Span> {
   const spans = new Map<string, Span>();
@@ -50,6 +52,16 @@ function landmarkSpans(documents: IndexedDocument[]): Map<string, Span> {
       }
     }
     if (doc.resource) keep(doc, [...doc.resource.source.path, 'metadata', 'name']);
+    // The cross-file CronJob checks (mutable-image, blocked-by-policy) point at these, and a
+    // repository of test resources holds thousands of CronJobs.
+    if (doc.resource?.kind === 'CronJob') {
+      for (const path of [['spec', 'jobTemplate'], ['spec', 'jobTemplate', 'spec', 'template']]) spans.set(spanKey(doc.index, path, 'key'), spanOf(doc.yaml.doc, path, 'key'));
+      const podSpec = asRecord(asRecord(asRecord(asRecord(asRecord(asRecord(doc.yaml.value)?.spec)?.jobTemplate)?.spec)?.template)?.spec);
+      for (const list of ['initContainers', 'containers']) {
+        const containers = podSpec?.[list];
+        if (Array.isArray(containers)) containers.forEach((_, i) => keep(doc, ['spec', 'jobTemplate', 'spec', 'template', 'spec', list, i, 'image']));
+      }
+    }
   }
   return spans;
 }
@@ -74,7 +86,7 @@ export function indexText(file: FileId, text: string, options: AnalyzeOptions): 
 }
 
 /** Most files are never asked for a position (no finding, not open): the line table is built on first use. */
-function withLazyLines(file: Omit<IndexedFile, 'lines'>): IndexedFile {
+export function withLazyLines(file: Omit<IndexedFile, 'lines'>): IndexedFile {
   let lines: LineIndex | undefined;
   return Object.defineProperty(file, 'lines', { get: () => (lines ??= new LineIndex(file.text)), enumerable: true }) as IndexedFile;
 }

@@ -119,8 +119,11 @@ export class WorkspaceIndex {
     return { indexed, changed: true };
   }
 
-  /** For files that could not be read (binary, unreadable): keep a record with its problem. */
-  setProblemFile(indexed: IndexedFile): void {
+  /**
+   * Stores a file indexed elsewhere: a record for a file that could not be read (binary,
+   * unreadable), or a file indexed on a worker thread.
+   */
+  setIndexed(indexed: IndexedFile): void {
     this.store(indexed.file, indexed);
   }
 

@@ -105,12 +105,20 @@ export const blockedByPolicyCheck: Check = {
     const docs = { CronJob: sets.CronJob.map((p) => ({ doc: p.raw })), Job: sets.Job.map((p) => ({ doc: p.raw })), Pod: sets.Pod.map((p) => ({ doc: p.raw })) };
     const screenDocs = { Job: screen.Job.map((p) => ({ doc: p.raw })), Pod: screen.Pod.map((p) => ({ doc: p.raw })) };
     const namespaces = new Map(ctx.index.resourcesOfKind('Namespace').map((r) => [r.name, r] as const));
+    // Repositories of test resources repeat the same CronJob many times: each distinct Job (in its
+    // namespace context) is screened once.
+    const screenedBefore = new Map<string, boolean>();
     for (const cronJob of cronJobs) {
       const base = namespaceContext(namespaces, cronJob.namespace);
       // Cheap screen first: the Job and Pod against the rules the CronJob never meets.
       const screenJob = jobOf(cronJob.raw);
-      const screened = !simulate(screenJob, screenDocs.Job, controller('cronjob-controller', base)).verdict.admitted
-        || !simulate(podOf(screenJob), screenDocs.Pod, controller('job-controller', base)).verdict.admitted;
+      const key = JSON.stringify([screenJob, base]);
+      let screened = screenedBefore.get(key);
+      if (screened === undefined) {
+        screened = !simulate(screenJob, screenDocs.Job, controller('cronjob-controller', base)).verdict.admitted
+          || !simulate(podOf(screenJob), screenDocs.Pod, controller('job-controller', base)).verdict.admitted;
+        screenedBefore.set(key, screened);
+      }
       if (!screened) continue;
       const own = simulate(cronJob.raw, docs.CronJob, base);
       if (!own.verdict.admitted) continue;

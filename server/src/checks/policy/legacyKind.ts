@@ -91,6 +91,26 @@ function proveMigration(file: IndexedFile, document: IndexedDocument, resourcesO
   };
 }
 
+function isMechanical(document: IndexedDocument): boolean {
+  const policy = document.policy;
+  const value = asObj(document.yaml.value);
+  if (!policy || !value || policy.rules.length === 0 || policy.rules.some((r) => r.phase !== 'validate')) return false;
+  try {
+    return migrateLegacyValidate(value, policy.autogenKinds) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function provenFix(file: IndexedFile, document: IndexedDocument, resourcesOfKind: ResourcesOfKind): Fix[] {
+  try {
+    const fix = migrationFix(file, document, resourcesOfKind);
+    return fix ? [fix] : [];
+  } catch {
+    return [];
+  }
+}
+
 function checkDocument(ctx: WorkspaceCheckContext, file: IndexedFile, document: IndexedDocument, resourcesOfKind: ResourcesOfKind): void {
   const cls = document.cls;
   if (!cls || cls.family !== 'kyverno-legacy' || (cls.kind !== 'ClusterPolicy' && cls.kind !== 'Policy')) return;
@@ -98,16 +118,14 @@ function checkDocument(ctx: WorkspaceCheckContext, file: IndexedFile, document: 
   const targets = [...new Set(rules.map((r) => TARGET[r.phase]).filter(Boolean))];
   const prefix = cls.kind === 'Policy' ? 'Namespaced' : '';
   const into = targets.length ? targets.map((t) => prefix + t).join(' + ') : 'the policies.kyverno.io kinds';
-  let fix: Fix | undefined;
-  try {
-    fix = migrationFix(file, document, resourcesOfKind);
-  } catch {
-    fix = undefined;
-  }
+  // The translation is cheap to attempt; proving it (simulating both policies on every witness)
+  // is not, and only the fix needs it: it runs when an editor asks for the quick fix.
+  const mechanical = isMechanical(document);
+  const fixes = mechanical ? () => provenFix(file, document, resourcesOfKind) : undefined;
   ctx.report(
     { file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['kind'] }, 'value') },
-    `${cls.kind} (kyverno.io/${cls.version}) is deprecated in favour of the CEL-based policies.kyverno.io kinds; this one would become ${into}.${fix ? ' The migration is mechanical here and offered as a quick fix.' : ' Plan the migration: new features land in the CEL kinds only.'}`,
-    { fixes: fix ? [fix] : [] },
+    `${cls.kind} (kyverno.io/${cls.version}) is deprecated in favour of the CEL-based policies.kyverno.io kinds; this one would become ${into}.${mechanical ? ' The translation is mechanical: the quick fix offers it where the engine gives the same verdicts for both policies on the workspace\'s objects.' : ' Plan the migration: new features land in the CEL kinds only.'}`,
+    { fixes },
   );
 }
 

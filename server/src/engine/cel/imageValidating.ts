@@ -33,7 +33,21 @@ export function imagesOf(resource: Record<string, unknown>): string[] {
  * Image globs as Kyverno compiles them (gobwas/glob with no separators): `*` spans any characters,
  * `/` included; `?` is one character; `[...]` a class; `{a,b}` alternatives.
  */
+// A policy's few globs are matched against every image of every object it sees: compiled once.
+const compiledGlobs = new Map<string, RE2JS | undefined>();
+const COMPILED_GLOBS_LIMIT = 1000;
+
 export function globMatches(glob: string, text: string): boolean {
+  let compiled = compiledGlobs.get(glob);
+  if (compiled === undefined && !compiledGlobs.has(glob)) {
+    if (compiledGlobs.size >= COMPILED_GLOBS_LIMIT) compiledGlobs.clear();
+    compiled = compileGlob(glob);
+    compiledGlobs.set(glob, compiled);
+  }
+  return compiled ? compiled.matcher(text).matches() : false;
+}
+
+function compileGlob(glob: string): RE2JS | undefined {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
@@ -53,9 +67,9 @@ export function globMatches(glob: string, text: string): boolean {
     } else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   try {
-    return RE2JS.compile(`^(?:${re})$`).matcher(text).matches();
+    return RE2JS.compile(`^(?:${re})$`);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
