@@ -91,7 +91,9 @@ export const blockedByPolicyCheck: Check = {
     const enforcing = (rule: Rule) => (rule.phase === 'validate' || rule.phase === 'verifyImages') && (rule.enforcement === 'Enforce' || rule.enforcement === 'Deny');
     // Rules that can deny a Job or Pod without ever seeing the CronJob (autogen off, Job-only,
     // Pod-only): the only ones that can make a difference between the CronJob and what it creates.
-    const unseen = (kind: string) => relevant(kind).filter(({ rule }) => enforcing(rule) && !rule.match.kinds.includes('CronJob') && !rule.match.kinds.includes('*'));
+    // Only creation matters here: a rule for other operations only (CONNECT for exec) never sees these objects.
+    const creates = (rule: Rule) => rule.match.operations.length === 0 || rule.match.operations.includes('CREATE');
+    const unseen = (kind: string) => relevant(kind).filter(({ rule }) => enforcing(rule) && creates(rule) && !rule.match.kinds.includes('CronJob') && !rule.match.kinds.includes('*'));
     const docsFor = (entries: { policy: Policy; rule: Rule }[], withMutations: string | undefined) => {
       const seen = new Set<Policy>(entries.map((e) => e.policy));
       if (withMutations) for (const { policy, rule } of relevant(withMutations)) if (rule.phase === 'mutate') seen.add(policy);
