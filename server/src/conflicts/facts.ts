@@ -99,10 +99,11 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
       undecidable: [ref.match.undecidable, `mutate-existing targets of ${policy.name}`].filter(Boolean).join('; '),
     };
   }
-  const explicit = legacy ? new Set(summarizeLegacyMatch(rule.raw.match, undefined).kinds) : new Set<string>();
+  // The kinds the rule names itself; the others it reaches through autogen, at the pod template.
+  const explicit = legacy ? new Set(summarizeLegacyMatch(rule.raw.match, undefined).kinds) : new Set(rule.match.kinds.filter((k) => !policy.autogenKinds.includes(k)));
   if (rule.phase === 'mutate' && mutateTargets.length) kinds.forEach((k) => explicit.add(k)); // targets are written as they are
   const pathFor = (kind: string, path: string[]): string[] => {
-    if (!legacy || explicit.has(kind) || !policy.autogenKinds.includes(kind)) return path;
+    if (explicit.has(kind) || !policy.autogenKinds.includes(kind)) return path;
     return path[0] === 'spec' || path[0] === 'metadata' ? autogenPath(kind, path) : path;
   };
 

@@ -15,6 +15,15 @@ const templated = (t: TargetFact) => `${t.target.namespace ?? ''}${t.target.name
 
 export function generateCollisions(join: ConflictJoin, out: (c: Conflict) => void): void {
   for (const facts of join.targetBuckets()) {
+    if (facts.length < 2) continue;
+    const { apiVersion, kind, namespace, name } = facts[0].target;
+    join.memo.run(`generate\u0001${apiVersion}\u0001${kind}\u0001${namespace ?? ''}\u0001${name}`, facts, out, (emit) => collisionsOf(facts, emit));
+  }
+}
+
+/** The pairs of one target bucket (apiVersion, kind, namespace, name). */
+function collisionsOf(facts: TargetFact[], out: (c: Conflict) => void): void {
+  {
     for (let i = 0; i < facts.length; i++) {
       for (let j = i + 1; j < facts.length; j++) {
         const [a, b] = [facts[i], facts[j]];

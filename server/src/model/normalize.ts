@@ -4,6 +4,7 @@ import { strategicMergeWrites, json6902Writes, foreachListPrefix } from './legac
 import { patternReads, celObjectReads } from './reads.ts';
 import { isPolicyClass } from './classify.ts';
 import { autogenKinds } from './autogen.ts';
+import { celAutogenKinds } from './celAutogen.ts';
 import { kindsForPlural } from './pluralKinds.ts';
 import { celMutationWrites } from '../cel/writes.ts';
 
@@ -35,7 +36,11 @@ export function normalize(cls: DocClass, value: Obj, ref: SourceRef): Normalized
     const kinds = safeAutogenKinds(value);
     return { policy: { ...base, autogenKinds: kinds, rules: legacyRules(value, ref, kinds) } };
   }
-  return { policy: { ...base, autogenKinds: [], rules: [celRule(cls, value, ref)] } };
+  const spec = asObj(value.spec) ?? {};
+  const autogen = celAutogenKinds(cls.kind, spec);
+  const rule = celRule(cls, value, ref);
+  if (rule.match.kinds.includes('Pod')) rule.match.kinds.push(...autogen.filter((k) => !rule.match.kinds.includes(k)));
+  return { policy: { ...base, autogenKinds: autogen, rules: [rule] } };
 }
 
 function safeAutogenKinds(value: Obj): string[] {

@@ -2,6 +2,7 @@
 // pods (no names, no selectors) also applies to the controllers listed in spec.autogen (all of
 // them by default), with object.spec/object.metadata rewritten to the Pod template.
 import { asArray, isRecord } from './values.ts';
+import { CEL_AUTOGEN_CONTROLLERS, autogenControllers, canAutogen } from '../../model/celAutogen.ts';
 
 export interface AutogenVariant {
   /** 'autogen' for Pod-template controllers, 'autogen-cronjobs' for CronJobs. */
@@ -9,30 +10,9 @@ export interface AutogenVariant {
   spec: Record<string, unknown>;
 }
 
-const controllers: Record<string, { group: string; kind: string; cron: boolean }> = {
-  deployments: { group: 'apps', kind: 'Deployment', cron: false },
-  daemonsets: { group: 'apps', kind: 'DaemonSet', cron: false },
-  statefulsets: { group: 'apps', kind: 'StatefulSet', cron: false },
-  replicasets: { group: 'apps', kind: 'ReplicaSet', cron: false },
-  jobs: { group: 'batch', kind: 'Job', cron: false },
-  cronjobs: { group: 'batch', kind: 'CronJob', cron: true },
-};
-
-export function canAutogen(matchConstraints: unknown): boolean {
-  if (!isRecord(matchConstraints)) return false;
-  for (const sel of [matchConstraints.namespaceSelector, matchConstraints.objectSelector]) {
-    if (isRecord(sel) && (Object.keys(isRecord(sel.matchLabels) ? sel.matchLabels : {}).length > 0 || asArray(sel.matchExpressions).length > 0)) return false;
-  }
-  const rules = asArray(matchConstraints.resourceRules).filter(isRecord);
-  if (rules.length === 0) return false;
-  return rules.every((r) => asArray(r.resourceNames).length === 0 && asArray(r.resources).length === 1 && asArray(r.resources)[0] === 'pods');
-}
-
-export function autogenControllers(spec: Record<string, unknown>): string[] {
-  const configured = isRecord(spec.autogen) && isRecord(spec.autogen.podControllers) ? spec.autogen.podControllers.controllers : undefined;
-  if (Array.isArray(configured)) return configured.map(String).filter((c) => c in controllers);
-  return Object.keys(controllers);
-}
+// What autogen applies to is the model's decision (model/celAutogen.ts); this module rewrites the policy.
+export { canAutogen, autogenControllers } from '../../model/celAutogen.ts';
+const controllers = CEL_AUTOGEN_CONTROLLERS;
 
 const identChar = /[A-Za-z0-9_]/;
 
