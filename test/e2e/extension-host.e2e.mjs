@@ -5,36 +5,19 @@
 // the exit code through window.codeAutomationExit. The suite writes one line per test to a report
 // file (KYVERNO_EXTENSION_TEST_REPORT), printed here, so a failure names its test in the CI log.
 // Run `bash test/e2e/setup.sh` first (npm run test:e2e does both).
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { prepareRun, repo, requireTools, startCodeServer, tools } from './codeServer.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../..');
-const tools = join(here, '.tools');
-const node24 = join(tools, 'node/node_modules/node/bin/node');
-const codeServer = join(tools, 'code-server/node_modules/code-server/out/node/entry.js');
-const { chromium } = createRequire(join(tools, 'playwright/'))('playwright-core');
 const run = join(tools, `run-exthost-${process.pid}`);
 const testsIndex = join(repo, 'dist-test/extension/index.js');
 /** The whole suite, including the extension host's start; each test has its own timeout in index.ts. */
 const SUITE_TIMEOUT_MS = 10 * 60_000;
 
 const log = (m) => console.log(`[extension-host tests ${new Date().toISOString().slice(11, 19)}] ${m}`);
-const freePort = () => new Promise((res) => {
-  const srv = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = srv.address();
-    srv.close(() => res(port));
-  });
-});
-
 async function main() {
-  for (const [path, what] of [[node24, 'Node 24'], [codeServer, 'code-server'], ['/usr/bin/chromium', 'chromium']]) {
-    if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run bash test/e2e/setup.sh`);
-  }
+  const chromium = requireTools();
   log('building the extension and the test bundle');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   if (!existsSync(testsIndex)) throw new Error(`${testsIndex} was not built`);
@@ -43,32 +26,10 @@ async function main() {
   mkdirSync(run, { recursive: true });
   const report = join(run, 'report.txt');
   writeFileSync(report, '');
-  const env = {
-    ...process.env,
-    HOME: join(run, 'home'), TMPDIR: join(run, 'tmp'), XDG_CONFIG_HOME: join(run, 'xdg-config'), XDG_CACHE_HOME: join(run, 'xdg-cache'),
-    PATH: `${dirname(node24)}:${process.env.PATH}`,
-    // The remote extension host inherits code-server's environment: the suite finds its report file here.
-    KYVERNO_EXTENSION_TEST_REPORT: report,
-  };
-  for (const dir of [env.HOME, env.TMPDIR, env.XDG_CONFIG_HOME, env.XDG_CACHE_HOME]) mkdirSync(dir, { recursive: true });
-  // An empty extensions folder: only the built-ins and the extension under development are loaded.
-  const extensions = join(run, 'extensions');
-  mkdirSync(extensions, { recursive: true });
-  const userData = join(run, 'user-data');
-  mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'chat.disableAIFeatures': true, 'workbench.tips.enabled': false, 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never' }));
-  const workspace = join(run, 'workspace');
-  cpSync(join(repo, 'examples'), workspace, { recursive: true });
-
-  const port = await freePort();
-  const config = join(run, 'config.yaml');
-  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\n`);
-  log(`starting code-server on ${port} with the smoke-test driver`);
-  const server = spawn(node24, [codeServer, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', extensions, '--config', config, '--vscode-option', 'enable-smoke-test-driver', workspace], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const serverLog = [];
-  server.stdout.on('data', (d) => serverLog.push(String(d)));
-  server.stderr.on('data', (d) => serverLog.push(String(d)));
-  const serverExited = new Promise((res) => server.on('exit', res));
+  // The remote extension host inherits code-server's environment: the suite finds its report file
+  // there. The extensions folder stays empty: only the built-ins and the extension under development load.
+  const { env, extensions, userData, workspace } = prepareRun(run, { KYVERNO_EXTENSION_TEST_REPORT: report });
+  const { port, serverLog, exited: serverExited, stop } = await startCodeServer({ run, env, extensions, userData, workspace, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], log });
 
   let browser;
   const consoleLines = [];
@@ -76,7 +37,6 @@ async function main() {
   let exitCode;
   let results = '';
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok, 60_000, 'code-server /healthz');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'], env });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     // The workbench forwards the extension host's console (mocha's spec reporter among it) here.
@@ -94,11 +54,7 @@ async function main() {
     clearTimeout(timer);
   } finally {
     await browser?.close();
-    server.kill('SIGTERM');
-    let timer;
-    await Promise.race([serverExited, new Promise((res) => { timer = setTimeout(res, 10_000); })]);
-    clearTimeout(timer);
-    if (server.exitCode === null) server.kill('SIGKILL');
+    await stop();
     results = existsSync(report) ? readFileSync(report, 'utf8').trimEnd() : '';
     rmSync(run, { recursive: true, force: true });
   }
@@ -116,15 +72,6 @@ async function main() {
   if (exitCode === 'timeout') throw new Error(`the suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes`);
   if (exitCode === 0) throw new Error('the extension host exited with 0 but the suite reported no results (KYVERNO_EXTENSION_TEST_REPORT)');
   throw new Error(`the extension host exited with ${exitCode}${/failing/.test(results) ? ': see the FAIL lines above' : ''}`);
-}
-
-async function waitFor(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await predicate()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, 250));
-  }
 }
 
 main().catch((error) => {

@@ -2,35 +2,20 @@
 // playwright-core; see ../shared/e2e/RECIPE.md): package the .vsix, install it, open a copy of
 // examples/, and assert what a person sees. A screenshot of every step goes to test/e2e/screenshots/.
 // Run `bash test/e2e/setup.sh` first (npm run test:e2e does both).
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeServer, node24, prepareRun, repo, requireTools, startCodeServer, tools, waitFor } from './codeServer.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../..');
-const tools = join(here, '.tools');
-const node24 = join(tools, 'node/node_modules/node/bin/node');
-const codeServer = join(tools, 'code-server/node_modules/code-server/out/node/entry.js');
-const { chromium } = createRequire(join(tools, 'playwright/'))('playwright-core');
 const shots = join(here, 'screenshots');
 const run = join(tools, `run-vscode-${process.pid}`);
 const vsix = join(repo, 'kyverno-policy-analyzer.vsix');
 
 const log = (m) => console.log(`[vscode e2e ${new Date().toISOString().slice(11, 19)}] ${m}`);
-const freePort = () => new Promise((res) => {
-  const srv = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = srv.address();
-    srv.close(() => res(port));
-  });
-});
-
 async function main() {
-  for (const [path, what] of [[node24, 'Node 24'], [codeServer, 'code-server'], ['/usr/bin/chromium', 'chromium']]) {
-    if (!existsSync(path)) throw new Error(`${what} missing at ${path}: run bash test/e2e/setup.sh`);
-  }
+  const chromium = requireTools();
   rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
   mkdirSync(run, { recursive: true });
@@ -38,32 +23,14 @@ async function main() {
   log('packaging the .vsix');
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
 
-  const env = { ...process.env, HOME: join(run, 'home'), TMPDIR: join(run, 'tmp'), XDG_CONFIG_HOME: join(run, 'xdg-config'), XDG_CACHE_HOME: join(run, 'xdg-cache'), PATH: `${dirname(node24)}:${process.env.PATH}` };
-  for (const dir of [env.HOME, env.TMPDIR, env.XDG_CONFIG_HOME, env.XDG_CACHE_HOME]) mkdirSync(dir, { recursive: true });
-  const extensions = join(run, 'extensions');
-  const userData = join(run, 'user-data');
-  mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'chat.disableAIFeatures': true, 'workbench.tips.enabled': false, 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never' }));
-  const workspace = join(run, 'workspace');
-  cpSync(join(repo, 'examples'), workspace, { recursive: true });
-
+  const { env, extensions, userData, workspace } = prepareRun(run);
   log('installing the .vsix into code-server');
   execFileSync(node24, [codeServer, '--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', vsix], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 
-  const port = await freePort();
-  const config = join(run, 'config.yaml');
-  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\n`);
-  log(`starting code-server on ${port}`);
-  const server = spawn(node24, [codeServer, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', extensions, '--config', config, workspace], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const serverLog = [];
-  server.stdout.on('data', (d) => serverLog.push(String(d)));
-  server.stderr.on('data', (d) => serverLog.push(String(d)));
-  const serverExited = new Promise((res) => server.on('exit', res));
-
+  const { port, serverLog, stop } = await startCodeServer({ run, env, extensions, userData, workspace, log });
   let browser;
   const started = Date.now();
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok, 60_000, 'code-server /healthz');
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'], env });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     let step = 0;
@@ -323,19 +290,8 @@ async function main() {
     throw error;
   } finally {
     await browser?.close();
-    server.kill('SIGTERM');
-    await Promise.race([serverExited, new Promise((res) => setTimeout(res, 10_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
+    await stop();
     rmSync(run, { recursive: true, force: true });
-  }
-}
-
-async function waitFor(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await predicate()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, 250));
   }
 }
 
