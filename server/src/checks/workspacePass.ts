@@ -36,16 +36,15 @@ const signature = (findings: readonly Finding[]): string => JSON.stringify(findi
 
 export class WorkspacePass {
   private readonly states = new Map<string, CheckState>();
+  /** The checks a pass runs, in order; `runCheck` one by one lets a caller yield in between. */
+  readonly workspaceChecks: readonly Check[];
 
   constructor(
     private readonly index: WorkspaceIndex,
-    private readonly checks: readonly Check[],
+    checks: readonly Check[],
     private readonly hooks: RunHooks = {},
-  ) {}
-
-  /** The checks a pass runs, in order; `runCheck` one by one lets a caller yield in between. */
-  get workspaceChecks(): Check[] {
-    return this.checks.filter((c) => c.checkWorkspace || c.checkInWorkspace);
+  ) {
+    this.workspaceChecks = checks.filter((c) => c.checkWorkspace || c.checkInWorkspace);
   }
 
   /** Runs every cross-file check; returns the files whose cross-file findings changed. */
