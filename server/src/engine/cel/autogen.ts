@@ -11,8 +11,6 @@ export interface AutogenVariant {
 }
 
 // What autogen applies to is the model's decision (model/celAutogen.ts); this module rewrites the policy.
-export { canAutogen, autogenControllers } from '../../model/celAutogen.ts';
-const controllers = CEL_AUTOGEN_CONTROLLERS;
 
 const identChar = /[A-Za-z0-9_]/;
 
@@ -47,10 +45,10 @@ export function autogenVariants(spec: Record<string, unknown>, rewriteKeys: stri
   const operations = isRecord(asArray(mc.resourceRules)[0]) ? (asArray(mc.resourceRules)[0] as Record<string, unknown>).operations : undefined;
   const out: AutogenVariant[] = [];
   for (const cron of [false, true]) {
-    const names = chosen.filter((c) => controllers[c]!.cron === cron);
+    const names = chosen.filter((c) => CEL_AUTOGEN_CONTROLLERS[c]!.cron === cron);
     if (names.length === 0) continue;
     const byGroup = new Map<string, string[]>();
-    for (const n of names) byGroup.set(controllers[n]!.group, [...(byGroup.get(controllers[n]!.group) ?? []), n]);
+    for (const n of names) byGroup.set(CEL_AUTOGEN_CONTROLLERS[n]!.group, [...(byGroup.get(CEL_AUTOGEN_CONTROLLERS[n]!.group) ?? []), n]);
     const resourceRules = [...byGroup].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['v1'], resources, operations }));
     const variant: Record<string, unknown> = { ...spec, matchConstraints: { resourceRules } };
     for (const key of rewriteKeys) if (key in spec) variant[key] = rewriteDeep(spec[key], cron);
@@ -60,5 +58,5 @@ export function autogenVariants(spec: Record<string, unknown>, rewriteKeys: stri
 }
 
 export function isControllerKind(kind: string): boolean {
-  return Object.values(controllers).some((c) => c.kind === kind);
+  return Object.values(CEL_AUTOGEN_CONTROLLERS).some((c) => c.kind === kind);
 }

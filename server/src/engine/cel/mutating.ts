@@ -4,7 +4,7 @@
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import type { AdmissionContext, PolicyResult, RuleResult } from '../types.ts';
 import { applyConfiguration } from './applyConfiguration.ts';
-import { canAutogen, autogenControllers } from './autogen.ts';
+import { CEL_AUTOGEN_CONTROLLERS, autogenControllers, canAutogen } from '../../model/celAutogen.ts';
 import { openFrame, result, type Frame } from './frame.ts';
 import { asArray, clone, fromCel, isRecord } from './values.ts';
 
@@ -58,12 +58,14 @@ function mutatingAutogen(spec: Record<string, unknown>): { prefix: string; spec:
   const first = asArray(mc.resourceRules)[0];
   const operations = isRecord(first) ? first.operations : undefined;
   const out: { prefix: string; spec: Record<string, unknown> }[] = [];
-  const groups: Record<string, [string, string]> = { deployments: ['apps', ''], daemonsets: ['apps', ''], statefulsets: ['apps', ''], replicasets: ['apps', ''], jobs: ['batch', ''], cronjobs: ['batch', 'cronjobs'] };
   for (const config of ['', 'cronjobs']) {
-    const names = chosen.filter((c) => groups[c]?.[1] === config);
+    const names = chosen.filter((c) => CEL_AUTOGEN_CONTROLLERS[c]!.cron === (config === 'cronjobs'));
     if (names.length === 0) continue;
     const byGroup = new Map<string, string[]>();
-    for (const n of names) byGroup.set(groups[n]![0], [...(byGroup.get(groups[n]![0]) ?? []), n]);
+    for (const n of names) {
+      const group = CEL_AUTOGEN_CONTROLLERS[n]!.group;
+      byGroup.set(group, [...(byGroup.get(group) ?? []), n]);
+    }
     const resourceRules = [...byGroup].map(([g, resources]) => ({ apiGroups: [g], apiVersions: ['v1'], resources, operations }));
     const conv = (e: unknown) => (typeof e === 'string' ? convertPodExpression(e, config === 'cronjobs') : e);
     const matchConditions = asArray(spec.matchConditions).map((c) => (isRecord(c) ? { ...c, expression: conv(c.expression) } : c));
