@@ -44,13 +44,17 @@ export function discoverFiles(roots: string[], workspaceRoot: string, config: An
       return rel !== '' && !rel.startsWith('..') && scope.rules.ignores(isDir ? rel + '/' : rel);
     });
 
-  const addFile = (path: string) => {
-    let real: string;
-    try {
-      real = realpathSync(path);
-    } catch (error) {
-      problems.push({ path, code: 'io/unreadable', message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}` });
-      return;
+  // `realPath` is known for a regular file in a folder already resolved: one realpath per folder
+  // and per link instead of one per file (thousands in a policy repository).
+  const addFile = (path: string, realPath?: string) => {
+    let real = realPath;
+    if (real === undefined) {
+      try {
+        real = realpathSync(path);
+      } catch (error) {
+        problems.push({ path, code: 'io/unreadable', message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}` });
+        return;
+      }
     }
     if (seenFiles.has(real)) return;
     seenFiles.add(real);
@@ -106,7 +110,7 @@ export function discoverFiles(roots: string[], workspaceRoot: string, config: An
         if (exclude(rel + '/') || exclude(rel)) continue;
         walk(path, localScopes, nextAncestors);
       } else if (isFile && include(rel) && !exclude(rel)) {
-        addFile(path);
+        addFile(path, entry.isSymbolicLink() ? undefined : join(real, entry.name));
       }
     }
   };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FileId, Finding, Span } from '../findings.ts';
 import { spanOf } from '../yaml/paths.ts';
-import { parseYaml, type ParseLimits, type YamlDocument, type YamlFile } from '../yaml/parse.ts';
+import { parseYaml, releaseYamlTrees, type ParseLimits, type YamlDocument, type YamlFile } from '../yaml/parse.ts';
 import { LineIndex } from '../yaml/lineIndex.ts';
 import { classify } from '../model/classify.ts';
 import { normalize } from '../model/normalize.ts';
@@ -38,7 +38,7 @@ export const spanKey = (docIndex: number, path: readonly (string | number)[], ta
 const asRecord = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
 /** The places asked for across the workspace (policy and rule, their names, a resource's name), while the trees are at hand. */
-function landmarkSpans(documents: IndexedDocument[]): Map<string, Span> {
+function landmarkSpans(documents: IndexedDocument[], treesOnDemand: boolean): Map<string, Span> {
   const spans = new Map<string, Span>();
   const keep = (doc: IndexedDocument, path: (string | number)[]) => spans.set(spanKey(doc.index, path, 'value'), spanOf(doc.yaml.doc, path, 'value'));
   for (const doc of documents) {
@@ -51,7 +51,8 @@ function landmarkSpans(documents: IndexedDocument[]): Map<string, Span> {
         keep(doc, [...rule.source.path, 'name']);
       }
     }
-    if (doc.resource) keep(doc, [...doc.resource.source.path, 'metadata', 'name']);
+    // Not worth building the trees of a file of plain resources for: few findings point at them.
+    if (doc.resource && !treesOnDemand) keep(doc, [...doc.resource.source.path, 'metadata', 'name']);
     // The cross-file CronJob checks (mutable-image, blocked-by-policy) point at these, and a
     // repository of test resources holds thousands of CronJobs.
     if (doc.resource?.kind === 'CronJob') {
@@ -68,6 +69,16 @@ function landmarkSpans(documents: IndexedDocument[]): Map<string, Span> {
 
 export function contentHash(text: string): string {
   return createHash('sha1').update(text).digest('hex');
+}
+
+/**
+ * Documents whose trees are read while the file is indexed: policies and exceptions (CEL positions,
+ * landmark spans) and CronJobs (their checks report on most of them). A file of other resources,
+ * or of `kyverno test` inputs, keeps only values; a finding on it builds the trees then.
+ */
+function treesReadWhileIndexing(value: unknown): boolean {
+  const cls = classify(value);
+  return cls !== undefined && (cls.family === 'kyverno-legacy' || cls.family === 'kyverno-cel' || cls.family === 'k8s-admission' || cls.kind === 'CronJob');
 }
 
 // Helm/Go templates reference `.Values`, `$var` or use control words; Kyverno's JMESPath
@@ -100,8 +111,8 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
     return { ...base, role: 'helm-template', problems: [fileProblem(file, 'yaml/helm-template', 'info', 'This file is a Helm/Go template ({{ … }} outside Kyverno variables); it is skipped. Render it with `helm template` to analyse the result.')] };
   }
   // `yaml` skips a leading BOM itself; positions stay exact because the text is parsed as is.
-  const yaml = parseYaml(text, options);
   const role: FileRole = TEST_ASSERTION_DIR.test(file) ? 'test-assertion' : 'workspace';
+  const yaml = parseYaml(text, options, (values) => role === 'workspace' && values.some(treesReadWhileIndexing));
   const problems: Finding[] = [];
   for (const p of yaml.errors) problems.push({ code: p.code, severity: 'warning', message: p.message, file, span: p.span });
   const documents = yaml.documents.map((doc): IndexedDocument => {
@@ -119,33 +130,15 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
     }
     return indexed;
   });
-  return { ...base, yaml, role, documents, problems, spans: landmarkSpans(documents) };
-}
-
-// Re-parsed trees of released files, most recent last: a pass that reports several findings on one
-// file, or a code action that edits it, parses it once.
-const REPARSED_LIMIT = 32;
-const reparsed = new Map<IndexedFile, YamlFile>();
-
-function reparse(file: IndexedFile, limits: ParseLimits): YamlFile {
-  let yaml = reparsed.get(file);
-  if (yaml) reparsed.delete(file);
-  else yaml = parseYaml(file.text, limits);
-  reparsed.set(file, yaml);
-  if (reparsed.size > REPARSED_LIMIT) reparsed.delete(reparsed.keys().next().value!);
-  return yaml;
+  return { ...base, yaml, role, documents, problems, spans: landmarkSpans(documents, yaml.treesOnDemand === true) };
 }
 
 /**
  * Drops the syntax trees of a file nobody is editing (about two thirds of the index's memory):
- * the plain values and the model stay; a position asked for later re-parses the same text, so the
- * ranges are the ones the dropped tree had.
+ * the plain values and the model stay; a position asked for later parses the same text again.
  */
 export function releaseTrees(file: IndexedFile, limits: ParseLimits): void {
-  for (const document of file.yaml?.documents ?? []) {
-    const index = document.index;
-    Object.defineProperty(document, 'doc', { get: () => reparse(file, limits).documents[index].doc, configurable: true, enumerable: true });
-  }
+  if (file.yaml) releaseYamlTrees(file.yaml, limits);
 }
 
 function fileProblem(file: FileId, code: string, severity: Finding['severity'], message: string): Finding {

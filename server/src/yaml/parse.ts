@@ -1,5 +1,6 @@
-import { parseAllDocuments, isNode, type Document, type Node as YamlNode } from 'yaml';
+import { Composer, Parser, isNode, type CST, type Document, type Node as YamlNode } from 'yaml';
 import type { Span } from '../findings.ts';
+import { valuesFromTokens } from './fastValues.ts';
 
 export interface ParseLimits {
   /** Alias nodes may expand to at most this many nodes each (the billion-laughs bound). */
@@ -32,12 +33,38 @@ export interface YamlFile {
   documents: YamlDocument[];
   /** Problems of the stream as a whole (limits hit). */
   errors: YamlProblem[];
+  /** The documents' trees are built when first asked for (values were read without them). */
+  treesOnDemand?: boolean;
 }
 
-/** Parsing never throws: every document comes back with its value or its errors. */
-export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits): YamlFile {
-  const stream = parseAllDocuments(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, logLevel: 'error' });
-  const parsed = Array.isArray(stream) ? stream : [];
+/**
+ * Decides, from the documents' plain values, whether their syntax trees are worth building now;
+ * when not, each tree is built on first use (`YamlDocument.doc` is then a getter).
+ */
+export type WantsTrees = (values: readonly unknown[]) => boolean;
+
+/**
+ * Parsing never throws: every document comes back with its value or its errors. Without
+ * `wantsTrees`, or when it says yes, this is `parseAllDocuments` of `yaml` and `toJS` of each
+ * document; otherwise the values are read from the token stream when it can vouch for them
+ * (fastValues.ts) and the trees wait until asked for.
+ */
+export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits, wantsTrees?: WantsTrees): YamlFile {
+  const tokens = Array.from(new Parser().parse(text));
+  if (wantsTrees) {
+    const fast = valuesFromTokens(tokens, limits.maxDocuments, limits.maxDepth ?? defaultParseLimits.maxDepth!);
+    if (fast && !wantsTrees(fast.map((d) => d.value))) {
+      const file: YamlFile = { text, documents: fast.map((d, index) => ({ index, value: d.value, span: d.span, errors: [] }) as unknown as YamlDocument), errors: [], treesOnDemand: true };
+      releaseYamlTrees(file, limits);
+      return file;
+    }
+  }
+  return composeTrees(text, tokens, limits);
+}
+
+function composeTrees(text: string, tokens: readonly CST.Token[], limits: ParseLimits): YamlFile {
+  // What `parseAllDocuments` does, from tokens already at hand.
+  const parsed = Array.from(new Composer({ prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, logLevel: 'error' }).compose(tokens)) as Document.Parsed[];
   const fileErrors: YamlProblem[] = [];
   if (parsed.length > limits.maxDocuments) {
     fileErrors.push({
@@ -113,6 +140,33 @@ function findFirstAlias(node: unknown): Span | undefined {
   };
   visit(node);
   return found;
+}
+
+// Trees built on demand (files read without them, or whose trees were released), most recent
+// last: a pass that reports several findings on one file, or a code action that edits it, builds
+// them once.
+const ON_DEMAND_LIMIT = 32;
+const onDemand = new Map<YamlFile, YamlFile>();
+
+function treesOf(file: YamlFile, limits: ParseLimits): YamlFile {
+  (globalThis as any).__treesOf = ((globalThis as any).__treesOf ?? 0) + 1; if (process.env.TRACE_TREES && (globalThis as any).__treesOf < 4) console.trace();
+  let trees = onDemand.get(file);
+  if (trees) onDemand.delete(file);
+  else trees = composeTrees(file.text, Array.from(new Parser().parse(file.text)), limits);
+  onDemand.set(file, trees);
+  if (onDemand.size > ON_DEMAND_LIMIT) onDemand.delete(onDemand.keys().next().value!);
+  return trees;
+}
+
+/**
+ * Replaces each document's tree by a getter that parses the same text again when asked: the
+ * ranges are the ones the dropped tree had. Values, spans and errors stay.
+ */
+export function releaseYamlTrees(file: YamlFile, limits: ParseLimits): void {
+  for (const document of file.documents) {
+    const index = document.index;
+    Object.defineProperty(document, 'doc', { get: () => treesOf(file, limits).documents[index].doc, configurable: true, enumerable: true });
+  }
 }
 
 function firstLine(message: string): string {

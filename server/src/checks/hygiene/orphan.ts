@@ -5,6 +5,8 @@ import { asArray, asObj, type Obj } from '../cronjob/common.ts';
 export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 /** Components of the control plane read these by name; the workspace never shows the consumer. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+/** Kinds whose objects another document may name in any field (a CR's secretName, a policy's context). */
+const MENTIONABLE_KINDS = new Set(['ConfigMap', 'Secret', 'ServiceAccount']);
 /** ConfigMaps/Secrets picked up by label (Grafana dashboards, Prometheus rules, …), not by name. */
 const DISCOVERY_LABEL = /dashboard|datasource|alertmanager|prometheus|grafana|fluent|vector|otel/i;
 
@@ -89,11 +91,15 @@ function referencesOfRbac(resources: Resource[], refs: References): void {
 const has = (set: Set<string>, namespace: string | undefined, name: string) =>
   set.has(key(namespace, name)) || set.has(key(undefined, name)) || (namespace === undefined && [...set].some((k) => k.endsWith(`/${name}`)));
 
-/** Every string value of a document (where a CR, a policy or an Ingress may name a Secret or ConfigMap). */
-function strings(value: unknown, out: Set<string>): void {
-  if (typeof value === 'string') out.add(value);
-  else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => strings(v, out));
+/** The strings among `names` that appear as a value anywhere in `value`. */
+function mentionedNames(value: unknown, names: ReadonlySet<string>, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (names.has(value)) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) mentionedNames(v, names, out);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) mentionedNames(v, names, out);
+  }
 }
 
 function selects(selector: Record<string, unknown>, labels: Record<string, string>): boolean {
@@ -123,19 +129,20 @@ export const orphanCheck: Check = {
     referencesOfPods(pods, refs);
     referencesOfRbac(resources, refs);
     // Anything else (an Ingress' tls secretName, a Certificate, an ExternalSecret, a policy's context) may name an object.
-    // One inverted index of every string in the other documents, built on first use: a lookup per
-    // candidate instead of a scan of the workspace per candidate. Two holders are enough to know
-    // whether one other than the candidate itself names it.
+    // One inverted index, built on first use, from the names that could be asked about to the
+    // documents that mention them: a lookup per candidate instead of a scan of the workspace per
+    // candidate. Two holders are enough to know whether one other than the candidate names it.
     let holders: Map<string, string[]> | undefined;
     const mentionsOutside = (self: Resource, name: string): boolean => {
       if (!holders) {
         holders = new Map();
+        const askable = new Set(resources.filter((r) => MENTIONABLE_KINDS.has(r.kind) && r.name).map((r) => r.name!));
         for (const d of ctx.index.documents()) {
           if (d.resource && WORKLOAD_KINDS.has(d.resource.kind)) continue;
-          const set = new Set<string>();
-          strings(d.yaml.value, set);
+          const found = new Set<string>();
+          mentionedNames(d.yaml.value, askable, found);
           const id = `${d.file}#${d.index}`;
-          for (const text of set) {
+          for (const text of found) {
             const list = holders.get(text);
             if (!list) holders.set(text, [id]);
             else if (list.length < 2) list.push(id);
