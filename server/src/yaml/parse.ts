@@ -149,7 +149,6 @@ const ON_DEMAND_LIMIT = 32;
 const onDemand = new Map<YamlFile, YamlFile>();
 
 function treesOf(file: YamlFile, limits: ParseLimits): YamlFile {
-  (globalThis as any).__treesOf = ((globalThis as any).__treesOf ?? 0) + 1; if (process.env.TRACE_TREES && (globalThis as any).__treesOf < 4) console.trace();
   let trees = onDemand.get(file);
   if (trees) onDemand.delete(file);
   else trees = composeTrees(file.text, Array.from(new Parser().parse(file.text)), limits);
