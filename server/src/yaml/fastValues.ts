@@ -103,9 +103,10 @@ function scalar(token: Token, atKey: boolean): Scalar {
  * reads them, for the token kinds accepted here. Returns where they end and whether they hold the
  * indicator and a line break.
  */
-function props(tokens: readonly SourceToken[], indicator: string, startOnNewline: boolean, offset: number): { found: SourceToken | undefined; hasNewline: boolean; end: number } {
+function props(tokens: readonly SourceToken[], indicator: string, startOnNewline: boolean, offset: number): { found: SourceToken | undefined; hasNewline: boolean; hasComment: boolean; end: number } {
   let hasSpace = startOnNewline;
   let hasNewline = false;
+  let hasComment = false;
   let found: SourceToken | undefined;
   for (const token of tokens) {
     switch (token.type) {
@@ -120,6 +121,7 @@ function props(tokens: readonly SourceToken[], indicator: string, startOnNewline
         break;
       case 'comment':
         if (!hasSpace) giveUp();
+        hasComment = true;
         break;
       default:
         if (token.type !== indicator || found) giveUp();
@@ -128,7 +130,7 @@ function props(tokens: readonly SourceToken[], indicator: string, startOnNewline
     }
   }
   const last = tokens[tokens.length - 1];
-  return { found, hasNewline, end: last ? last.offset + last.source.length : offset };
+  return { found, hasNewline, hasComment, end: last ? last.offset + last.source.length : offset };
 }
 
 /** Trailing tokens of a node or document: `resolveEnd` of `yaml` for the kinds accepted here. */
@@ -194,7 +196,6 @@ class ValueWalk {
 
   private blockMap(map: CST.BlockMap, depth: number): Composed {
     const result: Record<string, unknown> = {};
-    const seen = new Set<unknown>();
     let offset = map.offset;
     let commentEnd: number | undefined;
     for (const item of map.items) {
@@ -212,16 +213,17 @@ class ValueWalk {
       if (!key || (key.type !== 'scalar' && key.type !== 'single-quoted-scalar' && key.type !== 'double-quoted-scalar')) return giveUp();
       if (key.indent !== map.indent || key.source.includes('\n') || key.end?.some((t) => t.type === 'newline')) giveUp();
       const keyValue = scalar(key, true).value;
-      if ((keyValue !== null && typeof keyValue === 'object') || seen.has(keyValue) || keyValue === '<<') giveUp();
-      seen.add(keyValue);
+      if ((keyValue !== null && typeof keyValue === 'object') || keyValue === '<<') giveUp();
+      const name = keyValue === null ? '' : String(keyValue);
+      // A repeated key is an error for `yaml`; two keys that only name the same property (`1` and
+      // "1") are not, but are rare enough to leave to the composer too.
+      if (Object.hasOwn(result, name)) giveUp();
       const valueProps = props(sep, 'map-value-ind', false, offset);
       if (!valueProps.found) giveUp();
       if (valueProps.found!.offset - keyProps.end > MAX_IMPLICIT_KEY_DISTANCE) giveUp();
       if (value?.type === 'block-map' && !valueProps.hasNewline) giveUp();
-      const hasComment = sep.some((t) => t.type === 'comment');
-      const composed = value ? this.node(value, depth + 1) : this.empty(valueProps.end, sep, hasComment, valueProps.end);
+      const composed = value ? this.node(value, depth + 1) : this.empty(valueProps.end, sep, valueProps.hasComment, valueProps.end);
       offset = composed.end;
-      const name = keyValue === null ? '' : String(keyValue);
       // As `yaml` does: a key that names an inherited property (`__proto__`, `toString`) becomes an own one.
       if (name in result) Object.defineProperty(result, name, { value: composed.value, writable: true, enumerable: true, configurable: true });
       else result[name] = composed.value;
@@ -241,8 +243,7 @@ class ValueWalk {
         commentEnd = itemProps.end;
         continue;
       }
-      const hasComment = item.start.some((t) => t.type === 'comment');
-      const composed = item.value ? this.node(item.value, depth + 1) : this.empty(itemProps.end, item.start, hasComment, itemProps.end);
+      const composed = item.value ? this.node(item.value, depth + 1) : this.empty(itemProps.end, item.start, itemProps.hasComment, itemProps.end);
       offset = composed.end;
       result.push(composed.value);
     }
@@ -273,8 +274,7 @@ export function valuesFromTokens(tokens: readonly Token[], maxDocuments: number,
           if (documents.length >= maxDocuments) return undefined;
           const docProps = props(token.start, 'doc-start', true, token.offset);
           if (docProps.found && (token.value?.type === 'block-map' || token.value?.type === 'block-seq') && !docProps.hasNewline) return undefined;
-          const hasComment = token.start.some((t) => t.type === 'comment');
-          const contents = token.value ? walk.node(token.value, 0) : walk.empty(docProps.end, token.start, hasComment, docProps.end);
+          const contents = token.value ? walk.node(token.value, 0) : walk.empty(docProps.end, token.start, docProps.hasComment, docProps.end);
           documents.push({ value: contents.value, span: { start: token.offset, end: endOffset(token.end, contents.end, false) } });
           break;
         }

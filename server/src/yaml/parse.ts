@@ -58,11 +58,13 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
       releaseYamlTrees(file, limits);
       return file;
     }
+    return composeTrees(text, tokens, limits, fast?.map((d) => d.value));
   }
   return composeTrees(text, tokens, limits);
 }
 
-function composeTrees(text: string, tokens: readonly CST.Token[], limits: ParseLimits): YamlFile {
+/** `values`, when the token walk read them, stand in for `toJS` (they are equal). */
+function composeTrees(text: string, tokens: readonly CST.Token[], limits: ParseLimits, values?: readonly unknown[]): YamlFile {
   // What `parseAllDocuments` does, from tokens already at hand.
   const parsed = Array.from(new Composer({ prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, logLevel: 'error' }).compose(tokens)) as Document.Parsed[];
   const fileErrors: YamlProblem[] = [];
@@ -73,11 +75,11 @@ function composeTrees(text: string, tokens: readonly CST.Token[], limits: ParseL
       span: { start: parsed[limits.maxDocuments].range[0], end: parsed[limits.maxDocuments].range[0] },
     });
   }
-  const documents = parsed.slice(0, limits.maxDocuments).map((doc, index) => toYamlDocument(doc, index, limits, text.length));
+  const documents = parsed.slice(0, limits.maxDocuments).map((doc, index) => toYamlDocument(doc, index, limits, text.length, values?.[index]));
   return { text, documents, errors: fileErrors };
 }
 
-function toYamlDocument(doc: Document.Parsed, index: number, limits: ParseLimits, textLength: number): YamlDocument {
+function toYamlDocument(doc: Document.Parsed, index: number, limits: ParseLimits, textLength: number, known: unknown): YamlDocument {
   const span = { start: doc.range[0], end: doc.range[2] };
   // `yaml` places an error at the end of input one past the text; findings stay inside it.
   const clamp = (offset: number) => Math.min(Math.max(offset, 0), textLength);
@@ -87,7 +89,9 @@ function toYamlDocument(doc: Document.Parsed, index: number, limits: ParseLimits
     span: { start: clamp(e.pos[0]), end: clamp(Math.max(e.pos[1], e.pos[0])) },
   }));
   let value: unknown;
-  if (errors.length === 0) {
+  if (errors.length === 0 && known !== undefined) {
+    value = known;
+  } else if (errors.length === 0) {
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (error) {
