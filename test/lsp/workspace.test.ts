@@ -126,6 +126,14 @@ describe('language server over stdio: a workspace folder', () => {
     assert.equal(diagnostics.find((d: any) => d.code === 'schema/enum').severity, 4);
   });
 
+  it('when a document without findings is opened, then an empty list is published for its version', async () => {
+    const uri = ws.uri('clean-open.yaml');
+    const since = client.mark();
+    client.open(uri, fixedPolicy, 7);
+    const published = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri, { since });
+    assert.deepStrictEqual([published.version, published.diagnostics], [7, []]);
+  });
+
   it('when re-index is executed, then the workspace is indexed again with progress', async () => {
     const since = client.mark();
     const status = await client.request('workspace/executeCommand', { command: 'kyverno.server.reindex', arguments: [] });

@@ -141,7 +141,9 @@ export class DiagnosticsScheduler {
     const version = doc ? this.analyzedVersion.get(file) : undefined;
     if (doc && version !== doc.version) return;
     const findings = this.state.findingsOf(file);
-    if (findings.length === 0 && !this.published.has(file)) return;
+    // A file never published needs no empty list, except an open document: its editor is told that
+    // this version was analysed and is clean.
+    if (findings.length === 0 && !this.published.has(file) && !doc) return;
     if (findings.length) this.published.add(file);
     else this.published.delete(file);
     this.sink.publish(this.state.uriOf(file), version, findings.map((f) => toDiagnostic(f, this.state)));
