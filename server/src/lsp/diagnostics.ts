@@ -30,6 +30,8 @@ export class DiagnosticsScheduler {
   /** The version of the open document whose text is in the index. */
   private readonly analyzedVersion = new Map<FileId, number>();
   private readonly published = new Set<FileId>();
+  /** Open documents without findings: the version last published as an empty list. */
+  private readonly cleanVersionPublished = new Map<FileId, number>();
   private workspaceTimer: ReturnType<typeof setTimeout> | undefined;
   /** While the initial indexing runs, workspace passes wait for it to finish. */
   holdWorkspacePass = false;
@@ -60,6 +62,7 @@ export class DiagnosticsScheduler {
     this.pending.delete(file);
     this.analyzedVersion.delete(file);
     this.documentCost.delete(file);
+    this.cleanVersionPublished.delete(file);
   }
 
   /** Before answering a request on an open document: analyse its latest text if not done yet. */
@@ -141,9 +144,12 @@ export class DiagnosticsScheduler {
     const version = doc ? this.analyzedVersion.get(file) : undefined;
     if (doc && version !== doc.version) return;
     const findings = this.state.findingsOf(file);
-    // A file never published needs no empty list, except an open document: its editor is told that
-    // this version was analysed and is clean.
-    if (findings.length === 0 && !this.published.has(file) && !doc) return;
+    // A file never published needs no empty list, except an open document: its editor is told, once
+    // per version, that this version was analysed and is clean.
+    if (findings.length === 0 && !this.published.has(file)) {
+      if (!doc || this.cleanVersionPublished.get(file) === version) return;
+      this.cleanVersionPublished.set(file, version!);
+    }
     if (findings.length) this.published.add(file);
     else this.published.delete(file);
     this.sink.publish(this.state.uriOf(file), version, findings.map((f) => toDiagnostic(f, this.state)));

@@ -76,8 +76,7 @@ export function contentHash(text: string): string {
  * landmark spans) and CronJobs (their checks report on most of them). A file of other resources,
  * or of `kyverno test` inputs, keeps only values; a finding on it builds the trees then.
  */
-function treesReadWhileIndexing(value: unknown): boolean {
-  const cls = classify(value);
+function treesReadWhileIndexing(cls: DocClass | undefined): boolean {
   return cls !== undefined && (cls.family === 'kyverno-legacy' || cls.family === 'kyverno-cel' || cls.family === 'k8s-admission' || cls.kind === 'CronJob');
 }
 
@@ -112,13 +111,18 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
   }
   // `yaml` skips a leading BOM itself; positions stay exact because the text is parsed as is.
   const role: FileRole = TEST_ASSERTION_DIR.test(file) ? 'test-assertion' : 'workspace';
-  const yaml = parseYaml(text, options, (values) => role === 'workspace' && values.some(treesReadWhileIndexing));
+  // Classified once: the decision on trees and the model below read the same classes.
+  let classes: (DocClass | undefined)[] | undefined;
+  const yaml = parseYaml(text, options, (values) => {
+    classes = values.map(classify);
+    return role === 'workspace' && classes.some(treesReadWhileIndexing);
+  });
   const problems: Finding[] = [];
   for (const p of yaml.errors) problems.push({ code: p.code, severity: 'warning', message: p.message, file, span: p.span });
   const documents = yaml.documents.map((doc): IndexedDocument => {
     for (const p of doc.errors) problems.push({ code: p.code, severity: p.code.startsWith('limits/') ? 'warning' : 'error', message: p.message, file, span: p.span });
     const indexed: IndexedDocument = { file, index: doc.index, yaml: doc };
-    const cls = doc.value === undefined ? undefined : classify(doc.value);
+    const cls = doc.value === undefined ? undefined : classes?.[doc.index] ?? classify(doc.value);
     if (!cls) return indexed;
     indexed.cls = cls;
     if (role === 'workspace') {
