@@ -188,10 +188,9 @@ class ValueWalk {
     }
   }
 
-  /** An empty node after `before`; `propsEnd` is where its properties end (the end when they hold a comment). */
-  empty(offset: number, before: readonly SourceToken[], hasComment: boolean, propsEnd: number): Composed {
-    const position = emptyPosition(offset, before);
-    return { value: plainScalarValue('', false), end: hasComment ? propsEnd : position };
+  /** An empty node after the properties `before` (read as `read`): it ends where they end when they hold a comment. */
+  empty(before: readonly SourceToken[], read: { end: number; hasComment: boolean }): Composed {
+    return { value: plainScalarValue('', false), end: read.hasComment ? read.end : emptyPosition(read.end, before) };
   }
 
   private blockMap(map: CST.BlockMap, depth: number): Composed {
@@ -222,7 +221,7 @@ class ValueWalk {
       if (!valueProps.found) giveUp();
       if (valueProps.found!.offset - keyProps.end > MAX_IMPLICIT_KEY_DISTANCE) giveUp();
       if (value?.type === 'block-map' && !valueProps.hasNewline) giveUp();
-      const composed = value ? this.node(value, depth + 1) : this.empty(valueProps.end, sep, valueProps.hasComment, valueProps.end);
+      const composed = value ? this.node(value, depth + 1) : this.empty(sep, valueProps);
       offset = composed.end;
       // As `yaml` does: a key that names an inherited property (`__proto__`, `toString`) becomes an own one.
       if (name in result) Object.defineProperty(result, name, { value: composed.value, writable: true, enumerable: true, configurable: true });
@@ -243,7 +242,7 @@ class ValueWalk {
         commentEnd = itemProps.end;
         continue;
       }
-      const composed = item.value ? this.node(item.value, depth + 1) : this.empty(itemProps.end, item.start, itemProps.hasComment, itemProps.end);
+      const composed = item.value ? this.node(item.value, depth + 1) : this.empty(item.start, itemProps);
       offset = composed.end;
       result.push(composed.value);
     }
@@ -274,7 +273,7 @@ export function valuesFromTokens(tokens: readonly Token[], maxDocuments: number,
           if (documents.length >= maxDocuments) return undefined;
           const docProps = props(token.start, 'doc-start', true, token.offset);
           if (docProps.found && (token.value?.type === 'block-map' || token.value?.type === 'block-seq') && !docProps.hasNewline) return undefined;
-          const contents = token.value ? walk.node(token.value, 0) : walk.empty(docProps.end, token.start, docProps.hasComment, docProps.end);
+          const contents = token.value ? walk.node(token.value, 0) : walk.empty(token.start, docProps);
           documents.push({ value: contents.value, span: { start: token.offset, end: endOffset(token.end, contents.end, false) } });
           break;
         }

@@ -53,12 +53,13 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
   const tokens = Array.from(new Parser().parse(text));
   if (wantsTrees) {
     const fast = valuesFromTokens(tokens, limits.maxDocuments, limits.maxDepth ?? defaultParseLimits.maxDepth!);
-    if (fast && !wantsTrees(fast.map((d) => d.value))) {
+    const values = fast?.map((d) => d.value);
+    if (fast && !wantsTrees(values!)) {
       const file: YamlFile = { text, documents: fast.map((d, index) => ({ index, value: d.value, span: d.span, errors: [] }) as unknown as YamlDocument), errors: [], treesOnDemand: true };
       releaseYamlTrees(file, limits);
       return file;
     }
-    return composeTrees(text, tokens, limits, fast?.map((d) => d.value));
+    return composeTrees(text, tokens, limits, values);
   }
   return composeTrees(text, tokens, limits);
 }
@@ -155,7 +156,7 @@ const onDemand = new Map<YamlFile, YamlFile>();
 function treesOf(file: YamlFile, limits: ParseLimits): YamlFile {
   let trees = onDemand.get(file);
   if (trees) onDemand.delete(file);
-  else trees = composeTrees(file.text, Array.from(new Parser().parse(file.text)), limits);
+  else trees = parseYaml(file.text, limits);
   onDemand.set(file, trees);
   if (onDemand.size > ON_DEMAND_LIMIT) onDemand.delete(onDemand.keys().next().value!);
   return trees;
