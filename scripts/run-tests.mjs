@@ -1,21 +1,91 @@
-// Node 20's test runner takes no globs, so the test files are listed here.
-// Suites: unit (default), lsp; `--e2e` adds the real-editor suite.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+// Runs the test files in parallel worker processes, slowest first, and prints each file's output
+// whole when it ends (no interleaving). `node --test` alone runs files one after another on a
+// 2-core machine (its concurrency defaults to cores - 1), and its files are listed here because
+// Node 20's runner takes no globs.
+//   node scripts/run-tests.mjs [--e2e] [--jobs N] [--durations] [file-or-folder ...]
+// Suites: test/unit, test/lsp, test/corpus; `--e2e` adds test/e2e. `--jobs` (or TEST_JOBS)
+// defaults to the number of cores. Each file's wall time is kept in node_modules/.cache so the
+// next run starts the slow corpus files first; `--durations` lists every file's time.
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
 
-const suites = ['test/unit', 'test/lsp', 'test/corpus'];
-if (process.argv.includes('--e2e')) suites.push('test/e2e');
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const jobs = Math.max(1, Number(option('--jobs') ?? process.env.TEST_JOBS ?? availableParallelism()) || 1);
+const explicit = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--jobs');
+
+const suites = explicit.length ? explicit : ['test/unit', 'test/lsp', 'test/corpus'];
+if (flag('--e2e')) suites.push('test/e2e');
 const files = [];
-const walk = (dir) => {
-  let entries;
-  try { entries = readdirSync(dir); } catch { return; }
-  for (const name of entries.sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.test.ts')) files.push(path);
+const walk = (path) => {
+  let stat;
+  try { stat = statSync(path); } catch { return; }
+  if (!stat.isDirectory()) {
+    if (path.endsWith('.test.ts')) files.push(path);
+    return;
   }
+  for (const name of readdirSync(path).sort()) walk(join(path, name));
 };
 suites.forEach(walk);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+
+const cachePath = join('node_modules', '.cache', 'kyverno-run-tests.json');
+let known = {};
+try { known = JSON.parse(readFileSync(cachePath, 'utf8')); } catch { /* first run */ }
+// Longest first, so no slow file starts last; never-measured corpus files count as slow.
+const guess = (file) => known[file] ?? (file.includes('corpus') ? 1e9 : 0);
+const queue = [...files].sort((a, b) => guess(b) - guess(a));
+
+const COUNTS = ['tests', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
+const totals = Object.fromEntries(COUNTS.map((k) => [k, 0]));
+const durations = {};
+const failed = [];
+const started = Date.now();
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const chunks = [];
+    child.stdout.on('data', (c) => chunks.push(c));
+    child.stderr.on('data', (c) => chunks.push(c));
+    child.on('close', (code, signal) => {
+      const ms = Date.now() - t0;
+      durations[file] = ms;
+      const output = Buffer.concat(chunks).toString('utf8');
+      for (const key of COUNTS) {
+        // The reporter's summary closes the output: its last line per key is the file's count.
+        const m = [...output.matchAll(new RegExp(`^\\S*\\s*${key} (\\d+)$`, 'gm'))].pop();
+        if (m) totals[key] += Number(m[1]);
+      }
+      if (code !== 0) failed.push(`${file} (${signal ?? `exit ${code}`})`);
+      process.stdout.write(`\n── ${file} (${(ms / 1000).toFixed(1)} s)${code !== 0 ? ' FAILED' : ''}\n${output}`);
+      resolve();
+    });
+  });
+}
+
+async function worker() {
+  for (let file = queue.shift(); file; file = queue.shift()) await runFile(file);
+}
+await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
+
+const wall = (Date.now() - started) / 1000;
+const byTime = Object.entries(durations).sort((a, b) => b[1] - a[1]);
+const shown = flag('--durations') ? byTime : byTime.slice(0, 12);
+console.log(`\n${files.length} files, ${jobs} at a time, ${wall.toFixed(1)} s wall; slowest:`);
+for (const [file, ms] of shown) console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${file}`);
+console.log(COUNTS.map((k) => `${k} ${totals[k]}`).join(', '));
+if (failed.length) console.log(`failed files:\n  ${failed.join('\n  ')}`);
+try {
+  mkdirSync(dirname(cachePath), { recursive: true });
+  writeFileSync(cachePath, JSON.stringify({ ...known, ...durations }, null, 1));
+} catch { /* a read-only checkout still runs the tests */ }
+process.exit(failed.length || totals.fail || totals.cancelled ? 1 : 0);
