@@ -6,6 +6,7 @@ import { summarizeLegacyMatch } from '../model/matchSummary.ts';
 import { matchFacts, type MatchFacts } from './overlap.ts';
 import { validationRequirements, type Requirement } from './requirements.ts';
 import { autogenPath, podFormPath } from './paths.ts';
+import { listStrategy } from '../k8s/patchStrategy.ts';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -109,7 +110,9 @@ function deriveFacts(policy: Policy, rule: Rule): RuleFacts {
 
   const writes: WriteFact[] = [];
   if (rule.phase === 'mutate') {
-    const leaves = rule.effect.writes.flatMap((w) => leafWrites(w)).flatMap((write) => {
+    const schemaKind = [...explicit].find((k) => k !== '*') ?? kinds[0];
+    const whole = legacy ? wholeLists(policy.raw, schemaKind, rule.effect.writes) : rule.effect.writes;
+    const leaves = whole.flatMap((w) => leafWrites(w)).flatMap((write) => {
       // A JSON patch index (`/spec/containers/0/image`) is taken as any element.
       if (isEmptyContainer(write.value)) return []; // `annotations: {}` builds structure, it sets no value
       const path = (legacy ? namedElements(policy.raw, write) : write.path)?.map((seg) => (/^-?\d+$/.test(seg) || seg === '-' ? '*' : seg));
@@ -188,6 +191,73 @@ function qualifyElements(writes: FieldWrite[]): FieldWrite[] {
     out.push({ ...w, path });
   }
   return out;
+}
+
+/**
+ * A strategic-merge patch replaces a list without a merge key whole (`command`, `args`,
+ * `envFrom`, `tolerations`), so its elements are not fields of their own: the leaves under such a
+ * list become one write of the list's value. Elements of a set (`finalizers`) are qualified by
+ * their value, so that two policies adding different elements never meet.
+ */
+function wholeLists(raw: unknown, kind: string, writes: FieldWrite[]): FieldWrite[] {
+  const out: FieldWrite[] = [];
+  const done = new Set<string>();
+  for (const w of writes) {
+    const src = w.source.path;
+    if (!src.includes('patchStrategicMerge')) {
+      out.push(w);
+      continue;
+    }
+    let cut = -1;
+    let path = w.path;
+    for (let i = 0; i < w.path.length; i++) {
+      if (w.path[i] !== '*') continue;
+      const strategy = listStrategy(kind, w.path.slice(0, i));
+      if (strategy === 'set' && i === w.path.length - 1 && w.value !== UNKNOWN) {
+        path = [...w.path.slice(0, i), `item=${typeof w.value === 'string' ? w.value : JSON.stringify(w.value)}`];
+        break;
+      }
+      // Outside the model, a list of scalars has no key to merge by either.
+      if (strategy === 'replace' || (strategy === undefined && i === w.path.length - 1)) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut < 0) {
+      out.push(path === w.path ? w : { ...w, path });
+      continue;
+    }
+    // The list's own place in the source: its element index is the n-th index from the end,
+    // n being the number of list elements from the cut down to the leaf.
+    const depth = w.path.slice(cut).filter((s) => s === '*').length;
+    let at = src.length;
+    for (let seen = 0; at > 0 && seen < depth; ) if (typeof src[--at] === 'number') seen++;
+    if (typeof src[at] !== 'number') {
+      out.push(w);
+      continue;
+    }
+    const listSrc = src.slice(0, at);
+    const id = listSrc.join('\u0000');
+    if (done.has(id)) continue;
+    done.add(id);
+    const value = valueAt(raw, listSrc);
+    out.push({ path: w.path.slice(0, cut), value: Array.isArray(value) && plainList(value) ? value : UNKNOWN, guard: w.guard, source: { ...w.source, path: listSrc } });
+  }
+  return out;
+}
+
+function valueAt(raw: unknown, path: (string | number)[]): unknown {
+  let node = raw;
+  for (const seg of path) node = Array.isArray(node) ? node[seg as number] : asObj(node)?.[seg as string];
+  return node;
+}
+
+/** A list value as it lands: no variables to substitute, no anchors to resolve. */
+function plainList(value: unknown): boolean {
+  if (typeof value === 'string') return !value.includes('{{');
+  if (Array.isArray(value)) return value.every(plainList);
+  if (value && typeof value === 'object') return Object.entries(value).every(([k, v]) => !/^[+=X^<]?\(.*\)$/.test(k) && !k.includes('{{') && plainList(v));
+  return true;
 }
 
 /** `{{ request.object.metadata.labels.app || '' }}` in deny conditions/foreach: the fields they read. */

@@ -60,6 +60,8 @@ function pair(kind: string, a: WriteFact, b: WriteFact, out: (c: Conflict) => vo
     message = `On ${on}, \`${field}\` ends as ${showValue(always.value)} in either order: ${shortName(always.owner)} overwrites the ${showValue(guarded.value)} that ${shortName(guarded.owner)} adds when absent, or ${shortName(guarded.owner)} finds it already set, so ${shortName(guarded.owner)}'s default never applies to objects both match.`;
   } else {
     message = `On ${on}, \`${field}\` ends as ${vb} if ${nb} runs last and as ${va} if ${na} runs last; Kyverno does not order mutations across policies.`;
+    // A list written by both is one value: a strategic merge replaces a list without a merge key whole.
+    if (Array.isArray(a.value) && Array.isArray(b.value)) message = message.replace(/\.$/, `; \`${a.path[a.path.length - 1]}\` has no merge key, so a strategic merge replaces the whole list and the entries of the policy that runs first are lost.`);
   }
   const conditional = [a, b].filter((w) => w.guard === 'conditional').map((w) => shortName(w.owner));
   if (conditional.length) message = message.replace(/\.$/, ` (when the write conditions of ${conditional.join(' and ')} hold).`);
