@@ -11,6 +11,7 @@ import { ResultCache, hashOf } from './workspace/cache.ts';
 import { runDocumentChecks, runWorkspaceChecks, type RunHooks } from './checks/run.ts';
 import type { Check } from './checks/types.ts';
 import { allChecks } from './checks/registry.ts';
+import { applySuppressionsToAll, type CheckIds } from './checks/hygiene/suppression.ts';
 import { availableParallelism } from 'node:os';
 import { indexInWorkers, workerScript } from './workspace/parallel.ts';
 
@@ -86,7 +87,7 @@ function prepare(request: AnalyzeRequest): Prepared | AnalysisResult {
   if (cache && cachedWorkspace && allFilesCached) {
     for (const t of texts) findings.push(...cache.getFile(t.path, t.hash)!);
     findings.push(...cachedWorkspace.findings);
-    return { findings, summary: { ...(cachedWorkspace.summary as unknown as AnalysisSummary), durationMs: Math.round(performance.now() - started) } };
+    return { findings: applySuppressionsToAll(findings, texts, config, checkIdsOf(checks)), summary: { ...(cachedWorkspace.summary as unknown as AnalysisSummary), durationMs: Math.round(performance.now() - started) } };
   }
   return { started, config, checks, findings, texts, cache, workspaceHash };
 }
@@ -123,7 +124,13 @@ function finish(p: Prepared, index: WorkspaceIndex, request: AnalyzeRequest): An
   p.cache?.setWorkspace(p.workspaceHash, workspaceFindings, summary as unknown as Record<string, number>);
   p.cache?.save();
   summary.durationMs = Math.round(performance.now() - p.started);
-  return { findings: p.findings, summary, index };
+  // Suppression comments apply to what every check found, whichever way it was collected (and cached).
+  const findings = applySuppressionsToAll(p.findings, p.texts, p.config, checkIdsOf(p.checks));
+  return { findings, summary, index };
+}
+
+function checkIdsOf(checks: readonly Check[]): CheckIds {
+  return { known: allChecks.map((c) => c.id), ran: checks.map((c) => c.id) };
 }
 
 /** The whole analysis over files on disk, on this thread. The language server drives the same pieces incrementally. */

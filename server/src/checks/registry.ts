@@ -16,6 +16,7 @@ import { preferMutateCheck } from './advice/preferMutate.ts';
 import { mutationWithoutReportCheck } from './advice/mutationWithoutReport.ts';
 import { legacyKindCheck } from './policy/legacyKind.ts';
 import { orphanCheck } from './hygiene/orphan.ts';
+import { unusedSuppressionCheck } from './hygiene/suppression.ts';
 
 import { mutationOverwriteCheck } from './conflict/mutationOverwrite.ts';
 import { incompatibleMutationsCheck } from './conflict/incompatibleMutations.ts';
@@ -44,6 +45,7 @@ export const allChecks: readonly Check[] = [
   mutationWithoutReportCheck,
   legacyKindCheck,
   orphanCheck,
+  unusedSuppressionCheck,
   mutationOverwriteCheck,
   incompatibleMutationsCheck,
   mutationRejectedCheck,
