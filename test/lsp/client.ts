@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, type CancellationToken, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 
+const STATUS = 'kyverno/status';
+
 export const CLI = resolve(process.env.KYVERNO_ANALYZER_CLI ?? 'dist/cli.js');
 
 export interface Received {
@@ -113,6 +115,19 @@ export class LspClient {
   /** Diagnostics published for a URI (optionally satisfying a predicate), waiting for them. */
   diagnostics(uri: string, predicate: (diagnostics: any[]) => boolean = () => true, options: { since?: number; timeoutMs?: number } = {}): Promise<any[]> {
     return this.waitFor<any>('textDocument/publishDiagnostics', (p) => p.uri === uri && predicate(p.diagnostics), options).then((p) => p.diagnostics);
+  }
+
+  /**
+   * Waits until `uri` has been published (at `version`, when given) and the cross-file pass that an
+   * analysis schedules has finished: every completed pass ends with a `kyverno/status` notification,
+   * so the first status after the publish marks it. Returns the mark just after that status.
+   */
+  async settled(uri: string, { version, since = 0, timeoutMs = 10_000 }: { version?: number; since?: number; timeoutMs?: number } = {}): Promise<number> {
+    const isPublish = (m: Received) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && (version === undefined || m.params.version === version);
+    await this.waitFor('textDocument/publishDiagnostics', (p: any) => isPublish({ method: 'textDocument/publishDiagnostics', params: p }), { since, timeoutMs });
+    const published = this.received.findIndex((m, i) => i >= since && isPublish(m));
+    await this.waitFor(STATUS, () => true, { since: published + 1, timeoutMs });
+    return this.received.findIndex((m, i) => i > published && m.method === STATUS) + 1;
   }
 
   /** A mark for `waitFor(..., { since })`: only what arrives after this point counts. */
