@@ -8,7 +8,7 @@ import { contentHash, type IndexedFile } from './workspace/document.ts';
 import { LineIndex } from './yaml/lineIndex.ts';
 import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type AnalyzerConfig } from './workspace/config.ts';
 import { ResultCache, hashOf } from './workspace/cache.ts';
-import { runDocumentChecks, runWorkspaceChecks, type RunHooks } from './checks/run.ts';
+import { admit, runDocumentChecks, runWorkspaceChecks, type RunHooks } from './checks/run.ts';
 import type { Check } from './checks/types.ts';
 import { allChecks } from './checks/registry.ts';
 import { applySuppressionsToAll, type CheckIds } from './checks/hygiene/suppression.ts';
@@ -71,13 +71,18 @@ function prepare(request: AnalyzeRequest): Prepared | AnalysisResult {
   const checks = request.checks ?? allChecks;
   const { files, problems } = discoverFiles(request.roots, request.workspaceRoot, config);
   const findings: Finding[] = [...request.config.findings];
-  for (const p of problems) findings.push({ code: p.code, severity: 'warning', message: p.message, file: p.path, span: { start: 0, end: 0 } });
+  // Through the same gate as every other finding, so `io/*: off` silences these too.
+  const push = (f: Finding) => {
+    const admitted = admit(config, f);
+    if (admitted) findings.push(admitted);
+  };
+  for (const p of problems) push({ code: p.code, severity: 'warning', message: p.message, file: p.path, span: { start: 0, end: 0 } });
 
   const texts: { path: string; text: string; hash: string }[] = [];
   for (const { path } of files) {
     const read = readWorkspaceFile(path, config.maxFileSize);
     if (read.ok) texts.push({ path, text: read.text, hash: contentHash(read.text) });
-    else findings.push({ code: read.code, severity: 'warning', message: `${path}: ${read.message}`, file: path, span: { start: 0, end: 0 } });
+    else push({ code: read.code, severity: 'warning', message: `${path}: ${read.message}`, file: path, span: { start: 0, end: 0 } });
   }
 
   const cache = request.cacheLocation ? new ResultCache(request.cacheLocation, hashOf(ANALYZER_VERSION, JSON.stringify(config), checks.map((c) => c.id).join(','))) : undefined;

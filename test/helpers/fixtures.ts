@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { analyzeWorkspace, loadConfig } from '../../server/src/analysis.ts';
 import { LineIndex } from '../../server/src/yaml/lineIndex.ts';
 import type { Finding } from '../../server/src/findings.ts';
+import type { CheckLevel } from '../../server/src/workspace/config.ts';
 
 export interface Expectation {
   file: string;
@@ -48,8 +49,8 @@ function inScope(code: string, scope?: string[]): boolean {
   return scope.some((s) => (s.endsWith('/*') ? code.startsWith(s.slice(0, -1)) : code === s || code.startsWith(s + '/')));
 }
 
-/** Runs the analyzer over one fixture (a file or a folder) and lists expected and actual `file:line code` entries, sorted. */
-export function runFixture(path: string): FixtureOutcome {
+/** Runs the analyzer over one fixture (a file or a folder) and lists expected and actual `file:line code` entries, sorted; `levels` are added to its configuration. */
+export function runFixture(path: string, levels: Record<string, CheckLevel> = {}): FixtureOutcome {
   const { expectations, scope } = readExpectations(path);
   const root = statSync(path).isDirectory() ? path : join(path, '..');
   const configPath = join(root, '.kyverno-analyzer.yaml');
@@ -59,6 +60,7 @@ export function runFixture(path: string): FixtureOutcome {
   } catch {
     // no config beside the fixture
   }
+  if (Object.keys(levels).length) config = { ...config, config: { ...config.config, checks: { ...config.config.checks, ...levels } } };
   const result = analyzeWorkspace({ roots: [resolve(path)], workspaceRoot: resolve(root), config });
   const findings = result.findings.filter((f) => inScope(f.code, scope));
   const lineOf = (file: string, offset: number) => new LineIndex(readFileSync(file, 'utf8')).positionAt(offset).line;

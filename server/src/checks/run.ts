@@ -1,7 +1,7 @@
-import type { Finding, Severity } from '../findings.ts';
+import type { FileId, Finding, Severity } from '../findings.ts';
 import type { IndexedFile } from '../workspace/document.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
-import { levelFor, type AnalyzerConfig } from '../workspace/config.ts';
+import { levelFor, type AnalyzerConfig, type CheckLevel } from '../workspace/config.ts';
 import { spanOf } from '../yaml/paths.ts';
 import type { SourceRef } from '../model/types.ts';
 import type { Check, Report } from './types.ts';
@@ -17,16 +17,49 @@ export interface RunHooks {
   onCheckFailure?: (failure: CheckFailure) => void;
 }
 
-export function reporter(check: Check, config: AnalyzerConfig, sink: Finding[]): Report | undefined {
-  const level = levelFor(config, check.id, check.severity);
+const familyOf = (code: string) => code.split('/')[0] + '/*';
+
+/** The level configured for a finding: its code's, its check's, its code's family's, its check's family's; else `fallback`. */
+export function levelOf(config: AnalyzerConfig, code: string, checkId: string, fallback: Severity): CheckLevel {
+  const c = config.checks;
+  return c[code] ?? c[checkId] ?? c[familyOf(code)] ?? c[familyOf(checkId)] ?? fallback;
+}
+
+/**
+ * The one gate every finding passes, a check's report and a file's own problems (`yaml/*`,
+ * `limits/*`, `io/*`, `internal/model`) alike: `off` drops it, a configured level replaces its
+ * severity. Returns a copy when the severity changes (file problems are shared by every run).
+ */
+export function admit(config: AnalyzerConfig, finding: Finding, checkId = finding.code): Finding | undefined {
+  const level = levelOf(config, finding.code, checkId, finding.severity);
   if (level === 'off') return undefined;
+  return level === finding.severity ? finding : { ...finding, severity: level };
+}
+
+/**
+ * Whether checks judge this file: workspace files; test data only when `checkTestData` asks (its
+ * resources are deliberately bad inputs, and its policies are variants); assertions never.
+ */
+export function isCheckedFile(file: Pick<IndexedFile, 'role'>, config: AnalyzerConfig): boolean {
+  return file.role === 'workspace' || (file.role === 'test-data' && config.checkTestData);
+}
+
+/** For cross-file checks: a finding on a file the checks do not judge (test data) is dropped. */
+export function uncheckedFilesOf(index: WorkspaceIndex): (file: FileId) => boolean {
+  return (file) => {
+    const indexed = index.getFile(file);
+    return indexed !== undefined && (indexed.role === 'test-data' || indexed.role === 'test-assertion') && !isCheckedFile(indexed, index.config);
+  };
+}
+
+export function reporter(check: Check, config: AnalyzerConfig, sink: Finding[], unchecked?: (file: FileId) => boolean): Report | undefined {
+  // A check switched off is not run at all.
+  if (levelFor(config, check.id, check.severity) === 'off') return undefined;
   return (location, message, options = {}) => {
+    if (unchecked?.(location.file)) return;
     const code = options.code ?? check.id;
-    const codeLevel = code === check.id ? level : levelFor(config, code, options.severity ?? level);
-    if (codeLevel === 'off') return;
-    const configured = config.checks[code] ?? config.checks[check.id];
-    const severity: Severity = configured && configured !== 'off' ? configured : options.severity ?? (codeLevel as Severity);
-    const finding: Finding = { code, severity, message, file: location.file, span: location.span };
+    const finding = admit(config, { code, severity: options.severity ?? check.severity, message, file: location.file, span: location.span }, check.id);
+    if (!finding) return;
     if (options.related?.length) finding.related = options.related;
     const fixes = options.fixes;
     if (typeof fixes === 'function') {
@@ -40,9 +73,12 @@ export function reporter(check: Check, config: AnalyzerConfig, sink: Finding[]):
 
 /** Document-scope checks over one file: what a content-hash cache can store per file. */
 export function runDocumentChecks(file: IndexedFile, checks: readonly Check[], config: AnalyzerConfig, hooks: RunHooks = {}): Finding[] {
-  const findings: Finding[] = [...file.problems];
-  // Test assertions (.chainsaw-test) are partial documents by design: no check judges them.
-  if (file.role !== 'workspace') return findings;
+  const findings: Finding[] = [];
+  for (const problem of file.problems) {
+    const admitted = admit(config, problem);
+    if (admitted) findings.push(admitted);
+  }
+  if (!isCheckedFile(file, config)) return findings;
   for (const check of checks) {
     if (!check.checkDocument) continue;
     const report = reporter(check, config, findings);
@@ -64,7 +100,7 @@ export function runDocumentChecks(file: IndexedFile, checks: readonly Check[], c
 export function runWorkspaceChecks(index: WorkspaceIndex, checks: readonly Check[], hooks: RunHooks = {}): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
-    const report = reporter(check, index.config, findings);
+    const report = reporter(check, index.config, findings, uncheckedFilesOf(index));
     if (!report) continue;
     const ctx = { index, report, spanOf: (ref: SourceRef, target?: 'key' | 'value') => index.spanOf(ref, target) };
     if (check.checkWorkspace) {
@@ -77,7 +113,7 @@ export function runWorkspaceChecks(index: WorkspaceIndex, checks: readonly Check
     const inWorkspace = check.checkInWorkspace;
     if (!inWorkspace) continue;
     for (const file of index.files()) {
-      if (file.role !== 'workspace') continue;
+      if (!isCheckedFile(file, index.config)) continue;
       try {
         for (const document of file.documents) if (document.cls) inWorkspace.check(ctx, file, document);
       } catch (error) {

@@ -36,6 +36,11 @@ export interface Check {
   id: string;
   title: string;
   severity: Severity;
+  /**
+   * Codes reported besides `id` (`options.code`), each with a docs page; `family/*` when the names
+   * are made at run time (`schema/<JSON Schema keyword>`). The meta-test fails on an undeclared one.
+   */
+  codes?: readonly string[];
   /** Runs on one document at a time: results depend on that document alone and can be cached by content. */
   checkDocument?(ctx: DocumentCheckContext): void;
   /** Runs over the whole index: results depend on several documents (conflicts, blocked-by-policy). */

@@ -18,6 +18,7 @@ export const celCheck: Check = {
   id: 'cel',
   title: 'CEL expressions must parse and type-check',
   severity: 'error',
+  codes: ['cel/syntax', 'cel/type', 'cel/unknown-function'],
   checkDocument({ file, document, report }) {
     const cls = document.cls;
     if (!cls || !celFamilies.has(cls.family)) return;

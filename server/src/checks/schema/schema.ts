@@ -9,6 +9,7 @@ export const schemaCheck: Check = {
   id: 'schema',
   title: 'Kyverno documents must match their CRD schema',
   severity: 'error',
+  codes: ['schema/*'],
   checkDocument({ file, document, spanOf, report }) {
     const cls = document.cls;
     if (!cls) return;
