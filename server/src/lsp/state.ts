@@ -10,6 +10,7 @@ import { readWorkspaceFile } from '../workspace/readFile.ts';
 import type { IndexedFile } from '../workspace/document.ts';
 import { LineIndex } from '../yaml/lineIndex.ts';
 import { runDocumentChecks, type CheckFailure } from '../checks/run.ts';
+import { applySuppressions, hasSuppressions } from '../checks/hygiene/suppression.ts';
 import { WorkspacePass } from '../checks/workspacePass.ts';
 import type { Check } from '../checks/types.ts';
 import { defaultUriOf, type ConvertContext } from './convert.ts';
@@ -199,7 +200,15 @@ export class ServerState implements ConvertContext {
     const own = this.docFindings.get(file) ?? [];
     // Findings on files outside the include globs are dropped (a conflict's other side, for one).
     const cross = !this.isIncluded(file) && this.index.getFile(file) ? [] : this.pass.findingsOf(file);
-    return cross.length ? [...own, ...cross] : own;
+    return this.suppressed(file, cross.length ? [...own, ...cross] : own);
+  }
+
+  /** The file's suppression comments applied to everything found in it (the CLI does the same in `analysis.ts`). */
+  private suppressed(file: FileId, findings: Finding[]): Finding[] {
+    const indexed = this.index.getFile(file);
+    if (!indexed || !hasSuppressions(indexed)) return findings;
+    const ids = this.checks.map((c) => c.id);
+    return applySuppressions(file, indexed.text, findings, this.configOf(file), { known: ids, ran: ids }, indexed.lines);
   }
 
   filesWithFindings(): FileId[] {

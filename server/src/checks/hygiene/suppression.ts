@@ -38,6 +38,15 @@ export interface Suppression {
   line?: number;
 }
 
+const seen = new WeakMap<{ text: string }, boolean>();
+
+/** Whether a file's text holds a suppression comment at all (remembered per indexed file: the server asks on every publish). */
+export function hasSuppressions(file: { text: string }): boolean {
+  let has = seen.get(file);
+  if (has === undefined) seen.set(file, (has = file.text.includes(MARKER)));
+  return has;
+}
+
 /** The suppression comments of a file, read from YAML's own tokens (a `#` inside a block scalar is text, not a comment). */
 export function parseSuppressions(text: string, lines: LineIndex = new LineIndex(text)): Suppression[] {
   if (!text.includes(MARKER)) return [];
@@ -183,4 +192,35 @@ export function applySuppressionsToAll(findings: Finding[], texts: Iterable<{ pa
   }
   // The other findings keep their order (the cache and the formatters see what they saw before).
   return [...findings.filter((f) => !dropped.has(f)), ...added];
+}
+
+/**
+ * The editor's "Disable <code> for this line / for this file" fixes for one finding: a comment line
+ * above the finding's line at its indentation (or the id added to a suppression already there), or
+ * a file-level comment at the top of the file (or the id added to it).
+ */
+export function suppressionFixes(file: string, text: string, finding: Finding, lines: LineIndex = new LineIndex(text)): Fix[] {
+  if (finding.code === SUPPRESSION_ID || finding.file !== file) return [];
+  const existing = parseSuppressions(text, lines);
+  const line = lines.positionAt(finding.span.start).line;
+  const appendTo = (s: Suppression): Fix['edits'] => {
+    const last = s.ids[s.ids.length - 1];
+    return last ? [{ file, span: { start: last.span.end, end: last.span.end }, newText: `, ${finding.code}` }] : [{ file, span: { start: s.span.end, end: s.span.end }, newText: ` ${finding.code}` }];
+  };
+  const lineStart = lines.lineStart(line);
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const onLine = existing.find((s) => s.scope === 'next-line' && s.line === line);
+  const forFile = existing.find((s) => s.scope === 'file');
+  const top = text.startsWith('\ufeff') ? 1 : 0;
+  return [
+    {
+      title: `Disable ${finding.code} for this line`,
+      edits: onLine ? appendTo(onLine) : [{ file, span: { start: lineStart, end: lineStart }, newText: `${indent}# kyverno-analyzer-disable-next-line ${finding.code}${eol}` }],
+    },
+    {
+      title: `Disable ${finding.code} for this file`,
+      edits: forFile ? appendTo(forFile) : [{ file, span: { start: top, end: top }, newText: `# kyverno-analyzer-disable-file ${finding.code}${eol}` }],
+    },
+  ];
 }
