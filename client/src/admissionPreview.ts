@@ -7,7 +7,6 @@ import type * as vscode from 'vscode';
 import { posix } from 'node:path';
 
 export const ADMISSION_PREVIEW_COMMAND = 'kyverno.admissionPreview';
-export const ADMISSION_PREVIEW_REQUEST = 'kyverno/admissionPreview';
 
 export interface PreviewRequester {
   (params: { uri: string; position: { line: number; character: number } }): Promise<{ markdown: string; source: string } | undefined>;

@@ -4,10 +4,9 @@
 // receives the `vscode` API from the extension, so this module loads outside VS Code too.
 import type * as vscode from 'vscode';
 import type { Location } from 'vscode-languageserver-types';
-import type { ConflictsNode, ConflictsResult } from '../../server/src/lsp/conflicts.ts';
+import type { ConflictsNode, ConflictsResult } from '../../server/src/lsp/protocol.ts';
 
 export const CONFLICTS_VIEW = 'kyverno.conflicts';
-export const CONFLICTS_REQUEST = 'kyverno/conflicts';
 
 export type TreeMode = 'policy' | 'field';
 

@@ -4,16 +4,9 @@ import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { decideRestart } from './restartPolicy.ts';
 import { SERVER_NODE_FLAGS } from '../../server/src/lsp/runtime.ts';
-import { CONFLICTS_REQUEST, registerConflictsView } from './conflictsView.ts';
-import { ADMISSION_PREVIEW_REQUEST, registerAdmissionPreview } from './admissionPreview.ts';
-
-interface StatusParams {
-  indexing: boolean;
-  policies: number;
-  conflicts: number;
-}
-
-const CONFLICT_VIEW_COMMAND = 'kyverno.showConflicts';
+import { registerConflictsView } from './conflictsView.ts';
+import { registerAdmissionPreview } from './admissionPreview.ts';
+import { ADMISSION_PREVIEW_REQUEST, CONFLICTS_REQUEST, REINDEX_COMMAND, SHOW_CONFLICTS_COMMAND, SHOW_RULES_COMMAND, STATUS_NOTIFICATION, type StatusParams } from '../../server/src/lsp/protocol.ts';
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -61,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     output,
     status,
-    client.onNotification('kyverno/status', (params: StatusParams) => {
+    client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
       showStatus(params);
       conflictsView.statusChanged(params);
     }),
@@ -71,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('kyverno.statusClicked', async () => {
       const commands = await vscode.commands.getCommands(true);
-      await vscode.commands.executeCommand(commands.includes(CONFLICT_VIEW_COMMAND) ? CONFLICT_VIEW_COMMAND : 'workbench.actions.view.problems');
+      await vscode.commands.executeCommand(commands.includes(SHOW_CONFLICTS_COMMAND) ? SHOW_CONFLICTS_COMMAND : 'workbench.actions.view.problems');
     }),
     vscode.commands.registerCommand('kyverno.reindex', async () => {
       if (!client) return;
@@ -79,10 +72,10 @@ export function activate(context: vscode.ExtensionContext): void {
         crashes = [];
         await client.start();
       }
-      await client.sendRequest('workspace/executeCommand', { command: 'kyverno.server.reindex', arguments: [] });
+      await client.sendRequest('workspace/executeCommand', { command: REINDEX_COMMAND, arguments: [] });
     }),
     vscode.commands.registerCommand('kyverno.openCheckDocs', (code?: string) => openDocs(code)),
-    vscode.commands.registerCommand('kyverno.showRules', async (uri: string, position: { line: number; character: number }, locations: unknown[]) => {
+    vscode.commands.registerCommand(SHOW_RULES_COMMAND, async (uri: string, position: { line: number; character: number }, locations: unknown[]) => {
       if (!client) return;
       const p2c = client.protocol2CodeConverter;
       await vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), p2c.asPosition(position), locations.map((l) => p2c.asLocation(l as never)));

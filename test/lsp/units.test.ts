@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideRestart, defaultRestartPolicy } from '../../client/src/restartPolicy.ts';
 import { mergeSettings, sanitizeSettings } from '../../server/src/lsp/settings.ts';
-import { completeAt } from '../../server/src/lsp/completion.ts';
+import { completeAt } from '../../server/src/ide/completion.ts';
 import { ServerState } from '../../server/src/lsp/state.ts';
 import { workspaceSymbols } from '../../server/src/lsp/symbols.ts';
 import { toDiagnostic, toWorkspaceEdit } from '../../server/src/lsp/convert.ts';

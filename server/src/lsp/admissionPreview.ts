@@ -1,26 +1,16 @@
 // The custom request `kyverno/admissionPreview`: the admission pipeline of the resource under the
 // cursor (or of a witness of a kind) through every policy of the workspace that can match it, as
 // plain data and as Markdown with links to the rules. The simulation is engine/preview.ts.
-import { ErrorCodes, ResponseError, type Connection, type Position } from 'vscode-languageserver';
+import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { FileId } from '../findings.ts';
 import type { Policy } from '../model/types.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { LineIndex } from '../yaml/lineIndex.ts';
-import { admissionPreview, previewMarkdown, type AdmissionPreview, type PreviewStep } from '../engine/preview.ts';
+import { admissionPreview, previewMarkdown, type PreviewStep } from '../engine/preview.ts';
 import { witnessFor } from '../engine/witness.ts';
-import { documentAt } from './hover.ts';
+import { documentAt } from '../ide/hover.ts';
 import { defaultUriOf, fileIdOf } from './convert.ts';
-
-export const ADMISSION_PREVIEW_REQUEST = 'kyverno/admissionPreview';
-
-export type AdmissionPreviewParams = { uri: string; position?: Position } | { kind: string };
-
-export interface AdmissionPreviewResult {
-  /** What was admitted: `web.yaml` (a workspace resource) or `a minimal Pod`. */
-  source: string;
-  preview: AdmissionPreview;
-  markdown: string;
-}
+import { ADMISSION_PREVIEW_REQUEST, type AdmissionPreviewParams, type AdmissionPreviewResult } from './protocol.ts';
 
 export interface PreviewHost {
   index: WorkspaceIndex;
@@ -93,8 +83,4 @@ function selectorLabels(policy: Record<string, unknown>): Record<string, string>
   const blocks = [first?.match?.resources, ...(Array.isArray(first?.match?.any) ? first.match.any : []).map((b: any) => b?.resources), ...(Array.isArray(first?.match?.all) ? first.match.all : []).map((b: any) => b?.resources)];
   for (const resources of blocks) if (resources) add(resources.selector);
   return out;
-}
-
-export function registerAdmissionPreviewRequest(connection: Connection, getHost: () => PreviewHost): void {
-  connection.onRequest(ADMISSION_PREVIEW_REQUEST, (params: AdmissionPreviewParams) => admissionPreviewResult(params, getHost()));
 }

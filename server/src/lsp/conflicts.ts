@@ -1,22 +1,13 @@
 // The custom request `kyverno/conflicts`: the workspace's conflict graph with LSP locations, for
 // the client's conflict tree view. Computed from the current index on each request (the conflict
 // set itself is cached per index revision).
-import type { Connection, Location } from 'vscode-languageserver';
+import type { Connection } from 'vscode-languageserver';
 import type { WorkspaceIndex } from '../workspace/index.ts';
-import { conflictGraph, type GraphEdge, type GraphNode } from '../conflicts/graph.ts';
+import { conflictGraph } from '../conflicts/graph.ts';
+import { CONFLICTS_REQUEST, type ConflictsNode, type ConflictsResult } from './protocol.ts';
 import { defaultUriOf, toRange } from './convert.ts';
 
-export const CONFLICTS_REQUEST = 'kyverno/conflicts';
-
-export interface ConflictsNode extends Omit<GraphNode, 'file' | 'span'> {
-  location?: Location;
-}
-
-export interface ConflictsResult {
-  revision: number;
-  nodes: ConflictsNode[];
-  edges: GraphEdge[];
-}
+export { CONFLICTS_REQUEST, type ConflictsNode, type ConflictsResult };
 
 export function conflictsResult(index: WorkspaceIndex, uriOf: (file: string) => string = defaultUriOf): ConflictsResult {
   const graph = conflictGraph(index);

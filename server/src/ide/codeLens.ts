@@ -1,0 +1,108 @@
+// Lenses above each rule, as plain data: "N conflicts" (the cross-policy conflicts the rule takes
+// part in, from conflictsOf; listed only when N > 0, since conflicts are computed once per index
+// revision for the diagnostics anyway) and "M rules touch these fields" (other rules that can match
+// one of the same kinds and write or read a field this rule writes or reads; counted on resolve,
+// because only the lenses on screen are resolved).
+import type { FileId, Span } from '../findings.ts';
+import type { Policy, Rule } from '../model/types.ts';
+import type { IndexedFile } from '../workspace/document.ts';
+import type { WorkspaceIndex } from '../workspace/index.ts';
+import { spanOf } from '../yaml/paths.ts';
+import { conflictsOf, type Conflict } from '../conflicts/index.ts';
+import { ruleId } from '../conflicts/facts.ts';
+
+/** What a lens needs to be resolved later: the rule it sits on. */
+export interface LensTarget {
+  file: FileId;
+  docIndex: number;
+  path: (string | number)[];
+  /** 'conflicts': the "N conflicts" part; absent: the "M rules touch these fields" part. */
+  part?: 'conflicts';
+}
+
+export interface LensSpot {
+  /** Offset of the rule's name (the policy's name for a CEL policy): the lens goes on its line. */
+  offset: number;
+  target: LensTarget;
+}
+
+export type ResolvedLens =
+  | { kind: 'stale'; title: string }
+  | { kind: 'conflicts'; title: string; count: number }
+  | { kind: 'rules'; title: string; rules: { file: FileId; span: Span }[] };
+
+/** How many conflicts each rule takes part in (as a side or as context), by rule id. */
+export function conflictCounts(conflicts: readonly Conflict[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of conflicts) {
+    for (const id of new Set([...c.sides, ...(c.context ?? [])].map((s) => s.owner.id))) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function conflictsTitle(n: number): string {
+  return `${n} conflict${n === 1 ? '' : 's'}`;
+}
+
+/** Lens spots of a file: with the index, a "N conflicts" spot before the field spot of each rule in conflicts. */
+export function lensSpots(file: IndexedFile, index?: WorkspaceIndex): LensSpot[] {
+  const spots: LensSpot[] = [];
+  const counts = index ? conflictCounts(conflictsOf(index)) : new Map<string, number>();
+  for (const document of file.documents) {
+    for (const rule of document.policy?.rules ?? []) {
+      const conflicts = counts.get(ruleId(rule)) ?? 0;
+      const touches = fieldsOf(rule).size > 0;
+      if (!touches && conflicts === 0) continue;
+      const offset = spanOf(document.yaml.doc, rule.source.path.length > 1 ? [...rule.source.path, 'name'] : ['metadata', 'name']).start;
+      const target: LensTarget = { file: file.file, docIndex: document.index, path: rule.source.path };
+      if (conflicts > 0) spots.push({ offset, target: { ...target, part: 'conflicts' } });
+      if (touches) spots.push({ offset, target });
+    }
+  }
+  return spots;
+}
+
+export function resolveLens(index: WorkspaceIndex, target: LensTarget): ResolvedLens {
+  const found = findRule(index, target);
+  if (!found) return { kind: 'stale', title: 'rule changed; save to recount' };
+  if (target.part === 'conflicts') {
+    const count = conflictCounts(conflictsOf(index)).get(ruleId(found.rule)) ?? 0;
+    return { kind: 'conflicts', title: count ? conflictsTitle(count) : 'no conflicts', count };
+  }
+  const others = touchingRules(index, found.rule);
+  const title = others.length === 0 ? 'no other rule touches these fields' : `${others.length} rule${others.length === 1 ? '' : 's'} touch${others.length === 1 ? 'es' : ''} these fields`;
+  return { kind: 'rules', title, rules: others.map(({ rule }) => ({ file: rule.source.file, span: index.spanOf(rule.source) })) };
+}
+
+function findRule(index: WorkspaceIndex, target: LensTarget): { policy: Policy; rule: Rule } | undefined {
+  const file = index.getFile(target.file);
+  const policy = file?.documents[target.docIndex]?.policy;
+  const rule = policy?.rules.find((r) => r.source.path.join('/') === target.path.join('/'));
+  return policy && rule ? { policy, rule } : undefined;
+}
+
+/** Field paths a rule writes or reads ('*' for list elements). */
+function fieldsOf(rule: Rule): Set<string> {
+  return new Set([...rule.effect.writes, ...rule.effect.reads].map((f) => f.path.join('.')));
+}
+
+function overlaps(a: Set<string>, b: Set<string>): boolean {
+  for (const x of a) for (const y of b) if (x === y || x.startsWith(y + '.') || y.startsWith(x + '.')) return true;
+  return false;
+}
+
+/** Other rules that can match one of this rule's kinds and touch one of its fields. */
+export function touchingRules(index: WorkspaceIndex, rule: Rule): { policy: Policy; rule: Rule }[] {
+  const mine = fieldsOf(rule);
+  const seen = new Set<Rule>([rule]);
+  const out: { policy: Policy; rule: Rule }[] = [];
+  const kinds = rule.match.kinds.length ? rule.match.kinds : index.kindsWithRules();
+  for (const kind of kinds) {
+    for (const candidate of kind === '*' ? index.kindsWithRules().flatMap((k) => index.rulesForKind(k)) : index.rulesForKind(kind)) {
+      if (seen.has(candidate.rule)) continue;
+      seen.add(candidate.rule);
+      if (overlaps(mine, fieldsOf(candidate.rule))) out.push(candidate);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+// The workspace's lifecycle: initialization, folders and their settings, (re)indexing in the
+// background with progress, and the server's commands.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  TextDocumentSyncKind,
+  type DidChangeConfigurationParams,
+  type ExecuteCommandParams,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver';
+import { CONFIG_FILE_NAME } from '../../workspace/config.ts';
+import { fileIdOf } from '../convert.ts';
+import { indexFolders } from '../indexer.ts';
+import { REINDEX_COMMAND, type StatusParams } from '../protocol.ts';
+import { mergeSettings, sanitizeSettings } from '../settings.ts';
+import type { Session } from '../session.ts';
+import type { FolderConfig } from '../state.ts';
+
+export function initialize(session: Session, params: InitializeParams): InitializeResult {
+  session.capabilities = params.capabilities;
+  // Clients without workspace/configuration may pass `{ kyverno: {...} }` (Helix's `config`) or `{ settings: {...} }`.
+  const options = params.initializationOptions as { kyverno?: unknown; settings?: unknown } | undefined;
+  session.pushedSettings = options?.kyverno ?? options?.settings;
+  const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+  session.folderUris = folders.map((f) => f.uri).filter((uri) => uri.startsWith('file:'));
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [' '], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: true },
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      executeCommandProvider: { commands: [REINDEX_COMMAND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'kyverno-analyzer' },
+  };
+}
+
+export async function initialized(session: Session): Promise<void> {
+  const { capabilities, connection } = session;
+  session.log.info(`Kyverno analyzer started (Node ${process.version}, pid ${process.pid}); folders: ${session.folderUris.map(fileIdOf).join(', ') || 'none'}`);
+  if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+  }
+  if (capabilities.workspace?.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((event) => foldersChanged(session, event));
+  await loadFolders(session);
+  // Documents opened before this point were analysed on open; now the rest of the workspace.
+  await indexWorkspace(session);
+}
+
+function foldersChanged(session: Session, event: WorkspaceFoldersChangeEvent): void {
+  const removed = new Set(event.removed.map((f) => f.uri));
+  session.folderUris = [...session.folderUris.filter((u) => !removed.has(u)), ...event.added.map((f) => f.uri).filter((u) => u.startsWith('file:'))];
+  void reconfigure(session, true);
+}
+
+async function loadFolders(session: Session): Promise<void> {
+  const { state, connection, capabilities } = session;
+  const folders: FolderConfig[] = [];
+  for (const uri of session.folderUris) {
+    const path = fileIdOf(uri);
+    let settings = session.pushedSettings;
+    if (capabilities.workspace?.configuration) {
+      settings = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'kyverno' }).catch(() => session.pushedSettings);
+    }
+    const configFile = join(path, CONFIG_FILE_NAME);
+    const open = state.open.get(configFile);
+    const text = open?.text ?? (existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined);
+    const merged = mergeSettings(sanitizeSettings(settings), text);
+    folders.push({ folder: { uri, path }, config: merged.config, configFile: text === undefined ? undefined : configFile, problems: merged.fileProblems });
+  }
+  state.setFolders(folders, mergeSettings(sanitizeSettings(session.pushedSettings), undefined).config);
+}
+
+/** (Re)indexes every folder in the background with `$/progress`; a newer call cancels an older one. */
+async function indexWorkspace(session: Session): Promise<void> {
+  const { scheduler, connection } = session;
+  const mine = ++session.generation;
+  session.indexing = true;
+  scheduler.holdWorkspacePass = true;
+  session.sendStatus();
+  const progress = await connection.window.createWorkDoneProgress();
+  progress.begin('Kyverno: indexing', 0, 'discovering files', true);
+  const isCancelled = () => mine !== session.generation || progress.token.isCancellationRequested;
+  try {
+    const done = await indexFolders(session.state, scheduler, { report: (percentage, message) => progress.report(percentage, message), isCancelled }, (m) => session.log.warn(m));
+    if (!done || mine !== session.generation) return;
+    endIndexing(session);
+    (globalThis as { gc?: () => void }).gc?.();
+  } catch (error) {
+    session.log.error(`indexing failed: ${error instanceof Error ? error.stack : String(error)}`);
+  } finally {
+    progress.done();
+    // Cancelled by the user: what is indexed so far still gets cross-file checks.
+    if (mine === session.generation && session.indexing) endIndexing(session);
+  }
+}
+
+function endIndexing(session: Session): void {
+  session.indexing = false;
+  session.scheduler.holdWorkspacePass = false;
+  session.scheduler.runWorkspacePass();
+}
+
+/** Re-reads settings and `.kyverno-analyzer.yaml`; re-analyses everything when they changed (or when forced). */
+export async function reconfigure(session: Session, force = false): Promise<void> {
+  const { state, scheduler } = session;
+  const snapshot = () => JSON.stringify(state.folders.map((f) => [f.folder, f.config, f.problems]));
+  const before = snapshot();
+  await loadFolders(session);
+  if (!force && snapshot() === before) return;
+  state.recheckAll();
+  scheduler.publishAll();
+  await indexWorkspace(session);
+}
+
+/** After an edit of `.kyverno-analyzer.yaml`: reconfigure when typing pauses. */
+export function reconfigureSoon(session: Session): void {
+  clearTimeout(session.reconfigureTimer);
+  session.reconfigureTimer = setTimeout(() => void reconfigure(session), 300);
+}
+
+export function didChangeConfiguration(session: Session, { settings }: DidChangeConfigurationParams): void {
+  const section = (settings as { kyverno?: unknown } | null)?.kyverno;
+  if (section !== undefined) session.pushedSettings = section;
+  void reconfigure(session);
+}
+
+export async function executeCommand(session: Session, { command }: ExecuteCommandParams): Promise<StatusParams | null> {
+  if (command !== REINDEX_COMMAND) return null;
+  await reconfigure(session, true);
+  return session.status();
+}

@@ -1,0 +1,60 @@
+// The one state object every handler works on (rust-analyzer's GlobalState): the connection, the
+// workspace snapshot (ServerState, whose `open` map is the only document store), the diagnostics
+// scheduler, and what the client told us at initialization. Handlers in handlers/*.ts are plain
+// functions of (session, params); server.ts only wires them to the connection.
+import type { ClientCapabilities, Connection } from 'vscode-languageserver';
+import { allChecks } from '../checks/registry.ts';
+import type { FileId } from '../findings.ts';
+import { fileIdOf } from './convert.ts';
+import { DiagnosticsScheduler } from './diagnostics.ts';
+import { STATUS_NOTIFICATION, type StatusParams } from './protocol.ts';
+import { ServerState } from './state.ts';
+
+export class Session {
+  readonly state: ServerState;
+  readonly scheduler: DiagnosticsScheduler;
+  capabilities: ClientCapabilities = {};
+  folderUris: string[] = [];
+  /** Settings from initializationOptions or didChangeConfiguration (clients without workspace/configuration). */
+  pushedSettings: unknown = undefined;
+  /** Until the first index pass ends, the status says "indexing" and cross-file checks wait for it. */
+  indexing = true;
+  /** Bumped by every (re)index and at shutdown: an index pass of an older generation stops. */
+  generation = 0;
+  reconfigureTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly connection: Connection) {
+    this.state = new ServerState(allChecks, (message) => this.log.error(message));
+    this.scheduler = new DiagnosticsScheduler(this.state, {
+      publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+      afterWorkspacePass: () => this.sendStatus(),
+    });
+    this.scheduler.holdWorkspacePass = true;
+  }
+
+  /** The "Kyverno" output channel (the client shows the server's console there). */
+  get log(): { info(m: string): void; warn(m: string): void; error(m: string): void } {
+    return this.connection.console;
+  }
+
+  status(): StatusParams {
+    return this.state.status(this.indexing);
+  }
+
+  sendStatus(): void {
+    void this.connection.sendNotification(STATUS_NOTIFICATION, this.status());
+  }
+
+  /** Before answering a request on a document: its latest text is analysed. */
+  fresh(uri: string): FileId {
+    const file = fileIdOf(uri);
+    this.scheduler.ensureAnalysed(file);
+    return file;
+  }
+
+  dispose(): void {
+    this.generation++; // stops a running index pass
+    clearTimeout(this.reconfigureTimer);
+    this.scheduler.dispose();
+  }
+}
