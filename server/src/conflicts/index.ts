@@ -7,7 +7,7 @@ import { incompatibleMutations } from './incompatible.ts';
 import { mutationsRejected } from './rejected.ts';
 import { unsatisfiableValidations } from './unsatisfiable.ts';
 import { generateCollisions } from './generate.ts';
-import { simulatedConflicts } from './simulated.ts';
+import { MAX_ORDER_CHECKS, orderEvidence, simulatedConflicts } from './simulated.ts';
 import { imageVerificationBreaks } from './images.ts';
 
 export type { Conflict, ConflictSide } from './join.ts';
@@ -22,7 +22,14 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   const memo = join.memo;
   const set = new ConflictSet();
   const add = (c: Conflict) => set.add(c);
-  mutationOverwrites(join, add);
+  // An overwrite whose writes hang on conditions is confirmed in both orders on witnesses: a
+  // condition the other write defeats, or one that holds on no witness where both apply, is no
+  // conflict when both orders end alike.
+  const budget = { left: MAX_ORDER_CHECKS };
+  mutationOverwrites(join, (c) => {
+    if (conditionalPair(c) && c.writes?.length === 2 && orderEvidence(join, c.kind, c.writes[0], c.writes[1], budget) === 'same') return;
+    add(c);
+  });
   incompatibleMutations(join, add);
   mutationsRejected(join, add);
   unsatisfiableValidations(join, add);
@@ -35,4 +42,8 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   memo.rotate();
   computed.set(index, { revision: index.revision, conflicts, join });
   return conflicts;
+}
+
+function conditionalPair(c: Conflict): boolean {
+  return (c.writes ?? []).some((w) => w.guard === 'conditional' || !!w.owner.match.undecidable);
 }

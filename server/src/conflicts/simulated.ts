@@ -13,11 +13,12 @@ import type { ConflictJoin, Conflict } from './join.ts';
 import { pairKey, plainPath } from './join.ts';
 import type { ReadFact, RuleRef, WriteFact } from './facts.ts';
 import { overlapOf } from './overlap.ts';
-import { displayPath, witnessRank } from './paths.ts';
+import { autogenPath, displayPath, isPodLike, podFormPath, witnessRank } from './paths.ts';
 import { shortName } from './describe.ts';
 import { MUTATION_REJECTED } from './rejected.ts';
 import { MUTATION_OVERWRITE } from './overwrite.ts';
 import { INCOMPATIBLE_MUTATIONS } from './incompatible.ts';
+import { recordInternalError } from '../internalErrors.ts';
 
 export const ORDER_DEPENDENT = 'conflict/order-dependent';
 
@@ -59,18 +60,20 @@ function namespaceFor(owners: RuleRef[]): string | undefined | null {
 function witnessOf(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][]): Witness | undefined {
   try {
     return buildWitness(join, kind, owners, paths);
-  } catch {
+  } catch (error) {
+    recordInternalError('simulation', error);
     return undefined;
   }
 }
 
-function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][]): Witness | undefined {
+function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][], nth = 0): Witness | undefined {
   if (kind === '*') return undefined;
   const ns = namespaceFor(owners);
   if (ns === null) return undefined;
   const labels = Object.assign({}, ...owners.map((o) => o.match.objectLabels ?? {})) as Record<string, string>;
   const namespaceLabels = Object.assign({}, ...owners.map((o) => o.match.namespaceLabels ?? {})) as Record<string, string>;
-  const fromWorkspace = join.resourcesOfKind(kind).find((r) => !r.namespace || !ns || r.namespace === ns);
+  const fromWorkspace = join.resourcesOfKind(kind).filter((r) => !r.namespace || !ns || r.namespace === ns)[nth];
+  if (nth > 0 && !fromWorkspace) return undefined;
   let object: Obj;
   let describe: string;
   if (fromWorkspace) {
@@ -89,7 +92,8 @@ function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths
 function run(object: Obj, owners: RuleRef[], context: AdmissionContext, order?: number[]): SimulationResult | undefined {
   try {
     return simulate(structuredClone(object), owners.map((o) => ({ doc: o.policy.raw })), context, order ? { order } : {});
-  } catch {
+  } catch (error) {
+    recordInternalError('simulation', error);
     return undefined;
   }
 }
@@ -167,8 +171,9 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
   for (const [key, { kind, item: { w, r } }] of rejectCandidates) {
     try {
       rejectedBySimulation(key, kind, w, r);
-    } catch {
-      // A witness the engine cannot handle decides nothing.
+    } catch (error) {
+      // A witness the engine cannot handle decides nothing, but is counted.
+      recordInternalError('simulation', error);
     }
   }
   function rejectedBySimulation(key: string, kind: string, w: WriteFact, r: ReadFact): void {
@@ -301,6 +306,107 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     found.add(key);
     out(conflict);
   }
+}
+
+/** What simulating both orders says about two writes whose conditions the facts cannot decide. */
+export type OrderEvidence = 'differs' | 'same' | 'undecided';
+
+/** Workspace resources tried as witnesses of one pair, besides the synthetic one. */
+const MAX_WORKSPACE_WITNESSES = 3;
+/** Simulations (two orders each) for confirming conditional overwrites, per analysis. */
+export const MAX_ORDER_CHECKS = 1000;
+const orderMemo = new WeakMap<object, Map<object, { bases: unknown[]; evidence: OrderEvidence; cost: number }>>();
+
+/**
+ * Runs two mutating rules in both orders on witnesses — workspace resources of the kind, a
+ * synthetic one, and variants that satisfy the rules' preconditions — each rule evaluated
+ * (preconditions, conditions, anchors, CEL conditions) on the object as the other one left it,
+ * as Kyverno refreshes `request.object` between policies. 'differs': some witness ends
+ * differently; 'same': on every witness where both apply the result is the same in both orders
+ * (a rule whose condition the other write defeats, a guarded rewrite that does not hold);
+ * 'undecided': no witness lets both apply, or the engine cannot run them.
+ */
+export function orderEvidence(join: ConflictJoin, kind: string, a: WriteFact, b: WriteFact, budget: { left: number }): OrderEvidence {
+  const witnesses: Witness[] = [];
+  for (let n = 0; n <= MAX_WORKSPACE_WITNESSES; n++) {
+    let w: Witness | undefined;
+    try {
+      w = buildWitness(join, kind, [a.owner, b.owner], [], n); // no placeholders: they would defeat "absent" conditions
+    } catch (error) {
+      recordInternalError('simulation', error);
+      w = undefined;
+    }
+    if (w) witnesses.push(w);
+    if (!w || !join.resourcesOfKind(kind).length) break;
+  }
+  if (!witnesses.length) return 'undecided';
+  const bases = witnesses.map((w) => w.basis);
+  const known = orderMemo.get(a)?.get(b);
+  // A remembered answer costs what it cost to find: the budget then runs out at the same pair
+  // whatever the edit history, and an incremental pass equals a fresh one.
+  if (known && known.bases.length === bases.length && known.bases.every((x, i) => x === bases[i])) return (budget.left -= known.cost) < 0 ? 'undecided' : known.evidence;
+  const objects = witnesses.flatMap((w) => [w, ...preconditionVariants(kind, [a.owner, b.owner]).map((v) => ({ ...w, object: v(w.object) }))]).slice(0, 12);
+  let evidence: OrderEvidence = 'undecided';
+  let cost = 0;
+  for (const w of objects) {
+    cost += 2;
+    if ((budget.left -= 2) < 0) return 'undecided';
+    const ab = run(w.object, [a.owner, b.owner], w.context, [0, 1]);
+    const ba = run(w.object, [a.owner, b.owner], w.context, [1, 0]);
+    if (!ab || !ba) continue;
+    if (!(mutated(ab, a.owner) || mutated(ba, a.owner)) || !(mutated(ab, b.owner) || mutated(ba, b.owner))) continue;
+    if (!equal(finalObject(ab), finalObject(ba))) {
+      evidence = 'differs';
+      break;
+    }
+    evidence = 'same';
+  }
+  let inner = orderMemo.get(a);
+  if (!inner) orderMemo.set(a, (inner = new Map()));
+  inner.set(b, { bases, evidence, cost });
+  return evidence;
+}
+
+/**
+ * Witness variants that satisfy a legacy precondition on a field of the object
+ * (`{{ request.object.spec.dnsPolicy }}` AnyIn [ClusterFirst, None]): the field set to each
+ * constant it is compared with, a few.
+ */
+function preconditionVariants(kind: string, owners: RuleRef[]): ((o: Obj) => Obj)[] {
+  const out: ((o: Obj) => Obj)[] = [];
+  // A Pod rule reaches controllers through autogen, at the pod template.
+  const at = (path: string[]): string[] => (isPodLike(kind) && podFormPath(kind, path) === undefined && (path[0] === 'spec' || path[0] === 'metadata') ? autogenPath(kind, path) : path);
+  const visit = (node: unknown): void => {
+    if (out.length >= 4 || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const c = node as Obj;
+    const m = typeof c.key === 'string' ? /^\{\{\s*request\.object\.([A-Za-z0-9_.]+)(?:\s*\|\|\s*''\s*)?\s*\}\}$/.exec(c.key) : null;
+    if (m && /^(Equals|AnyIn|AllIn|In)$/.test(String(c.operator))) {
+      const values = (Array.isArray(c.value) ? c.value : [c.value]).filter((v) => ['string', 'number', 'boolean'].includes(typeof v) && !String(v).includes('{{') && !/[*?]/.test(String(v)));
+      for (const v of values.slice(0, 2)) out.push((o) => withValue(o, at(m[1].split('.')), v));
+      return;
+    }
+    Object.values(c).forEach(visit);
+  };
+  // A conditional anchor `(image): "docker.io/*"` in a strategic-merge patch: the field set to a
+  // value the glob accepts.
+  const anchors = (node: unknown, path: string[]): void => {
+    if (out.length >= 6 || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((x) => anchors(x, [...path, '*']));
+    for (const [k, v] of Object.entries(node as Obj)) {
+      const m = /^\((.+)\)$/.exec(k);
+      if (m && typeof v === 'string' && !v.includes('{{') && v !== '*' && v !== '?*' && !/[|!<>&]/.test(v)) {
+        const value = v.replace(/\*/g, 'x').replace(/\?/g, 'x');
+        out.push((o) => withValue(o, at([...path, m[1]]), value));
+      } else if (!m) anchors(v, [...path, k.replace(/^[+=X^<]?\((.+)\)$/, '$1')]);
+    }
+  };
+  for (const o of owners) {
+    visit(o.rule.raw.preconditions);
+    const mutate = o.rule.raw.mutate as Obj | undefined;
+    if (mutate?.patchStrategicMerge) anchors(mutate.patchStrategicMerge, []);
+  }
+  return out;
 }
 
 /** The mutated object with lists sorted: two appends in either order are the same result. */
