@@ -1,12 +1,15 @@
 // The Explorer's "Kyverno Conflicts" tree: the server's `kyverno/conflicts` graph grouped by policy
-// or by field, each conflict with its check id (message as tooltip) and both rules as children;
-// a click goes to the rule. `conflictTree` is the pure data shaping (unit-tested); the view part
+// or by field, each conflict led by what differs (the other rule, the field) with its check id as
+// description (message as tooltip) and both rules as children; a click puts the cursor on the
+// rule's name without selecting anything (the next key typed must not replace the rule). `conflictTree` is the pure data shaping (unit-tested); the view part
 // receives the `vscode` API from the extension, so this module loads outside VS Code too.
 import type * as vscode from 'vscode';
 import type { Location } from 'vscode-languageserver-types';
 import type { ConflictsNode, ConflictsResult } from '../../server/src/lsp/protocol.ts';
 
 export const CONFLICTS_VIEW = 'kyverno.conflicts';
+/** Opens a rule with the cursor on its name (the tree's click). */
+export const REVEAL_COMMAND = 'kyverno.conflicts.reveal';
 
 export type TreeMode = 'policy' | 'field';
 
@@ -20,6 +23,8 @@ export interface ConflictTreeNode {
   severity?: 'error' | 'warning';
   /** Where a click goes. */
   location?: Location;
+  /** The name the cursor is put on inside `location` (a rule's name). */
+  name?: string;
   children: ConflictTreeNode[];
 }
 
@@ -40,24 +45,26 @@ export function conflictTree(graph: Pick<ConflictsResult, 'nodes' | 'edges'>, mo
   const side = (id: string, prefix: string, ruleId: string): ConflictTreeNode => {
     const rule = byId.get(ruleId);
     const policy = policyOf(ruleId);
-    return { id: `${prefix}/${id}`, type: 'rule', label: ruleLabel(ruleId), description: policy?.label.split('/')[0], tooltip: policy?.label, location: rule?.location ?? policy?.location, children: [] };
+    return { id: `${prefix}/${id}`, type: 'rule', label: ruleLabel(ruleId), description: policy?.label.split('/')[0], tooltip: policy?.label, location: rule?.location ?? policy?.location, name: rule?.label, children: [] };
   };
   const conflictNode = (edgeIndex: number, prefix: string, own?: string): ConflictTreeNode => {
     const edge = graph.edges[edgeIndex]!;
     const id = `${prefix}/e${edgeIndex}`;
     const other = own === undefined ? undefined : own === edge.from ? edge.to : edge.from;
     const field = byId.get(edge.field)?.label ?? edge.field;
-    const description = other ? `with ${ruleLabel(other)}` : `${ruleLabel(edge.from)} ↔ ${ruleLabel(edge.to)}`;
+    // A 300 px sidebar shows the start of a row: it names what differs, the check id comes after.
+    const label = other ? `${field} ↔ ${ruleLabel(other)}` : `${ruleLabel(edge.from)} ↔ ${ruleLabel(edge.to)}`;
     const sides = [side('from', id, edge.from), side('to', id, edge.to)];
     const target = own === edge.to ? sides[1]! : sides[0]!;
     return {
       id,
       type: 'conflict',
-      label: edge.kind,
-      description: mode === 'policy' ? `${description} · ${field}` : description,
+      label,
+      description: edge.kind,
       tooltip: `${edge.kind} (${edge.severity}) on ${field}, witness ${edge.witness}\n\n${edge.message}`,
       severity: edge.severity,
       location: target.location,
+      name: target.name,
       children: sides,
     };
   };
@@ -89,6 +96,24 @@ export function conflictTree(graph: Pick<ConflictsResult, 'nodes' | 'edges'>, mo
     const children = edges.map((e) => conflictNode(e, prefix));
     return { id: prefix, type: 'field', label: byId.get(fieldId)?.label ?? fieldId, description: plural(children.length, 'conflict'), severity: worst(children), children };
   }).sort(sortByLabel);
+}
+
+/**
+ * Where the cursor goes for a click on a rule spanning [start, end): the value of its `name:` key
+ * (searched in the whole text when the span is a CEL policy's spec, whose name is the policy's),
+ * else the start of the span.
+ */
+export function nameOffset(text: string, start: number, end: number, name: string | undefined): number {
+  if (!name) return start;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const key = new RegExp(`^[ \\t-]*name:[ \\t]*(["']?)${escaped}\\1[ \\t]*(#|\\r?$)`, 'gm');
+  const find = (from: number, to: number) => {
+    key.lastIndex = from;
+    const m = key.exec(text);
+    return m && m.index < to ? m.index + m[0].indexOf(name, m[0].indexOf('name:')) : undefined;
+  };
+  // From the start of the span's first line: a rule's span starts after its list item's `- `.
+  return find(text.lastIndexOf('\n', start - 1) + 1, end) ?? find(0, text.length) ?? start;
 }
 
 /** `ClusterPolicy/require-labels` → `require-labels`. */
@@ -143,7 +168,7 @@ export function registerConflictsView(
       item.iconPath = iconOf(api, node);
       if (node.location) {
         const location = toCodeLocation(node.location);
-        item.command = { title: 'Go to the rule', command: 'vscode.open', arguments: [location.uri, { selection: location.range, preserveFocus: false }] };
+        item.command = { title: 'Go to the rule', command: REVEAL_COMMAND, arguments: [location.uri, location.range, node.name] };
       }
       return item;
     },
@@ -161,6 +186,11 @@ export function registerConflictsView(
     view,
     changed,
     api.commands.registerCommand('kyverno.conflicts.refresh', () => changed.fire(undefined)),
+    api.commands.registerCommand(REVEAL_COMMAND, async (uri: vscode.Uri, range: vscode.Range, name?: string) => {
+      const document = await api.workspace.openTextDocument(uri);
+      const at = document.positionAt(nameOffset(document.getText(), document.offsetAt(range.start), document.offsetAt(range.end), name));
+      await api.window.showTextDocument(document, { selection: new api.Range(at, at), preserveFocus: false });
+    }),
     api.commands.registerCommand('kyverno.conflicts.byField', () => setMode('field')),
     api.commands.registerCommand('kyverno.conflicts.byPolicy', () => setMode('policy')),
     api.commands.registerCommand('kyverno.conflicts.toggleMode', () => setMode(mode === 'policy' ? 'field' : 'policy')),

@@ -6,6 +6,7 @@ import { decideRestart } from './restartPolicy.ts';
 import { SERVER_NODE_FLAGS } from '../../server/src/lsp/runtime.ts';
 import { registerConflictsView } from './conflictsView.ts';
 import { registerAdmissionPreview } from './admissionPreview.ts';
+import { registerCheckDocs } from './checkDocs.ts';
 import { ADMISSION_PREVIEW_REQUEST, CONFLICTS_REQUEST, REINDEX_COMMAND, SHOW_CONFLICTS_COMMAND, SHOW_RULES_COMMAND, STATUS_NOTIFICATION, type StatusParams } from '../../server/src/lsp/protocol.ts';
 let client: LanguageClient | undefined;
 
@@ -29,11 +30,14 @@ export function activate(context: vscode.ExtensionContext): void {
       return { action: decision.restart ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true };
     },
   };
+  const docs = registerCheckDocs(vscode, context);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
     synchronize: { configurationSection: 'kyverno' },
     outputChannel: output,
     errorHandler,
+    // A diagnostic's code links to its docs page as shipped in the .vsix, not to a web address.
+    middleware: { handleDiagnostics: (uri, diagnostics, next) => next(uri, docs.localLinks(diagnostics)) },
   };
   client = new LanguageClient('kyverno', 'Kyverno Policy Analyzer', serverOptions, clientOptions);
 
@@ -74,7 +78,6 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       await client.sendRequest('workspace/executeCommand', { command: REINDEX_COMMAND, arguments: [] });
     }),
-    vscode.commands.registerCommand('kyverno.openCheckDocs', (code?: string) => openDocs(code)),
     vscode.commands.registerCommand(SHOW_RULES_COMMAND, async (uri: string, position: { line: number; character: number }, locations: unknown[]) => {
       if (!client) return;
       const p2c = client.protocol2CodeConverter;
@@ -83,22 +86,6 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   // Activation does not wait for the server's handshake: the editor stays responsive meanwhile.
   client.start().catch((error: unknown) => output.error(`The Kyverno analyzer could not start: ${String(error)}`));
-}
-
-/** Opens the docs page of a check: the given code, or one of the Kyverno diagnostics under the cursor. */
-async function openDocs(code?: string): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  const diagnostics = editor ? vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'kyverno') : [];
-  const here = editor ? diagnostics.filter((d) => d.range.contains(editor.selection.active)) : [];
-  const candidates = (code ? diagnostics.filter((d) => codeOf(d)?.value === code) : here.length ? here : diagnostics).map(codeOf).filter((c) => c !== undefined);
-  const unique = [...new Map(candidates.map((c) => [c.value, c])).values()];
-  const picked = unique.length <= 1 ? unique[0] : await vscode.window.showQuickPick(unique.map((c) => ({ label: c.value, target: c.target })), { placeHolder: 'Open the docs of which check?' }).then((p) => (p ? { value: p.label, target: p.target } : undefined));
-  if (picked) await vscode.env.openExternal(picked.target);
-  else void vscode.window.showInformationMessage('No Kyverno diagnostic here: put the cursor on one and run the command again.');
-}
-
-function codeOf(d: vscode.Diagnostic): { value: string; target: vscode.Uri } | undefined {
-  return typeof d.code === 'object' && d.code !== null ? { value: String(d.code.value), target: d.code.target } : undefined;
 }
 
 export async function deactivate(): Promise<void> {

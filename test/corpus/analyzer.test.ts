@@ -3,17 +3,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { relative } from 'node:path';
 import { analyzeWorkspace, loadConfig } from '../../server/src/analysis.ts';
+import { collectInternalErrors } from '../../server/src/internalErrors.ts';
 import { corpusRoot } from '../helpers/corpus.ts';
 
-test('the corpus is analysed with zero crashes and only the one known-invalid policy reported as a schema/CEL error', () => {
+test('the corpus is analysed with zero crashes, zero skipped simulations or autogen expansions, and only the one known-invalid policy reported as a schema/CEL error', async () => {
   const root = corpusRoot();
   const failures: string[] = [];
-  const result = analyzeWorkspace({
+  const { result, errors: internalErrors } = await collectInternalErrors(() => analyzeWorkspace({
     roots: [root],
     workspaceRoot: root,
     config: loadConfig(undefined),
     hooks: { onCheckFailure: (f) => failures.push(`${f.checkId} ${f.file}: ${(f.error as Error)?.message}`) },
-  });
+  }));
+  // An engine error caught inside the conflict simulation or the autogen expansion is a finding nobody sees.
+  assert.deepEqual(internalErrors, [], 'no simulation or autogen expansion threw');
   assert.deepEqual(failures, [], 'no check threw');
   assert.deepEqual(result.findings.filter((f) => f.code.startsWith('internal/')).map((f) => f.message), []);
   const errors = result.findings

@@ -5,6 +5,7 @@ import { analyzeWorkspaceInParallel, findConfigFile, loadConfig, LineIndexes, AN
 import { availableParallelism } from 'node:os';
 import { severityRank, type Severity } from '../findings.ts';
 import { allChecks } from '../checks/registry.ts';
+import { collectInternalErrors } from '../internalErrors.ts';
 import { toJsonReport } from './format/json.ts';
 import { toText } from './format/text.ts';
 import { toSarif } from './format/sarif.ts';
@@ -35,18 +36,22 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
   const cacheLocation = values.cache || values['cache-location'] ? resolve(io.cwd, values['cache-location'] ?? '.kyverno-analyzer-cache') : undefined;
   const absoluteRoots = roots.map((r) => resolve(io.cwd, r));
   const workspaceRoot = configPath ? resolve(configPath, '..') : io.cwd;
-  const result = await analyzeWorkspaceInParallel({
+  // Work the analysis caught and dropped (a simulation or an autogen expansion that threw) is
+  // counted in the summary and listed with --debug: a missed finding must not go unseen.
+  const { result, errors: internalErrors } = await collectInternalErrors(() => analyzeWorkspaceInParallel({
     roots: absoluteRoots,
     workspaceRoot,
     config,
     cacheLocation,
     hooks: { onCheckFailure: (f) => io.stderr(`internal error in check ${f.checkId}${f.file ? ` on ${f.file}` : ''}: ${(f.error as Error)?.stack ?? f.error}\n`) },
-  }, jobs);
+  }, jobs));
+  const summary = { ...result.summary, internalErrors: internalErrors.length };
+  if (values.debug) for (const e of internalErrors) io.stderr(`internal error (${e.where}): ${e.message}\n`);
   const findings = result.findings.sort((a, b) => (a.file === b.file ? a.span.start - b.span.start || a.code.localeCompare(b.code) : a.file < b.file ? -1 : 1));
   const lines = new LineIndexes(result.index);
-  if (format === 'json') io.stdout(JSON.stringify(toJsonReport(findings, result.summary, lines, io.cwd), null, 2) + '\n');
+  if (format === 'json') io.stdout(JSON.stringify(toJsonReport(findings, summary, lines, io.cwd), null, 2) + '\n');
   else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(findings, allChecks, lines, io.cwd, ANALYZER_VERSION), null, 2) + '\n');
-  else io.stdout(toText(findings, result.summary, lines, io.cwd));
+  else io.stdout(toText(findings, summary, lines, io.cwd));
   const threshold = severityRank[failOn as Severity | 'never'];
   return findings.some((f) => severityRank[f.severity] >= threshold) ? 1 : 0;
 }
@@ -63,6 +68,7 @@ function parseArgsOrThrow(args: string[]) {
         cache: { type: 'boolean' },
         'cache-location': { type: 'string' },
         jobs: { type: 'string' },
+        debug: { type: 'boolean' },
       },
     });
   } catch (error) {

@@ -38,12 +38,15 @@ const matchers = new WeakMap<AnalyzerConfig, (rel: string) => boolean>();
 function includedBy(config: AnalyzerConfig): (rel: string) => boolean {
   let matcher = matchers.get(config);
   if (!matcher) {
-    const include = picomatch(config.include, { dot: true });
-    const exclude = picomatch(config.exclude, { dot: true });
+    const include = compileGlobs(config.include);
+    const exclude = compileGlobs(config.exclude);
     matchers.set(config, (matcher = (rel) => include(rel) && !exclude(rel)));
   }
   return matcher;
 }
+
+/** How long the cross-file pass computes before it lets requests and newer edits in. */
+const SLICE_MS = 10;
 
 export class ServerState implements ConvertContext {
   readonly index = new WorkspaceIndex();
@@ -183,15 +186,29 @@ export class ServerState implements ConvertContext {
   }
 
   /**
-   * The same pass, one check at a time with a turn of the event loop between checks, so hover,
-   * completion and edits are answered while it runs. Stops (undefined) as soon as `isStale` says
-   * the index moved on; what it did so far is kept and the next pass goes on from there.
+   * The same pass in slices of about SLICE_MS (between checks, and between the files a per-document
+   * check looks at) with a turn of the event loop after each, so hover, completion and edits are
+   * answered while it runs. Stops (undefined) as soon as `isStale` says the index moved on; what
+   * it did so far is kept and the next pass goes on from there.
    */
-  async runWorkspaceCooperatively(isStale: () => boolean): Promise<FileId[] | undefined> {
+  async runWorkspaceCooperatively(isStale: () => boolean, sliceMs = SLICE_MS): Promise<FileId[] | undefined> {
+    let sliceStart = -Infinity;
     for (const check of this.pass.workspaceChecks) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (isStale()) return undefined;
-      for (const file of this.pass.runCheck(check)) this.unpublished.add(file);
+      const steps = this.pass.checkSteps(check);
+      for (;;) {
+        if (performance.now() - sliceStart >= sliceMs) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (isStale()) {
+            steps.return([]);
+            return undefined;
+          }
+          sliceStart = performance.now();
+        }
+        const step = steps.next();
+        if (!step.done) continue;
+        for (const file of step.value) this.unpublished.add(file);
+        break;
+      }
     }
     return this.takeUnpublished();
   }

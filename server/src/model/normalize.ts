@@ -7,6 +7,7 @@ import { autogenKinds } from './autogen.ts';
 import { celAutogenKinds } from './celAutogen.ts';
 import { kindsForPlural } from './pluralKinds.ts';
 import { celMutationWrites } from '../cel/writes.ts';
+import { recordInternalError } from '../internalErrors.ts';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -46,7 +47,8 @@ export function normalize(cls: DocClass, value: Obj, ref: SourceRef): Normalized
 function safeAutogenKinds(value: Obj): string[] {
   try {
     return autogenKinds(value);
-  } catch {
+  } catch (error) {
+    recordInternalError('autogen', error);
     return [];
   }
 }

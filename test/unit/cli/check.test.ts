@@ -50,7 +50,7 @@ test('check --format json: the contract CI users rely on', async (t) => {
     range: { start: { line: 5, character: 2 }, end: { line: 5, character: 24 } },
   });
   assert.ok(report.findings.some((f: { code: string; file: string }) => f.code === 'yaml/syntax' && f.file === 'broken.yaml'));
-  assert.deepEqual(Object.keys(report.summary).sort(), ['documents', 'durationMs', 'files', 'policies', 'rules']);
+  assert.deepEqual(Object.keys(report.summary).sort(), ['documents', 'durationMs', 'files', 'internalErrors', 'policies', 'rules']);
   const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync('schemas/cli-output.schema.json', 'utf8')));
   const valid: boolean = validate(report);
   assert.ok(valid, JSON.stringify(validate.errors));

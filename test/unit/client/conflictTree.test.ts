@@ -1,12 +1,13 @@
 // The conflict tree view's data: the `kyverno/conflicts` graph grouped by policy and by field,
-// each conflict (check id, message as tooltip) with the rules of both sides as children.
+// each conflict (led by what differs, check id after it, message as tooltip) with the rules of both
+// sides as children; where a click puts the cursor.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 import { conflictsResult, type ConflictsResult } from '../../../server/src/lsp/conflicts.ts';
-import { conflictTree, type ConflictTreeNode } from '../../../client/src/conflictsView.ts';
+import { conflictTree, nameOffset, type ConflictTreeNode } from '../../../client/src/conflictsView.ts';
 import { previewFileName, relativeLinks } from '../../../client/src/admissionPreview.ts';
 
 const at = (line: number) => ({ uri: 'file:///ws/p.yaml', range: { start: { line, character: 0 }, end: { line, character: 4 } } });
@@ -35,21 +36,21 @@ function render(nodes: ConflictTreeNode[], depth = 0): string[] {
 }
 
 describe('conflict tree', () => {
-  it('by policy: each policy lists its conflicts, named by check id and the other side, with both rules as children', () => {
+  it('by policy: each policy lists its conflicts, led by the field and the other side (check id after), with both rules as children', () => {
     assert.deepEqual(render(conflictTree(graph, 'policy')), [
       'non-root-false (ClusterPolicy · 2 conflicts)',
-      '  conflict/mutation-overwrite (with non-root-true › set-true · Pod spec.securityContext.runAsNonRoot)',
+      '  Pod spec.securityContext.runAsNonRoot ↔ non-root-true › set-true (conflict/mutation-overwrite)',
       '    non-root-true › set-true (ClusterPolicy)',
       '    non-root-false › set-false (ClusterPolicy)',
-      '  conflict/mutation-rejected (with require-non-root › require-non-root · Pod spec.securityContext.runAsNonRoot)',
+      '  Pod spec.securityContext.runAsNonRoot ↔ require-non-root › require-non-root (conflict/mutation-rejected)',
       '    non-root-false › set-false (ClusterPolicy)',
       '    require-non-root › require-non-root (ValidatingPolicy)',
       'non-root-true (ClusterPolicy · 1 conflict)',
-      '  conflict/mutation-overwrite (with non-root-false › set-false · Pod spec.securityContext.runAsNonRoot)',
+      '  Pod spec.securityContext.runAsNonRoot ↔ non-root-false › set-false (conflict/mutation-overwrite)',
       '    non-root-true › set-true (ClusterPolicy)',
       '    non-root-false › set-false (ClusterPolicy)',
       'require-non-root (ValidatingPolicy · 1 conflict)',
-      '  conflict/mutation-rejected (with non-root-false › set-false · Pod spec.securityContext.runAsNonRoot)',
+      '  Pod spec.securityContext.runAsNonRoot ↔ non-root-false › set-false (conflict/mutation-rejected)',
       '    non-root-false › set-false (ClusterPolicy)',
       '    require-non-root › require-non-root (ValidatingPolicy)',
     ]);
@@ -65,15 +66,27 @@ describe('conflict tree', () => {
     assert.deepEqual(nonRootFalse!.children[0]!.location, at(23));
     assert.deepEqual(overwrite.children.map((c) => c.location), [at(6), at(23)]);
     assert.deepEqual(nonRootTrue!.location, at(3));
+    assert.equal(overwrite.name, 'set-true', 'a click on the conflict puts the cursor on its own rule\'s name');
+    assert.deepEqual(overwrite.children.map((c) => c.name), ['set-true', 'set-false']);
   });
 
-  it('by field: each field lists the conflicts meeting on it, both sides in the description', () => {
+  it('a click puts the cursor on the rule\'s name: its `name:` inside the rule, else the CEL policy\'s metadata.name', () => {
+    const legacy = 'spec:\n  rules:\n    - name: other\n      match: {}\n    - name: "set-true" # the one\n      mutate:\n        patchStrategicMerge:\n          name: set-true\n';
+    const ruleStart = legacy.indexOf('name: "set-true"');
+    assert.equal(nameOffset(legacy, ruleStart, legacy.length, 'set-true'), legacy.indexOf('set-true'));
+    const cel = 'kind: ValidatingPolicy\nmetadata:\n  name: require-non-root\nspec:\n  validations: []\n';
+    assert.equal(nameOffset(cel, cel.indexOf('spec:'), cel.length, 'require-non-root'), cel.indexOf('require-non-root'));
+    assert.equal(nameOffset(cel, 5, 9, 'absent'), 5);
+    assert.equal(nameOffset(cel, 5, 9, undefined), 5);
+  });
+
+  it('by field: each field lists the conflicts meeting on it, led by both sides (check id after)', () => {
     assert.deepEqual(render(conflictTree(graph, 'field')), [
       'Pod spec.securityContext.runAsNonRoot (2 conflicts)',
-      '  conflict/mutation-overwrite (non-root-true › set-true ↔ non-root-false › set-false)',
+      '  non-root-true › set-true ↔ non-root-false › set-false (conflict/mutation-overwrite)',
       '    non-root-true › set-true (ClusterPolicy)',
       '    non-root-false › set-false (ClusterPolicy)',
-      '  conflict/mutation-rejected (non-root-false › set-false ↔ require-non-root › require-non-root)',
+      '  non-root-false › set-false ↔ require-non-root › require-non-root (conflict/mutation-rejected)',
       '    non-root-false › set-false (ClusterPolicy)',
       '    require-non-root › require-non-root (ValidatingPolicy)',
     ]);
@@ -110,7 +123,7 @@ describe('conflict tree', () => {
     const byField = conflictTree(result, 'field');
     assert.equal(byPolicy.reduce((n, p) => n + p.children.length, 0), result.edges.length * 2);
     assert.equal(byField.reduce((n, f) => n + f.children.length, 0), result.edges.length);
-    assert.ok(byPolicy.some((p) => p.label === 'add-default-app-label' && p.description === 'MutatingPolicy · 1 conflict' && p.children.some((c) => c.label === 'conflict/mutation-rejected')));
+    assert.ok(byPolicy.some((p) => p.label === 'add-default-app-label' && p.description === 'MutatingPolicy · 1 conflict' && p.children.some((c) => c.description === 'conflict/mutation-rejected')));
     for (const conflict of byField.flatMap((f) => f.children)) assert.ok(conflict.children.every((side) => side.location?.uri.startsWith('file:///ws/')));
   });
 });

@@ -3,7 +3,7 @@ import type { Finding } from '../../findings.ts';
 import type { AnalysisSummary, LineIndexes } from '../../analysis.ts';
 
 /** `file:line:col severity code message`, 1-based like compilers print, then a one-line summary. */
-export function toText(findings: Finding[], summary: AnalysisSummary, lines: LineIndexes, cwd: string): string {
+export function toText(findings: Finding[], summary: AnalysisSummary & { internalErrors?: number }, lines: LineIndexes, cwd: string): string {
   const out: string[] = [];
   for (const f of findings) {
     const { start } = lines.get(f.file).rangeOf(f.span);
@@ -20,5 +20,6 @@ export function toText(findings: Finding[], summary: AnalysisSummary, lines: Lin
     `${summary.files} files, ${summary.documents} documents, ${summary.policies} policies, ${summary.rules} rules: ` +
       `${counts.error} errors, ${counts.warning} warnings, ${counts.info} infos, ${counts.hint} hints (${summary.durationMs} ms)`,
   );
+  if (summary.internalErrors) out.push(`${summary.internalErrors} internal errors: some simulations or autogen expansions were skipped, findings may be missing (--debug lists them)`);
   return out.join('\n') + '\n';
 }

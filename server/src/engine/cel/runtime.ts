@@ -3,25 +3,18 @@
 // caller builds from the test data; nothing reaches a cluster, a registry or the network.
 import { dynEnvironment } from '../../cel/environment.ts';
 import { parseCel } from '../../cel/compile.ts';
-import { DEFAULT_COST_LIMIT, evaluateCel, fromCel } from '../../cel/evaluate.ts';
+import { DEFAULT_COST_LIMIT, fromCel } from '../../cel/evaluate.ts';
 import { CostExceeded, UnknownValue, type ModelledIO } from '../../cel/session.ts';
 import { identityOf } from './kinds.ts';
 import { isRecord } from './values.ts';
 
 export type CelOutcome = { ok: true; value: unknown } | { ok: false; error: string } | { ok: false; unknown: string };
 
-let metered = false;
-
 /**
  * Evaluates with an activation whose values are already CEL values (ints as bigint), so values
  * computed by one expression (a timestamp, an Image) flow into the next unchanged.
  */
 export function runCel(expression: string, activation: Record<string, unknown>, io: ModelledIO = {}): CelOutcome {
-  if (!metered) {
-    // The layer installs its cost meter on the shared environment on first use.
-    evaluateCel('true', {});
-    metered = true;
-  }
   const celEnv = dynEnvironment();
   const parsed = parseCel(celEnv.env, expression);
   if (!parsed.ok) return { ok: false, error: `CEL syntax: ${parsed.message}` };
