@@ -7,7 +7,7 @@ import type { FileId, Finding } from '../findings.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { IndexedDocument } from '../workspace/document.ts';
 import type { SourceRef } from '../model/types.ts';
-import { reporter, type RunHooks } from './run.ts';
+import { isCheckedFile, reporter, uncheckedFilesOf, type RunHooks } from './run.ts';
 import type { Check, DocumentInWorkspaceCheck, WorkspaceCheckContext } from './types.ts';
 
 interface FileResult {
@@ -29,6 +29,13 @@ interface CheckState {
   results: Map<FileId, FileResult>;
   readers: Map<string, Set<FileId>>;
   seenRevision: number;
+  /**
+   * Files still to check again, with whether their own text changed: taken in when a run starts,
+   * left when each is done, so a run stopped halfway (a newer edit) loses nothing.
+   */
+  pending: Map<FileId, boolean>;
+  /** Files whose findings changed in a run not finished yet: the run that finishes reports them. */
+  unreported: Set<FileId>;
 }
 
 // Findings are compared by content, not identity: a re-run that finds the same thing must not republish.
@@ -56,13 +63,29 @@ export class WorkspacePass {
 
   /** Runs one check; returns the files whose findings of this check changed. */
   runCheck(check: Check): FileId[] {
+    const steps = this.checkSteps(check);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The same run, pausing after each file a per-document check looked at, so a caller can yield
+   * to the event loop between slices. Abandoning it at a pause is safe: the files not yet checked
+   * stay pending and the next run of the check takes them first (with any newer edits).
+   */
+  *checkSteps(check: Check): Generator<void, FileId[]> {
     let state = this.states.get(check.id);
-    if (!state) this.states.set(check.id, (state = { byFile: new Map(), results: new Map(), readers: new Map(), seenRevision: -1 }));
-    const changed = new Set<FileId>();
-    if (check.checkWorkspace) this.runWhole(check, state, changed);
-    if (check.checkInWorkspace) this.runPerDocument(check, check.checkInWorkspace, state, changed);
-    state.seenRevision = this.index.revision;
-    return [...changed];
+    if (!state) this.states.set(check.id, (state = { byFile: new Map(), results: new Map(), readers: new Map(), seenRevision: -1, pending: new Map(), unreported: new Set() }));
+    if (check.checkWorkspace) {
+      this.runWhole(check, state, state.unreported);
+      if (!check.checkInWorkspace) state.seenRevision = this.index.revision;
+    }
+    if (check.checkInWorkspace) yield* this.runPerDocument(check, check.checkInWorkspace, state);
+    const changed = [...state.unreported];
+    state.unreported.clear();
+    return changed;
   }
 
   findingsOf(file: FileId): Finding[] {
@@ -86,7 +109,7 @@ export class WorkspacePass {
   }
 
   private context(check: Check, sink: Finding[]): WorkspaceCheckContext | undefined {
-    const report = reporter(check, this.index.config, sink);
+    const report = reporter(check, this.index.config, sink, uncheckedFilesOf(this.index));
     if (!report) return undefined;
     return { index: this.index, report, spanOf: (ref: SourceRef, target?: 'key' | 'value') => this.index.spanOf(ref, target) };
   }
@@ -114,25 +137,29 @@ export class WorkspacePass {
     }
   }
 
-  private runPerDocument(check: Check, inWorkspace: DocumentInWorkspaceCheck, state: CheckState, changed: Set<FileId>): void {
+  private *runPerDocument(check: Check, inWorkspace: DocumentInWorkspaceCheck, state: CheckState): Generator<void> {
     const edited = state.seenRevision < 0 ? undefined : this.index.changedSince(state.seenRevision);
-    const todo = new Set<FileId>();
+    const { pending } = state;
+    const queue = (file: FileId, own: boolean) => pending.set(file, own || (pending.get(file) ?? false));
     if (!edited) {
-      for (const file of state.results.keys()) todo.add(file);
-      for (const file of this.index.files()) todo.add(file.file);
+      for (const file of state.results.keys()) queue(file, true);
+      for (const file of this.index.files()) queue(file.file, true);
     } else {
       const touched = new Set<string>();
       for (const file of edited) {
-        todo.add(file);
+        queue(file, true);
         for (const topic of state.results.get(file)?.contributes ?? []) touched.add(topic);
         for (const document of this.index.getFile(file)?.documents ?? []) for (const topic of inWorkspace.contributes(document)) touched.add(topic);
       }
-      for (const topic of touched) for (const file of state.readers.get(topic) ?? []) todo.add(file);
+      for (const topic of touched) for (const file of state.readers.get(topic) ?? []) queue(file, false);
     }
+    // Everything up to this revision is in `pending` now.
+    state.seenRevision = this.index.revision;
     const probe = inWorkspace.fingerprint ? this.context(check, []) : undefined;
-    for (const file of todo) {
+    for (const [file, own] of pending) {
+      pending.delete(file);
       const before = state.results.get(file);
-      if (probe && before && !edited?.has(file) && this.unchangedInputs(probe, inWorkspace, file, before)) continue;
+      if (probe && before && !own && this.unchangedInputs(probe, inWorkspace, file, before)) continue;
       for (const topic of before?.reads ?? []) state.readers.get(topic)?.delete(file);
       const result = this.checkFile(check, inWorkspace, file);
       // A file that reads nothing, contributes nothing and has no finding needs no record (most files, for most checks).
@@ -147,9 +174,10 @@ export class WorkspacePass {
       } else state.results.delete(file);
       const previous = state.byFile.get(file) ?? [];
       const findings = after?.findings ?? [];
-      if (previous.length !== findings.length || (findings.length && signature(previous) !== signature(findings))) changed.add(file);
+      if (previous.length !== findings.length || (findings.length && signature(previous) !== signature(findings))) state.unreported.add(file);
       if (findings.length) state.byFile.set(file, findings);
       else state.byFile.delete(file);
+      yield;
     }
   }
 
@@ -166,7 +194,7 @@ export class WorkspacePass {
 
   private checkFile(check: Check, inWorkspace: DocumentInWorkspaceCheck, file: FileId): FileResult | undefined {
     const indexed = this.index.getFile(file);
-    if (!indexed || indexed.role !== 'workspace') return undefined;
+    if (!indexed || !isCheckedFile(indexed, this.index.config)) return undefined;
     const findings: Finding[] = [];
     const reads = new Set<string>();
     const contributes = new Set<string>();
@@ -175,10 +203,11 @@ export class WorkspacePass {
     try {
       for (const document of indexed.documents) {
         if (!document.cls) continue;
-        if (ctx && inWorkspace.fingerprint) fingerprints[document.index] = inWorkspace.fingerprint(ctx, document);
         for (const topic of inWorkspace.reads(document)) reads.add(topic);
         for (const topic of inWorkspace.contributes(document)) contributes.add(topic);
         if (ctx) inWorkspace.check(ctx, indexed, document);
+        // After the check: a fingerprint may name what the check found it depends on (the policy that denied).
+        if (ctx && inWorkspace.fingerprint) fingerprints[document.index] = inWorkspace.fingerprint(ctx, document);
       }
     } catch (error) {
       this.hooks.onCheckFailure?.({ checkId: check.id, file, error });

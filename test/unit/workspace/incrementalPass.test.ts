@@ -25,7 +25,15 @@ const pool = ['conflict', 'advice/prefer-mutate', 'cronjob/mutable-image', 'cron
 
 /** Edits a user makes: change a scalar value, drop the last document, empty the file, put another file's text in it. */
 function variants(text: string): string[] {
-  const out = [text.replace(/: "?(\w+)"?\n/, ': "changed"\n'), text.replace(/\n---\n[\s\S]*$/, '\n'), '', text.replace(/Enforce/g, 'Audit'), text.replace(/kinds:\s*\[?\s*-?\s*Pod/, (m) => m.replace('Pod', 'Deployment'))];
+  const out = [
+    text.replace(/: "?(\w+)"?\n/, ': "changed"\n'),
+    text.replace(/\n---\n[\s\S]*$/, '\n'),
+    '',
+    text.replace(/Enforce/g, 'Audit'),
+    text.replace(/kinds:\s*\[?\s*-?\s*Pod/, (m) => m.replace('Pod', 'Deployment')),
+    // Typing in a message: cross-file checks that key on verdicts alone must still quote the new text.
+    text.replace(/(message: *[>|]?-?\s*)(\S)/, '$1edited $2'),
+  ];
   return out.filter((v) => v !== text);
 }
 
@@ -38,7 +46,7 @@ function freshFindings(texts: Map<string, string>): string[] {
   return canonical(runWorkspaceChecks(index, allChecks));
 }
 
-type Edit = { kind: 'set'; file: number; source: number; variant: number } | { kind: 'remove'; file: number };
+type Edit = ({ kind: 'set'; file: number; source: number; variant: number } | { kind: 'remove'; file: number }) & { stopAfter?: number };
 
 describe('the incremental workspace pass', () => {
   it('the pool holds fixtures of every cross-file family (so the property below exercises them)', () => {
@@ -48,14 +56,14 @@ describe('the incremental workspace pass', () => {
     assert.ok(freshFindings(new Map(pool.map((p, i) => [`/ws/${i}.yaml`, p.text]))).length > 20, 'the fixtures produce cross-file findings');
   });
 
-  it('after any sequence of edits, equals a fresh analysis of the same texts', () => {
+  it('after any sequence of edits, some passes overtaken halfway, equals a fresh analysis of the same texts and republishes every file that changed', () => {
     // Workspaces of up to ten pool files: small enough that the engine-based conflict checks never
     // run out of their per-pass simulation budget (a fresh run that stops early would differ from
     // the server, which remembers what earlier passes decided).
     const workspace = fc.uniqueArray(fc.nat(pool.length - 1), { minLength: 3, maxLength: 10 });
     const edit = (size: number): fc.Arbitrary<Edit> => fc.oneof(
-      { weight: 4, arbitrary: fc.record({ kind: fc.constant('set' as const), file: fc.nat(size), source: fc.nat(pool.length - 1), variant: fc.nat(5) }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), file: fc.nat(size - 1) }) },
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('set' as const), file: fc.nat(size), source: fc.nat(pool.length - 1), variant: fc.nat(6), stopAfter: fc.option(fc.nat(12), { nil: undefined }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), file: fc.nat(size - 1), stopAfter: fc.option(fc.nat(12), { nil: undefined }) }) },
     );
     fc.assert(
       fc.property(workspace.chain((files) => fc.tuple(fc.constant(files), fc.array(edit(files.length), { minLength: 1, maxLength: 6 }))), ([files, edits]) => {
@@ -63,7 +71,15 @@ describe('the incremental workspace pass', () => {
         const index = new WorkspaceIndex();
         for (const [file, text] of texts) index.setFile(file, text);
         const pass = new WorkspacePass(index, allChecks);
-        pass.run();
+        // What an editor shows: only the files a finished pass names as changed are republished.
+        const shown = new Map<string, string[]>();
+        const publish = (files: Iterable<string>) => { for (const file of files) shown.set(file, canonical(pass.findingsOf(file))); };
+        const complete = () => {
+          publish(pass.run());
+          assert.deepEqual(canonical(pass.allFindings()), freshFindings(texts));
+          for (const file of new Set([...shown.keys(), ...index.files().map((f) => f.file)])) assert.deepEqual(shown.get(file) ?? [], canonical(pass.findingsOf(file)), file);
+        };
+        complete();
         for (const e of edits) {
           const file = `/ws/${e.file}.yaml`;
           if (e.kind === 'remove') {
@@ -75,9 +91,24 @@ describe('the incremental workspace pass', () => {
             texts.set(file, text);
             index.setFile(file, text);
           }
-          pass.run();
-          assert.deepEqual(canonical(pass.allFindings()), freshFindings(texts));
+          if (e.stopAfter === undefined) {
+            complete();
+            continue;
+          }
+          // A pass overtaken by the next edit: abandoned at a pause after `stopAfter` steps, as the server does.
+          let steps = e.stopAfter;
+          for (const check of pass.workspaceChecks) {
+            const run = pass.checkSteps(check);
+            let step = run.next();
+            while (!step.done && steps-- > 0) step = run.next();
+            if (!step.done) {
+              run.return([]);
+              break;
+            }
+            publish(step.value);
+          }
         }
+        complete();
       }),
       { numRuns: 60, seed: 20261123 },
     );

@@ -1,8 +1,11 @@
 import type { Check, WorkspaceCheckContext } from '../types.ts';
+import type { WorkspaceIndex } from '../../workspace/index.ts';
+import type { IndexedDocument } from '../../workspace/document.ts';
+import { hashOf } from '../../workspace/cache.ts';
 import type { Related } from '../../findings.ts';
 import type { Policy, Resource, Rule } from '../../model/types.ts';
 import type { AdmissionContext } from '../../engine/types.ts';
-import { simulate, type SimulationResult } from '../../engine/simulate.ts';
+import { simulate as engineSimulate, type SimulationResult } from '../../engine/simulate.ts';
 import type { Path } from '../../yaml/paths.ts';
 import { asObj, type Obj } from './common.ts';
 
@@ -72,78 +75,234 @@ function relatedFor(ctx: WorkspaceCheckContext, policies: Policy[], result: Simu
   return [{ file: ref.file, span: ctx.spanOf(ref, 'key'), message: `${policy.kind} ${policy.name}${rule ? `, rule ${rule.name}` : ''} denies the ${what}: ${denied.reason}` }];
 }
 
+// ---- what the check reads, as keys that stay equal when nothing it reads changed ----------------
+
+/** Annotations that only document a policy (title, category, description…): the engine never reads them. */
+const DOC_ANNOTATION = /^policies\.kyverno\.io\/(?:title|category|severity|subject|description|minversion)$|^kyverno\.io\/(?:kyverno|kubernetes)-version$/;
+const omit = (value: unknown, key: string): unknown => {
+  const obj = asObj(value);
+  if (!obj || !(key in obj)) return value;
+  const { [key]: _dropped, ...rest } = obj;
+  return rest;
+};
+
+/**
+ * A policy as admission decides with it: its messages and documentation annotations left out, so
+ * typing in a message or a description changes no verdict key. (The text of a finding does quote the
+ * denying rule's message: a denied CronJob also keys on its denier, see `fingerprint`.)
+ */
+function verdictText(raw: Obj): string {
+  const metadata = asObj(raw.metadata);
+  const annotations = asObj(metadata?.annotations);
+  const spec = asObj(raw.spec);
+  const copy: Obj = { ...raw };
+  if (metadata && annotations) copy.metadata = { ...metadata, annotations: Object.fromEntries(Object.entries(annotations).filter(([k]) => !DOC_ANNOTATION.test(k))) };
+  if (spec) {
+    const rules = Array.isArray(spec.rules)
+      ? spec.rules.map((rule) => {
+          const validate = asObj(asObj(rule)?.validate);
+          if (!validate) return rule;
+          const cel = asObj(validate.cel);
+          const stripped = omit(validate, 'message') as Obj;
+          return { ...asObj(rule), validate: cel && Array.isArray(cel.expressions) ? { ...stripped, cel: { ...cel, expressions: cel.expressions.map((e) => omit(e, 'message')) } } : stripped };
+        })
+      : spec.rules;
+    const validations = Array.isArray(spec.validations) ? spec.validations.map((v) => omit(v, 'message')) : spec.validations;
+    copy.spec = { ...spec, rules, validations };
+  }
+  return JSON.stringify(copy);
+}
+
+// Keyed by the model object, which is replaced whenever its file changes: each policy is
+// serialised once per version, not once per pass.
+const verdictKeys = new WeakMap<Policy, string>();
+const verdictKeyOf = (policy: Policy): string => {
+  let key = verdictKeys.get(policy);
+  if (key === undefined) verdictKeys.set(policy, (key = hashOf(verdictText(policy.raw))));
+  return key;
+};
+
+const enforcing = (rule: Rule) => (rule.phase === 'validate' || rule.phase === 'verifyImages') && (rule.enforcement === 'Enforce' || rule.enforcement === 'Deny');
+// Only creation matters here: a rule for other operations only (CONNECT for exec) never sees these objects.
+const creates = (rule: Rule) => rule.match.operations.length === 0 || rule.match.operations.includes('CREATE');
+const admits = (rule: Rule) => rule.phase === 'mutate' || rule.phase === 'validate' || rule.phase === 'verifyImages';
+
+/** What the check reads from the workspace's policies and namespaces, derived once per index revision. */
+interface Inputs {
+  revision: number;
+  /**
+   * Policies with rules that can deny a Job or Pod without ever seeing the CronJob (autogen off,
+   * Job-only, Pod-only): the only ones that can make a difference between the CronJob and what it creates.
+   */
+  screen: { Job: Policy[]; Pod: Policy[] };
+  /** Every policy that takes part in admitting each object. */
+  sets: { CronJob: Policy[]; Job: Policy[]; Pod: Policy[] };
+  docs: { CronJob: { doc: Obj }[]; Job: { doc: Obj }[]; Pod: { doc: Obj }[] };
+  screenKey: string;
+  verdictKey: string;
+  namespaces: Map<string, Resource>;
+}
+
+function inputsOf(index: WorkspaceIndex, memo: WeakMap<WorkspaceIndex, Inputs>): Inputs {
+  const known = memo.get(index);
+  if (known?.revision === index.revision) return known;
+  const policies = (entries: { policy: Policy }[]) => [...new Set(entries.map((e) => e.policy))];
+  const unseen = (kind: string) => policies(index.rulesForKind(kind).filter(({ rule }) => enforcing(rule) && creates(rule) && !rule.match.kinds.includes('CronJob') && !rule.match.kinds.includes('*')));
+  const all = (kind: string) => policies(index.rulesForKind(kind).filter(({ rule }) => admits(rule)));
+  const screen = { Job: unseen('Job'), Pod: unseen('Pod') };
+  const sets = { CronJob: all('CronJob'), Job: all('Job'), Pod: all('Pod') };
+  const docs = (list: Policy[]) => list.map((p) => ({ doc: p.raw }));
+  const keys = (list: Policy[]) => list.map(verdictKeyOf).join(',');
+  const inputs: Inputs = {
+    revision: index.revision,
+    screen,
+    sets,
+    docs: { CronJob: docs(sets.CronJob), Job: docs(sets.Job), Pod: docs(sets.Pod) },
+    screenKey: hashOf(keys(screen.Job), keys(screen.Pod)),
+    verdictKey: hashOf(keys(sets.CronJob), keys(sets.Job), keys(sets.Pod)),
+    namespaces: new Map(index.resourcesOfKind('Namespace').map((r) => [r.name, r] as const)),
+  };
+  memo.set(index, inputs);
+  return inputs;
+}
+
+const cronJobOf = (document: IndexedDocument): Resource | undefined => (document.resource?.kind === 'CronJob' && document.resource.cls.group === 'batch' ? document.resource : undefined);
+
+/** What one CronJob's last check found: whether the screen flagged it, and which policy denied. */
+interface Outcome {
+  flagged: boolean;
+  /** The policy its finding quotes and points into: by name, as the engine gives it, and the set it was found in. */
+  denied?: { set: 'Job' | 'Pod'; policy: string };
+}
+
+export interface BlockedByPolicyOptions {
+  /** The admission simulation (tests count its calls). */
+  simulate?: typeof engineSimulate;
+}
+
 /**
  * An enforcing policy admits the CronJob but denies the Job or the Pod it creates (autogen off,
  * rules matching Jobs or Pods only, labels the controllers add): every run fails, and the only
  * trace is a FailedCreate event. Decided by simulating admission of the CronJob, its Job and its Pod.
+ *
+ * Checked per CronJob, and only as far as its inputs changed: a cheap screen first (each distinct
+ * Job and Pod against each policy that can deny it unseen, remembered per policy version), then the
+ * whole admission only for the CronJobs the screen flags. A CronJob is checked again when its
+ * file, its namespace, or the verdict key of a policy it meets changes; typing in a message
+ * re-checks only a CronJob that the edited policy denies (its finding quotes the message).
  */
-export const blockedByPolicyCheck: Check = {
-  id: 'cronjob/blocked-by-policy',
-  title: 'A policy rejects the Job or Pod a CronJob creates',
-  severity: 'error',
-  checkWorkspace(ctx) {
-    const cronJobs = ctx.index.resourcesOfKind('CronJob').filter((r) => r.cls.group === 'batch');
-    if (!cronJobs.length) return;
-    // Only the policies that can act on each object take part (the index knows which rules match
-    // a kind, autogen included), and nothing is simulated unless an enforcing validation can
-    // reject a Job or a Pod at all.
-    const relevant = (kind: string) => ctx.index.rulesForKind(kind);
-    const enforcing = (rule: Rule) => (rule.phase === 'validate' || rule.phase === 'verifyImages') && (rule.enforcement === 'Enforce' || rule.enforcement === 'Deny');
-    // Rules that can deny a Job or Pod without ever seeing the CronJob (autogen off, Job-only,
-    // Pod-only): the only ones that can make a difference between the CronJob and what it creates.
-    // Only creation matters here: a rule for other operations only (CONNECT for exec) never sees these objects.
-    const creates = (rule: Rule) => rule.match.operations.length === 0 || rule.match.operations.includes('CREATE');
-    const unseen = (kind: string) => relevant(kind).filter(({ rule }) => enforcing(rule) && creates(rule) && !rule.match.kinds.includes('CronJob') && !rule.match.kinds.includes('*'));
-    const docsFor = (entries: { policy: Policy; rule: Rule }[], withMutations: string | undefined) => {
-      const seen = new Set<Policy>(entries.map((e) => e.policy));
-      if (withMutations) for (const { policy, rule } of relevant(withMutations)) if (rule.phase === 'mutate') seen.add(policy);
-      return [...seen];
-    };
-    // The screen leaves mutations out (a CronJob whose Pod only a mutation breaks is conflict/*'s case).
-    const screen = { Job: docsFor(unseen('Job'), undefined), Pod: docsFor(unseen('Pod'), undefined) };
-    if (!unseen('Job').length && !unseen('Pod').length) return;
-    const all = (kind: string) => docsFor(relevant(kind).filter(({ rule }) => rule.phase === 'mutate' || rule.phase === 'validate' || rule.phase === 'verifyImages'), undefined);
-    const sets = { CronJob: all('CronJob'), Job: all('Job'), Pod: all('Pod') };
-    const docs = { CronJob: sets.CronJob.map((p) => ({ doc: p.raw })), Job: sets.Job.map((p) => ({ doc: p.raw })), Pod: sets.Pod.map((p) => ({ doc: p.raw })) };
-    const screenDocs = { Job: screen.Job.map((p) => ({ doc: p.raw })), Pod: screen.Pod.map((p) => ({ doc: p.raw })) };
-    const namespaces = new Map(ctx.index.resourcesOfKind('Namespace').map((r) => [r.name, r] as const));
-    // Repositories of test resources repeat the same CronJob many times: each distinct Job (in its
-    // namespace context) is screened once.
-    const screenedBefore = new Map<string, boolean>();
-    for (const cronJob of cronJobs) {
-      const base = namespaceContext(namespaces, cronJob.namespace);
-      // Cheap screen first: the Job and Pod against the rules the CronJob never meets.
-      const screenJob = jobOf(cronJob.raw);
-      const key = JSON.stringify([screenJob, base]);
-      let screened = screenedBefore.get(key);
-      if (screened === undefined) {
-        screened = !simulate(screenJob, screenDocs.Job, controller('cronjob-controller', base)).verdict.admitted
-          || !simulate(podOf(screenJob), screenDocs.Pod, controller('job-controller', base)).verdict.admitted;
-        screenedBefore.set(key, screened);
-      }
-      if (!screened) continue;
-      const own = simulate(cronJob.raw, docs.CronJob, base);
-      if (!own.verdict.admitted) continue;
-      const job = jobOf(own.afterEachMutation.at(-1) ?? cronJob.raw);
-      const jobResult = simulate(job, docs.Job, controller('cronjob-controller', base));
-      const at = (path: Path) => ({ file: cronJob.source.file, span: ctx.spanOf({ ...cronJob.source, path }, 'key') });
-      if (!jobResult.verdict.admitted) {
-        ctx.report(
-          at(['spec', 'jobTemplate']),
-          `The CronJob ${cronJob.name} is admitted, but ${jobResult.verdict.deniedBy!.policy} (enforcing) denies the Job it creates at every run: the controller only records a FailedCreate event, and nothing runs.`,
-          { related: relatedFor(ctx, sets.Job, jobResult, 'Job') },
-        );
-        continue;
-      }
-      const pod = podOf(jobResult.afterEachMutation.at(-1) ?? job);
-      const podResult = simulate(pod, docs.Pod, controller('job-controller', base));
-      if (!podResult.verdict.admitted) {
-        ctx.report(
-          at(['spec', 'jobTemplate', 'spec', 'template']),
-          `The CronJob ${cronJob.name} and its Job are admitted, but ${podResult.verdict.deniedBy!.policy} (enforcing) denies the Pod the Job creates: every run ends without a Pod (FailedCreate events on the Job only), silently.`,
-          { related: relatedFor(ctx, sets.Pod, podResult, 'Pod') },
-        );
-      }
+export function createBlockedByPolicyCheck(options: BlockedByPolicyOptions = {}): Check {
+  const simulate = options.simulate ?? engineSimulate;
+  const memo = new WeakMap<WorkspaceIndex, Inputs>();
+  const outcomes = new WeakMap<IndexedDocument, Outcome>();
+  // Screen verdicts: policy verdict key -> screened object (in its context) -> denied. Verdicts of
+  // policy versions no longer in the workspace are dropped when the inputs are derived again.
+  const screened = new Map<string, Map<string, boolean>>();
+  let pruned: Inputs | undefined;
+  const screenKeys = new WeakMap<Resource, { namespace: Resource | undefined; key: string; job: Obj; base: AdmissionContext }>();
+
+  const screenOf = (cronJob: Resource, inputs: Inputs) => {
+    const namespace = inputs.namespaces.get(cronJob.namespace ?? 'default');
+    let entry = screenKeys.get(cronJob);
+    if (!entry || entry.namespace !== namespace) {
+      const base = namespaceContext(inputs.namespaces, cronJob.namespace);
+      const job = jobOf(cronJob.raw);
+      screenKeys.set(cronJob, (entry = { namespace, key: JSON.stringify([job, base]), job, base }));
     }
-  },
-};
+    return entry;
+  };
+
+  const prune = (inputs: Inputs) => {
+    const live = new Set([...inputs.screen.Job, ...inputs.screen.Pod].map(verdictKeyOf));
+    for (const key of screened.keys()) if (!live.has(key)) screened.delete(key);
+  };
+
+  /** Whether some policy that never meets the CronJob denies its Job or Pod; each policy version judges each distinct object once. */
+  const flagged = (cronJob: Resource, inputs: Inputs): boolean => {
+    const { key, job, base } = screenOf(cronJob, inputs);
+    const denies = (policy: Policy, object: () => Obj, name: 'cronjob-controller' | 'job-controller', kind: string) => {
+      const policyKey = verdictKeyOf(policy);
+      let verdicts = screened.get(policyKey);
+      if (!verdicts) screened.set(policyKey, (verdicts = new Map()));
+      const objectKey = `${kind}\0${key}`;
+      let denied = verdicts.get(objectKey);
+      if (denied === undefined) verdicts.set(objectKey, (denied = !simulate(object(), [{ doc: policy.raw }], controller(name, base)).verdict.admitted));
+      return denied;
+    };
+    return inputs.screen.Job.some((p) => denies(p, () => job, 'cronjob-controller', 'Job')) || inputs.screen.Pod.some((p) => denies(p, () => podOf(job), 'job-controller', 'Pod'));
+  };
+
+  const checkCronJob = (ctx: WorkspaceCheckContext, cronJob: Resource, inputs: Inputs): Outcome => {
+    if (!inputs.screen.Job.length && !inputs.screen.Pod.length) return { flagged: false };
+    if (!flagged(cronJob, inputs)) return { flagged: false };
+    const base = namespaceContext(inputs.namespaces, cronJob.namespace);
+    const own = simulate(cronJob.raw, inputs.docs.CronJob, base);
+    if (!own.verdict.admitted) return { flagged: true };
+    const job = jobOf(own.afterEachMutation.at(-1) ?? cronJob.raw);
+    const jobResult = simulate(job, inputs.docs.Job, controller('cronjob-controller', base));
+    const at = (path: Path) => ({ file: cronJob.source.file, span: ctx.spanOf({ ...cronJob.source, path }, 'key') });
+    if (!jobResult.verdict.admitted) {
+      ctx.report(
+        at(['spec', 'jobTemplate']),
+        `The CronJob ${cronJob.name} is admitted, but ${jobResult.verdict.deniedBy!.policy} (enforcing) denies the Job it creates at every run: the controller only records a FailedCreate event, and nothing runs.`,
+        { related: relatedFor(ctx, inputs.sets.Job, jobResult, 'Job') },
+      );
+      return { flagged: true, denied: { set: 'Job', policy: jobResult.verdict.deniedBy!.policy } };
+    }
+    const pod = podOf(jobResult.afterEachMutation.at(-1) ?? job);
+    const podResult = simulate(pod, inputs.docs.Pod, controller('job-controller', base));
+    if (!podResult.verdict.admitted) {
+      ctx.report(
+        at(['spec', 'jobTemplate', 'spec', 'template']),
+        `The CronJob ${cronJob.name} and its Job are admitted, but ${podResult.verdict.deniedBy!.policy} (enforcing) denies the Pod the Job creates: every run ends without a Pod (FailedCreate events on the Job only), silently.`,
+        { related: relatedFor(ctx, inputs.sets.Pod, podResult, 'Pod') },
+      );
+      return { flagged: true, denied: { set: 'Pod', policy: podResult.verdict.deniedBy!.policy } };
+    }
+    return { flagged: true };
+  };
+
+  return {
+    id: 'cronjob/blocked-by-policy',
+    title: 'A policy rejects the Job or Pod a CronJob creates',
+    severity: 'error',
+    checkInWorkspace: {
+      reads: (document) => (cronJobOf(document) ? ['rules:CronJob', 'rules:Job', 'rules:Pod', 'rules:*', 'resources:Namespace'] : []),
+      contributes(document) {
+        if (document.resource?.kind === 'Namespace') return ['resources:Namespace'];
+        const kinds = new Set<string>();
+        for (const rule of document.policy?.rules ?? []) {
+          for (const kind of rule.match.kinds.length ? rule.match.kinds : ['*']) if (kind === 'CronJob' || kind === 'Job' || kind === 'Pod' || kind === '*') kinds.add(`rules:${kind}`);
+        }
+        return [...kinds];
+      },
+      // Compared after the check ran: the policy versions the screen read, the full admission's
+      // when the screen flagged this CronJob, and the denying policies themselves (their model
+      // objects, replaced by any edit of their files: the finding quotes their message and points into them).
+      fingerprint(ctx, document) {
+        const cronJob = cronJobOf(document);
+        if (!cronJob) return [];
+        const inputs = inputsOf(ctx.index, memo);
+        const outcome = outcomes.get(document);
+        return [
+          inputs.namespaces.get(cronJob.namespace ?? 'default'),
+          inputs.screenKey,
+          outcome?.flagged ? inputs.verdictKey : '',
+          ...(outcome?.denied ? inputs.sets[outcome.denied.set].filter((p) => p.name === outcome.denied!.policy) : []),
+        ];
+      },
+      check(ctx, _file, document) {
+        const cronJob = cronJobOf(document);
+        if (!cronJob) return;
+        const inputs = inputsOf(ctx.index, memo);
+        if (inputs !== pruned) {
+          pruned = inputs;
+          prune(inputs);
+        }
+        outcomes.set(document, checkCronJob(ctx, cronJob, inputs));
+      },
+    },
+  };
+}
+
+export const blockedByPolicyCheck: Check = createBlockedByPolicyCheck();
