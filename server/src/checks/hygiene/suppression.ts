@@ -15,7 +15,7 @@ export const SUPPRESSION_ID = 'hygiene/unused-suppression';
 const MARKER = 'kyverno-analyzer-disable-';
 const DIRECTIVE = /^#\s*kyverno-analyzer-disable-(next-line|file)(?=\s|$)/;
 /** Codes that are not produced by a registered check but may still be silenced. */
-const OTHER_FAMILIES = ['yaml', 'io', 'limits', 'config'];
+const OTHER_FAMILIES = ['yaml', 'io', 'limits', 'config', 'internal'];
 
 /** Registered so it has a level, a docs page and fixtures; it runs in `applySuppressions`, after every other check. */
 export const unusedSuppressionCheck: Check = {
