@@ -30,6 +30,8 @@ type Obj = Record<string, unknown>;
 interface Witness {
   /** What the witness was built from (a workspace resource, or the synthetic kind/namespace): its identity for caching. */
   basis: unknown;
+  /** The workspace ConfigMaps the policies read (context entries, apiCalls): part of the identity too. */
+  reads: unknown[];
   object: Obj;
   /** `the workspace's Pod web/nginx`, `a minimal Pod` */
   describe: string;
@@ -86,7 +88,47 @@ function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths
   const metadata = (object.metadata ?? (object.metadata = {})) as Obj;
   if (metadata.namespace !== undefined && ns) metadata.namespace = ns;
   if (Object.keys(labels).length) metadata.labels = { ...((metadata.labels as Obj) ?? {}), ...labels };
-  return { basis: fromWorkspace ?? `synthetic:${kind}:${ns}:${JSON.stringify(labels)}`, object, describe, context: { operation: 'CREATE', namespaceLabels: Object.keys(namespaceLabels).length ? namespaceLabels : undefined } };
+  const reads = configMapsRead(join, owners);
+  return {
+    basis: fromWorkspace ?? `synthetic:${kind}:${ns}:${JSON.stringify(labels)}`,
+    reads,
+    object,
+    describe,
+    context: { operation: 'CREATE', namespaceLabels: Object.keys(namespaceLabels).length ? namespaceLabels : undefined, clusterResources: reads as Obj[] },
+  };
+}
+
+/**
+ * The workspace ConfigMaps the rules read: `context: configMap` entries, apiCalls to
+ * `/api/v1/namespaces/<ns>/configmaps/<name>`, CEL `resource.Get("v1", "configmaps", ns, name)`.
+ * A name or namespace computed from the request matches every ConfigMap with the fixed part.
+ * The engine answers only from these: a ConfigMap the workspace lacks leaves the rule undecided.
+ */
+export function configMapsRead(join: ConflictJoin, owners: RuleRef[]): Obj[] {
+  const wanted: { namespace?: string; name?: string }[] = [];
+  const fixed = (v: unknown): string | undefined => (typeof v === 'string' && !v.includes('{{') ? v : undefined);
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > 40 || wanted.length > 20 || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((x) => visit(x, depth + 1));
+    const o = node as Obj;
+    const cm = o.configMap as Obj | undefined;
+    if (cm && typeof cm === 'object' && cm.name !== undefined) wanted.push({ namespace: fixed(cm.namespace), name: fixed(cm.name) });
+    const call = o.apiCall as Obj | undefined;
+    const url = call && typeof call.urlPath === 'string' ? /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/?]+)$/.exec(call.urlPath.trim()) : null;
+    if (url) wanted.push({ namespace: fixed(url[1]), name: fixed(url[2]) });
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'string' && (k === 'expression' || k === 'jmesPath')) {
+        for (const m of v.matchAll(/resource\.Get\(\s*"v1"\s*,\s*"configmaps"\s*,\s*"([^"]*)"\s*,\s*"([^"]*)"\s*\)/g)) wanted.push({ namespace: m[1], name: m[2] });
+      } else visit(v, depth + 1);
+    }
+  };
+  for (const o of owners) visit(o.policy.cls.family === 'kyverno-legacy' ? o.rule.raw : o.policy.raw, 0);
+  if (!wanted.length) return [];
+  return join
+    .resourcesOfKind('ConfigMap')
+    .filter((r) => wanted.some((w) => (w.name === undefined || w.name === r.name) && (w.namespace === undefined || w.namespace === (r.namespace ?? ''))))
+    .slice(0, 20)
+    .map((r) => r.raw as Obj);
 }
 
 function run(object: Obj, owners: RuleRef[], context: AdmissionContext, order?: number[]): SimulationResult | undefined {
@@ -181,7 +223,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     if (overlap.overlap === 'never') return;
     const witness = witnessOf(join, kind, [w.owner, r.owner], [w.path, r.path]);
     if (!witness) return;
-    const known = recall(w, r, witness.basis, []);
+    const known = recall(w, r, witness.basis, witness.reads);
     if (known) {
       if (known.conflict) {
         found.add(key);
@@ -191,7 +233,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     }
     const conflict = simulateRejection(key, kind, w, r, witness, overlap.overlap);
     if (conflict === undefined) return; // out of budget: decide next time
-    remember(w, r, { basis: witness.basis, others: [], conflict });
+    remember(w, r, { basis: witness.basis, others: witness.reads, conflict });
     if (conflict) {
       found.add(key);
       out(conflict);
@@ -262,7 +304,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     const owners = [a.owner, b.owner, ...validators];
     const witness = witnessOf(join, kind, [a.owner, b.owner], [a.path]);
     if (!witness) continue;
-    const known = recall(a, b, witness.basis, validators);
+    const known = recall(a, b, witness.basis, [...validators, ...witness.reads]);
     if (known) {
       if (known.conflict) {
         found.add(key);
@@ -272,7 +314,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
     }
     if (!spend(2)) continue;
     // Remembered as "no conflict" unless a finding is emitted below.
-    remember(a, b, { basis: witness.basis, others: validators, conflict: null });
+    remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict: null });
     const ab = run(witness.object, owners, witness.context, [0, 1]);
     const ba = run(witness.object, owners, witness.context, [1, 0]);
     if (!ab || !ba || !mutated(ab, a.owner) || !mutated(ab, b.owner)) continue;
@@ -302,7 +344,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       key,
       writes: [a, b],
     };
-    remember(a, b, { basis: witness.basis, others: validators, conflict });
+    remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict });
     found.add(key);
     out(conflict);
   }
@@ -340,7 +382,7 @@ export function orderEvidence(join: ConflictJoin, kind: string, a: WriteFact, b:
     if (!w || !join.resourcesOfKind(kind).length) break;
   }
   if (!witnesses.length) return 'undecided';
-  const bases = witnesses.map((w) => w.basis);
+  const bases = [...witnesses.map((w) => w.basis), ...witnesses[0].reads];
   const known = orderMemo.get(a)?.get(b);
   // A remembered answer costs what it cost to find: the budget then runs out at the same pair
   // whatever the edit history, and an incremental pass equals a fresh one.

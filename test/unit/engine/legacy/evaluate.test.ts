@@ -77,6 +77,13 @@ test('context: variables, ConfigMaps from supplied resources, apiCall without a 
   const withApi = policy({ context: [{ name: 'n', apiCall: { urlPath: '/api/v1/namespaces' } }], validate: { deny: {} } });
   assert.equal(status(withApi, pod([])).status, 'unknown');
   assert.equal(status(withApi, pod([]), { variables: { n: 1 } }).status, 'fail');
+  // An apiCall GET of one ConfigMap is answered from the supplied resources (jmesPath applied), never guessed.
+  const cmCall = policy({ context: [{ name: 'cfg', apiCall: { urlPath: '/api/v1/namespaces/kyverno/configmaps/allowed', jmesPath: 'data' } }], validate: { deny: { conditions: { all: [{ key: '{{ cfg.registries }}', operator: 'NotEquals', value: 'corp.io' }] } } } });
+  assert.equal(status(cmCall, pod([]), { clusterResources: [cm] }).status, 'pass');
+  assert.equal(status(cmCall, pod([]), { clusterResources: [{ ...cm, data: { registries: 'other.io' } }] }).status, 'fail');
+  assert.equal(status(cmCall, pod([])).status, 'unknown');
+  const otherNs = policy({ context: [{ name: 'cfg', apiCall: { urlPath: '/api/v1/namespaces/default/configmaps/allowed' } }], validate: { deny: {} } });
+  assert.equal(status(otherNs, pod([]), { clusterResources: [cm] }).status, 'unknown');
 });
 
 test('an unresolvable variable in a pattern is an error', () => {
