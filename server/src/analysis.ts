@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Finding } from './findings.ts';
 import { WorkspaceIndex } from './workspace/index.ts';
 import { discoverFiles } from './workspace/discover.ts';
-import { readWorkspaceFile } from './workspace/readFile.ts';
+import { confinementRoots, readWorkspacePath, workspaceRoots } from './workspace/safeRead.ts';
 import { contentHash, type IndexedFile } from './workspace/document.ts';
 import { LineIndex } from './yaml/lineIndex.ts';
 import { CONFIG_FILE_NAME, defaultConfig, parseConfig, type AnalyzerConfig } from './workspace/config.ts';
@@ -38,9 +37,15 @@ export interface LoadedConfig {
   findings: Finding[];
 }
 
+/** The configuration file is read like a workspace file, under its own small bound. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Throws an Error with a one-line message when the file cannot be read (not regular, too big, outside its folder). */
 export function loadConfig(path: string | undefined): LoadedConfig {
   if (!path) return { config: defaultConfig, findings: [] };
-  const text = readFileSync(path, 'utf8');
+  const read = readWorkspacePath(path, { roots: workspaceRoots([resolve(path, '..')]), maxBytes: MAX_CONFIG_BYTES });
+  if (!read.ok) throw new Error(read.message);
+  const text = read.text;
   const { config, problems } = parseConfig(text);
   return { config, path, findings: problems.map((p) => ({ code: 'config/invalid', severity: 'error', message: p.message, file: path, span: p.span })) };
 }
@@ -51,6 +56,8 @@ export interface AnalyzeRequest {
   config: LoadedConfig;
   checks?: readonly Check[];
   cacheLocation?: string;
+  /** Called once when the cache cannot be read or written; the analysis goes on without it. */
+  onCacheProblem?: (message: string) => void;
   hooks?: RunHooks;
 }
 
@@ -79,13 +86,14 @@ function prepare(request: AnalyzeRequest): Prepared | AnalysisResult {
   for (const p of problems) push({ code: p.code, severity: 'warning', message: p.message, file: p.path, span: { start: 0, end: 0 } });
 
   const texts: { path: string; text: string; hash: string }[] = [];
+  const roots = confinementRoots(request.roots);
   for (const { path } of files) {
-    const read = readWorkspaceFile(path, config.maxFileSize);
+    const read = readWorkspacePath(path, { roots, maxBytes: config.maxFileSize });
     if (read.ok) texts.push({ path, text: read.text, hash: contentHash(read.text) });
     else push({ code: read.code, severity: 'warning', message: `${path}: ${read.message}`, file: path, span: { start: 0, end: 0 } });
   }
 
-  const cache = request.cacheLocation ? new ResultCache(request.cacheLocation, hashOf(ANALYZER_VERSION, JSON.stringify(config), checks.map((c) => c.id).join(','))) : undefined;
+  const cache = request.cacheLocation ? new ResultCache(request.cacheLocation, hashOf(ANALYZER_VERSION, JSON.stringify(config), checks.map((c) => c.id).join(',')), request.onCacheProblem) : undefined;
   const workspaceHash = hashOf(...texts.map((t) => `${t.path}:${t.hash}`));
   const cachedWorkspace = cache?.getWorkspace(workspaceHash);
   const allFilesCached = cache && texts.every((t) => cache.getFile(t.path, t.hash));
@@ -177,6 +185,8 @@ export async function analyzeWorkspaceInParallel(request: AnalyzeRequest, worker
   return finish(p, index, request);
 }
 
+const MAX_LINE_INDEX_BYTES = 64 * 1024 * 1024;
+
 /** Line indexes for the files findings point at, read lazily (cached results carry offsets only). */
 export class LineIndexes {
   private readonly cache = new Map<string, LineIndex>();
@@ -184,13 +194,10 @@ export class LineIndexes {
   get(file: string): LineIndex {
     let lines = this.cache.get(file) ?? this.index?.getFile(file)?.lines;
     if (!lines) {
-      let text = '';
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        // A finding about an unreadable file points at 0:0.
-      }
-      lines = new LineIndex(text);
+      // Only positions are taken from this text; a file that cannot be read (a FIFO, a device,
+      // too big) has its findings at 0:0.
+      const read = readWorkspacePath(file, { roots: [], maxBytes: MAX_LINE_INDEX_BYTES });
+      lines = new LineIndex(read.ok ? read.text : '');
     }
     this.cache.set(file, lines);
     return lines;

@@ -31,10 +31,13 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
   } catch (error) {
     throw new UsageError(`${configPath}: cannot read config (${(error as Error).message})`);
   }
-  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number of threads, 1 or more (got ${values.jobs})`);
+  const asked = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(asked) || asked < 1) throw new UsageError(`--jobs must be a whole number of threads, 1 or more (got ${values.jobs})`);
+  // More threads than cores only adds memory (each worker has its own heap and module copies).
+  const jobs = Math.min(asked, availableParallelism());
   const cacheLocation = values.cache || values['cache-location'] ? resolve(io.cwd, values['cache-location'] ?? '.kyverno-analyzer-cache') : undefined;
   const absoluteRoots = roots.map((r) => resolve(io.cwd, r));
+  let cacheProblem: string | undefined;
   const workspaceRoot = configPath ? resolve(configPath, '..') : io.cwd;
   // Work the analysis caught and dropped (a simulation or an autogen expansion that threw) is
   // counted in the summary and listed with --debug: a missed finding must not go unseen.
@@ -43,6 +46,7 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
     workspaceRoot,
     config,
     cacheLocation,
+    onCacheProblem: (message) => (cacheProblem ??= message),
     hooks: { onCheckFailure: (f) => io.stderr(`internal error in check ${f.checkId}${f.file ? ` on ${f.file}` : ''}: ${(f.error as Error)?.stack ?? f.error}\n`) },
   }, jobs));
   const summary = { ...result.summary, internalErrors: internalErrors.length };
@@ -52,6 +56,8 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
   if (format === 'json') io.stdout(JSON.stringify(toJsonReport(findings, summary, lines, io.cwd), null, 2) + '\n');
   else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(findings, allChecks, lines, io.cwd, ANALYZER_VERSION), null, 2) + '\n');
   else io.stdout(toText(findings, summary, lines, io.cwd));
+  // The findings are printed first: a finished analysis is not thrown away for its cache.
+  if (cacheProblem) throw new UsageError(cacheProblem);
   const threshold = severityRank[failOn as Severity | 'never'];
   return findings.some((f) => severityRank[f.severity] >= threshold) ? 1 : 0;
 }

@@ -22,10 +22,16 @@ export async function runGraphCommand(args: string[], io: CliIo): Promise<number
   const roots = positionals.length ? positionals : ['.'];
   for (const root of roots) if (!existsSync(resolve(io.cwd, root))) throw new UsageError(`${root}: no such file or directory`);
   const configPath = values.config ? resolve(io.cwd, values.config) : findConfigFile(roots, io.cwd, existsSync);
+  let config;
+  try {
+    config = loadConfig(configPath);
+  } catch (error) {
+    throw new UsageError(`${configPath}: cannot read config (${(error as Error).message})`);
+  }
   const result = await analyzeWorkspaceInParallel({
     roots: roots.map((r) => resolve(io.cwd, r)),
     workspaceRoot: configPath ? resolve(configPath, '..') : io.cwd,
-    config: loadConfig(configPath),
+    config,
     checks: [],
   });
   if (!result.index) throw new UsageError('no files to analyse');

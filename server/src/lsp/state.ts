@@ -2,7 +2,7 @@
 // per file (document checks and workspace checks kept apart, so an edit re-runs only its own file's
 // document checks). No transport here: the server and the tests drive it.
 import { isAbsolute, relative, sep } from 'node:path';
-import picomatch from 'picomatch';
+import { compileGlobs } from '../workspace/glob.ts';
 import type { FileId, Finding } from '../findings.ts';
 import { WorkspaceIndex } from '../workspace/index.ts';
 import { defaultConfig, type AnalyzerConfig, type ConfigProblem } from '../workspace/config.ts';

@@ -1,8 +1,12 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
 import type { AnalyzerConfig } from './config.ts';
+import { compileGlobs } from './glob.ts';
+import { confinementRoots, isInside, readWorkspacePath } from './safeRead.ts';
+
+/** A `.gitignore` larger than this is not read (it then ignores nothing). */
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
 
 export interface DiscoveredFile {
   path: string;
@@ -10,7 +14,7 @@ export interface DiscoveredFile {
 
 export interface DiscoveryProblem {
   path: string;
-  code: 'io/unreadable' | 'io/symlink-loop';
+  code: 'io/unreadable' | 'io/symlink-loop' | 'io/outside-workspace';
   message: string;
 }
 
@@ -22,11 +26,13 @@ interface GitIgnoreScope {
 /**
  * Walks the given roots for YAML files: honours every `.gitignore` on the way (scoped to its
  * folder, as git does) and the config's include/exclude globs (relative to the workspace root).
- * Symlinked folders are followed once; a link back into a folder already on the path is a loop.
+ * Symlinked folders are followed once; a link back into a folder already on the path is a loop,
+ * and a link to a folder outside the roots is reported and not entered.
  */
 export function discoverFiles(roots: string[], workspaceRoot: string, config: AnalyzerConfig): { files: DiscoveredFile[]; problems: DiscoveryProblem[] } {
-  const include = picomatch(config.include, { dot: true });
-  const exclude = picomatch(config.exclude, { dot: true });
+  const include = compileGlobs(config.include);
+  const exclude = compileGlobs(config.exclude);
+  const confined = confinementRoots(roots);
   const files: DiscoveredFile[] = [];
   const problems: DiscoveryProblem[] = [];
   const seenFiles = new Set<string>();
@@ -69,6 +75,10 @@ export function discoverFiles(roots: string[], workspaceRoot: string, config: An
       problems.push({ path: dir, code: 'io/unreadable', message: `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}` });
       return;
     }
+    if (!confined.some((root) => isInside(root, real))) {
+      problems.push({ path: dir, code: 'io/outside-workspace', message: `${dir} is a symbolic link to a folder outside the workspace; not followed` });
+      return;
+    }
     if (ancestors.has(real)) {
       problems.push({ path: dir, code: 'io/symlink-loop', message: `symbolic link loop at ${dir} (points back to ${real}); not followed` });
       return;
@@ -83,11 +93,9 @@ export function discoverFiles(roots: string[], workspaceRoot: string, config: An
     }
     let localScopes = scopes;
     if (entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
-      try {
-        localScopes = [...scopes, { base: dir, rules: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) }];
-      } catch {
-        // An unreadable .gitignore ignores nothing.
-      }
+      // An unreadable .gitignore (a FIFO, a link out of the workspace, too big) ignores nothing.
+      const read = readWorkspacePath(join(dir, '.gitignore'), { roots: confined, maxBytes: MAX_GITIGNORE_BYTES });
+      if (read.ok) localScopes = [...scopes, { base: dir, rules: ignore().add(read.text) }];
     }
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(dir, entry.name);

@@ -1,8 +1,8 @@
 // The one way a workspace path is read (CLI, `test`, language server, config): the repository is
 // not trusted, so a path must resolve inside the workspace roots, must be a regular file (a FIFO
 // would block the reader forever, /dev/zero would never end), and is bounded before it is read.
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
 
 export type ReadProblemCode = 'limits/file-size' | 'io/binary' | 'io/encoding' | 'io/unreadable' | 'io/not-regular' | 'io/outside-workspace';
 
@@ -34,6 +34,15 @@ export function workspaceRoots(folders: readonly string[]): string[] {
       return folder;
     }
   });
+}
+
+/**
+ * The roots reads are confined to for a run over these paths (the command line's arguments): a
+ * folder is a root; a file given by name confines to the folder it is named in, so a link named on
+ * the command line is held to the same rule as one found in a folder.
+ */
+export function confinementRoots(paths: readonly string[]): string[] {
+  return workspaceRoots(paths.map((path) => (statSync(path, { throwIfNoEntry: false })?.isDirectory() ? path : dirname(path))));
 }
 
 /** Whether `target` is `root` or lies below it (both real, absolute paths). */

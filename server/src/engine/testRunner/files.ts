@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { readWorkspaceFile } from '../../workspace/readFile.ts';
+import { readWorkspacePath } from '../../workspace/safeRead.ts';
 import { defaultConfig } from '../../workspace/config.ts';
 
 export class SuiteError extends Error {}
@@ -35,8 +35,9 @@ export function loadDocuments(file: string): Record<string, unknown>[] {
       return statSync(child).isFile() ? loadDocuments(child) : [];
     });
   }
-  // Suites name their own files: read with the same bounds as the workspace (size, binary, UTF-8).
-  const read = readWorkspaceFile(file, defaultConfig.maxFileSize);
+  // Suites name their own files: read like any workspace file (regular files only, size, binary,
+  // UTF-8); `resolveConfined` has already held the path to the test root.
+  const read = readWorkspacePath(file, { roots: [], maxBytes: defaultConfig.maxFileSize });
   if (!read.ok) throw new SuiteError(`${file}: ${read.message}`);
   const out: Record<string, unknown>[] = [];
   for (const doc of parseAllDocuments(read.text, { logLevel: 'error' })) {

@@ -1,0 +1,193 @@
+// issue 15, command-line side: each failure of the adversarial run, against the built CLI, within
+// 20 s and 1.5 GB, with the documented exit, and nothing from outside the workspace in the output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertBounded, assertOneLineError, put, runCli, tempDir } from './cli.ts';
+
+const SECRET = 'kpa-outside-secret-7f3a';
+const typoPolicy = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: typo
+spec:
+  validationFailureActon: Enforce
+  rules: []
+`;
+
+const findingsOf = (stdout: string) => JSON.parse(stdout).findings as { file: string; code: string; message: string }[];
+
+test('a backtracking exclude glob and a matching file name: check finishes', async (t) => {
+  const root = tempDir(t);
+  put(root, '.kyverno-analyzer.yaml', `exclude: ["${'*a'.repeat(12)}*b"]\n`);
+  put(root, `${'a'.repeat(60)}.yaml`, typoPolicy);
+  const run = await runCli(['check', '.', '--format', 'json'], root);
+  assertBounded(run, [1]);
+  assert.ok(findingsOf(run.stdout).some((f) => f.file.endsWith(`${'a'.repeat(60)}.yaml`)), 'the file is not excluded, and is analysed');
+});
+
+test('check names a FIFO: reported as not a regular file, never opened for a blocking read', async (t) => {
+  const root = tempDir(t);
+  execFileSync('mkfifo', [join(root, 'x.yaml')]);
+  const run = await runCli(['check', 'x.yaml', '--format', 'json'], root);
+  assertBounded(run, [0]);
+  assert.deepEqual(findingsOf(run.stdout).map((f) => f.code), ['io/not-regular']);
+});
+
+test('a FIFO inside a walked folder does not block the walk', async (t) => {
+  const root = tempDir(t);
+  execFileSync('mkfifo', [join(root, 'pipe.yaml')]);
+  put(root, 'policy.yaml', typoPolicy);
+  const run = await runCli(['check', '.', '--format', 'json'], root);
+  assertBounded(run, [1]);
+});
+
+test('the config file symlinked to /dev/zero: one line on stderr, exit 2', async (t) => {
+  const root = tempDir(t);
+  symlinkSync('/dev/zero', join(root, '.kyverno-analyzer.yaml'));
+  put(root, 'policy.yaml', typoPolicy);
+  const run = await runCli(['check', '.'], root);
+  assertOneLineError(run);
+  assert.match(run.stderr, /\.kyverno-analyzer\.yaml/);
+});
+
+test('the config file is a FIFO (found, or named by --config): one line on stderr, exit 2', async (t) => {
+  const root = tempDir(t);
+  execFileSync('mkfifo', [join(root, '.kyverno-analyzer.yaml')]);
+  put(root, 'policy.yaml', typoPolicy);
+  assertOneLineError(await runCli(['check', '.'], root));
+  assertOneLineError(await runCli(['check', '.', '--config', '.kyverno-analyzer.yaml'], root));
+  assertOneLineError(await runCli(['graph', '.'], root));
+});
+
+test('a config file over its bound: one line on stderr, exit 2', async (t) => {
+  const root = tempDir(t);
+  put(root, '.kyverno-analyzer.yaml', `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+  assertOneLineError(await runCli(['check', '.'], root));
+});
+
+test('a file linked to a file outside the workspace is refused; its content appears in no output format', async (t) => {
+  const base = tempDir(t);
+  const root = join(base, 'repo');
+  put(base, 'outside/secret.yaml', `apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: ${SECRET}\nspec:\n  validationFailureActon: ${SECRET}\n  rules: []\n`);
+  put(root, 'policy.yaml', typoPolicy);
+  symlinkSync(join(base, 'outside/secret.yaml'), join(root, 'leak.yaml'));
+  symlinkSync(join(base, 'outside'), join(root, 'leakdir'));
+  for (const format of ['text', 'json', 'sarif']) {
+    const run = await runCli(['check', '.', '--format', format], root);
+    assertBounded(run, [1]);
+    assert.doesNotMatch(run.stdout + run.stderr, new RegExp(SECRET), format);
+    assert.match(run.stdout, /io\/outside-workspace/, format);
+  }
+  // Named on the command line, the link is held to the folder it is named in.
+  const named = await runCli(['check', 'leak.yaml', '--format', 'json'], root);
+  assertBounded(named, [0]);
+  assert.deepEqual(findingsOf(named.stdout).map((f) => f.code), ['io/outside-workspace']);
+  assert.doesNotMatch(named.stdout, new RegExp(SECRET));
+});
+
+test('--jobs 1000 is held to the number of cores (memory stays bounded on a workspace big enough for workers)', async (t) => {
+  const root = tempDir(t);
+  for (let i = 0; i < 240; i++) put(root, `p/${i}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  k: v\n`);
+  const run = await runCli(['check', '.', '--jobs', '1000', '--format', 'json'], root);
+  assertBounded(run, [0]);
+  if (run.maxRssMb !== undefined) assert.ok(run.maxRssMb < 1024, `peak ${run.maxRssMb.toFixed(0)} MB`);
+});
+
+test('cache: a planted symlink at the old temporary name is not written through', async (t) => {
+  const root = tempDir(t);
+  put(root, 'policy.yaml', typoPolicy);
+  const victim = put(root, 'victim.txt', 'untouched\n');
+  mkdirSync(join(root, '.kyverno-analyzer-cache'));
+  symlinkSync(victim, join(root, '.kyverno-analyzer-cache/results.json.tmp'));
+  symlinkSync(victim, join(root, '.kyverno-analyzer-cache/results.json'));
+  const run = await runCli(['check', '.', '--cache'], root);
+  assertBounded(run, [1]);
+  assert.equal(readFileSync(victim, 'utf8'), 'untouched\n');
+  assert.deepEqual(readdirSync(join(root, '.kyverno-analyzer-cache')).filter((n) => n.endsWith('.tmp') && n !== 'results.json.tmp'), [], 'no temporary file left behind');
+});
+
+test('cache: an edited cache does not turn a failing check green', async (t) => {
+  const root = tempDir(t);
+  put(root, 'policy.yaml', typoPolicy);
+  const first = await runCli(['check', '.', '--cache', '--format', 'json'], root);
+  assertBounded(first, [1]);
+  const path = join(root, '.kyverno-analyzer-cache/results.json');
+  // Every finding the analyzer stored is removed, in whatever shape the file has.
+  const edited = readFileSync(path, 'utf8').replace(/\\?"findings\\?":\[[^\]]*\]/g, (m) => m.replace(/\[[^\]]*\]/, '[]'));
+  assert.notEqual(edited, readFileSync(path, 'utf8'), 'the edit changed the cache');
+  writeFileSync(path, edited);
+  const second = await runCli(['check', '.', '--cache', '--format', 'json'], root);
+  assertBounded(second, [1]);
+  assert.deepEqual(findingsOf(second.stdout), findingsOf(first.stdout));
+});
+
+test('cache: concurrent runs sharing one cache all succeed with the same findings', async (t) => {
+  const root = tempDir(t);
+  put(root, 'policy.yaml', typoPolicy);
+  for (let i = 0; i < 5; i++) put(root, `cm/${i}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n`);
+  const runs = await Promise.all(Array.from({ length: 8 }, () => runCli(['check', '.', '--cache', '--format', 'json', '--jobs', '1'], root)));
+  for (const run of runs) {
+    assertBounded(run, [1]);
+    assert.equal(run.stderr, '');
+    assert.deepEqual(findingsOf(run.stdout), findingsOf(runs[0].stdout));
+  }
+  assert.deepEqual(readdirSync(join(root, '.kyverno-analyzer-cache')), ['results.json']);
+});
+
+test('cache: a location that is a file prints the findings, then one line on stderr, exit 2', async (t) => {
+  const root = tempDir(t);
+  put(root, 'policy.yaml', typoPolicy);
+  put(root, 'not-a-folder', 'x\n');
+  const run = await runCli(['check', '.', '--cache-location', 'not-a-folder', '--format', 'json'], root);
+  assertOneLineError(run);
+  assert.ok(findingsOf(run.stdout).some((f) => f.code === 'schema/additionalProperties' || f.code.startsWith('schema/')), 'the findings are printed');
+});
+
+test('cache: a location under /proc does not spin: one line on stderr, exit 2', async (t) => {
+  const root = tempDir(t);
+  put(root, 'policy.yaml', typoPolicy);
+  for (const location of ['/proc/kpa-cache/deeper', '/proc/self/kpa-cache']) {
+    const run = await runCli(['check', '.', '--cache-location', location, '--format', 'json'], root);
+    assertOneLineError(run);
+    assert.ok(findingsOf(run.stdout).length > 0);
+  }
+  assert.equal(existsSync('/proc/kpa-cache'), false);
+});
+
+test('test: a kyverno-test.yaml whose resources name a FIFO reports the suite as an error', async (t) => {
+  const root = tempDir(t);
+  put(root, 'suite/policy.yaml', `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: p
+spec:
+  rules:
+    - name: r
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: m
+        pattern:
+          metadata:
+            name: "?*"
+`);
+  put(root, 'suite/kyverno-test.yaml', `apiVersion: cli.kyverno.io/v1alpha1
+kind: Test
+metadata:
+  name: fifo
+policies: [policy.yaml]
+resources: [pipe.yaml]
+results: []
+`);
+  execFileSync('mkfifo', [join(root, 'suite/pipe.yaml')]);
+  const run = await runCli(['test', '.', '--format', 'json'], root);
+  assertBounded(run, [1]);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.errors.length, 1);
+  assert.match(report.errors[0].error, /not a regular file/);
+});
