@@ -3,6 +3,7 @@
 import { Optional, type ASTNode, type Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { rewriteMessages, type Rewritten } from './messages.ts';
 import { re2Test } from './lib/regex.ts';
+import { syntaxMessage } from './syntaxMessages.ts';
 
 export interface Parsed {
   ok: true;
@@ -49,7 +50,8 @@ function parseUncached(env: Environment, expression: string): Parsed | ParseFail
     const e = error as { range?: { start: number; end: number }; summary?: string; message?: string };
     const start = rewritten.toOriginal(e.range?.start ?? 0);
     const end = Math.max(start, rewritten.toOriginal(e.range?.end ?? e.range?.start ?? 0));
-    return { ok: false, message: e.summary ?? firstLine(e.message ?? String(error)), start, end };
+    const raw = e.summary ?? firstLine(e.message ?? String(error));
+    return { ok: false, message: syntaxMessage(raw, rewritten.text, e.range?.start ?? 0, e.range?.end ?? e.range?.start ?? 0), start, end };
   }
 }
 
