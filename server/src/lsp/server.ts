@@ -1,24 +1,36 @@
 // The language server: creates the one session and wires each LSP message to its handler
 // (handlers/workspace.ts, documents.ts, requests.ts). Nothing is analysed or decided here.
 import type { Connection } from 'vscode-languageserver';
-import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
 import { UsageError, type CliIo } from '../cli/io.ts';
 import * as documents from './handlers/documents.ts';
 import * as requests from './handlers/requests.ts';
 import * as workspace from './handlers/workspace.ts';
 import { ADMISSION_PREVIEW_REQUEST, CONFLICTS_REQUEST } from './protocol.ts';
 import { Session } from './session.ts';
+import { guardedReader } from './transport.ts';
 
 export async function runLanguageServer(args: string[], _io: CliIo): Promise<number> {
-  let connection: Connection;
+  let reader: MessageReader;
+  let writer: MessageWriter;
+  let bytesSeen: (() => number) | undefined;
   if (args.includes('--node-ipc')) {
     if (!process.send) throw new UsageError('--node-ipc needs a parent process with an IPC channel');
-    connection = createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
+    [reader, writer] = [new IPCMessageReader(process), new IPCMessageWriter(process)];
   } else if (args.includes('--stdio')) {
-    connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+    [reader, writer] = [new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)];
+    let bytes = 0;
+    process.stdin.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    bytesSeen = () => bytes;
   } else {
     throw new UsageError('lsp needs a transport: --stdio or --node-ipc');
   }
+  const closeConnection = (reason: string) => {
+    // The stream is out of step: answering on would misread every later message. Exiting lets the client restart us.
+    process.stderr.write(`kyverno-analyzer: closing the connection: ${reason}\n`);
+    process.exit(1);
+  };
+  const connection = createConnection(ProposedFeatures.all, guardedReader(reader, writer, closeConnection, bytesSeen), writer);
   startServer(connection);
   connection.listen();
   // The connection owns the process from here: `exit` ends it (0 after shutdown, 1 otherwise).
