@@ -13,6 +13,7 @@ import { allChecks } from './checks/registry.ts';
 import { applySuppressionsToAll, type CheckIds } from './checks/hygiene/suppression.ts';
 import { availableParallelism } from 'node:os';
 import { indexInWorkers, workerScript } from './workspace/parallel.ts';
+import { isTestRelevant, registryOf, type TestDataRegistry } from './workspace/testData.ts';
 
 export const ANALYZER_VERSION = '0.1.0';
 
@@ -69,6 +70,7 @@ interface Prepared {
   texts: { path: string; text: string; hash: string }[];
   cache?: ResultCache;
   workspaceHash: string;
+  testData: TestDataRegistry;
 }
 
 /** Discovery, reading and the cache lookup; a result when everything came from the cache. */
@@ -93,6 +95,14 @@ function prepare(request: AnalyzeRequest): Prepared | AnalysisResult {
     else push({ code: read.code, severity: 'warning', message: `${path}: ${read.message}`, file: path, span: { start: 0, end: 0 } });
   }
 
+  // Every test is read before any file is indexed, so each file is indexed once, in its role; the
+  // role joins the cache key (a test that starts naming a file changes the file's findings).
+  const testData = registryOf(texts, request.workspaceRoot, config.testData);
+  for (const t of texts) {
+    const info = testData.lookup(t.path);
+    if (isTestRelevant(info)) t.hash = hashOf(t.hash, JSON.stringify(info));
+  }
+
   const cache = request.cacheLocation ? new ResultCache(request.cacheLocation, hashOf(ANALYZER_VERSION, JSON.stringify(config), checks.map((c) => c.id).join(',')), request.onCacheProblem) : undefined;
   const workspaceHash = hashOf(...texts.map((t) => `${t.path}:${t.hash}`));
   const cachedWorkspace = cache?.getWorkspace(workspaceHash);
@@ -102,7 +112,7 @@ function prepare(request: AnalyzeRequest): Prepared | AnalysisResult {
     findings.push(...cachedWorkspace.findings);
     return { findings: applySuppressionsToAll(findings, texts, config, checkIdsOf(checks)), summary: { ...(cachedWorkspace.summary as unknown as AnalysisSummary), durationMs: Math.round(performance.now() - started) } };
   }
-  return { started, config, checks, findings, texts, cache, workspaceHash };
+  return { started, config, checks, findings, texts, cache, workspaceHash, testData };
 }
 
 /** One file's document findings: from the cache, or computed (and cached). */
@@ -115,7 +125,7 @@ function documentFindings(p: Prepared, t: Prepared['texts'][number], compute: ()
 }
 
 function indexOnThisThread(p: Prepared, request: AnalyzeRequest): WorkspaceIndex {
-  const index = new WorkspaceIndex(p.config);
+  const index = new WorkspaceIndex(p.config, p.testData);
   for (const t of p.texts) {
     const { indexed } = index.setFile(t.path, t.text);
     p.findings.push(...documentFindings(p, t, () => runDocumentChecks(indexed, p.checks, p.config, request.hooks)));
@@ -169,13 +179,13 @@ export async function analyzeWorkspaceInParallel(request: AnalyzeRequest, worker
   if (workers <= 1 || p.texts.length < minFiles || !script || !registered) return finish(p, indexOnThisThread(p, request), request);
   let results;
   try {
-    const files = p.texts.map((t) => ({ path: t.path, text: t.text, runChecks: !p.cache?.getFile(t.path, t.hash) }));
+    const files = p.texts.map((t) => ({ path: t.path, text: t.text, runChecks: !p.cache?.getFile(t.path, t.hash), testData: p.testData.lookup(t.path) }));
     results = await indexInWorkers(files, p.config, p.checks.map((c) => c.id), workers, script);
   } catch {
     // A worker that cannot start or dies: this thread does the work instead (same result, slower).
     return finish(p, indexOnThisThread(p, request), request);
   }
-  const index = new WorkspaceIndex(p.config);
+  const index = new WorkspaceIndex(p.config, p.testData);
   p.texts.forEach((t, i) => {
     const { indexed, findings, failures } = results[i];
     index.setIndexed(indexed);

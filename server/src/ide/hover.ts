@@ -6,12 +6,14 @@ import type { IndexedDocument, IndexedFile } from '../workspace/document.ts';
 import { pathAt, type Path } from '../yaml/paths.ts';
 import { describeAt, type FieldDescription } from '../schema/describe.ts';
 import { describeSchedule } from '../cron/describe.ts';
-import { formatSeconds } from '../cron/schedule.ts';
 import type { FileId } from '../findings.ts';
 import type { Policy, Rule, SourceRef } from '../model/types.ts';
 import { celObjectReads } from '../model/reads.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
+import { configMapHoverMarkdown } from '../conflicts/configMaps.ts';
 import type { LineIndex } from '../yaml/lineIndex.ts';
+import { describeTestData } from '../workspace/testData.ts';
+import { basename, dirname, relative } from 'node:path';
 
 export interface HoverAnswer {
   markdown: string;
@@ -33,6 +35,8 @@ export interface HoverWorkspace {
 }
 
 export function hoverAt(file: IndexedFile, offset: number, now: Date = new Date(), workspace?: HoverWorkspace): HoverAnswer | undefined {
+  const testData = testDataHover(file, offset);
+  if (testData) return testData;
   const document = documentAt(file, offset);
   if (!document?.cls) return undefined;
   const hit = pathAt(document.yaml.doc, offset);
@@ -52,9 +56,22 @@ export function hoverAt(file: IndexedFile, offset: number, now: Date = new Date(
   if (workspace && document.policy) {
     const usage = fieldUsageMarkdown(file, document.policy, hit.path, offset, workspace);
     if (usage) sections.push(usage);
+    const at = hit.path.lastIndexOf('context');
+    const entry = at >= 0 && typeof hit.path[at + 1] === 'number' ? document.yaml.doc.getIn(hit.path.slice(0, at + 2), true) : undefined;
+    const reads = entry && typeof entry === 'object' && 'toJSON' in entry ? configMapHoverMarkdown((entry as { toJSON(): unknown }).toJSON(), workspace.index.resourcesOfKind('ConfigMap'), (r) => `[${r.name}](${workspace.uriOf(r.source.file)})`) : undefined;
+    if (reads) sections.push(reads);
   }
   if (sections.length === 0) return undefined;
   return { markdown: sections.join('\n\n---\n\n'), span: hit.onKey || isScalar(hit.node) ? span : { start: offset, end: offset } };
+}
+
+/** On the first line of a test-data file: that it is test data, and which tests name it. */
+function testDataHover(file: IndexedFile, offset: number): HoverAnswer | undefined {
+  if (!file.testData || (file.role !== 'test-data' && file.role !== 'test-assertion')) return undefined;
+  const firstLineEnd = file.text.indexOf('\n');
+  if (firstLineEnd >= 0 && offset > firstLineEnd) return undefined;
+  const markdown = describeTestData(file.role, file.testData, (test) => relative(dirname(file.file), test) || basename(test));
+  return markdown ? { markdown, span: { start: 0, end: firstLineEnd < 0 ? file.text.length : firstLineEnd } } : undefined;
 }
 
 function fieldMarkdown(path: Path, field: FieldDescription): string {
@@ -74,7 +91,7 @@ function scheduleMarkdown(schedule: string, timeZone: string | undefined, now: D
   const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   const zoned = (d: Date) => (timeZone ? `${d.toLocaleString('sv-SE', { timeZone, hour12: false }).slice(0, 16)} ${timeZone} (${utc(d)})` : utc(d));
   const next = described.next.map((d) => `- ${zoned(d)}`).join('\n');
-  return `**Schedule**: ${described.words}\n\nRuns at most every ${formatSeconds(described.intervalSeconds)}. Next runs:\n\n${next}`;
+  return `**Schedule**: ${described.words}\n\n${described.interval} Next runs:\n\n${next}`;
 }
 
 // ---- Field usage: the other rules that write or read the field under the cursor ---------------

@@ -9,6 +9,7 @@ export interface EditorSettings {
   include?: string[];
   exclude?: string[];
   maxFileSize?: number;
+  testData?: string[];
 }
 
 export interface LoadedSettings {
@@ -31,7 +32,7 @@ export function sanitizeSettings(raw: unknown): EditorSettings {
       if (typeof normalized === 'string' && levels.has(normalized)) out.checks[id] = normalized as CheckLevel;
     }
   }
-  for (const key of ['include', 'exclude'] as const) {
+  for (const key of ['include', 'exclude', 'testData'] as const) {
     const value = input[key];
     if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) out[key] = value as string[];
   }
@@ -49,12 +50,13 @@ export function mergeSettings(settings: EditorSettings, configFileText: string |
   if (settings.include) config.include = settings.include;
   if (settings.exclude) config.exclude = [...defaultConfig.exclude, ...settings.exclude];
   if (settings.maxFileSize) config.maxFileSize = settings.maxFileSize;
+  if (settings.testData) config.testData = settings.testData;
   if (configFileText === undefined) return { config, fileProblems: [] };
 
   const parsed = parseConfig(configFileText);
   const present = topLevelKeys(configFileText);
   const merged: AnalyzerConfig = { ...config, checks: { ...config.checks, ...parsed.config.checks } };
-  for (const key of ['include', 'exclude', 'maxFileSize', 'maxDocuments', 'maxAliasCount'] as const) {
+  for (const key of ['include', 'exclude', 'maxFileSize', 'maxDocuments', 'maxAliasCount', 'testData', 'checkTestData'] as const) {
     if (present.has(key)) (merged as unknown as Record<string, unknown>)[key] = parsed.config[key];
   }
   return { config: merged, fileProblems: parsed.problems };

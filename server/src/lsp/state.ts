@@ -7,6 +7,7 @@ import type { FileId, Finding } from '../findings.ts';
 import { WorkspaceIndex } from '../workspace/index.ts';
 import { defaultConfig, type AnalyzerConfig, type ConfigProblem } from '../workspace/config.ts';
 import { readWorkspaceFile } from '../workspace/readFile.ts';
+import { testDataGlobs } from '../workspace/testData.ts';
 import type { IndexedFile } from '../workspace/document.ts';
 import { LineIndex } from '../yaml/lineIndex.ts';
 import { runDocumentChecks, type CheckFailure } from '../checks/run.ts';
@@ -115,6 +116,8 @@ export class ServerState implements ConvertContext {
   setFolders(folders: FolderConfig[], fallback: AnalyzerConfig = defaultConfig): void {
     this.folders = folders;
     this.index.config = folders[0]?.config ?? fallback;
+    const globs = folders.map((f) => testDataGlobs(f.folder.path, f.config.testData));
+    this.index.testData.inGlobs = (file) => globs.some((inGlobs) => inGlobs(file));
   }
 
   // ---- indexing ------------------------------------------------------------------------------
@@ -128,7 +131,17 @@ export class ServerState implements ConvertContext {
     // is needed that the index did not keep (see landmarkSpans).
     if (changed && !this.open.has(file)) this.index.releaseTrees(file);
     if (changed || !this.docFindings.has(file)) this.docFindings.set(file, this.runDocument(indexed));
+    this.recheckRoleChanges();
     return { changed };
+  }
+
+  /** Files a test started or stopped naming were indexed again in their new role: their document findings follow. */
+  private recheckRoleChanges(): void {
+    for (const other of this.index.takeRoleChanges()) {
+      if (!this.open.has(other.file)) this.index.releaseTrees(other.file);
+      this.docFindings.set(other.file, this.runDocument(other));
+      this.unpublished.add(other.file);
+    }
   }
 
   /** Reads a file from disk unless the editor has it open (the editor's text wins). */
@@ -147,6 +160,7 @@ export class ServerState implements ConvertContext {
   removeFile(file: FileId): boolean {
     const had = this.index.removeFile(file);
     const hadFindings = this.docFindings.delete(file);
+    this.recheckRoleChanges();
     return had || hadFindings;
   }
 

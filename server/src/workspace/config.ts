@@ -11,6 +11,10 @@ export interface AnalyzerConfig {
   maxFileSize: number;
   maxDocuments: number;
   maxAliasCount: number;
+  /** Globs (relative to the workspace root) of files that are test data besides what tests name (workspace/testData.ts). */
+  testData: string[];
+  /** Run the checks of manifests on test data too (they are quiet there by default). */
+  checkTestData: boolean;
 }
 
 export const CONFIG_FILE_NAME = '.kyverno-analyzer.yaml';
@@ -22,6 +26,8 @@ export const defaultConfig: AnalyzerConfig = {
   maxFileSize: 4 * 1024 * 1024,
   maxDocuments: 5000,
   maxAliasCount: 100,
+  testData: [],
+  checkTestData: false,
 };
 
 export interface ConfigProblem {
@@ -66,6 +72,16 @@ export function parseConfig(text: string): { config: AnalyzerConfig; problems: C
         }
         break;
       }
+      case 'testData': {
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) problems.push({ message: '`testData` must be a list of glob strings.', span: valueSpan });
+        else config.testData = value;
+        break;
+      }
+      case 'checkTestData': {
+        if (typeof value !== 'boolean') problems.push({ message: '`checkTestData` must be true or false.', span: valueSpan });
+        else config.checkTestData = value;
+        break;
+      }
       case 'maxFileSize':
       case 'maxDocuments':
       case 'maxAliasCount': {
@@ -75,7 +91,7 @@ export function parseConfig(text: string): { config: AnalyzerConfig; problems: C
         break;
       }
       default:
-        problems.push({ message: `Unknown setting \`${key}\`; known settings: include, exclude, checks, maxFileSize, maxDocuments, maxAliasCount.`, span: keySpan });
+        problems.push({ message: `Unknown setting \`${key}\`; known settings: include, exclude, checks, testData, checkTestData, maxFileSize, maxDocuments, maxAliasCount.`, span: keySpan });
     }
   }
   return { config, problems };

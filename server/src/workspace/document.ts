@@ -3,12 +3,18 @@ import type { FileId, Finding, Span } from '../findings.ts';
 import { spanOf } from '../yaml/paths.ts';
 import { parseYaml, releaseYamlTrees, type ParseLimits, type YamlDocument, type YamlFile } from '../yaml/parse.ts';
 import { LineIndex } from '../yaml/lineIndex.ts';
-import { classify } from '../model/classify.ts';
+import { classify, isPolicyClass } from '../model/classify.ts';
 import { normalize } from '../model/normalize.ts';
 import type { DocClass, Policy, Resource } from '../model/types.ts';
+import { inTestFolder, testDataRole, type TestDataInfo } from './testData.ts';
 
-/** Why a file's documents are not analysed as policies/resources of the workspace. */
-export type FileRole = 'workspace' | 'test-assertion' | 'helm-template' | 'skipped';
+/**
+ * How a file's documents take part in the analysis. `test-data`: inputs and expectations of tests
+ * (workspace/testData.ts); its resources are modelled (realistic objects to simulate on) but
+ * checks of manifests stay quiet, and its policy documents are variants, not workspace policies.
+ * `test-assertion`: Chainsaw assert/error files, partial by design: not modelled, not checked.
+ */
+export type FileRole = 'workspace' | 'test-data' | 'test-assertion' | 'helm-template' | 'skipped';
 
 export interface IndexedDocument {
   file: FileId;
@@ -31,6 +37,8 @@ export interface IndexedFile {
   problems: Finding[];
   /** Spans of the places symbols, code lenses and cross-file findings point at, kept when the trees are released. */
   spans?: Map<string, Span>;
+  /** Why the file is test data (or an assertion): the tests naming it, its location. */
+  testData?: TestDataInfo;
 }
 
 export const spanKey = (docIndex: number, path: readonly (string | number)[], target: 'key' | 'value'): string => `${docIndex}\u0000${target}\u0000${path.join('\u0000')}`;
@@ -84,15 +92,13 @@ function treesReadWhileIndexing(cls: DocClass | undefined): boolean {
 // variables never start with those, so `{{ request.object… }}` is not mistaken for a template.
 const HELM_TEMPLATE = /\{\{-?\s*(?:\.|\$|(?:if|else|end|range|with|include|template|define|toYaml|tpl|printf|quote|default|required|nindent|indent|trim|lookup)\b|\/\*)/;
 
-/** Chainsaw end-to-end tests keep partial policies as assertions; they are not workspace policies. */
-const TEST_ASSERTION_DIR = /(^|[\\/])\.chainsaw-test[^\\/]*[\\/]/;
-
 export interface AnalyzeOptions extends ParseLimits {
   maxFileSize: number;
 }
 
-export function indexText(file: FileId, text: string, options: AnalyzeOptions): IndexedFile {
-  return withLazyLines(indexTextWithoutLines(file, text, options));
+/** `testData`: what the workspace's tests and configuration say about this file (testData.ts). */
+export function indexText(file: FileId, text: string, options: AnalyzeOptions, testData?: TestDataInfo): IndexedFile {
+  return withLazyLines(indexTextWithoutLines(file, text, options, testData));
 }
 
 /** Most files are never asked for a position (no finding, not open): the line table is built on first use. */
@@ -101,7 +107,10 @@ export function withLazyLines(file: Omit<IndexedFile, 'lines'>): IndexedFile {
   return Object.defineProperty(file, 'lines', { get: () => (lines ??= new LineIndex(file.text)), enumerable: true }) as IndexedFile;
 }
 
-function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptions): Omit<IndexedFile, 'lines'> {
+const holdsPolicy = (classes: readonly (DocClass | undefined)[]) => classes.some((c) => c !== undefined && isPolicyClass(c));
+const definesTest = (classes: readonly (DocClass | undefined)[]) => classes.some((c) => c?.kind === 'Test' && (c.group === 'cli.kyverno.io' || c.group === 'chainsaw.kyverno.io'));
+
+function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptions, testData: TestDataInfo = { byLocation: inTestFolder(file), namedBy: [] }): Omit<IndexedFile, 'lines'> {
   const base = { file, text, hash: contentHash(text), documents: [] as IndexedDocument[] };
   if (text.length > options.maxFileSize) {
     return { ...base, role: 'skipped', problems: [fileProblem(file, 'limits/file-size', 'warning', `File is ${text.length} characters, over the limit of ${options.maxFileSize} (maxFileSize); it is not analysed.`)] };
@@ -110,13 +119,18 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
     return { ...base, role: 'helm-template', problems: [fileProblem(file, 'yaml/helm-template', 'info', 'This file is a Helm/Go template ({{ … }} outside Kyverno variables); it is skipped. Render it with `helm template` to analyse the result.')] };
   }
   // `yaml` skips a leading BOM itself; positions stay exact because the text is parsed as is.
-  const role: FileRole = TEST_ASSERTION_DIR.test(file) ? 'test-assertion' : 'workspace';
-  // Classified once: the decision on trees and the model below read the same classes.
+  // Classified once: the decision on trees, the role and the model below read the same classes.
   let classes: (DocClass | undefined)[] | undefined;
+  let role: FileRole | undefined;
   const yaml = parseYaml(text, options, (values) => {
     classes = values.map(classify);
+    role = testDataRole(testData, holdsPolicy(classes), definesTest(classes));
     return role === 'workspace' && classes.some(treesReadWhileIndexing);
   });
+  if (role === undefined) {
+    classes = yaml.documents.map((d) => (d.value === undefined ? undefined : classify(d.value)));
+    role = testDataRole(testData, holdsPolicy(classes), definesTest(classes));
+  }
   const problems: Finding[] = [];
   for (const p of yaml.errors) problems.push({ code: p.code, severity: 'warning', message: p.message, file, span: p.span });
   const documents = yaml.documents.map((doc): IndexedDocument => {
@@ -125,7 +139,8 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
     const cls = doc.value === undefined ? undefined : classes?.[doc.index] ?? classify(doc.value);
     if (!cls) return indexed;
     indexed.cls = cls;
-    if (role === 'workspace') {
+    // Test data contributes its resources (realistic objects), not its policy variants.
+    if (role === 'workspace' || (role === 'test-data' && cls.family === 'resource')) {
       try {
         Object.assign(indexed, normalize(cls, doc.value as Record<string, unknown>, { file, docIndex: doc.index, path: [] }));
       } catch (error) {
@@ -134,7 +149,9 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
     }
     return indexed;
   });
-  return { ...base, yaml, role, documents, problems, spans: landmarkSpans(documents, yaml.treesOnDemand === true) };
+  const indexed: Omit<IndexedFile, 'lines'> = { ...base, yaml, role, documents, problems, spans: landmarkSpans(documents, yaml.treesOnDemand === true) };
+  if (role !== 'workspace') indexed.testData = testData;
+  return indexed;
 }
 
 /**

@@ -4,6 +4,7 @@ import { spanOf } from '../yaml/paths.ts';
 import type { Span } from '../findings.ts';
 import { indexText, releaseTrees, spanKey, type AnalyzeOptions, type IndexedFile, type IndexedDocument } from './document.ts';
 import { defaultConfig, type AnalyzerConfig } from './config.ts';
+import { TestDataRegistry } from './testData.ts';
 
 export function analyzeOptions(config: AnalyzerConfig): AnalyzeOptions {
   return { maxFileSize: config.maxFileSize, maxDocuments: config.maxDocuments, maxAliasCount: config.maxAliasCount };
@@ -108,15 +109,45 @@ export class WorkspaceIndex {
   private changeLogStart = 0;
   revision = 0;
 
-  constructor(public config: AnalyzerConfig = defaultConfig) {}
+  /** `testData`: what the workspace's tests name; the roles of files follow from it (testData.ts). */
+  constructor(public config: AnalyzerConfig = defaultConfig, readonly testData = new TestDataRegistry()) {}
 
-  /** Returns the indexed file and whether anything changed (same content hash = no work). */
+
+  /**
+   * Returns the indexed file and whether anything changed (same content hash = no work). A test
+   * definition changes the roles of the files it names or named: those already indexed are
+   * indexed again, and `takeRoleChanges` hands them to whoever keeps their document findings.
+   */
   setFile(file: FileId, text: string): { indexed: IndexedFile; changed: boolean } {
     const existing = this.byFile.get(file);
     if (existing && existing.text === text) return { indexed: existing, changed: false };
-    const indexed = indexText(file, text, analyzeOptions(this.config));
+    const named = this.testData.setTest(file, text);
+    const indexed = indexText(file, text, analyzeOptions(this.config), this.testData.lookup(file));
     this.store(file, indexed);
+    this.reindexNamed(named, file);
     return { indexed, changed: true };
+  }
+
+  private roleChanges: IndexedFile[] = [];
+
+  /** Files indexed again because a test started or stopped naming them, since the last call. */
+  takeRoleChanges(): IndexedFile[] {
+    const taken = this.roleChanges;
+    this.roleChanges = [];
+    return taken;
+  }
+
+  private reindexNamed(named: { paths: string[]; patterns: ((file: string) => boolean)[] }, except?: FileId): void {
+    const targets = new Set(named.paths);
+    if (named.patterns.length) for (const f of this.byFile.keys()) if (named.patterns.some((m) => m(f))) targets.add(f);
+    for (const target of targets) {
+      const previous = target === except ? undefined : this.byFile.get(target);
+      if (!previous || previous.role === 'skipped' || previous.role === 'helm-template') continue;
+      const indexed = indexText(target, previous.text, analyzeOptions(this.config), this.testData.lookup(target));
+      if (indexed.role === previous.role && sameNamings(indexed, previous)) continue;
+      this.store(target, indexed);
+      this.roleChanges.push(indexed);
+    }
   }
 
   /**
@@ -130,6 +161,7 @@ export class WorkspaceIndex {
   removeFile(file: FileId): boolean {
     if (!this.byFile.has(file)) return false;
     this.store(file, undefined);
+    this.reindexNamed(this.testData.setTest(file, undefined));
     return true;
   }
 
@@ -232,4 +264,8 @@ export class WorkspaceIndex {
     const doc = file?.yaml?.documents[ref.docIndex];
     return doc ? spanOf(doc.doc, ref.path, target) : { start: 0, end: 0 };
   }
+}
+
+function sameNamings(a: IndexedFile, b: IndexedFile): boolean {
+  return JSON.stringify(a.testData ?? null) === JSON.stringify(b.testData ?? null);
 }

@@ -7,6 +7,7 @@ import type { AnalyzerConfig } from './config.ts';
 import { indexText } from './document.ts';
 import { analyzeOptions } from './index.ts';
 import { toSnapshot, type FileSnapshot } from './snapshot.ts';
+import type { ParallelFile } from './parallel.ts';
 import { runDocumentChecks, type CheckFailure } from '../checks/run.ts';
 import { allChecks } from '../checks/registry.ts';
 
@@ -15,7 +16,7 @@ export interface IndexBatch {
   config: AnalyzerConfig;
   /** Ids of the checks to run (the main thread's selection); document checks only run here. */
   checkIds: string[];
-  files: { path: string; text: string; runChecks: boolean }[];
+  files: ParallelFile[];
 }
 
 export interface IndexedBatch {
@@ -25,8 +26,8 @@ export interface IndexedBatch {
 
 parentPort?.on('message', (message: IndexBatch) => {
   const checks = allChecks.filter((c) => message.checkIds.includes(c.id));
-  const results: IndexedBatch['results'] = message.files.map(({ path, text, runChecks }) => {
-    const indexed = indexText(path, text, analyzeOptions(message.config));
+  const results: IndexedBatch['results'] = message.files.map(({ path, text, runChecks, testData }) => {
+    const indexed = indexText(path, text, analyzeOptions(message.config), testData);
     const failures: IndexedBatch['results'][number]['failures'] = [];
     const onCheckFailure = (f: CheckFailure) => failures.push({ checkId: f.checkId, file: f.file, message: f.error instanceof Error ? f.error.stack ?? f.error.message : String(f.error) });
     const findings = runChecks ? runDocumentChecks(indexed, checks, message.config, { onCheckFailure }) : undefined;

@@ -11,12 +11,15 @@ import type { IndexedFile } from './document.ts';
 import { analyzeOptions } from './index.ts';
 import { fromSnapshot } from './snapshot.ts';
 import type { IndexBatch, IndexedBatch } from './indexWorker.ts';
+import type { TestDataInfo } from './testData.ts';
 
 export interface ParallelFile {
   path: string;
   text: string;
   /** False when the result cache already holds the file's document findings. */
   runChecks: boolean;
+  /** What the workspace's tests say about the file (the main thread holds the registry). */
+  testData?: TestDataInfo;
 }
 
 export interface ParallelResult {

@@ -7,6 +7,7 @@ import { UNKNOWN, type DocClass, type Policy, type Resource } from '../model/typ
 import type { YamlDocument, YamlFile, YamlProblem } from '../yaml/parse.ts';
 import { releaseTrees, withLazyLines, type FileRole, type IndexedDocument, type IndexedFile } from './document.ts';
 import type { ParseLimits } from '../yaml/parse.ts';
+import type { TestDataInfo } from './testData.ts';
 
 export interface FileSnapshot {
   file: string;
@@ -14,6 +15,7 @@ export interface FileSnapshot {
   role: FileRole;
   problems: Finding[];
   spans?: Map<string, Span>;
+  testData?: TestDataInfo;
   parsed: boolean;
   streamErrors: YamlProblem[];
   documents: { index: number; value: unknown; span: Span; errors: YamlProblem[]; cls?: DocClass; policy?: Policy; resource?: Resource }[];
@@ -36,6 +38,7 @@ export function toSnapshot(indexed: IndexedFile): FileSnapshot {
     role: indexed.role,
     problems: indexed.problems,
     spans: indexed.spans,
+    testData: indexed.testData,
     parsed: indexed.yaml !== undefined,
     streamErrors: indexed.yaml?.errors ?? [],
     documents: indexed.documents.map((d) => ({ index: d.index, value: d.yaml.value, span: d.yaml.span, errors: d.yaml.errors, cls: d.cls, policy: d.policy, resource: d.resource })),
@@ -53,7 +56,7 @@ export function fromSnapshot(snapshot: FileSnapshot, text: string, limits: Parse
     if (d.resource) document.resource = d.resource;
     return document;
   });
-  const indexed = withLazyLines({ file: snapshot.file, text, hash: snapshot.hash, role: snapshot.role, yaml, documents, problems: snapshot.problems, spans: snapshot.spans });
+  const indexed = withLazyLines({ file: snapshot.file, text, hash: snapshot.hash, role: snapshot.role, yaml, documents, problems: snapshot.problems, spans: snapshot.spans, ...(snapshot.testData ? { testData: snapshot.testData } : {}) });
   // The trees stayed behind: a position the spans do not hold is found by parsing the text again.
   releaseTrees(indexed, limits);
   return indexed;

@@ -24,7 +24,7 @@ test('Kyverno variables in quotes are not mistaken for Helm templates', () => {
 
 test('documents under .chainsaw-test are classified but not modelled as workspace policies', () => {
   const indexed = indexText('/w/p/.chainsaw-test/policy.yaml', 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: x\n', options);
-  assert.equal(indexed.role, 'test-assertion');
+  assert.equal(indexed.role, 'test-data');
   assert.equal(indexed.documents[0].cls?.kind, 'ClusterPolicy');
   assert.equal(indexed.documents[0].policy, undefined);
 });

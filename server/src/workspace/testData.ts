@@ -1,0 +1,229 @@
+// Which files are test data: inputs and expectations of `kyverno test` suites and Chainsaw tests,
+// files in their conventional folders, and files matching the configured `testData` globs. A file's
+// role depends on other files (the tests naming it), so the index keeps a registry of what every
+// test definition names and asks it when a file is indexed.
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import picomatch from 'picomatch';
+import type { FileId } from '../findings.ts';
+
+export type TestTool = 'kyverno-test' | 'chainsaw';
+
+/** One place where a test names a file. */
+export interface TestNaming {
+  test: FileId;
+  testName?: string;
+  tool: TestTool;
+  /** The field or step operation naming the file: `resources`, `policies`, `apply`, `assert`, … */
+  operation: string;
+}
+
+interface Reference extends TestNaming {
+  /** Absolute path, or an absolute glob when the test names files by pattern (Chainsaw allows it). */
+  target: string;
+}
+
+/** What indexing needs to know about a file from the tests and the configuration. */
+export interface TestDataInfo {
+  /** In a `.kyverno-test` or `.chainsaw-test*` folder, or matched by a `testData` glob. */
+  byLocation: boolean;
+  namedBy: TestNaming[];
+}
+
+// `kyverno test` fields naming input files (cli.kyverno.io Test and the older kind-less form).
+const KYVERNO_TEST_FIELDS = ['policies', 'resources', 'variables', 'userinfo', 'context', 'exceptions', 'clusterResources', 'paramResources', 'targetResources'];
+const KYVERNO_RESULT_FIELDS = ['patchedResources', 'patchedResource', 'generatedResource', 'cloneSourceResource'];
+// Chainsaw step operations that take a `file:`; `try`, `catch`, `finally` and `cleanup` hold them.
+const CHAINSAW_OPERATIONS = ['apply', 'create', 'assert', 'error', 'patch', 'update', 'delete'];
+const CHAINSAW_BLOCKS = ['try', 'catch', 'finally', 'cleanup'];
+
+/** Chainsaw operations after which a file holding a policy is the policy under test (it stays a policy). */
+const CHAINSAW_POLICY_OPERATIONS = new Set(['apply', 'create', 'update', 'patch']);
+/** Chainsaw compares these files with the cluster as patterns: they are partial objects. */
+const ASSERTION_OPERATIONS = new Set(['assert', 'error']);
+
+const TEST_FOLDER = /(^|[\\/])\.(kyverno-test|chainsaw-test[^\\/]*)[\\/]/;
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+/** A test definition is small; anything bigger is not read for names. */
+const MAX_TEST_TEXT = 1024 * 1024;
+
+export function inTestFolder(file: FileId): boolean {
+  return TEST_FOLDER.test(file);
+}
+
+/** Cheap screen before any parsing: the file names or the API groups tests are written with. */
+export function mayDefineTests(file: FileId, text: string): boolean {
+  if (text.length > MAX_TEST_TEXT) return false;
+  const name = basename(file);
+  if (/^(kyverno|chainsaw)-test\.ya?ml$/.test(name)) return true;
+  return text.includes('chainsaw.kyverno.io') || (text.includes('cli.kyverno.io') && /\bkind:\s*['"]?Test\b/.test(text));
+}
+
+const asRecord = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+
+/** The files a test definition names (none when the text is not one). Never throws. */
+export function testReferences(file: FileId, text: string): Reference[] {
+  if (!mayDefineTests(file, text)) return [];
+  const dir = dirname(file);
+  const refs: Reference[] = [];
+  const add = (naming: Omit<TestNaming, 'test'>, path: string) => {
+    if (path === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return; // URLs are not workspace files
+    refs.push({ ...naming, test: file, target: resolve(dir, path) });
+  };
+  let documents;
+  try {
+    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(documents)) return [];
+  for (const document of documents) {
+    let value: Record<string, unknown> | undefined;
+    try {
+      value = asRecord(document.toJS({ maxAliasCount: 100 }));
+    } catch {
+      continue;
+    }
+    if (!value) continue;
+    const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+    const testName = typeof asRecord(value.metadata)?.name === 'string' ? (asRecord(value.metadata)!.name as string) : typeof value.name === 'string' ? value.name : undefined;
+    if (apiVersion.startsWith('chainsaw.kyverno.io/') && value.kind === 'Test') {
+      for (const step of Array.isArray(asRecord(value.spec)?.steps) ? (asRecord(value.spec)!.steps as unknown[]) : []) {
+        for (const block of CHAINSAW_BLOCKS) {
+          const operations = asRecord(step)?.[block];
+          if (!Array.isArray(operations)) continue;
+          for (const operation of operations) {
+            for (const name of CHAINSAW_OPERATIONS) {
+              const body = asRecord(asRecord(operation)?.[name]);
+              if (typeof body?.file === 'string') add({ testName, tool: 'chainsaw', operation: name }, body.file);
+            }
+          }
+        }
+      }
+    } else if (apiVersion.startsWith('cli.kyverno.io/') ? value.kind === 'Test' : value.kind === undefined && Array.isArray(value.policies)) {
+      for (const field of KYVERNO_TEST_FIELDS) for (const path of strings(value[field])) add({ testName, tool: 'kyverno-test', operation: field }, path);
+      for (const result of Array.isArray(value.results) ? value.results : []) {
+        for (const field of KYVERNO_RESULT_FIELDS) for (const path of strings(asRecord(result)?.[field])) add({ testName, tool: 'kyverno-test', operation: field }, path);
+      }
+    }
+  }
+  return refs;
+}
+
+/**
+ * Every test definition's references, by target. Tests are few; patterns (Chainsaw globs) are
+ * kept in a list and matched against the file asked about.
+ */
+export class TestDataRegistry {
+  private readonly byTest = new Map<FileId, Reference[]>();
+  private readonly byTarget = new Map<string, Reference[]>();
+  private readonly patterns: { ref: Reference; matches: (file: string) => boolean }[] = [];
+  /** The configured `testData` globs, as a predicate on absolute paths (set by whoever knows the roots). */
+  inGlobs: (file: FileId) => boolean = () => false;
+
+  /**
+   * Records (or forgets, with undefined) what one file names. Returns the targets whose namings
+   * changed: exact paths, and patterns as predicates.
+   */
+  setTest(file: FileId, text: string | undefined): { paths: string[]; patterns: ((file: string) => boolean)[] } {
+    const before = this.byTest.get(file) ?? [];
+    const after = text === undefined ? [] : testReferences(file, text);
+    if (JSON.stringify(before) === JSON.stringify(after)) return { paths: [], patterns: [] };
+    for (const ref of before) {
+      const list = this.byTarget.get(ref.target);
+      if (list) {
+        const kept = list.filter((r) => r.test !== file);
+        if (kept.length) this.byTarget.set(ref.target, kept);
+        else this.byTarget.delete(ref.target);
+      }
+    }
+    for (let i = this.patterns.length - 1; i >= 0; i--) if (this.patterns[i].ref.test === file) this.patterns.splice(i, 1);
+    const paths: string[] = [];
+    const patterns: ((file: string) => boolean)[] = [];
+    for (const ref of after) {
+      if (GLOB_CHARACTERS.test(ref.target)) {
+        const matches = picomatch(ref.target, { dot: true, windows: false });
+        this.patterns.push({ ref, matches });
+      } else {
+        const list = this.byTarget.get(ref.target);
+        if (list) list.push(ref);
+        else this.byTarget.set(ref.target, [ref]);
+      }
+    }
+    for (const ref of [...before, ...after]) {
+      if (GLOB_CHARACTERS.test(ref.target)) patterns.push(picomatch(ref.target, { dot: true, windows: false }));
+      else paths.push(ref.target);
+    }
+    if (after.length) this.byTest.set(file, after);
+    else this.byTest.delete(file);
+    return { paths: [...new Set(paths)], patterns };
+  }
+
+  lookup(file: FileId): TestDataInfo {
+    const namedBy: TestNaming[] = [];
+    for (const ref of this.byTarget.get(file) ?? []) namedBy.push(namingOf(ref));
+    for (const { ref, matches } of this.patterns) if (matches(file)) namedBy.push(namingOf(ref));
+    return { byLocation: inTestFolder(file) || this.inGlobs(file), namedBy };
+  }
+}
+
+const namingOf = (ref: Reference): TestNaming => ({ test: ref.test, testName: ref.testName, tool: ref.tool, operation: ref.operation });
+
+export type TestDataRole = 'workspace' | 'test-data' | 'test-assertion';
+
+/**
+ * The role a file takes from the tests and its location. `holdsPolicy` tells whether the file
+ * defines a policy, `definesTest` whether it holds a `kyverno test` or Chainsaw Test. A policy
+ * file named in a `kyverno test`'s `policies` stays a policy wherever it lies; one a Chainsaw step
+ * applies stays a policy unless it sits among the test's own data (a test folder or glob holds
+ * variants of the policy, applied to see Kyverno react to an update, not the policy itself).
+ */
+export function testDataRole(info: TestDataInfo | undefined, holdsPolicy: boolean, definesTest = false): TestDataRole {
+  // The test definition itself is not test data: a mistake in it silently changes what is tested.
+  if (!info || definesTest || (!info.byLocation && info.namedBy.length === 0)) return 'workspace';
+  if (info.namedBy.length > 0 && info.namedBy.every((n) => n.tool === 'chainsaw' && ASSERTION_OPERATIONS.has(n.operation))) return 'test-assertion';
+  if (holdsPolicy && info.namedBy.some((n) => n.tool === 'kyverno-test' && n.operation === 'policies')) return 'workspace';
+  if (!info.byLocation && holdsPolicy && info.namedBy.some((n) => n.tool === 'chainsaw' && CHAINSAW_POLICY_OPERATIONS.has(n.operation))) return 'workspace';
+  return 'test-data';
+}
+
+/** One line per naming test, for the hover at the top of a test-data file. */
+export function describeTestData(role: TestDataRole, info: TestDataInfo, relativeName: (file: FileId) => string): string | undefined {
+  if (role === 'workspace') return undefined;
+  const lines: string[] = [];
+  lines.push(role === 'test-assertion'
+    ? '**Test assertion** (Chainsaw compares it with the cluster as a pattern): it is partial by design, so it is not validated or analysed.'
+    : '**Test data**: its resources are inputs and expectations of tests. Checks of manifests do not report here (`checkTestData: true` in `.kyverno-analyzer.yaml` turns them on); its resources still serve as realistic objects when policies are simulated.');
+  const seen = new Set<string>();
+  for (const n of info.namedBy) {
+    const line = `- named by ${n.tool === 'chainsaw' ? 'Chainsaw test' : '`kyverno test`'}${n.testName ? ` \`${n.testName}\`` : ''} (\`${relativeName(n.test)}\`, \`${n.operation}\`)`;
+    if (!seen.has(line)) lines.push(line);
+    seen.add(line);
+  }
+  if (info.namedBy.length === 0) lines.push('- it lies in a test folder (`.kyverno-test`, `.chainsaw-test*`) or matches a `testData` glob');
+  return lines.join('\n');
+}
+
+/** The `testData` globs, relative to the workspace root, as a predicate on absolute paths. */
+export function testDataGlobs(root: string, globs: readonly string[]): (file: FileId) => boolean {
+  if (globs.length === 0) return () => false;
+  const matches = picomatch([...globs], { dot: true });
+  return (file) => {
+    const rel = relative(root, file);
+    return !rel.startsWith('..') && !isAbsolute(rel) && matches(rel.split(sep).join('/'));
+  };
+}
+
+/** The registry of a workspace whose texts are all at hand (the command line). */
+export function registryOf(texts: Iterable<{ path: FileId; text: string }>, root: string, globs: readonly string[]): TestDataRegistry {
+  const registry = new TestDataRegistry();
+  registry.inGlobs = testDataGlobs(root, globs);
+  for (const { path, text } of texts) registry.setTest(path, text);
+  return registry;
+}
+
+/** Whether the tests or the location say anything about the file (else its role is plain `workspace`). */
+export function isTestRelevant(info: TestDataInfo): boolean {
+  return info.byLocation || info.namedBy.length > 0;
+}
