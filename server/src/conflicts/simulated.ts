@@ -13,6 +13,7 @@ import type { ConflictJoin, Conflict } from './join.ts';
 import { pairKey, plainPath } from './join.ts';
 import type { ReadFact, RuleRef, WriteFact } from './facts.ts';
 import { overlapOf } from './overlap.ts';
+import { configMapRefs, matchesRef } from './configMaps.ts';
 import { autogenPath, displayPath, isPodLike, podFormPath, witnessRank } from './paths.ts';
 import { shortName } from './describe.ts';
 import { MUTATION_REJECTED } from './rejected.ts';
@@ -105,28 +106,11 @@ function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths
  * The engine answers only from these: a ConfigMap the workspace lacks leaves the rule undecided.
  */
 export function configMapsRead(join: ConflictJoin, owners: RuleRef[]): Obj[] {
-  const wanted: { namespace?: string; name?: string }[] = [];
-  const fixed = (v: unknown): string | undefined => (typeof v === 'string' && !v.includes('{{') ? v : undefined);
-  const visit = (node: unknown, depth: number): void => {
-    if (depth > 40 || wanted.length > 20 || !node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach((x) => visit(x, depth + 1));
-    const o = node as Obj;
-    const cm = o.configMap as Obj | undefined;
-    if (cm && typeof cm === 'object' && cm.name !== undefined) wanted.push({ namespace: fixed(cm.namespace), name: fixed(cm.name) });
-    const call = o.apiCall as Obj | undefined;
-    const url = call && typeof call.urlPath === 'string' ? /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/?]+)$/.exec(call.urlPath.trim()) : null;
-    if (url) wanted.push({ namespace: fixed(url[1]), name: fixed(url[2]) });
-    for (const [k, v] of Object.entries(o)) {
-      if (typeof v === 'string' && (k === 'expression' || k === 'jmesPath')) {
-        for (const m of v.matchAll(/resource\.Get\(\s*"v1"\s*,\s*"configmaps"\s*,\s*"([^"]*)"\s*,\s*"([^"]*)"\s*\)/g)) wanted.push({ namespace: m[1], name: m[2] });
-      } else visit(v, depth + 1);
-    }
-  };
-  for (const o of owners) visit(o.policy.cls.family === 'kyverno-legacy' ? o.rule.raw : o.policy.raw, 0);
+  const wanted = owners.flatMap((o) => configMapRefs(o.policy.cls.family === 'kyverno-legacy' ? o.rule.raw : o.policy.raw));
   if (!wanted.length) return [];
   return join
     .resourcesOfKind('ConfigMap')
-    .filter((r) => wanted.some((w) => (w.name === undefined || w.name === r.name) && (w.namespace === undefined || w.namespace === (r.namespace ?? ''))))
+    .filter((r) => wanted.some((w) => matchesRef(w, r)))
     .slice(0, 20)
     .map((r) => r.raw as Obj);
 }
