@@ -44,6 +44,8 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   return conflicts;
 }
 
+/** Two writes that hang on conditions; a default added when absent is judged on its own (shadowed defaults). */
 function conditionalPair(c: Conflict): boolean {
-  return (c.writes ?? []).some((w) => w.guard === 'conditional' || !!w.owner.match.undecidable);
+  const writes = c.writes ?? [];
+  return !writes.some((w) => w.guard === 'ifAbsent') && writes.some((w) => w.guard === 'conditional' || !!w.owner.match.undecidable);
 }
