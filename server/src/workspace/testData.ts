@@ -4,7 +4,7 @@
 // test definition names and asks it when a file is indexed.
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import picomatch from 'picomatch';
+import { compileGlobs } from './glob.ts';
 import type { FileId } from '../findings.ts';
 
 export type TestTool = 'kyverno-test' | 'chainsaw';
@@ -143,7 +143,7 @@ export class TestDataRegistry {
     const patterns: ((file: string) => boolean)[] = [];
     for (const ref of after) {
       if (GLOB_CHARACTERS.test(ref.target)) {
-        const matches = picomatch(ref.target, { dot: true, windows: false });
+        const matches = compileGlobs([ref.target]);
         this.patterns.push({ ref, matches });
       } else {
         const list = this.byTarget.get(ref.target);
@@ -152,7 +152,7 @@ export class TestDataRegistry {
       }
     }
     for (const ref of [...before, ...after]) {
-      if (GLOB_CHARACTERS.test(ref.target)) patterns.push(picomatch(ref.target, { dot: true, windows: false }));
+      if (GLOB_CHARACTERS.test(ref.target)) patterns.push(compileGlobs([ref.target]));
       else paths.push(ref.target);
     }
     if (after.length) this.byTest.set(file, after);
@@ -208,7 +208,7 @@ export function describeTestData(role: TestDataRole, info: TestDataInfo, relativ
 /** The `testData` globs, relative to the workspace root, as a predicate on absolute paths. */
 export function testDataGlobs(root: string, globs: readonly string[]): (file: FileId) => boolean {
   if (globs.length === 0) return () => false;
-  const matches = picomatch([...globs], { dot: true });
+  const matches = compileGlobs(globs);
   return (file) => {
     const rel = relative(root, file);
     return !rel.startsWith('..') && !isAbsolute(rel) && matches(rel.split(sep).join('/'));

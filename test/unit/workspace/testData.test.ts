@@ -107,11 +107,15 @@ test('a Chainsaw test names files in every step operation and block; assert/erro
 
 test('a Chainsaw test found by its apiVersion (any file name) names files; a policy it applies stays a policy', () => {
   const index = indexOf({
-    '/ws/tests/suite.yaml': 'apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata:\n  name: s\nspec:\n  steps:\n  - try:\n    - apply:\n        file: ../policies/p.yaml\n    - apply:\n        file: good.yaml\n',
+    '/ws/tests/suite.yaml': 'apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata:\n  name: s\nspec:\n  steps:\n  - try:\n    - apply:\n        file: ../policies/p.yaml\n    - apply:\n        file: good.yaml\n    - create:\n        file: "res/*.yaml"\n',
     '/ws/policies/p.yaml': policy('p'),
     '/ws/tests/good.yaml': cronJob('good'),
+    '/ws/tests/res/one.yaml': cronJob('one'),
+    '/ws/tests/other/two.yaml': cronJob('two'),
   });
   assert.equal(roleOf(index, '/ws/tests/good.yaml'), 'test-data');
+  assert.equal(roleOf(index, '/ws/tests/res/one.yaml'), 'test-data', 'named by a glob');
+  assert.equal(roleOf(index, '/ws/tests/other/two.yaml'), 'workspace');
   assert.equal(roleOf(index, '/ws/policies/p.yaml'), 'workspace');
   assert.deepEqual(index.policies().map((p) => p.name), ['p']);
 });
