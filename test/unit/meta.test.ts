@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allChecks } from '../../server/src/checks/registry.ts';
-import { allCodes } from '../../server/src/checks/codes.ts';
+import { allCodes, FILE_CODES } from '../../server/src/checks/codes.ts';
 import { docsPath } from '../../server/src/checks/docs.ts';
 import { runDocumentChecks } from '../../server/src/checks/run.ts';
 import { analyzeWorkspace, loadConfig } from '../../server/src/analysis.ts';
@@ -26,6 +26,11 @@ function docsPages(id: string): string[] {
 test('check ids are unique', () => {
   const ids = allChecks.map((c) => c.id);
   assert.deepEqual(ids, [...new Set(ids)]);
+});
+
+test('every fixture states its expectations as annotations (the former `# expect:` form is converted by UPDATE_EXPECT=1)', () => {
+  const old = allChecks.flatMap((c) => fixturesOf(join(root, 'test', 'fixtures'), c.id)).filter((f) => readExpectations(f).oldForm);
+  assert.deepEqual(old.map((f) => f.slice(root.length + 1)), []);
 });
 
 for (const check of allChecks) {
@@ -125,7 +130,7 @@ function analyzeSample(code: string, levels: Record<string, CheckLevel>): Findin
   }
 }
 
-/** The file problems no small workspace produces (a special file; a modelling defect) go through the gate as the language server hands them over: on a file record. */
+/** The other file problems (a special file, a modelling defect, the costlier bounds) go through the gate as the language server hands them over: on a file record. */
 function gateFileProblem(code: string, levels: Record<string, CheckLevel>): Finding[] {
   const problem: Finding = { code, severity: 'warning', message: 'sample', file: '/w/a.yaml', span: { start: 0, end: 0 } };
   const record = { file: '/w/a.yaml', text: '', hash: '', role: 'skipped', documents: [], problems: [problem] } as unknown as IndexedFile;
@@ -141,7 +146,7 @@ for (const check of allChecks) {
 
 function producer(code: string): ((levels: Record<string, CheckLevel>) => Finding[]) | undefined {
   if (SAMPLES[code]) return (levels) => analyzeSample(code, levels);
-  if (code === 'io/not-regular' || code === 'io/outside-workspace' || code === 'internal/model') return (levels) => gateFileProblem(code, levels);
+  if (FILE_CODES.includes(code)) return (levels) => gateFileProblem(code, levels);
   const fixture = code.endsWith('/*') ? [...fixtureByCode].find(([c]) => c.startsWith(code.slice(0, -1)))?.[1] : fixtureByCode.get(code);
   return fixture ? (levels) => runFixture(fixture, levels).findings : undefined;
 }
