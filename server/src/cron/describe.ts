@@ -1,9 +1,18 @@
 // What a CronJob schedule means, for the hover on `schedule:`: words, the next three runs, and the
-// shortest interval between runs (what the CronJob checks derive their deadlines from).
+// interval as written ("daily"), with daylight-saving's shorter gap as a note, not as the interval.
 import cronstrue from 'cronstrue';
-import { formatSeconds, isValidTimeZone, parseSchedule, scheduleTimes } from './schedule.ts';
+import { formatSeconds, intervalName, isValidTimeZone, parseSchedule, scheduleTimes } from './schedule.ts';
 
-export type ScheduleDescription = { words: string; next: Date[]; intervalSeconds: number } | { error: string };
+export type ScheduleDescription =
+  | {
+      words: string;
+      next: Date[];
+      /** The shortest interval as written (24h for a daily schedule, whatever DST does). */
+      intervalSeconds: number;
+      /** "Runs daily.", with a note when daylight-saving changes make a gap shorter. */
+      interval: string;
+    }
+  | { error: string };
 
 export function describeSchedule(schedule: string, timeZone?: string, from: Date = new Date()): ScheduleDescription {
   const { parsed, problem } = parseSchedule(schedule);
@@ -23,5 +32,8 @@ export function describeSchedule(schedule: string, timeZone?: string, from: Date
     }
   }
   words += zone ? ` (${zone})` : ' (the controller\'s time zone, usually UTC)';
-  return { words, next: times.next, intervalSeconds: times.shortestIntervalSeconds };
+  const nominal = times.nominalIntervalSeconds;
+  let interval = `Runs ${intervalName(nominal)}${times.regular ? '' : ' at the shortest'}.`;
+  if (times.shortestIntervalSeconds < nominal) interval += ` Daylight-saving changes in ${zone} shorten a gap to ${formatSeconds(times.shortestIntervalSeconds)} once a year.`;
+  return { words, next: times.next, intervalSeconds: nominal, interval };
 }

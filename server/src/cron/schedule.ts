@@ -144,6 +144,13 @@ export interface ScheduleTimes {
   shortestIntervalSeconds: number;
   /** Longest time between two consecutive runs, in seconds (weekend gaps of a weekday schedule). */
   longestIntervalSeconds: number;
+  /**
+   * The shortest interval the schedule is written for, on a clock without daylight-saving changes:
+   * 24h for `30 1 * * *` even where a DST change makes one gap 23h (`shortestIntervalSeconds`).
+   */
+  nominalIntervalSeconds: number;
+  /** Every gap is the nominal interval (hourly, daily) rather than varying (weekdays only, 9-17). */
+  regular: boolean;
 }
 
 /** Anchors interval computations, so that findings do not change with the clock. */
@@ -160,15 +167,19 @@ export function scheduleTimes(parsed: ParsedSchedule, timeZone: string | undefin
   const zone = timeZone ?? parsed.prefixTimeZone;
   if (parsed.everySeconds !== undefined) {
     const next = Array.from({ length: count }, (_, i) => new Date(from.getTime() + (i + 1) * parsed.everySeconds! * 1000));
-    return { next, shortestIntervalSeconds: parsed.everySeconds, longestIntervalSeconds: parsed.everySeconds };
+    return { next, shortestIntervalSeconds: parsed.everySeconds, longestIntervalSeconds: parsed.everySeconds, nominalIntervalSeconds: parsed.everySeconds, regular: true };
   }
   if (!parsed.cron) return undefined;
-  const job = new Cron(parsed.cron, { paused: true, timezone: zone, mode: '5-part', sloppyRanges: true, domAndDow: false });
+  // Without a zone the controller's clock is meant, and it is UTC on every managed control plane;
+  // the analyzer's own zone must not change the findings.
+  const job = new Cron(parsed.cron, { paused: true, timezone: zone ?? 'Etc/UTC', mode: '5-part', sloppyRanges: true, domAndDow: false });
   const next = job.nextRuns(count, from);
   if (!next.length) return undefined;
   const { shortest, longest } = intervalsFor(job, `${parsed.cron}|${zone ?? ''}`);
-  if (!Number.isFinite(shortest)) return { next, shortestIntervalSeconds: Infinity, longestIntervalSeconds: Infinity };
-  return { next, shortestIntervalSeconds: shortest, longestIntervalSeconds: longest };
+  if (!Number.isFinite(shortest)) return { next, shortestIntervalSeconds: Infinity, longestIntervalSeconds: Infinity, nominalIntervalSeconds: Infinity, regular: true };
+  // UTC has no daylight-saving changes: the same fields read there give the intervals as written.
+  const nominal = zone === undefined || zone === 'UTC' || zone === 'Etc/UTC' ? { shortest, longest } : intervalsFor(new Cron(parsed.cron, { paused: true, timezone: 'Etc/UTC', mode: '5-part', sloppyRanges: true, domAndDow: false }), `${parsed.cron}|`);
+  return { next, shortestIntervalSeconds: shortest, longestIntervalSeconds: longest, nominalIntervalSeconds: Math.max(shortest, nominal.shortest), regular: nominal.shortest === nominal.longest };
 }
 
 // Walking a year of runs costs milliseconds per schedule (time-zone arithmetic per step), and a
@@ -196,6 +207,13 @@ function intervalsFor(job: Cron, key: string): { shortest: number; longest: numb
   const result = { shortest, longest };
   intervalCache.set(key, result);
   return result;
+}
+
+const NAMED: Record<number, string> = { 60: 'every minute', 3600: 'hourly', 86400: 'daily', 604800: 'weekly' };
+
+/** An interval as people name it: "daily", "hourly", else "every 15m". */
+export function intervalName(seconds: number): string {
+  return NAMED[seconds] ?? `every ${formatSeconds(seconds)}`;
 }
 
 /** Seconds as a short human duration: 90 -> "1m30s", 86400 -> "24h". */

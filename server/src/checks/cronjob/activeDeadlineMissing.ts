@@ -1,7 +1,6 @@
 import type { Check } from '../types.ts';
 import type { Fix } from '../../findings.ts';
-import { formatSeconds } from '../../cron/schedule.ts';
-import { JOB_SPEC, JOB_TEMPLATE, activeDeadlineFor, companionFixes, cronJobOf } from './common.ts';
+import { JOB_SPEC, JOB_TEMPLATE, activeDeadlineFor, companionFixes, cronJobOf, deadlineFixTitle } from './common.ts';
 import { insertFields } from './yamlEdits.ts';
 
 /**
@@ -19,10 +18,10 @@ export const activeDeadlineMissingCheck: Check = {
     // Built only when an editor asks for code actions (the companion files are whole documents).
     const fixes = (): Fix[] => {
       const list: Fix[] = [];
-      if (cj.shortestInterval !== undefined) {
-        const value = activeDeadlineFor(cj.shortestInterval);
+      if (cj.nominalInterval !== undefined) {
+        const value = activeDeadlineFor(cj.nominalInterval);
         const edit = insertFields(file.file, document.yaml.doc, file.text, JOB_SPEC, { activeDeadlineSeconds: value });
-        if (edit) list.push({ title: `Set activeDeadlineSeconds: ${value} (below the ${formatSeconds(cj.shortestInterval)} interval)`, edits: [edit], isPreferred: true });
+        if (edit) list.push({ title: deadlineFixTitle(value, cj.nominalInterval), edits: [edit], isPreferred: true });
       }
       list.push(...companionFixes(ctx, cj));
       return list;

@@ -3,7 +3,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Fix } from '../../findings.ts';
 import type { DocumentCheckContext } from '../types.ts';
-import { formatSeconds, isValidTimeZone, parseSchedule, scheduleTimes, type ParsedSchedule } from '../../cron/schedule.ts';
+import { formatSeconds, intervalName, isValidTimeZone, parseSchedule, scheduleTimes, type ParsedSchedule } from '../../cron/schedule.ts';
 import { createFile } from './yamlEdits.ts';
 
 export type Obj = Record<string, unknown>;
@@ -25,6 +25,8 @@ export interface CronJobView {
   /** Shortest/longest seconds between runs; undefined when the schedule or time zone is invalid. */
   shortestInterval?: number;
   longestInterval?: number;
+  /** The shortest interval as written (24h for a daily schedule, where DST makes one gap 23h). */
+  nominalInterval?: number;
 }
 
 // Every CronJob check asks for the same view of the same document: read once per document object.
@@ -54,11 +56,12 @@ function readCronJob(ctx: DocumentCheckContext): CronJobView | undefined {
   if (times) {
     view.shortestInterval = times.shortest;
     view.longestInterval = times.longest;
+    view.nominalInterval = times.nominal;
   }
   return view;
 }
 
-function intervalsOf(spec: Obj): { shortest: number; longest: number } | undefined {
+function intervalsOf(spec: Obj): { shortest: number; longest: number; nominal: number } | undefined {
   if (typeof spec.schedule !== 'string') return undefined;
   const { parsed } = parseSchedule(spec.schedule);
   if (!parsed) return undefined;
@@ -67,19 +70,26 @@ function intervalsOf(spec: Obj): { shortest: number; longest: number } | undefin
   try {
     const times = scheduleTimes(parsed as ParsedSchedule, zone, 1);
     if (!times || !Number.isFinite(times.shortestIntervalSeconds)) return undefined;
-    return { shortest: times.shortestIntervalSeconds, longest: times.longestIntervalSeconds };
+    return { shortest: times.shortestIntervalSeconds, longest: times.longestIntervalSeconds, nominal: times.nominalIntervalSeconds };
   } catch {
     return undefined;
   }
 }
 
 /**
- * An `activeDeadlineSeconds` safely below the shortest interval: 80% of it, in whole minutes once
- * it is over ten minutes, so a run is stopped before the next one is due.
+ * An `activeDeadlineSeconds` safely below the interval as written: 80% of it, in whole hours once
+ * it is over two hours and whole minutes once over ten, so a run is stopped before the next one is
+ * due (the 20% margin also covers the hour a daylight-saving change takes from one gap).
  */
 export function activeDeadlineFor(interval: number): number {
   const raw = Math.floor(interval * 0.8);
+  if (raw >= 7200) return Math.floor(raw / 3600) * 3600;
   return raw >= 600 ? Math.floor(raw / 60) * 60 : Math.max(1, raw);
+}
+
+/** The title of the fix setting a deadline: `Set activeDeadlineSeconds: 68400 (19h, below the daily interval)`. */
+export function deadlineFixTitle(value: number, nominal: number): string {
+  return `Set activeDeadlineSeconds: ${value} (${formatSeconds(value)}, below the ${intervalName(nominal)} interval)`;
 }
 
 /**
@@ -93,9 +103,9 @@ export function startingDeadlineFor(interval: number | undefined): number {
 
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** "every 5m" / "every 24h" for messages. */
+/** "the following runs (due daily)" for messages, from the interval as written. */
 export function every(interval: number | undefined): string {
-  return interval === undefined ? 'the following runs' : `the following runs (due every ${formatSeconds(interval)} at the shortest)`;
+  return interval === undefined ? 'the following runs' : `the following runs (due ${intervalName(interval)})`;
 }
 
 export const DEADLINE_POLICY_FILE = 'require-cronjob-deadlines.yaml';

@@ -1,6 +1,6 @@
 import type { Check } from '../types.ts';
 import { formatSeconds } from '../../cron/schedule.ts';
-import { JOB_SPEC, activeDeadlineFor, companionFixes, cronJobOf, every, num } from './common.ts';
+import { JOB_SPEC, activeDeadlineFor, companionFixes, cronJobOf, deadlineFixTitle, every, num } from './common.ts';
 import { insertFields, replaceScalar } from './yamlEdits.ts';
 import type { Fix } from '../../findings.ts';
 
@@ -23,12 +23,13 @@ export const forbidSilentSkipCheck: Check = {
     // Built only when an editor asks for code actions (the companion files are whole documents).
     const fixes = (): Fix[] => {
       const list: Fix[] = [];
-      if (interval !== undefined) {
-        const value = activeDeadlineFor(interval);
+      const nominal = cj.nominalInterval;
+      if (nominal !== undefined) {
+        const value = activeDeadlineFor(nominal);
         const edit = deadline === undefined
           ? insertFields(file.file, document.yaml.doc, file.text, JOB_SPEC, { activeDeadlineSeconds: value })
           : replaceScalar(file.file, document.yaml.doc, [...JOB_SPEC, 'activeDeadlineSeconds'], value);
-        if (edit) list.push({ title: `Set activeDeadlineSeconds: ${value} (below the ${formatSeconds(interval)} interval)`, edits: [edit], isPreferred: true });
+        if (edit) list.push({ title: deadlineFixTitle(value, nominal), edits: [edit], isPreferred: true });
       }
       list.push(...companionFixes(ctx, cj));
       return list;
@@ -38,7 +39,7 @@ export const forbidSilentSkipCheck: Check = {
       : `activeDeadlineSeconds (${formatSeconds(deadline)}) is not below the shortest interval (${formatSeconds(interval!)})`;
     ctx.report(
       { file: file.file, span: ctx.spanOf(['spec', 'concurrencyPolicy'], 'value') },
-      `concurrencyPolicy: Forbid skips the next run without any error or event while a run is still active, and ${why}: one slow or stuck run silently swallows ${every(interval)}. Bound the run time below the interval.`,
+      `concurrencyPolicy: Forbid skips the next run without any error or event while a run is still active, and ${why}: one slow or stuck run silently swallows ${every(cj.nominalInterval)}. Bound the run time below the interval.`,
       { fixes },
     );
   },

@@ -67,10 +67,22 @@ test('describeSchedule for the hover: words, next three runs, interval', () => {
   assert.match((describeSchedule('0 0 * * *', 'Mars/Olympus') as { error: string }).error, /time zone/);
 });
 
+test('the hover names the interval as written; a daylight-saving change is a note, not the interval', () => {
+  const berlin = describeSchedule('30 1 * * *', 'Europe/Berlin', from);
+  assert.ok(!('error' in berlin));
+  if ('error' in berlin) return;
+  assert.equal(berlin.intervalSeconds, 86400);
+  assert.equal(berlin.interval, 'Runs daily. Daylight-saving changes in Europe/Berlin shorten a gap to 23h once a year.');
+  const utc = describeSchedule('30 1 * * *', undefined, from) as { interval: string };
+  assert.equal(utc.interval, 'Runs daily.');
+  assert.equal((describeSchedule('0 * * * *', 'Europe/Berlin', from) as { interval: string }).interval, 'Runs hourly.');
+  assert.equal((describeSchedule('*/15 9-17 * * 1-5', 'Europe/Berlin', from) as { interval: string }).interval, 'Runs every 15m at the shortest.');
+});
+
 test('derived deadlines', () => {
   assert.equal(activeDeadlineFor(300), 240);
   assert.equal(activeDeadlineFor(3600), 2880);
-  assert.ok(activeDeadlineFor(86400) < 86400);
+  assert.equal(activeDeadlineFor(86400), 68400, 'whole hours: 19h below a daily interval (and below its 23h DST day)');
   assert.equal(startingDeadlineFor(60), 120, 'never at or below the controller lag');
   assert.equal(startingDeadlineFor(300), 150);
   assert.equal(startingDeadlineFor(86400), 600);
