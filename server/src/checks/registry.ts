@@ -15,6 +15,7 @@ import { noDryRunFirstCheck } from './cleanup/noDryRunFirst.ts';
 import { preferMutateCheck } from './advice/preferMutate.ts';
 import { mutationWithoutReportCheck } from './advice/mutationWithoutReport.ts';
 import { legacyKindCheck } from './policy/legacyKind.ts';
+import { duplicateNameCheck } from './policy/duplicateName.ts';
 import { orphanCheck } from './hygiene/orphan.ts';
 import { unusedSuppressionCheck } from './hygiene/suppression.ts';
 
@@ -44,6 +45,7 @@ export const allChecks: readonly Check[] = [
   preferMutateCheck,
   mutationWithoutReportCheck,
   legacyKindCheck,
+  duplicateNameCheck,
   orphanCheck,
   unusedSuppressionCheck,
   mutationOverwriteCheck,

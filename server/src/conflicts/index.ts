@@ -9,6 +9,8 @@ import { unsatisfiableValidations } from './unsatisfiable.ts';
 import { generateCollisions } from './generate.ts';
 import { MAX_ORDER_CHECKS, orderEvidence, simulatedConflicts } from './simulated.ts';
 import { imageVerificationBreaks } from './images.ts';
+import { policyIdentity } from '../model/identity.ts';
+import type { MatchFacts } from './overlap.ts';
 
 export type { Conflict, ConflictSide } from './join.ts';
 
@@ -21,7 +23,9 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   join.sync();
   const memo = join.memo;
   const set = new ConflictSet();
-  const add = (c: Conflict) => set.add(c);
+  const add = (c: Conflict) => {
+    if (!definitionsOfOnePolicy(c) && !layeredDefault(c)) set.add(c);
+  };
   // An overwrite whose writes hang on conditions is confirmed in both orders on witnesses: a
   // condition the other write defeats, or one that holds on no witness where both apply, is no
   // conflict when both orders end alike.
@@ -48,4 +52,33 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
 function conditionalPair(c: Conflict): boolean {
   const writes = c.writes ?? [];
   return !writes.some((w) => w.guard === 'ifAbsent') && writes.some((w) => w.guard === 'conditional' || !!w.owner.match.undecidable);
+}
+
+/**
+ * Two definitions of one policy identity are not two policies: the later apply replaces the
+ * earlier, which policy/duplicate-name reports; there is no order between them to conflict in.
+ */
+function definitionsOfOnePolicy(c: Conflict): boolean {
+  const identities = new Set(c.sides.map((s) => policyIdentity(s.owner.policy)));
+  return identities.size === 1 && !identities.has(undefined) && new Set(c.sides.map((s) => s.owner.policy)).size > 1;
+}
+
+/**
+ * A default added only when absent (`+(key)`) and an overwrite in a narrower scope end alike in
+ * either order, and the default still applies outside that scope: the layered-defaults pattern
+ * (platform default, team override), not a conflict. The same scope keeps the warning: there the
+ * default never applies.
+ */
+function layeredDefault(c: Conflict): boolean {
+  if (c.check !== 'conflict/mutation-overwrite' || c.writes?.length !== 2) return false;
+  const guarded = c.writes.filter((w) => w.guard === 'ifAbsent');
+  if (guarded.length !== 1) return false;
+  const always = c.writes.find((w) => w !== guarded[0])!;
+  return narrower(always.owner.match, guarded[0].owner.match);
+}
+
+function narrower(a: MatchFacts, b: MatchFacts): boolean {
+  const moreKeys = (x?: Record<string, string>, y?: Record<string, string>) => Object.keys(x ?? {}).some((k) => !(k in (y ?? {})));
+  if (a.namespaces.length > 0 && (b.namespaces.length === 0 || (a.namespaces.every((n) => b.namespaces.includes(n)) && a.namespaces.length < b.namespaces.length))) return true;
+  return moreKeys(a.objectLabels, b.objectLabels) || moreKeys(a.namespaceLabels, b.namespaceLabels) || (!!a.undecidable && !b.undecidable);
 }
