@@ -33,8 +33,7 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
   }
   const asked = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
   if (!Number.isInteger(asked) || asked < 1) throw new UsageError(`--jobs must be a whole number of threads, 1 or more (got ${values.jobs})`);
-  // More threads than cores only adds memory (each worker has its own heap and module copies).
-  const jobs = Math.min(asked, availableParallelism());
+  const jobs = threadsFor(asked);
   const cacheLocation = values.cache || values['cache-location'] ? resolve(io.cwd, values['cache-location'] ?? '.kyverno-analyzer-cache') : undefined;
   const absoluteRoots = roots.map((r) => resolve(io.cwd, r));
   let cacheProblem: string | undefined;
@@ -60,6 +59,11 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
   if (cacheProblem) throw new UsageError(cacheProblem);
   const threshold = severityRank[failOn as Severity | 'never'];
   return findings.some((f) => severityRank[f.severity] >= threshold) ? 1 : 0;
+}
+
+/** More threads than cores only adds memory (each worker has its own heap and module copies). */
+export function threadsFor(asked: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(asked, cores));
 }
 
 function parseArgsOrThrow(args: string[]) {

@@ -11,6 +11,12 @@ export interface AnalyzerConfig {
   maxFileSize: number;
   maxDocuments: number;
   maxAliasCount: number;
+  /** YAML node tokens per file (scalars, aliases, collection starts, entry indicators). */
+  maxNodes: number;
+  /** Entries of one YAML collection. */
+  maxCollectionItems: number;
+  /** Milliseconds of YAML tokenising per file. */
+  maxParseTime: number;
   /** Globs (relative to the workspace root) of files that are test data besides what tests name (workspace/testData.ts). */
   testData: string[];
   /** Run the checks of manifests on test data too (they are quiet there by default). */
@@ -26,6 +32,9 @@ export const defaultConfig: AnalyzerConfig = {
   maxFileSize: 4 * 1024 * 1024,
   maxDocuments: 5000,
   maxAliasCount: 100,
+  maxNodes: 1_000_000,
+  maxCollectionItems: 100_000,
+  maxParseTime: 10_000,
   testData: [],
   checkTestData: false,
 };
@@ -84,14 +93,17 @@ export function parseConfig(text: string): { config: AnalyzerConfig; problems: C
       }
       case 'maxFileSize':
       case 'maxDocuments':
-      case 'maxAliasCount': {
+      case 'maxAliasCount':
+      case 'maxNodes':
+      case 'maxCollectionItems':
+      case 'maxParseTime': {
         const parsed = key === 'maxFileSize' ? parseSize(value) : typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
         if (parsed === undefined) problems.push({ message: `\`${key}\` must be a positive ${key === 'maxFileSize' ? 'size (bytes, or e.g. 2MB)' : 'integer'}.`, span: valueSpan });
         else config[key] = parsed;
         break;
       }
       default:
-        problems.push({ message: `Unknown setting \`${key}\`; known settings: include, exclude, checks, testData, checkTestData, maxFileSize, maxDocuments, maxAliasCount.`, span: keySpan });
+        problems.push({ message: `Unknown setting \`${key}\`; known settings: include, exclude, checks, testData, checkTestData, maxFileSize, maxDocuments, maxAliasCount, maxNodes, maxCollectionItems, maxParseTime.`, span: keySpan });
     }
   }
   return { config, problems };

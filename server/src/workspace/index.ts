@@ -7,7 +7,14 @@ import { defaultConfig, type AnalyzerConfig } from './config.ts';
 import { TestDataRegistry } from './testData.ts';
 
 export function analyzeOptions(config: AnalyzerConfig): AnalyzeOptions {
-  return { maxFileSize: config.maxFileSize, maxDocuments: config.maxDocuments, maxAliasCount: config.maxAliasCount };
+  return {
+    maxFileSize: config.maxFileSize,
+    maxDocuments: config.maxDocuments,
+    maxAliasCount: config.maxAliasCount,
+    maxNodes: config.maxNodes,
+    maxCollectionItems: config.maxCollectionItems,
+    maxParseMs: config.maxParseTime,
+  };
 }
 
 export interface RuleEntry {

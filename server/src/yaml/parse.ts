@@ -1,6 +1,7 @@
-import { Composer, Parser, isNode, type CST, type Document, type Node as YamlNode } from 'yaml';
+import { Composer, Lexer, Parser, YAMLParseError, isMap, isNode, isPair, isScalar, isSeq, type CST, type Document, type Node as YamlNode } from 'yaml';
 import type { Span } from '../findings.ts';
 import { valuesFromTokens } from './fastValues.ts';
+import { readAsKubernetes } from './kubernetesReading.ts';
 
 export interface ParseLimits {
   /** Alias nodes may expand to at most this many nodes each (the billion-laughs bound). */
@@ -8,9 +9,15 @@ export interface ParseLimits {
   maxDocuments: number;
   /** Nesting deeper than this is refused: every later stage walks values recursively. */
   maxDepth?: number;
+  /** Node tokens per file (scalars, aliases, collection starts, entry indicators); the parse stops past it. */
+  maxNodes?: number;
+  /** Entries of one collection (list items, map keys); the parse stops past it. */
+  maxCollectionItems?: number;
+  /** Milliseconds of tokenising per file; the parse stops past it (last resort: the other bounds are exact). */
+  maxParseMs?: number;
 }
 
-export const defaultParseLimits: ParseLimits = { maxAliasCount: 100, maxDocuments: 5000, maxDepth: 128 };
+export const defaultParseLimits: ParseLimits = { maxAliasCount: 100, maxDocuments: 5000, maxDepth: 128, maxNodes: 1_000_000, maxCollectionItems: 100_000, maxParseMs: 10_000 };
 
 export interface YamlProblem {
   code: string;
@@ -50,25 +57,91 @@ export type WantsTrees = (values: readonly unknown[]) => boolean;
  * (fastValues.ts) and the trees wait until asked for.
  */
 export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits, wantsTrees?: WantsTrees): YamlFile {
-  const tokens = Array.from(new Parser().parse(text));
+  const { tokens, problem } = boundedTokens(text, limits);
+  const streamErrors = problem ? [problem] : [];
   if (wantsTrees) {
     const fast = valuesFromTokens(tokens, limits.maxDocuments, limits.maxDepth ?? defaultParseLimits.maxDepth!);
     const values = fast?.map((d) => d.value);
     if (fast && !wantsTrees(values!)) {
-      const file: YamlFile = { text, documents: fast.map((d, index) => ({ index, value: d.value, span: d.span, errors: [] }) as unknown as YamlDocument), errors: [], treesOnDemand: true };
+      const file: YamlFile = { text, documents: fast.map((d, index) => ({ index, value: d.value, span: d.span, errors: [] }) as unknown as YamlDocument), errors: streamErrors, treesOnDemand: true };
       releaseYamlTrees(file, limits);
       return file;
     }
-    return composeTrees(text, tokens, limits, values);
+    return composeTrees(text, tokens, limits, values, streamErrors);
   }
-  return composeTrees(text, tokens, limits);
+  return composeTrees(text, tokens, limits, undefined, streamErrors);
 }
 
+/**
+ * The token stream of `yaml`'s own Lexer and Parser, driven here so that it can stop: after
+ * `maxDocuments` documents, or when the file holds more nodes, one collection more entries, or
+ * the tokenising takes longer than the limits allow. What comes back is the documents completed
+ * before the stop (an unfinished one is dropped) and the bound that stopped it.
+ */
+function boundedTokens(text: string, limits: ParseLimits): { tokens: CST.Token[]; problem?: YamlProblem } {
+  const maxNodes = limits.maxNodes ?? defaultParseLimits.maxNodes!;
+  const maxItems = limits.maxCollectionItems ?? defaultParseLimits.maxCollectionItems!;
+  const maxMs = limits.maxParseMs ?? defaultParseLimits.maxParseMs!;
+  const started = performance.now();
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
+  let documents = 0;
+  let nodes = 0;
+  let lexemes = 0;
+  // Offset and token count at the end of the last complete document: a stop cuts there.
+  let kept = 0;
+  const stop = (code: string, message: string): { tokens: CST.Token[]; problem: YamlProblem } => {
+    const at = Math.min(parser.offset, text.length);
+    return { tokens: tokens.slice(0, kept), problem: { code, message, span: { start: at, end: at } } };
+  };
+  for (const lexeme of new Lexer().lex(text)) {
+    if (NODE_LEXEMES.has(lexeme) || QUOTE_OR_ALIAS.test(lexeme)) {
+      if (++nodes > maxNodes) return stop('limits/yaml-nodes', `This file has more than ${maxNodes} YAML nodes (limit maxNodes); it is not analysed from here on.`);
+    }
+    if ((++lexemes & 255) === 0) {
+      for (const open of parser.stack) {
+        const items = (open as { items?: unknown[] }).items;
+        if (items && items.length > maxItems) return stop('limits/collection-items', `A collection here has more than ${maxItems} entries (limit maxCollectionItems); the file is not analysed from here on.`);
+      }
+      if ((lexemes & 4095) === 0 && performance.now() - started > maxMs) return stop('limits/parse-time', `Parsing this file took longer than ${maxMs} ms (limit maxParseTime); it is not analysed from here on.`);
+    }
+    for (const token of parser.next(lexeme)) {
+      if (token.type === 'document' && ++documents > limits.maxDocuments) {
+        const at = token.offset;
+        return {
+          tokens: tokens.slice(0, kept),
+          problem: { code: 'limits/document-count', message: `This file has more than ${limits.maxDocuments} YAML documents; only the first ${limits.maxDocuments} are analysed (limit maxDocuments).`, span: { start: at, end: at } },
+        };
+      }
+      tokens.push(token);
+      if (token.type === 'document') kept = tokens.length;
+    }
+  }
+  for (const token of parser.end()) {
+    if (token.type === 'document' && ++documents > limits.maxDocuments) {
+      const at = token.offset;
+      return {
+        tokens: tokens.slice(0, kept),
+        problem: { code: 'limits/document-count', message: `This file has more than ${limits.maxDocuments} YAML documents; only the first ${limits.maxDocuments} are analysed (limit maxDocuments).`, span: { start: at, end: at } },
+      };
+    }
+    tokens.push(token);
+  }
+  return { tokens };
+}
+
+/** Lexemes that make a node or an entry of a collection (the `yaml` Lexer's own markers). */
+const NODE_LEXEMES = new Set(['\u001f', '-', '?', ':', ',', '{', '[']);
+const QUOTE_OR_ALIAS = /^["'*|>]/;
+
 /** `values`, when the token walk read them, stand in for `toJS` (they are equal). */
-function composeTrees(text: string, tokens: readonly CST.Token[], limits: ParseLimits, values?: readonly unknown[]): YamlFile {
+function composeTrees(text: string, tokens: readonly CST.Token[], limits: ParseLimits, values?: readonly unknown[], streamErrors: YamlProblem[] = []): YamlFile {
   // What `parseAllDocuments` does, from tokens already at hand.
-  const parsed = Array.from(new Composer({ prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, logLevel: 'error' }).compose(tokens)) as Document.Parsed[];
-  const fileErrors: YamlProblem[] = [];
+  // `uniqueKeys: true` compares each key with every earlier one (quadratic: a map of 100,000 keys
+  // takes minutes); the same errors come from one pass with a set per map.
+  const parsed = Array.from(new Composer({ prettyErrors: false, keepSourceTokens: false, uniqueKeys: false, logLevel: 'error' }).compose(tokens)) as Document.Parsed[];
+  for (const doc of parsed) reportDuplicateKeys(doc);
+  const fileErrors: YamlProblem[] = [...streamErrors];
   if (parsed.length > limits.maxDocuments) {
     fileErrors.push({
       code: 'limits/document-count',
@@ -76,15 +149,44 @@ function composeTrees(text: string, tokens: readonly CST.Token[], limits: ParseL
       span: { start: parsed[limits.maxDocuments].range[0], end: parsed[limits.maxDocuments].range[0] },
     });
   }
-  const documents = parsed.slice(0, limits.maxDocuments).map((doc, index) => toYamlDocument(doc, index, limits, text.length, values?.[index]));
+  const documents = parsed.slice(0, limits.maxDocuments).map((doc, index) => toYamlDocument(doc, index, limits, text.length, values?.[index], text));
   return { text, documents, errors: fileErrors };
 }
 
-function toYamlDocument(doc: Document.Parsed, index: number, limits: ParseLimits, textLength: number, known: unknown): YamlDocument {
+/** What `uniqueKeys: true` reports (a scalar key equal to an earlier one of the same map), in linear time. */
+function reportDuplicateKeys(doc: Document.Parsed): void {
+  const found: number[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key) && !Number.isNaN(key.value)) {
+          if (seen.has(key.value) && key.range) found.push(key.range[0]);
+          seen.add(key.value);
+        }
+        stack.push(key, pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        if (isPair(item)) stack.push(item.key, item.value);
+        else stack.push(item);
+      }
+    }
+  }
+  // In document order, as the composer would have reported them.
+  for (const at of found.sort((a, b) => a - b)) doc.errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+}
+
+function toYamlDocument(parsed: Document.Parsed, index: number, limits: ParseLimits, textLength: number, known: unknown, text = ''): YamlDocument {
+  // What go-yaml (kubectl, Kyverno) reads despite a YAML error keeps its value; the error is reported.
+  const { doc, problems, blocking } = readAsKubernetes(parsed, text);
   const span = { start: doc.range[0], end: doc.range[2] };
   // `yaml` places an error at the end of input one past the text; findings stay inside it.
   const clamp = (offset: number) => Math.min(Math.max(offset, 0), textLength);
-  const errors: YamlProblem[] = doc.errors.map((e) => ({
+  const errors: YamlProblem[] = blocking.map((e) => ({
     code: 'yaml/syntax',
     message: firstLine(e.message),
     span: { start: clamp(e.pos[0]), end: clamp(Math.max(e.pos[1], e.pos[0])) },
@@ -104,7 +206,7 @@ function toYamlDocument(doc: Document.Parsed, index: number, limits: ParseLimits
       errors.push({ code: 'limits/nesting-depth', message: `The document nests deeper than ${maxDepth} levels; it is skipped.`, span: { start: span.start, end: span.start } });
     }
   }
-  return { index, doc, value, span, errors };
+  return { index, doc, value, span, errors: [...problems, ...errors] };
 }
 
 function aliasProblem(doc: Document.Parsed, error: unknown): YamlProblem {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertBounded, assertOneLineError, put, runCli, tempDir } from './cli.ts';
+import { threadsFor } from '../../../server/src/cli/check.ts';
 
 const SECRET = 'kpa-outside-secret-7f3a';
 const typoPolicy = `apiVersion: kyverno.io/v1
@@ -88,12 +89,32 @@ test('a file linked to a file outside the workspace is refused; its content appe
   assert.doesNotMatch(named.stdout, new RegExp(SECRET));
 });
 
-test('--jobs 1000 is held to the number of cores (memory stays bounded on a workspace big enough for workers)', async (t) => {
+test('--jobs is held to the number of cores', () => {
+  assert.equal(threadsFor(1000, 2), 2);
+  assert.equal(threadsFor(1, 8), 1);
+  assert.equal(threadsFor(4, 8), 4);
+});
+
+test('--jobs 1000 on a workspace big enough for workers: bounded time and memory', async (t) => {
   const root = tempDir(t);
-  for (let i = 0; i < 240; i++) put(root, `p/${i}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  k: v\n`);
+  for (let i = 0; i < 480; i++) put(root, `p/${i}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  k: v\n`);
   const run = await runCli(['check', '.', '--jobs', '1000', '--format', 'json'], root);
   assertBounded(run, [0]);
-  if (run.maxRssMb !== undefined) assert.ok(run.maxRssMb < 1024, `peak ${run.maxRssMb.toFixed(0)} MB`);
+});
+
+test('parse cost: 4 MB of document markers, 1.9 M list items, 44,000 documents: bounded, each with its limits finding', async (t) => {
+  const root = tempDir(t);
+  put(root, 'dashes.yaml', '---\n'.repeat(1_000_000));
+  put(root, 'items.yaml', 'a: [' + '1,'.repeat(1_900_000) + '1]\n');
+  put(root, 'stream.yaml', Array.from({ length: 44_000 }, (_, i) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n`).join(''));
+  put(root, 'policy.yaml', typoPolicy);
+  const run = await runCli(['check', '.', '--format', 'json'], root);
+  assertBounded(run, [1]);
+  const codes = (file: string) => findingsOf(run.stdout).filter((f) => f.file.endsWith(file)).map((f) => f.code);
+  assert.deepEqual(codes('dashes.yaml'), ['limits/document-count']);
+  assert.deepEqual(codes('items.yaml'), ['limits/collection-items']);
+  assert.deepEqual(codes('stream.yaml'), ['limits/document-count']);
+  assert.ok(codes('policy.yaml').length > 0, 'the other files are still analysed');
 });
 
 test('cache: a planted symlink at the old temporary name is not written through', async (t) => {
