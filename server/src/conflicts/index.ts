@@ -9,6 +9,7 @@ import { unsatisfiableValidations } from './unsatisfiable.ts';
 import { generateCollisions } from './generate.ts';
 import { MAX_ORDER_CHECKS, orderEvidence, simulatedConflicts } from './simulated.ts';
 import { imageVerificationBreaks } from './images.ts';
+import { injectedRejections } from './injected.ts';
 import { policyIdentity } from '../model/identity.ts';
 import type { MatchFacts } from './overlap.ts';
 
@@ -42,6 +43,7 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   // The engine decides what the facts could not, for pairs the facts did not already explain.
   const found = new Set(set.values().map((c) => c.key));
   simulatedConflicts(join, found, add);
+  injectedRejections(join, found, add);
   const conflicts = set.values();
   memo.rotate();
   computed.set(index, { revision: index.revision, conflicts, join });

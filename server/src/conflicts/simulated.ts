@@ -28,7 +28,7 @@ export const MAX_SIMULATIONS = 200;
 
 type Obj = Record<string, unknown>;
 
-interface Witness {
+export interface Witness {
   /** What the witness was built from (a workspace resource, or the synthetic kind/namespace): its identity for caching. */
   basis: unknown;
   /** The workspace ConfigMaps the policies read (context entries, apiCalls): part of the identity too. */
@@ -69,7 +69,7 @@ function witnessOf(join: ConflictJoin, kind: string, owners: RuleRef[], paths: s
   }
 }
 
-function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][], nth = 0): Witness | undefined {
+export function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][], nth = 0): Witness | undefined {
   if (kind === '*') return undefined;
   const ns = namespaceFor(owners);
   if (ns === null) return undefined;
@@ -115,7 +115,7 @@ export function configMapsRead(join: ConflictJoin, owners: RuleRef[]): Obj[] {
     .map((r) => r.raw as Obj);
 }
 
-function run(object: Obj, owners: RuleRef[], context: AdmissionContext, order?: number[]): SimulationResult | undefined {
+export function run(object: Obj, owners: RuleRef[], context: AdmissionContext, order?: number[]): SimulationResult | undefined {
   try {
     return simulate(structuredClone(object), owners.map((o) => ({ doc: o.policy.raw })), context, order ? { order } : {});
   } catch (error) {
@@ -124,7 +124,7 @@ function run(object: Obj, owners: RuleRef[], context: AdmissionContext, order?: 
   }
 }
 
-function mutated(result: SimulationResult, owner: RuleRef): boolean {
+export function mutated(result: SimulationResult, owner: RuleRef): boolean {
   return result.mutations.some((r) => r.policy === owner.policy.name && r.status === 'pass');
 }
 
@@ -398,7 +398,7 @@ export function orderEvidence(join: ConflictJoin, kind: string, a: WriteFact, b:
  * (`{{ request.object.spec.dnsPolicy }}` AnyIn [ClusterFirst, None]): the field set to each
  * constant it is compared with, a few.
  */
-function preconditionVariants(kind: string, owners: RuleRef[]): ((o: Obj) => Obj)[] {
+export function preconditionVariants(kind: string, owners: RuleRef[]): ((o: Obj) => Obj)[] {
   const out: ((o: Obj) => Obj)[] = [];
   // A Pod rule reaches controllers through autogen, at the pod template.
   const at = (path: string[]): string[] => (isPodLike(kind) && podFormPath(kind, path) === undefined && (path[0] === 'spec' || path[0] === 'metadata') ? autogenPath(kind, path) : path);
@@ -406,10 +406,11 @@ function preconditionVariants(kind: string, owners: RuleRef[]): ((o: Obj) => Obj
     if (out.length >= 4 || !node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(visit);
     const c = node as Obj;
-    const m = typeof c.key === 'string' ? /^\{\{\s*request\.object\.([A-Za-z0-9_.]+)(?:\s*\|\|\s*''\s*)?\s*\}\}$/.exec(c.key) : null;
+    const m = typeof c.key === 'string' ? /^\{\{\s*request\.object\.((?:[A-Za-z0-9_-]+|"[^"]+")(?:\.(?:[A-Za-z0-9_-]+|"[^"]+"))*)\s*(?:\|\|\s*''\s*)?\}\}$/.exec(c.key) : null;
     if (m && /^(Equals|AnyIn|AllIn|In)$/.test(String(c.operator))) {
       const values = (Array.isArray(c.value) ? c.value : [c.value]).filter((v) => ['string', 'number', 'boolean'].includes(typeof v) && !String(v).includes('{{') && !/[*?]/.test(String(v)));
-      for (const v of values.slice(0, 2)) out.push((o) => withValue(o, at(m[1].split('.')), v));
+      const path = (m[1].match(/"[^"]+"|[^.]+/g) ?? []).map((seg) => seg.replace(/^"|"$/g, ''));
+      for (const v of values.slice(0, 2)) out.push((o) => withValue(o, at(path), v));
       return;
     }
     Object.values(c).forEach(visit);
@@ -446,7 +447,7 @@ function finalObject(result: SimulationResult): unknown {
 }
 
 /** The validation part of a rule: a legacy rule's `validate`, a CEL policy's `validations`. */
-function validationRef(owner: RuleRef): SourceRef {
+export function validationRef(owner: RuleRef): SourceRef {
   const src = owner.rule.source;
   return owner.policy.cls.family === 'kyverno-legacy' ? { ...src, path: [...src.path, 'validate'] } : { ...src, path: ['spec', 'validations'] };
 }

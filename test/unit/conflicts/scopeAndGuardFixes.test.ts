@@ -72,7 +72,7 @@ test('exclude namespaces: not offered when the other side is a wildcard or match
 
 const celNonRootVsUser0 = fixture('incompatible-mutations', 'cel-run-as-non-root-vs-user-0.yaml');
 const inTeamA = (text: string, name: string) =>
-  text.replace(new RegExp(`(name: ${name}[^\\n]*\\nspec:\\n)`), `$1  matchConditions:\n    - name: team-a\n      expression: "object.metadata.namespace == 'team-a'"\n`);
+  text.replace(new RegExp(`(name: ${name}[^\\n]*\\n(?:#[^\\n]*\\n)*spec:\\n)`), `$1  matchConditions:\n    - name: team-a\n      expression: "object.metadata.namespace == 'team-a'"\n`);
 
 test('exclude namespaces (CEL): the broad MutatingPolicy gets a namespaceSelector NotIn on kubernetes.io/metadata.name', () => {
   const text = inTeamA(celNonRootVsUser0, 'force-run-as-user-0');
@@ -108,7 +108,7 @@ test('add-if-absent (CEL): has() guards on every level make both applyConfigurat
 });
 
 test('add-if-absent (CEL and legacy together): a has() guard on one side and a +() anchor on the other', () => {
-  const cel = celNonRootVsUser0.split(/^---\n/m)[1].replace('runAsUser: 0', 'runAsUser: 1000').replace('force-run-as-user-0   # expect: conflict/incompatible-mutations', 'cel-user-1000');
+  const cel = celNonRootVsUser0.split(/^---\n/m)[1].replace('runAsUser: 0', 'runAsUser: 1000').replace('name: force-run-as-user-0', 'name: cel-user-1000');
   const text = `${cel}---\n${legacyMutation('legacy-user-2000', 2000, '')}`;
   const [after] = prove('conflict/mutation-overwrite', text, /only when absent/, 2);
   assert.match(after['/ws/p.yaml'], /!has\(object.spec.securityContext\) \|\| !has\(object.spec.securityContext.runAsUser\) \? \(/);
