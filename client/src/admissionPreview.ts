@@ -12,10 +12,13 @@ export interface PreviewRequester {
   (params: { uri: string; position: { line: number; character: number } }): Promise<{ markdown: string; source: string } | undefined>;
 }
 
-/** `Admission preview - web.yaml.md`: one preview file per source file name. */
+/**
+ * `web.yaml · admission.md`: one preview file per source file name. The Markdown preview titles its
+ * tab "Preview <file name>", so the name leads with the resource's file and says "preview" nowhere.
+ */
 export function previewFileName(sourcePath: string): string {
   const name = sourcePath.split(/[\\/]/).at(-1) || 'resource';
-  return `Admission preview - ${name}.md`;
+  return `${name} · admission.md`;
 }
 
 /** Rewrites Markdown links to `file:` URIs as paths relative to the directory `fromDir` (a file URI's path). */

@@ -226,7 +226,7 @@ async function main() {
         const line = source.findIndex((l) => /^\s+containers:/.test(l)) + 1;
         await goTo(line, 5);
         await runCommand('Kyverno: Admission Preview');
-        await page.locator('.tab', { hasText: /Admission preview - web\.yaml/ }).first().waitFor({ timeout: 30_000 });
+        await page.locator('.tab', { hasText: /web\.yaml · admission/ }).first().waitFor({ timeout: 30_000 });
         // The Markdown preview is a webview: read the rendered text from its frames.
         let text = '';
         let previewFrame;

@@ -9,6 +9,7 @@ import type { AdmissionContext, RuleResult, RuleStatus } from './types.ts';
 import type { Path } from '../yaml/paths.ts';
 import { familyOf, mutationOrders, simulate, type SimulationResult, type Verdict } from './simulate.ts';
 import { admissionValidationActions, validationActions } from './cel/index.ts';
+import { invariants } from '../conflicts/invariants.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -31,6 +32,8 @@ export interface MutationStep extends PreviewStep {
   /** The object after this policy's mutations, as YAML. */
   objectYaml: string;
   changed: boolean;
+  /** What this step changed, one line per field: `+ spec.securityContext.runAsUser: 0`, `- …`. */
+  diff: string[];
 }
 
 export interface ValidationStep extends PreviewStep {
@@ -47,6 +50,13 @@ export interface PreviewOutcome {
   validations: ValidationStep[];
   generations: PreviewStep[];
   verdict: Verdict;
+  /**
+   * What happens to the object once the policies are through with it, read from the final object:
+   * the API server rejects it, or the kubelet never starts a container (the invariants the
+   * `conflict/incompatible-mutations` check names). Set for denied outcomes too: it is what the
+   * author meets next after fixing the denial.
+   */
+  fate?: { outcome: 'rejected' | 'never-starts'; reason: string };
   finalYaml: string;
 }
 
@@ -168,7 +178,8 @@ export function admissionPreview(resource: Obj, policies: PreviewPolicy[], conte
       for (const r of own) {
         if (!shown(r)) continue;
         const objectAfter = r.patched ?? after;
-        mutations.push({ ...step(r, i), objectYaml: stringify(objectAfter), changed: r.status === 'pass' && !equal(before, objectAfter) });
+        const changed = r.status === 'pass' && !equal(before, objectAfter);
+        mutations.push({ ...step(r, i), objectYaml: stringify(objectAfter), changed, diff: changed ? objectDiff(before, objectAfter) : [] });
         if (r.status === 'pass') before = objectAfter;
       }
       before = after;
@@ -180,8 +191,86 @@ export function admissionPreview(resource: Obj, policies: PreviewPolicy[], conte
         return { ...s, enforcing: s.policyIndex >= 0 && isEnforcing(docs[s.policyIndex]!.doc, r.rule, ctx) };
       });
     const generations = result.generations.filter(shown).map((r) => step(r));
-    return { mutations, validations, generations, verdict: result.verdict, finalYaml: stringify(result.afterEachMutation.at(-1) ?? input) };
+    const final = result.afterEachMutation.at(-1) ?? input;
+    const verdict = failurePolicyVerdict(result.verdict, validations, docs);
+    const fate = fateOf(final);
+    return { mutations, validations, generations, verdict, ...(fate ? { fate } : {}), finalYaml: stringify(final) };
   }
+}
+
+/**
+ * A policy that cannot be evaluated (a CEL expression that does not compile, a failing context
+ * call) fails the webhook call, and with `failurePolicy: Fail` — the default — the API server
+ * denies the request. Only policies that deny at all (Enforce / Deny) are counted.
+ */
+function failurePolicyVerdict(verdict: Verdict, validations: ValidationStep[], docs: PreviewPolicy[]): Verdict {
+  if (!verdict.admitted) return verdict;
+  for (const v of validations) {
+    if (v.status !== 'error' || !v.enforcing) continue;
+    const spec = (docs[v.policyIndex]?.doc.spec ?? {}) as Obj;
+    if (String(spec.failurePolicy ?? 'Fail') !== 'Fail') continue;
+    return { admitted: false, deniedBy: { policy: v.policy, rule: v.rule, reason: `the policy cannot be evaluated (${v.reason}), and with failurePolicy: Fail${spec.failurePolicy === undefined ? ' (the default)' : ''} the API server denies the request` } };
+  }
+  return verdict;
+}
+
+/** The Pod spec of a workload: a Pod's own, a template's, a CronJob's Job template's. */
+function podSpecOf(object: unknown): Obj | undefined {
+  const o = object as Obj | undefined;
+  const spec = o?.spec as Obj | undefined;
+  if (!spec) return undefined;
+  if (o!.kind === 'Pod') return spec;
+  const template = ((spec.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template ?? spec.template;
+  return (template as Obj | undefined)?.spec as Obj | undefined;
+}
+
+/** The first Kubernetes invariant the admitted object breaks, with the container it concerns. */
+export function fateOf(object: unknown): PreviewOutcome['fate'] {
+  const pod = podSpecOf(object);
+  if (!pod) return undefined;
+  const podContext = (pod.securityContext ?? {}) as Obj;
+  const containers = [...(Array.isArray(pod.initContainers) ? pod.initContainers : []), ...(Array.isArray(pod.containers) ? pod.containers : [])] as Obj[];
+  const at = (value: unknown, path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined), value);
+  for (const container of containers) {
+    if (!container || typeof container !== 'object') continue;
+    const own = (container.securityContext ?? {}) as Obj;
+    for (const invariant of invariants) {
+      const [a, b] = invariant.sides;
+      const read = (side: typeof a, r?: string) => {
+        const path = side.path.map((p) => (p === '$r' ? r! : p));
+        if (side.base === 'container') return at(container, path);
+        const value = at(own, path);
+        return value === undefined && invariant.inheritsFromPod ? at(podContext, path) : value;
+      };
+      // `$r` ranges over the resource names the first side has (requests.cpu, requests.memory, …).
+      const bound = a.path.includes('$r') ? Object.keys((at(container, a.path.slice(0, a.path.indexOf('$r'))) ?? {}) as Obj) : [undefined];
+      for (const r of bound) {
+        const [va, vb] = [read(a, r), read(b, r)];
+        if (va === undefined || vb === undefined || !invariant.clash(va, vb)) continue;
+        return { outcome: invariant.outcome, reason: `container \`${String(container.name ?? '?')}\`: ${invariant.consequence}` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Field-level changes from `before` to `after`, as `+`/`-` lines with dotted paths (lists by index). */
+export function objectDiff(before: unknown, after: unknown, path = '', out: string[] = [], limit = 200): string[] {
+  if (out.length >= limit || equal(before, after)) return out;
+  const isMap = (v: unknown) => v !== null && typeof v === 'object';
+  if (isMap(before) && isMap(after) && Array.isArray(before) === Array.isArray(after)) {
+    const b = before as Obj;
+    const a = after as Obj;
+    for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])]) {
+      const child = Array.isArray(after) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      objectDiff(b[key], a[key], child, out, limit);
+    }
+    return out;
+  }
+  const show = (v: unknown) => (isMap(v) ? JSON.stringify(v) : String(v === null ? 'null' : typeof v === 'string' ? v : JSON.stringify(v)));
+  if (before !== undefined) out.push(`- ${path}: ${show(before)}`);
+  if (after !== undefined) out.push(`+ ${path}: ${show(after)}`);
+  return out;
 }
 
 /** The policies simulate() runs in its mutation phase (same test as its phase split). */
@@ -202,8 +291,23 @@ export interface MarkdownOptions {
   source?: string;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, ' ');
+}
+
+/** The verdict as a sentence: denied by whom, or admitted — and what then happens to the object. */
+export function verdictLine(outcome: PreviewOutcome, kind: string): string {
+  const denied = outcome.verdict.deniedBy;
+  const pods = kind === 'Pod' || !kind ? 'the Pod' : `the ${kind}'s Pods`;
+  if (!outcome.verdict.admitted) {
+    const line = `**Denied** by \`${denied!.policy}/${denied!.rule}\`: ${denied!.reason}`;
+    if (!outcome.fate) return line;
+    return `${line}\n\nWere it admitted, ${outcome.fate.outcome === 'never-starts' ? `${pods} would never start` : 'the API server would reject it'}: ${outcome.fate.reason}.`;
+  }
+  const mutated = outcome.mutations.some((m) => m.changed) ? ' with the mutations above' : '';
+  if (outcome.fate?.outcome === 'never-starts') return `**Admitted${mutated}, and ${pods} never ${pods === 'the Pod' ? 'starts' : 'start'}**: ${outcome.fate.reason}.`;
+  if (outcome.fate) return `**Admitted by the policies${mutated}, then rejected by the API server**: ${outcome.fate.reason}.`;
+  return `**Admitted**${mutated ? ` (${mutated.trim()})` : ''}.`;
 }
 
 export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOptions = {}): string {
@@ -228,7 +332,7 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
   preview.outcomes.forEach((outcome, i) => {
     if (preview.outcomes.length > 1) {
       const orders = outcome.orders.map((o) => o.join(' → ')).join('; ');
-      lines.push(`## Outcome ${i + 1} of ${preview.outcomes.length}: ${outcome.verdict.admitted ? 'admitted' : 'denied'}`);
+      lines.push(`## Outcome ${i + 1} of ${preview.outcomes.length}: ${!outcome.verdict.admitted ? 'denied' : outcome.fate?.outcome === 'never-starts' ? 'admitted, never starts' : outcome.fate ? 'admitted, then rejected' : 'admitted'}`);
       lines.push('');
       lines.push(`Mutation order${outcome.orderCount > 1 ? 's' : ''}: ${orders}${outcome.orderCount > outcome.orders.length ? ` (and ${outcome.orderCount - outcome.orders.length} more)` : ''}`);
       lines.push('');
@@ -240,9 +344,10 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
     outcome.mutations.forEach((m, k) => {
       lines.push(`${k + 1}. ${ref(m)} — **${m.status}**${m.changed ? '' : m.status === 'pass' ? ' (no change)' : ''}: ${m.reason}`);
       if (m.changed) {
+        // What this step changed, not the whole object again (the final object is at the end).
         lines.push('');
-        lines.push('   ```yaml');
-        for (const l of m.objectYaml.trimEnd().split('\n')) lines.push(`   ${l}`);
+        lines.push('   ```diff');
+        for (const l of m.diff) lines.push(`   ${l}`);
         lines.push('   ```');
       }
     });
@@ -250,13 +355,8 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
     lines.push(`${sub} 2. Validations`);
     lines.push('');
     if (outcome.validations.length === 0) lines.push('No validation applies.');
-    else {
-      lines.push('| Result | Rule | Enforcing | Reason |');
-      lines.push('| --- | --- | --- | --- |');
-      for (const v of outcome.validations) {
-        lines.push(`| **${v.status}** | ${ref(v)} | ${v.enforcing ? 'yes' : 'no (audit)'} | ${escapeCell(v.reason)} |`);
-      }
-    }
+    // A list, not a table: a table's last column is cut off in a preview beside the editor.
+    for (const v of outcome.validations) lines.push(`- **${v.status}** ${ref(v)}${v.enforcing ? '' : ' (audit only)'}: ${oneLine(v.reason)}`);
     if (outcome.generations.length) {
       lines.push('');
       lines.push(`${sub} Generation`);
@@ -266,8 +366,7 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
     lines.push('');
     lines.push(`${sub} 3. Verdict`);
     lines.push('');
-    const denied = outcome.verdict.deniedBy;
-    lines.push(outcome.verdict.admitted ? `**Admitted**${outcome.mutations.some((m) => m.changed) ? ' (with the mutations above)' : ''}.` : `**Denied** by \`${denied!.policy}/${denied!.rule}\`: ${denied!.reason}`);
+    lines.push(verdictLine(outcome, resource.kind));
     lines.push('');
   });
   if (preview.skipped.length) {

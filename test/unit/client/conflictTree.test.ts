@@ -104,7 +104,7 @@ describe('conflict tree', () => {
   it('the admission preview\'s links to file: URIs become relative to the preview file (the Markdown preview does not follow file: links)', () => {
     const md = '1. [add-default-app-label](file:///work/ws/cel/add%20label.yaml#L16) — **pass**\n[docs](https://kyverno.io)';
     assert.equal(relativeLinks(md, '/home/u/.storage/admission-preview'), '1. [add-default-app-label](../../../../work/ws/cel/add%20label.yaml#L16) — **pass**\n[docs](https://kyverno.io)');
-    assert.equal(previewFileName('/work/ws/workloads/web.yaml'), 'Admission preview - web.yaml.md');
+    assert.equal(previewFileName('/work/ws/workloads/web.yaml'), 'web.yaml · admission.md');
   });
 
   it('given no conflicts, then the tree is empty', () => {

@@ -43,7 +43,7 @@ describe('admission preview', () => {
     assert.equal(outcome!.verdict.deniedBy?.policy, 'require-app-frontend');
 
     const md = previewMarkdown(preview, { linkOf: (s) => `file:///p/${s.policy}.yaml#L1` });
-    const [mutation, validation, verdict] = ['add-default-app-label', '| **fail**', '**Denied**'].map((x) => md.indexOf(x));
+    const [mutation, validation, verdict] = ['add-default-app-label', '- **fail**', '**Denied**'].map((x) => md.indexOf(x));
     assert.ok(mutation > 0 && mutation < validation && validation < verdict, md);
     assert.match(md, /\[add-default-app-label\]\(file:\/\/\/p\/add-default-app-label\.yaml#L1\)/);
   });
@@ -70,6 +70,42 @@ describe('admission preview', () => {
     const preview = admissionPreview(pod, [audit]);
     assert.deepEqual(preview.outcomes[0]!.validations.map((v) => [v.status, v.enforcing]), [['fail', false]]);
     assert.equal(preview.outcomes[0]!.verdict.admitted, true);
+  });
+
+  it('given runAsNonRoot and runAsUser 0 from two policies, then the Pod is admitted and never starts, and the verdict says why', () => {
+    const preview = admissionPreview(pod, docs('cel/enforce-non-root.yaml', 'cel/force-run-as-user-0.yaml'));
+    const [outcome] = preview.outcomes;
+    assert.equal(outcome!.verdict.admitted, true);
+    assert.equal(outcome!.fate?.outcome, 'never-starts');
+    const md = previewMarkdown(preview);
+    assert.match(md, /\*\*Admitted with the mutations above, and the Pod never starts\*\*: container `web`: the kubelet refuses to start a container with runAsNonRoot: true and runAsUser: 0/);
+    assert.doesNotMatch(md, /\*\*Admitted\*\* \(with the mutations above\)/);
+  });
+
+  it('given the whole example, then the denial comes first and what would follow it is said after', () => {
+    const preview = admissionPreview(pod, docs('cel/add-default-app-label.yaml', 'cel/enforce-non-root.yaml', 'cel/force-run-as-user-0.yaml', 'cel/require-app-frontend.yaml'));
+    const md = previewMarkdown(preview);
+    assert.match(md, /\*\*Denied\*\* by `require-app-frontend\/require-app-frontend`: Pods must be labelled app=frontend\.\n\nWere it admitted, the Pod would never start: container `web`: the kubelet refuses/);
+  });
+
+  it('each mutation shows what it changed, not the whole object', () => {
+    const preview = admissionPreview(pod, docs('cel/enforce-non-root.yaml', 'cel/force-run-as-user-0.yaml'));
+    const byPolicy = Object.fromEntries(preview.outcomes[0]!.mutations.map((m) => [m.policy, m.diff]));
+    assert.deepEqual(byPolicy['force-run-as-user-0'], ['+ spec.securityContext.runAsUser: 0']);
+    const md = previewMarkdown(preview);
+    assert.match(md, /```diff\n {3}\+ spec\.securityContext\.runAsUser: 0\n {3}```/);
+    assert.doesNotMatch(md, /```yaml/);
+  });
+
+  it('given a validation whose CEL does not compile, then failurePolicy Fail (the default) denies and Ignore admits', () => {
+    const broken = docs('cel/require-app-frontend.yaml')[0]!;
+    ((broken.doc.spec as any).validations[0]).expression = "object.metadata.name == 'web'))";
+    const failing = admissionPreview(pod, [broken]);
+    assert.deepEqual(failing.outcomes[0]!.validations.map((v) => v.status), ['error']);
+    assert.equal(failing.outcomes[0]!.verdict.admitted, false);
+    assert.match(failing.outcomes[0]!.verdict.deniedBy!.reason, /failurePolicy: Fail \(the default\)/);
+    (broken.doc.spec as any).failurePolicy = 'Ignore';
+    assert.equal(admissionPreview(pod, [broken]).outcomes[0]!.verdict.admitted, true);
   });
 
   it('given no matching policy, then there is no outcome and the Markdown says so', () => {
