@@ -47,6 +47,42 @@ describe('language server: a 30 MB document in the editor', () => {
   });
 });
 
+describe('language server: quick edits to a 20 MB open document', () => {
+  const ws = tempWorkspace({});
+  let client: LspClient;
+  const text = chunk.repeat(Math.ceil((20 * 1024 * 1024) / chunk.length));
+
+  before(async () => {
+    client = new LspClient({ root: ws.root });
+    await client.initialize();
+  });
+  after(() => {
+    client.kill();
+    ws.dispose();
+  });
+
+  it('when 50 incremental edits arrive at once, then a hover on another document is answered within 5 s, and the last version is published', async () => {
+    const big = ws.uri('big.yaml');
+    const policy = ws.uri('policy.yaml');
+    client.open(policy, brokenPolicy);
+    await client.diagnostics(policy, (d) => d.length > 0, { timeoutMs: 20_000 });
+    client.open(big, text);
+    await client.diagnostics(big, (d) => d.some((x) => x.code === 'limits/file-size'), { timeoutMs: 60_000 });
+    const middle = Math.floor(text.split('\n', 200_000).length / 2);
+    for (let version = 2; version <= 51; version++) {
+      const at = { line: middle + version, character: 0 };
+      client.notify('textDocument/didChange', { textDocument: { uri: big, version }, contentChanges: [{ range: { start: at, end: at }, text: `# edit ${version}\n` }] });
+    }
+    const started = performance.now();
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: policy }, position: positionOf(brokenPolicy, 'validationFailureAction') }, 5_000);
+    const elapsed = performance.now() - started;
+    assert.ok(hover?.contents?.value, 'hover answers');
+    assert.ok(elapsed < 5_000, `hover took ${elapsed.toFixed(0)} ms`);
+    const last = await client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === big && p.version === 51, { timeoutMs: 30_000 });
+    assert.ok(last.diagnostics.some((d: any) => d.code === 'limits/file-size'));
+  });
+});
+
 /** The server over stdio with nothing in between: raw bytes in, framed JSON messages out. */
 class RawServer {
   readonly child: ChildProcess;

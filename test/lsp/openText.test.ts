@@ -27,6 +27,8 @@ test('random incremental edits (LF, CRLF, lone CR, multi-line) leave the same te
       doc.positionAt(0); // the line table exists before the edit, so the edit updates it in place
       doc.update([{ range, text: inserted }], step + 2);
       text = text.slice(0, lines.offsetAt(range.start)) + inserted + text.slice(lines.offsetAt(range.end));
+      // Reading the text joins its pieces: read it only now and then, so that edits pile up as pieces.
+      if (step % 7 !== 6) continue;
       assert.equal(doc.text, text, `seed ${seed} step ${step}`);
       const fresh = new LineIndex(text);
       for (let offset = 0; offset <= text.length; offset++) {
@@ -36,6 +38,7 @@ test('random incremental edits (LF, CRLF, lone CR, multi-line) leave the same te
         for (const character of [0, 1, 3, 100]) assert.equal(doc.offsetAt({ line, character }), fresh.offsetAt({ line, character }));
       }
     }
+    assert.equal(doc.text, text);
     assert.equal(doc.version, 61);
   }
 });

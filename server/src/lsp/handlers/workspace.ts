@@ -1,18 +1,21 @@
 // The workspace's lifecycle: initialization, folders and their settings, (re)indexing in the
 // background with progress, and the server's commands.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
+  WatchKind,
   type DidChangeConfigurationParams,
   type ExecuteCommandParams,
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
+import { MAX_CONFIG_BYTES } from '../../analysis.ts';
 import { CONFIG_FILE_NAME } from '../../workspace/config.ts';
+import { readWorkspacePath, workspaceRoots } from '../../workspace/safeRead.ts';
 import { fileIdOf } from '../convert.ts';
 import { indexFolders } from '../indexer.ts';
 import { REINDEX_COMMAND, type StatusParams } from '../protocol.ts';
@@ -47,7 +50,9 @@ export async function initialized(session: Session): Promise<void> {
   const { capabilities, connection } = session;
   session.log.info(`Kyverno analyzer started (Node ${process.version}, pid ${process.pid}); folders: ${session.folderUris.map(fileIdOf).join(', ') || 'none'}`);
   if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+    // Folders too (created and deleted only): a folder renamed or deleted is reported as the folder alone, and documents.ts expands it.
+    const folders = { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete };
+    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, folders] });
   }
   if (capabilities.workspace?.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((event) => foldersChanged(session, event));
   await loadFolders(session);
@@ -71,12 +76,20 @@ async function loadFolders(session: Session): Promise<void> {
       settings = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'kyverno' }).catch(() => session.pushedSettings);
     }
     const configFile = join(path, CONFIG_FILE_NAME);
-    const open = state.open.get(configFile);
-    const text = open?.text ?? (existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined);
+    const text = state.open.get(configFile)?.text ?? readConfigFile(session, configFile, path);
     const merged = mergeSettings(sanitizeSettings(settings), text);
     folders.push({ folder: { uri, path }, config: merged.config, configFile: text === undefined ? undefined : configFile, problems: merged.fileProblems });
   }
   state.setFolders(folders, mergeSettings(sanitizeSettings(session.pushedSettings), undefined).config);
+}
+
+/** The folder's `.kyverno-analyzer.yaml` through the one bounded read: a FIFO or a link out of the folder is refused, never waited on. */
+function readConfigFile(session: Session, configFile: string, folder: string): string | undefined {
+  if (!existsSync(configFile)) return undefined;
+  const read = readWorkspacePath(configFile, { roots: workspaceRoots([folder]), maxBytes: MAX_CONFIG_BYTES });
+  if (read.ok) return read.text;
+  session.log.warn(`${configFile}: ${read.message}; the folder uses its settings without it`);
+  return undefined;
 }
 
 /** (Re)indexes every folder in the background with `$/progress`; a newer call cancels an older one. */
