@@ -26,6 +26,8 @@ export const FILE_CODES: readonly string[] = [
   'limits/collection-items',
   'limits/parse-time',
   'yaml/syntax',
+  'yaml/duplicate-key',
+  'yaml/under-indented',
   'yaml/helm-template',
   'internal/model',
 ];

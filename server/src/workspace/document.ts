@@ -134,7 +134,7 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
   const problems: Finding[] = [];
   for (const p of yaml.errors) problems.push({ code: p.code, severity: 'warning', message: p.message, file, span: p.span });
   const documents = yaml.documents.map((doc): IndexedDocument => {
-    for (const p of doc.errors) problems.push({ code: p.code, severity: p.code.startsWith('limits/') ? 'warning' : 'error', message: p.message, file, span: p.span });
+    for (const p of doc.errors) problems.push({ code: p.code, severity: yamlProblemSeverity(p.code), message: p.message, file, span: p.span });
     const indexed: IndexedDocument = { file, index: doc.index, yaml: doc };
     const cls = doc.value === undefined ? undefined : classes?.[doc.index] ?? classify(doc.value);
     if (!cls) return indexed;
@@ -160,6 +160,14 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
  */
 export function releaseTrees(file: IndexedFile, limits: ParseLimits): void {
   if (file.yaml) releaseYamlTrees(file.yaml, limits);
+}
+
+/**
+ * A limit hit is a warning; an under-indented continuation line, which kubectl and Kyverno read
+ * fine, is information (docs/checks/yaml/under-indented.md); any other YAML problem is an error.
+ */
+function yamlProblemSeverity(code: string): Finding['severity'] {
+  return code.startsWith('limits/') ? 'warning' : code === 'yaml/under-indented' ? 'info' : 'error';
 }
 
 function fileProblem(file: FileId, code: string, severity: Finding['severity'], message: string): Finding {
