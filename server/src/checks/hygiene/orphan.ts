@@ -1,5 +1,7 @@
 import type { Check, WorkspaceCheckContext } from '../types.ts';
+import type { FileId, Span } from '../../findings.ts';
 import type { Resource } from '../../model/types.ts';
+import type { WorkspaceIndex } from '../../workspace/index.ts';
 import { asArray, asObj, type Obj } from '../cronjob/common.ts';
 
 export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
@@ -115,15 +117,57 @@ function report(ctx: WorkspaceCheckContext, r: Resource, message: string): void 
  * mounts or references, Services selecting no workload, ServiceAccounts no Pod runs as and nothing
  * binds, Roles/ClusterRoles nothing binds. Only in workspaces that contain workloads at all.
  */
+/**
+ * What the last run found, and what it read besides the resources: the names each other file
+ * mentions. An edit that touches no resource and changes no mention (a policy's message, most
+ * edits of a policy repository) leaves every finding as it was, so it is reported again as is.
+ */
+interface LastRun {
+  revision: number;
+  findings: { location: { file: FileId; span: Span }; message: string }[];
+  /** Files holding a resource: any change to one runs the check again. */
+  resourceFiles: Set<FileId>;
+  askable: ReadonlySet<string>;
+  mentions: Map<FileId, string[]>;
+}
+const lastRuns = new WeakMap<WorkspaceIndex, LastRun>();
+
+function mentionsIn(index: WorkspaceIndex, file: FileId, askable: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  for (const d of index.getFile(file)?.documents ?? []) if (!(d.resource && WORKLOAD_KINDS.has(d.resource.kind))) mentionedNames(d.yaml.value, askable, found);
+  return [...found].sort();
+}
+
+function stillValid(index: WorkspaceIndex, last: LastRun): boolean {
+  const changed = index.changedSince(last.revision);
+  if (!changed) return false;
+  for (const file of changed) {
+    if (last.resourceFiles.has(file) || index.getFile(file)?.documents.some((d) => d.resource)) return false;
+    if (last.askable.size && mentionsIn(index, file, last.askable).join('\0') !== (last.mentions.get(file) ?? []).join('\0')) return false;
+  }
+  return true;
+}
+
 export const orphanCheck: Check = {
   id: 'hygiene/orphan',
   title: 'Object nothing in the workspace uses',
   severity: 'info',
   checkWorkspace(ctx) {
+    const last = lastRuns.get(ctx.index);
+    if (last && stillValid(ctx.index, last)) {
+      last.revision = ctx.index.revision;
+      for (const f of last.findings) ctx.report(f.location, f.message);
+      return;
+    }
+    const run: LastRun = { revision: ctx.index.revision, findings: [], resourceFiles: new Set(), askable: new Set(), mentions: new Map() };
+    lastRuns.set(ctx.index, run);
+    const emit = ctx.report;
+    ctx = { ...ctx, report: (location, message) => { run.findings.push({ location, message }); emit(location, message); } };
     // Asked per kind first: a policy repository without workloads costs nothing here.
     const workloads = [...WORKLOAD_KINDS].flatMap((kind) => ctx.index.resourcesOfKind(kind));
-    if (workloads.length === 0) return;
     const resources = ctx.index.resources();
+    for (const r of resources) run.resourceFiles.add(r.source.file);
+    if (workloads.length === 0) return;
     const pods = workloads.map(podTemplateOf).filter((p): p is PodTemplate => !!p);
     const refs: References = { configMaps: new Set(), secrets: new Set(), serviceAccounts: new Set(), roles: new Set(), clusterRoles: new Set() };
     referencesOfPods(pods, refs);
@@ -132,23 +176,28 @@ export const orphanCheck: Check = {
     // One inverted index, built on first use, from the names that could be asked about to the
     // documents that mention them: a lookup per candidate instead of a scan of the workspace per
     // candidate. Two holders are enough to know whether one other than the candidate names it.
-    let holders: Map<string, string[]> | undefined;
-    const mentionsOutside = (self: Resource, name: string): boolean => {
-      if (!holders) {
-        holders = new Map();
-        const askable = new Set(resources.filter((r) => MENTIONABLE_KINDS.has(r.kind) && r.name).map((r) => r.name!));
-        for (const d of ctx.index.documents()) {
-          if (d.resource && WORKLOAD_KINDS.has(d.resource.kind)) continue;
-          const found = new Set<string>();
-          mentionedNames(d.yaml.value, askable, found);
-          const id = `${d.file}#${d.index}`;
-          for (const text of found) {
-            const list = holders.get(text);
-            if (!list) holders.set(text, [id]);
-            else if (list.length < 2) list.push(id);
-          }
+    // The mentions of every file are kept (for the next run to compare), so they are collected
+    // whenever a name could be asked about.
+    const askable = new Set(resources.filter((r) => MENTIONABLE_KINDS.has(r.kind) && r.name).map((r) => r.name!));
+    run.askable = askable;
+    const holders = new Map<string, string[]>();
+    if (askable.size) {
+      for (const d of ctx.index.documents()) {
+        if (d.resource && WORKLOAD_KINDS.has(d.resource.kind)) continue;
+        const found = new Set<string>();
+        mentionedNames(d.yaml.value, askable, found);
+        if (!found.size) continue;
+        const id = `${d.file}#${d.index}`;
+        const inFile = run.mentions.get(d.file);
+        run.mentions.set(d.file, [...new Set([...(inFile ?? []), ...found])].sort());
+        for (const text of found) {
+          const list = holders.get(text);
+          if (!list) holders.set(text, [id]);
+          else if (list.length < 2) list.push(id);
         }
       }
+    }
+    const mentionsOutside = (self: Resource, name: string): boolean => {
       const selfId = `${self.source.file}#${self.source.docIndex}`;
       return (holders.get(name) ?? []).some((id) => id !== selfId);
     };
