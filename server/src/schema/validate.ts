@@ -1,5 +1,7 @@
 // Structural validation of Kyverno documents against the generated CRD schemas, with ajv's errors
 // turned into problems a person can act on: one per mistake, at the key or value to fix.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import { rootSchema, schemaKey } from './store.ts';
@@ -13,24 +15,48 @@ export type { SchemaProblem } from './explain.ts';
 const addFormats = (formatsModule as unknown as { default: typeof formatsModule }).default ?? formatsModule;
 
 /**
- * Compiled validators per schema, created on first use: compiling a policy schema costs up to a
- * hundred milliseconds, validating a document with it microseconds. The compiled functions are immutable,
- * so one cache per process is safe to share.
+ * The one configuration validators are compiled with: here at run time, and by scripts/build.mjs
+ * into standalone code (`source`), so both give the same errors.
  */
-export class SchemaValidator {
-  private readonly ajv: Ajv;
-  private readonly compiled = new Map<string, ValidateFunction | null>();
-
+export function newAjv(source = false): Ajv {
   // No `verbose` and no ajv messages: they add about half again to the compile time, and the data
   // and schema of an error are found from its paths when (rarely) needed.
-  constructor() {
-    this.ajv = new Ajv({ allErrors: true, strict: false, logger: false, inlineRefs: false, messages: false });
-    // Only the formats the apiserver checks the same way; the generator left the others as x-format.
-    addFormats(this.ajv, ['date-time', 'int32', 'int64']);
-    this.ajv.addKeyword({ keyword: 'x-format', schemaType: 'string' });
-    this.ajv.addKeyword({ keyword: 'x-preserve-unknown-fields', schemaType: 'boolean' });
-    // Registered, not compiled: ajv compiles a shared definition when a schema first uses it, once.
-    for (const defs of Object.values(sharedDefs)) this.ajv.addSchema(defs);
+  const ajv = new Ajv({ allErrors: true, strict: false, logger: false, inlineRefs: false, messages: false, code: { source } });
+  // Only the formats the apiserver checks the same way; the generator left the others as x-format.
+  addFormats(ajv, ['date-time', 'int32', 'int64']);
+  ajv.addKeyword({ keyword: 'x-format', schemaType: 'string' });
+  ajv.addKeyword({ keyword: 'x-preserve-unknown-fields', schemaType: 'boolean' });
+  // Registered, not compiled: ajv compiles a shared definition when a schema first uses it, once.
+  for (const defs of Object.values(sharedDefs)) ajv.addSchema(defs);
+  return ajv;
+}
+
+/** The file name of a schema's standalone validator (`kyverno.io/ClusterPolicy/v1` -> `kyverno.io_ClusterPolicy_v1.js`). */
+export const validatorFileName = (key: string): string => `${key.replace(/\//g, '_')}.js`;
+
+/**
+ * Where the build put the standalone validators: `validators/` beside the bundle. Running from
+ * sources there is none, and validators are compiled on first use instead.
+ */
+function precompiledDirectory(): string | undefined {
+  const dir = typeof __dirname === 'string' ? join(__dirname, 'validators') : undefined;
+  return dir && existsSync(dir) ? dir : undefined;
+}
+
+/**
+ * Validators per schema, loaded on first use: compiled at build time into standalone code (a
+ * `check` would otherwise spend up to a hundred milliseconds per policy schema compiling at every
+ * start, in every worker), or compiled here when running from sources. Validating a document
+ * costs microseconds either way. The functions are immutable, so one cache per process is safe to share.
+ */
+export class SchemaValidator {
+  private ajvInstance: Ajv | undefined;
+  private readonly compiled = new Map<string, ValidateFunction | null>();
+
+  constructor(private readonly precompiled: string | undefined = precompiledDirectory()) {}
+
+  private get ajv(): Ajv {
+    return (this.ajvInstance ??= newAjv());
   }
 
   validate(group: string, kind: string, version: string, value: unknown): SchemaProblem[] {
@@ -46,10 +72,17 @@ export class SchemaValidator {
     let validator = this.compiled.get(key);
     if (validator === undefined) {
       const schema = rootSchema(group, kind, version);
-      validator = schema ? this.compile(schema) : null;
+      validator = schema ? this.load(key) ?? this.compile(schema) : null;
       this.compiled.set(key, validator);
     }
     return validator;
+  }
+
+  private load(key: string): ValidateFunction | undefined {
+    const file = this.precompiled && join(this.precompiled, validatorFileName(key));
+    if (!file || !existsSync(file)) return undefined;
+    // A path known only at run time: esbuild leaves this require to Node.
+    return require(file) as ValidateFunction;
   }
 
   /** A schema ajv rejects is a generator bug (a test compiles them all); analysis goes on without it. */
