@@ -37,8 +37,8 @@ test('check: unknown ids and suppressions that silence nothing are reported wher
     .map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.message}`);
   assert.deepEqual(findings, [
     '2:33 `cronjob/no-such-check` is not a check of the Kyverno analyzer, so this suppression silences nothing.',
-    '16:52 `kyverno-analyzer-disable-next-line cronjob/mutable-image` silences nothing: line 17 has no cronjob/mutable-image finding.',
-    '16:75 `kyverno-analyzer-disable-next-line cronjob/schedule` silences nothing: line 17 has no cronjob/schedule finding.',
-    '19:15 `kyverno-analyzer-disable-next-line` names no check: write the check id after it (for example `kyverno-analyzer-disable-next-line conflict/mutation-overwrite -- reason`).',
+    '17:52 `kyverno-analyzer-disable-next-line cronjob/mutable-image` silences nothing: line 20 has no cronjob/mutable-image finding.',
+    '17:75 `kyverno-analyzer-disable-next-line cronjob/schedule` silences nothing: line 20 has no cronjob/schedule finding.',
+    '22:15 `kyverno-analyzer-disable-next-line` names no check: write the check id after it (for example `kyverno-analyzer-disable-next-line conflict/mutation-overwrite -- reason`).',
   ]);
 });
