@@ -10,6 +10,7 @@ import { generateCollisions } from './generate.ts';
 import { MAX_ORDER_CHECKS, orderEvidence, simulatedConflicts } from './simulated.ts';
 import { imageVerificationBreaks } from './images.ts';
 import { injectedRejections } from './injected.ts';
+import { simulatedImageBreaks } from './imageRewrites.ts';
 import { policyIdentity } from '../model/identity.ts';
 import type { MatchFacts } from './overlap.ts';
 
@@ -44,6 +45,7 @@ export function conflictsOf(index: WorkspaceIndex): Conflict[] {
   const found = new Set(set.values().map((c) => c.key));
   simulatedConflicts(join, found, add);
   injectedRejections(join, found, add);
+  simulatedImageBreaks(join, found, add);
   const conflicts = set.values();
   memo.rotate();
   computed.set(index, { revision: index.revision, conflicts, join });
