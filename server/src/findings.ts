@@ -40,4 +40,8 @@ export interface Finding {
   span: Span;
   related?: Related[];
   fixes?: Fix[];
+  /** How an editor may render it besides its severity (struck through for `deprecated`). */
+  tags?: FindingTag[];
 }
+
+export type FindingTag = 'deprecated' | 'unnecessary';

@@ -61,6 +61,7 @@ export function reporter(check: Check, config: AnalyzerConfig, sink: Finding[], 
     const finding = admit(config, { code, severity: options.severity ?? check.severity, message, file: location.file, span: location.span }, check.id);
     if (!finding) return;
     if (options.related?.length) finding.related = options.related;
+    if (options.tags?.length) finding.tags = options.tags;
     const fixes = options.fixes;
     if (typeof fixes === 'function') {
       // Computed on first read and not serialised: the CLI and the result cache never read fixes.

@@ -1,4 +1,4 @@
-import type { Finding, Fix, Related, Severity, Span } from '../findings.ts';
+import type { Finding, FindingTag, Fix, Related, Severity, Span } from '../findings.ts';
 import type { IndexedDocument, IndexedFile } from '../workspace/document.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { SourceRef } from '../model/types.ts';
@@ -12,6 +12,7 @@ export interface ReportOptions {
   severity?: Severity;
   /** For checks that own several codes (`schema/*`, `cel/*`): the code of this finding. */
   code?: string;
+  tags?: FindingTag[];
 }
 
 /** Every finding is built through `report`, so the result format changes in one place (Regal's `result.fail`). */

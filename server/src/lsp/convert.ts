@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   DiagnosticSeverity,
+  DiagnosticTag,
   type CodeAction,
   type CreateFile,
   type Diagnostic,
@@ -60,6 +61,7 @@ export function toDiagnostic(finding: Finding, ctx: ConvertContext): Diagnostic 
     source: 'kyverno',
     message: finding.message,
   };
+  if (finding.tags?.length) diagnostic.tags = finding.tags.map((t) => (t === 'deprecated' ? DiagnosticTag.Deprecated : DiagnosticTag.Unnecessary));
   if (finding.related?.length) {
     diagnostic.relatedInformation = finding.related.map((r): DiagnosticRelatedInformation => ({
       location: { uri: ctx.uriOf(r.file), range: toRange(ctx.linesOf(r.file) ?? emptyLines, r.span) },

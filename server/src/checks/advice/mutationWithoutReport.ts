@@ -86,7 +86,8 @@ function reportCel(ctx: DocumentCheckContext, value: Obj): void {
 export const mutationWithoutReportCheck: Check = {
   id: 'advice/mutation-without-report',
   title: 'Mutation that leaves no trail',
-  severity: 'info',
+  // Advice that holds for most mutating policies of a library: a hint beside the code, not a Problems entry (docs page).
+  severity: 'hint',
   checkDocument(ctx) {
     const cls = ctx.document.cls;
     const value = asObj(ctx.document.yaml.value);

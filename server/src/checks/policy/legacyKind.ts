@@ -125,7 +125,7 @@ function checkDocument(ctx: WorkspaceCheckContext, file: IndexedFile, document: 
   ctx.report(
     { file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['kind'] }, 'value') },
     `${cls.kind} (kyverno.io/${cls.version}) is deprecated in favour of the CEL-based policies.kyverno.io kinds; this one would become ${into}.${mechanical ? ' The translation is mechanical: the quick fix offers it where the engine gives the same verdicts for both policies on the workspace\'s objects.' : ' Plan the migration: new features land in the CEL kinds only.'}`,
-    { fixes },
+    { fixes, tags: ['deprecated'] },
   );
 }
 
@@ -138,7 +138,9 @@ function checkDocument(ctx: WorkspaceCheckContext, file: IndexedFile, document: 
 export const legacyKindCheck: Check = {
   id: 'policy/legacy-kind',
   title: 'Deprecated ClusterPolicy/Policy kind',
-  severity: 'info',
+  // It repeats on every legacy policy of a repository: a hint (no Problems-panel entry in VS Code)
+  // with `kind:` struck through as deprecated, not a list of hundreds (docs page, "Why").
+  severity: 'hint',
   checkInWorkspace: {
     // The proof simulates on the workspace's objects of the policy's kinds.
     reads: (document) => [...new Set((document.policy?.rules ?? []).flatMap((r) => r.match.kinds))].map((k) => `resources:${k}`),
