@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeWorkspaceInParallel, findConfigFile, loadConfig, LineIndexes, ANALYZER_VERSION } from '../analysis.ts';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { severityRank, type Severity } from '../findings.ts';
 import { allChecks } from '../checks/registry.ts';
 import { collectInternalErrors } from '../internalErrors.ts';
@@ -31,7 +31,10 @@ export async function runCheckCommand(args: string[], io: CliIo): Promise<number
   } catch (error) {
     throw new UsageError(`${configPath}: cannot read config (${(error as Error).message})`);
   }
-  const asked = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  // The default: a thread per idle core. Workers pay for themselves only with cores to spare; on a
+  // machine already busy (issue 14: 2 threads 1.47x the wall time of one on a loaded 2-core host)
+  // they compete with each other and with the main thread, and one thread is faster.
+  const asked = values.jobs === undefined ? Math.max(1, Math.min(availableParallelism(), Math.floor(availableParallelism() - loadavg()[0] + 0.5))) : Number(values.jobs);
   if (!Number.isInteger(asked) || asked < 1) throw new UsageError(`--jobs must be a whole number of threads, 1 or more (got ${values.jobs})`);
   const jobs = threadsFor(asked);
   const cacheLocation = values.cache || values['cache-location'] ? resolve(io.cwd, values['cache-location'] ?? '.kyverno-analyzer-cache') : undefined;
