@@ -157,6 +157,8 @@ export function injectedRejections(join: ConflictJoin, found: Set<string>, out: 
         if (!alone?.verdict.admitted) continue;
         const denied = run(after, [v], witness.context);
         if (!denied || denied.verdict.admitted || denied.verdict.deniedBy?.policy !== v.policy.name) continue;
+        // An expression that fails to evaluate decides nothing (as in the other simulated checks).
+        if (/^\(?(expression error|evaluation failed)/.test(denied.verdict.deniedBy.reason)) continue;
         conflict = report(injection, v, witness, denied.verdict.deniedBy.reason.replace(/^\((.*)\)$/, '$1'));
         break;
       }
@@ -175,7 +177,7 @@ function report({ kind, write, elements }: Injection, v: RuleRef, witness: Witne
   const added = elements.map((e) => `\`${e}\``).join(', ');
   const overlap = overlapOf(owner.match, v.match);
   let message = `Simulated on ${witness.describe}: ${n} (enforcing) admits it as submitted but denies it after ${m} injects ${added} (${reason}); validations run over what mutations add, so every ${kind} ${m} injects into is denied.`;
-  if (write.guard === 'conditional' || overlap.overlap === 'maybe') message = message.replace(/so every .*$/, `so ${kind}s ${m} injects into are denied${overlap.overlap === 'maybe' ? ` where both apply (${overlap.reason})` : ''}.`);
+  if (write.guard === 'conditional' || overlap.overlap === 'maybe') message = message.replace(/so every .*$/, `so ${kind}s ${m} injects into can be denied${overlap.overlap === 'maybe' ? ` where both apply (${overlap.reason})` : ''}.`);
   const field = displayPath(write.path.slice(0, write.path.findIndex((s) => s.startsWith('name=')) + 1));
   return {
     check: MUTATION_REJECTED,
