@@ -5,7 +5,7 @@ import { parseAllDocuments, isMap, isScalar, type Document } from 'yaml';
 import type { Span } from '../findings.ts';
 import { classify } from '../model/classify.ts';
 import { nodeAt, pathAt, type Path } from '../yaml/paths.ts';
-import { completionsAt, valueCompletionsAt } from '../schema/describe.ts';
+import { completionsAt, describeAt, valueCompletionsAt, type FieldDescription } from '../schema/describe.ts';
 
 export interface CompletionAnswer {
   /** The partial text the chosen item replaces. */
@@ -21,6 +21,8 @@ export interface CompletionChoice {
   documentation?: string;
   /** Sort required keys first. */
   required?: boolean;
+  /** A key whose values are known: once it is inserted, the editor should offer them at once. */
+  suggestValues?: boolean;
 }
 
 const KEY_LINE = /^(\s*)((?:-\s+)*)([A-Za-z0-9_.\-/]*)$/;
@@ -42,9 +44,12 @@ export function completeAt(text: string, offset: number): CompletionAnswer | und
     const hit = pathAt(located.doc, lineStart + keyColumn);
     if (!hit?.onKey) return undefined;
     const values = valueCompletionsAt(located.group, located.kind, located.version, hit.path);
+    const fallback = defaultOf(describeAt(located.group, located.kind, located.version, hit.path), values);
+    // The value that applies when the key is left out comes first (`Fail` before `Ignore`).
+    const ordered = fallback === undefined ? values : [...values.filter((v) => v === fallback), ...values.filter((v) => v !== fallback)];
     return {
       span: { start: partialStart, end: offset },
-      items: values.map((v) => ({ label: String(v), kind: 'value', insertText: String(v) })),
+      items: ordered.map((v): CompletionChoice => ({ label: String(v), kind: 'value', insertText: String(v), ...(v === fallback ? { detail: 'default' } : {}) })),
     };
   }
 
@@ -70,11 +75,24 @@ export function completeAt(text: string, offset: number): CompletionAnswer | und
       const type = c.type ?? '';
       const insertText = type.startsWith('list of object') ? `${c.key}:\n${childIndent}- ` : type === 'object' || type.startsWith('map') ? `${c.key}:\n${childIndent}` : `${c.key}: `;
       const choice: CompletionChoice = { label: c.key, kind: 'key', insertText, required: c.required };
+      if (insertText.endsWith(': ') && valueCompletionsAt(located.group, located.kind, located.version, [...parent, c.key]).length > 0) choice.suggestValues = true;
       if (c.type) choice.detail = c.required ? `${c.type} (required)` : c.type;
       if (c.description) choice.documentation = c.description;
       return choice;
     });
   return { span: { start: partialStart, end: offset }, items };
+}
+
+/**
+ * The value a field takes when it is left out: the schema's default, else the one its description
+ * names ("Defaults to Fail."), else `Fail` for a failure policy (the admission webhook default).
+ */
+export function defaultOf(field: FieldDescription | undefined, values: unknown[]): unknown {
+  if (field?.default !== undefined) return values.includes(field.default) ? field.default : undefined;
+  const named = /\bDefaults? (?:to|is) ["'`]?([A-Za-z0-9_-]+)/.exec(field?.description ?? '')?.[1];
+  const match = values.find((v) => String(v) === named);
+  if (match !== undefined) return match;
+  return values.includes('Fail') && values.includes('Ignore') ? 'Fail' : undefined;
 }
 
 /** The document holding an offset in the blanked text, with the schema coordinates of its kind. */

@@ -52,6 +52,8 @@ export function completion(session: Session, { textDocument, position, context }
       documentation: item.documentation ? { kind: 'markdown' as const, value: item.documentation } : undefined,
       sortText: `${item.required ? 0 : 1}${String(i).padStart(4, '0')}`,
       textEdit: { range, newText: item.insertText },
+      // `failurePolicy: ` then offers Fail and Ignore at once, as Red Hat YAML does.
+      ...(item.suggestValues ? { command: { title: 'Suggest values', command: 'editor.action.triggerSuggest' } } : {}),
     })),
   };
 }
