@@ -236,7 +236,8 @@ function checkCel(ctx: WorkspaceCheckContext, file: IndexedFile, document: Index
       return list;
     };
     const enforcing = document.cls!.kind === 'ValidatingAdmissionPolicy' || asArray(spec.validationActions).length === 0 || asArray(spec.validationActions).includes('Deny');
-    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'validations', index, 'expression'] }, 'value') }, message(opportunities, enforcing), { fixes });
+    // On the `expression` key, not the block scalar: a squiggle over the whole CEL text would hide the precise cel/* errors inside it.
+    ctx.report({ file: file.file, span: ctx.spanOf({ file: file.file, docIndex: document.index, path: ['spec', 'validations', index, 'expression'] }, 'key') }, message(opportunities, enforcing), { fixes });
   }
 }
 
