@@ -3,6 +3,7 @@
 // resolved from the workspace by namespace and name. Simulations read only these; a ConfigMap
 // the workspace lacks is reported as missing (hover), never guessed.
 import type { Resource } from '../model/types.ts';
+import { markdownCode } from '../escape.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -43,6 +44,13 @@ export function matchesRef(ref: ConfigMapRef, r: Resource): boolean {
   return r.kind === 'ConfigMap' && (ref.name === undefined || ref.name === r.name) && (ref.namespace === undefined || ref.namespace === (r.namespace ?? ''));
 }
 
+/** The workspace ConfigMaps that the policy documents name, as the engine's supplied resources. */
+export function configMapsNamedBy(docs: unknown[], configMaps: readonly Resource[]): Record<string, unknown>[] {
+  const refs = docs.flatMap((d) => configMapRefs(d));
+  if (!refs.length) return [];
+  return configMaps.filter((r) => refs.some((ref) => matchesRef(ref, r))).slice(0, 50).map((r) => r.raw);
+}
+
 /** `kube-system/kubeadm-config`, `<request namespace>/settings` */
 export function showRef(ref: ConfigMapRef): string {
   return `${ref.namespace ?? '<computed namespace>'}/${ref.name ?? '<computed name>'}`;
@@ -58,8 +66,8 @@ export function configMapHoverMarkdown(entry: unknown, configMaps: readonly Reso
   return refs
     .map((ref) => {
       const found = configMaps.filter((r) => matchesRef(ref, r));
-      if (found.length) return `Reads ConfigMap \`${showRef(ref)}\`: defined in the workspace (${found.slice(0, 3).map(where).join(', ')}); conflict simulations and the Admission Preview use its data.`;
-      return `Reads ConfigMap \`${showRef(ref)}\`: **not in the workspace**. Kyverno reads it from the cluster at admission; simulations that need it leave this rule undecided rather than guess its data.`;
+      if (found.length) return `Reads ConfigMap ${markdownCode(showRef(ref))}: defined in the workspace (${found.slice(0, 3).map(where).join(', ')}); conflict simulations and the Admission Preview use its data.`;
+      return `Reads ConfigMap ${markdownCode(showRef(ref))}: **not in the workspace**. Kyverno reads it from the cluster at admission; simulations that need it leave this rule undecided rather than guess its data.`;
     })
     .join('\n\n');
 }

@@ -8,6 +8,7 @@ import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { LineIndex } from '../yaml/lineIndex.ts';
 import { admissionPreview, previewMarkdown, type PreviewStep } from '../engine/preview.ts';
 import { witnessFor } from '../engine/witness.ts';
+import { configMapsNamedBy } from '../conflicts/configMaps.ts';
 import { documentAt } from '../ide/hover.ts';
 import { defaultUriOf, fileIdOf } from './convert.ts';
 import { ADMISSION_PREVIEW_REQUEST, type AdmissionPreviewParams, type AdmissionPreviewResult } from './protocol.ts';
@@ -58,7 +59,9 @@ export function admissionPreviewResult(params: AdmissionPreviewParams, host: Pre
     }
   }
   const policies = candidatePolicies(index, String(resource.kind ?? ''));
-  const preview = admissionPreview(resource, policies.map((p) => ({ doc: p.raw })));
+  // ConfigMaps the policies read (context entries, apiCalls) come from the workspace, never guessed.
+  const clusterResources = configMapsNamedBy(policies.map((p) => p.raw), index.resourcesOfKind('ConfigMap'));
+  const preview = admissionPreview(resource, policies.map((p) => ({ doc: p.raw })), { operation: 'CREATE', clusterResources });
   const linkOf = (step: PreviewStep): string | undefined => {
     const policy = policies[step.policyIndex];
     if (!policy) return undefined;
