@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { analyzeWorkspaceInParallel, findConfigFile, loadConfig } from '../analysis.ts';
 import { conflictGraph, type ConflictGraph } from '../conflicts/graph.ts';
 import { UsageError, type CliIo } from './io.ts';
+import { dotLabel, mermaidLabel } from '../escape.ts';
 
 const formats = ['mermaid', 'dot'] as const;
 
@@ -42,42 +43,34 @@ export async function runGraphCommand(args: string[], io: CliIo): Promise<number
 
 const edgeLabel = (kind: string) => kind.replace(/^conflict\//, '');
 
-function mermaidText(s: string): string {
-  return s.replace(/"/g, '#quot;');
-}
-
 export function toMermaid(graph: ConflictGraph): string {
   const ids = new Map(graph.nodes.map((n, i) => [n.id, `n${i}`]));
   const lines = ['flowchart LR'];
   for (const policy of graph.nodes.filter((n) => n.type === 'policy')) {
-    lines.push(`  subgraph ${ids.get(policy.id)}["${mermaidText(policy.label)}"]`);
-    for (const rule of graph.nodes.filter((n) => n.type === 'rule' && n.parent === policy.id)) lines.push(`    ${ids.get(rule.id)}["${mermaidText(rule.label)}"]`);
+    lines.push(`  subgraph ${ids.get(policy.id)}["${mermaidLabel(policy.label)}"]`);
+    for (const rule of graph.nodes.filter((n) => n.type === 'rule' && n.parent === policy.id)) lines.push(`    ${ids.get(rule.id)}["${mermaidLabel(rule.label)}"]`);
     lines.push('  end');
   }
   for (const e of graph.edges) {
     const field = graph.nodes.find((n) => n.id === e.field)?.label ?? '';
     const [open, close] = e.severity === 'error' ? ['==', '==='] : ['--', '---'];
-    lines.push(`  ${ids.get(e.from)} ${open} "${mermaidText(`${edgeLabel(e.kind)}: ${field}`)}" ${close} ${ids.get(e.to)}`);
+    lines.push(`  ${ids.get(e.from)} ${open} "${mermaidLabel(`${edgeLabel(e.kind)}: ${field}`)}" ${close} ${ids.get(e.to)}`);
   }
   if (graph.edges.length === 0) lines.push('  empty["no conflicts between policies"]');
   return lines.join('\n') + '\n';
-}
-
-function dotText(s: string): string {
-  return JSON.stringify(s);
 }
 
 export function toDot(graph: ConflictGraph): string {
   const ids = new Map(graph.nodes.map((n, i) => [n.id, `n${i}`]));
   const lines = ['graph kyverno_conflicts {', '  rankdir=LR;', '  node [shape=box];'];
   graph.nodes.filter((n) => n.type === 'policy').forEach((policy, i) => {
-    lines.push(`  subgraph cluster_${i} {`, `    label=${dotText(policy.label)};`);
-    for (const rule of graph.nodes.filter((n) => n.type === 'rule' && n.parent === policy.id)) lines.push(`    ${ids.get(rule.id)} [label=${dotText(rule.label)}];`);
+    lines.push(`  subgraph cluster_${i} {`, `    label=${dotLabel(policy.label)};`);
+    for (const rule of graph.nodes.filter((n) => n.type === 'rule' && n.parent === policy.id)) lines.push(`    ${ids.get(rule.id)} [label=${dotLabel(rule.label)}];`);
     lines.push('  }');
   });
   for (const e of graph.edges) {
     const field = graph.nodes.find((n) => n.id === e.field)?.label ?? '';
-    lines.push(`  ${ids.get(e.from)} -- ${ids.get(e.to)} [label=${dotText(`${edgeLabel(e.kind)}: ${field}`)}${e.severity === 'error' ? ', color=red, penwidth=2' : ', color=orange'}];`);
+    lines.push(`  ${ids.get(e.from)} -- ${ids.get(e.to)} [label=${dotLabel(`${edgeLabel(e.kind)}: ${field}`)}${e.severity === 'error' ? ', color=red, penwidth=2' : ', color=orange'}];`);
   }
   lines.push('}');
   return lines.join('\n') + '\n';

@@ -1,6 +1,7 @@
 import { runCheckCommand } from './check.ts';
 import { UsageError, type CliIo } from './io.ts';
 import { ANALYZER_VERSION } from '../analysis.ts';
+import { terminalText } from '../escape.ts';
 
 const usage = `Usage:
   kyverno-analyzer check [paths…] [--format text|json|sarif] [--fail-on error|warning|info|never]
@@ -40,7 +41,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await (await load())(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`kyverno-analyzer ${name}: ${error.message}\n`);
+      // One line, whatever path or name the message quotes.
+      io.stderr(`kyverno-analyzer ${name}: ${terminalText(error.message)}\n`);
       return 2;
     }
     io.stderr(`kyverno-analyzer ${name}: internal error: ${(error as Error)?.stack ?? error}\n`);

@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { runSuites, type RunReport } from '../engine/testRunner/index.ts';
+import { terminalText as t } from '../escape.ts';
 
 export interface TestCommandIO {
   stdout: (s: string) => void;
@@ -16,9 +17,10 @@ function percent(agree: number, total: number): string {
 
 export function formatText(report: RunReport): string {
   const lines: string[] = [];
-  for (const e of report.errors) lines.push(`${e.suite}: error: ${e.error}`);
+  // Every name, result and reason comes from the suites: escaped, one line per failure.
+  for (const e of report.errors) lines.push(`${t(e.suite)}: error: ${t(e.error)}`);
   for (const f of report.failures) {
-    lines.push(`${f.suite}: ${f.policy}${f.rule ? `/${f.rule}` : ''} on ${f.resource}: expected ${f.expected}, got ${f.actual}${f.reason ? ` (${f.reason})` : ''}`);
+    lines.push(`${t(f.suite)}: ${t(f.policy)}${f.rule ? `/${t(f.rule)}` : ''} on ${t(f.resource)}: expected ${t(f.expected)}, got ${t(f.actual)}${f.reason ? ` (${t(f.reason)})` : ''}`);
   }
   const r = report.results;
   lines.push(`agree ${r.agree} / total ${r.total} (${percent(r.agree, r.total)}%), disagree ${r.disagree}, unknown ${r.unknown}`);

@@ -10,6 +10,7 @@ import type { Path } from '../yaml/paths.ts';
 import { familyOf, mutationOrders, simulate, type SimulationResult, type Verdict } from './simulate.ts';
 import { admissionValidationActions, validationActions } from './cel/index.ts';
 import { invariants } from '../conflicts/invariants.ts';
+import { markdownCode, markdownFence, markdownLink, markdownText } from '../escape.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -300,13 +301,13 @@ export function verdictLine(outcome: PreviewOutcome, kind: string): string {
   const denied = outcome.verdict.deniedBy;
   const pods = kind === 'Pod' || !kind ? 'the Pod' : `the ${kind}'s Pods`;
   if (!outcome.verdict.admitted) {
-    const line = `**Denied** by \`${denied!.policy}/${denied!.rule}\`: ${denied!.reason}`;
+    const line = `**Denied** by ${markdownCode(`${denied!.policy}/${denied!.rule}`)}: ${markdownText(denied!.reason)}`;
     if (!outcome.fate) return line;
-    return `${line}\n\nWere it admitted, ${outcome.fate.outcome === 'never-starts' ? `${pods} would never start` : 'the API server would reject it'}: ${outcome.fate.reason}.`;
+    return `${line}\n\nWere it admitted, ${outcome.fate.outcome === 'never-starts' ? `${pods} would never start` : 'the API server would reject it'}: ${markdownText(outcome.fate.reason)}.`;
   }
   const mutated = outcome.mutations.some((m) => m.changed) ? ' with the mutations above' : '';
-  if (outcome.fate?.outcome === 'never-starts') return `**Admitted${mutated}, and ${pods} never ${pods === 'the Pod' ? 'starts' : 'start'}**: ${outcome.fate.reason}.`;
-  if (outcome.fate) return `**Admitted by the policies${mutated}, then rejected by the API server**: ${outcome.fate.reason}.`;
+  if (outcome.fate?.outcome === 'never-starts') return `**Admitted${mutated}, and ${pods} never ${pods === 'the Pod' ? 'starts' : 'start'}**: ${markdownText(outcome.fate.reason)}.`;
+  if (outcome.fate) return `**Admitted by the policies${mutated}, then rejected by the API server**: ${markdownText(outcome.fate.reason)}.`;
   return `**Admitted**${mutated ? ` (${mutated.trim()})` : ''}.`;
 }
 
@@ -315,12 +316,13 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
   const ref = (s: PreviewStep) => {
     const label = s.rule && s.rule !== s.policy ? `${s.policy}/${s.rule}` : s.policy;
     const link = options.linkOf?.(s);
-    return link ? `[${label}](${link})` : `\`${label}\``;
+    return link ? markdownLink(label, link) : markdownCode(label);
   };
   const lines: string[] = [];
-  lines.push(`# Admission preview: ${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`);
+  // Names, messages and reasons come from the workspace: escaped (escape.ts), and no raw HTML.
+  lines.push(`# Admission preview: ${markdownText(`${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`)}`);
   lines.push('');
-  lines.push(`${options.source ? `${options.source} · ` : ''}\`${preview.operation}\` · ${preview.matching.length} matching ${preview.matching.length === 1 ? 'policy' : 'policies'}${preview.ordersTried > 1 ? ` · ${preview.ordersTried} mutation orders tried` : ''}`);
+  lines.push(`${options.source ? `${markdownText(options.source)} · ` : ''}\`${preview.operation}\` · ${preview.matching.length} matching ${preview.matching.length === 1 ? 'policy' : 'policies'}${preview.ordersTried > 1 ? ` · ${preview.ordersTried} mutation orders tried` : ''}`);
   lines.push('');
   if (preview.outcomes.length === 0) {
     lines.push('No policy in the workspace applies to this resource.');
@@ -331,7 +333,7 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
   }
   preview.outcomes.forEach((outcome, i) => {
     if (preview.outcomes.length > 1) {
-      const orders = outcome.orders.map((o) => o.join(' → ')).join('; ');
+      const orders = outcome.orders.map((o) => o.map(markdownText).join(' → ')).join('; ');
       lines.push(`## Outcome ${i + 1} of ${preview.outcomes.length}: ${!outcome.verdict.admitted ? 'denied' : outcome.fate?.outcome === 'never-starts' ? 'admitted, never starts' : outcome.fate ? 'admitted, then rejected' : 'admitted'}`);
       lines.push('');
       lines.push(`Mutation order${outcome.orderCount > 1 ? 's' : ''}: ${orders}${outcome.orderCount > outcome.orders.length ? ` (and ${outcome.orderCount - outcome.orders.length} more)` : ''}`);
@@ -342,13 +344,14 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
     lines.push('');
     if (outcome.mutations.length === 0) lines.push('No mutation applies.');
     outcome.mutations.forEach((m, k) => {
-      lines.push(`${k + 1}. ${ref(m)} — **${m.status}**${m.changed ? '' : m.status === 'pass' ? ' (no change)' : ''}: ${m.reason}`);
+      lines.push(`${k + 1}. ${ref(m)} — **${m.status}**${m.changed ? '' : m.status === 'pass' ? ' (no change)' : ''}: ${markdownText(m.reason)}`);
       if (m.changed) {
         // What this step changed, not the whole object again (the final object is at the end).
         lines.push('');
-        lines.push('   ```diff');
-        for (const l of m.diff) lines.push(`   ${l}`);
-        lines.push('   ```');
+        const fence = markdownFence(m.diff);
+        lines.push(`   ${fence}diff`);
+        for (const l of m.diff) lines.push(`   ${l.replace(/[\r\n]/g, ' ')}`);
+        lines.push(`   ${fence}`);
       }
     });
     lines.push('');
@@ -356,12 +359,12 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
     lines.push('');
     if (outcome.validations.length === 0) lines.push('No validation applies.');
     // A list, not a table: a table's last column is cut off in a preview beside the editor.
-    for (const v of outcome.validations) lines.push(`- **${v.status}** ${ref(v)}${v.enforcing ? '' : ' (audit only)'}: ${oneLine(v.reason)}`);
+    for (const v of outcome.validations) lines.push(`- **${v.status}** ${ref(v)}${v.enforcing ? '' : ' (audit only)'}: ${markdownText(oneLine(v.reason))}`);
     if (outcome.generations.length) {
       lines.push('');
       lines.push(`${sub} Generation`);
       lines.push('');
-      for (const g of outcome.generations) lines.push(`- ${ref(g)} — **${g.status}**: ${g.reason}`);
+      for (const g of outcome.generations) lines.push(`- ${ref(g)} — **${g.status}**: ${markdownText(g.reason)}`);
     }
     lines.push('');
     lines.push(`${sub} 3. Verdict`);
@@ -370,11 +373,9 @@ export function previewMarkdown(preview: AdmissionPreview, options: MarkdownOpti
     lines.push('');
   });
   if (preview.skipped.length) {
-    lines.push('<details><summary>Policies that do not apply (' + preview.skipped.length + ')</summary>');
+    lines.push(`## Policies that do not apply (${preview.skipped.length})`);
     lines.push('');
-    for (const s of preview.skipped) lines.push(`- ${ref(s)}: ${s.reason}`);
-    lines.push('');
-    lines.push('</details>');
+    for (const s of preview.skipped) lines.push(`- ${ref(s)}: ${markdownText(s.reason)}`);
     lines.push('');
   }
   return lines.join('\n');

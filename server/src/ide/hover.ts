@@ -14,6 +14,7 @@ import { configMapHoverMarkdown } from '../conflicts/configMaps.ts';
 import type { LineIndex } from '../yaml/lineIndex.ts';
 import { describeTestData } from '../workspace/testData.ts';
 import { basename, dirname, relative } from 'node:path';
+import { markdownCode, markdownLink, markdownText } from '../escape.ts';
 
 export interface HoverAnswer {
   markdown: string;
@@ -58,7 +59,7 @@ export function hoverAt(file: IndexedFile, offset: number, now: Date = new Date(
     if (usage) sections.push(usage);
     const at = hit.path.lastIndexOf('context');
     const entry = at >= 0 && typeof hit.path[at + 1] === 'number' ? document.yaml.doc.getIn(hit.path.slice(0, at + 2), true) : undefined;
-    const reads = entry && typeof entry === 'object' && 'toJSON' in entry ? configMapHoverMarkdown((entry as { toJSON(): unknown }).toJSON(), workspace.index.resourcesOfKind('ConfigMap'), (r) => `[${r.name}](${workspace.uriOf(r.source.file)})`) : undefined;
+    const reads = entry && typeof entry === 'object' && 'toJSON' in entry ? configMapHoverMarkdown((entry as { toJSON(): unknown }).toJSON(), workspace.index.resourcesOfKind('ConfigMap'), (r) => markdownLink(r.name, workspace.uriOf(r.source.file))) : undefined;
     if (reads) sections.push(reads);
   }
   if (sections.length === 0) return undefined;
@@ -77,17 +78,18 @@ function testDataHover(file: IndexedFile, offset: number): HoverAnswer | undefin
 function fieldMarkdown(path: Path, field: FieldDescription): string {
   const name = path.filter((p) => typeof p === 'string').at(-1) ?? 'item';
   const facts = [field.type && `\`${field.type}\``, field.required && 'required'].filter(Boolean).join(' · ');
-  const lines = [`**${name}**${facts ? ' — ' + facts : ''}`];
+  const lines = [`**${markdownText(String(name))}**${facts ? ' — ' + facts : ''}`];
   if (field.enum?.length) lines.push(`Allowed values: ${field.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
   if (field.default !== undefined) lines.push(`Default: \`${JSON.stringify(field.default)}\``);
   if (field.description) lines.push(field.description);
-  lines.push(`<sub>${path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}</sub>`);
+  // The path is the document's own keys: a code span, never HTML.
+  lines.push(markdownCode(path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')));
   return lines.join('\n\n');
 }
 
 function scheduleMarkdown(schedule: string, timeZone: string | undefined, now: Date): string {
   const described = describeSchedule(schedule, timeZone, now);
-  if ('error' in described) return `**Schedule** \`${schedule}\`: ${described.error}`;
+  if ('error' in described) return `**Schedule** ${markdownCode(schedule)}: ${markdownText(described.error)}`;
   const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   const zoned = (d: Date) => (timeZone ? `${d.toLocaleString('sv-SE', { timeZone, hour12: false }).slice(0, 16)} ${timeZone} (${utc(d)})` : utc(d));
   const next = described.next.map((d) => `- ${zoned(d)}`).join('\n');
@@ -162,10 +164,10 @@ function fieldUsageMarkdown(file: IndexedFile, policy: Policy, path: Path, offse
     const label = candidate.name && candidate.name !== other.name ? `${other.name}/${candidate.name}` : other.name;
     const target = `${workspace.uriOf(t.source.file)}${line ? `#L${line}` : ''}`;
     const what = [...new Set(touches.map((x) => x.access))].join(' and ');
-    const at = t.path.join('.') === field.join('.') ? '' : ` \`${t.path.join('.')}\``;
-    entries.push(`- [${label}](${target}) — ${other.kind}, ${what}${at}`);
+    const at = t.path.join('.') === field.join('.') ? '' : ` ${markdownCode(t.path.join('.'))}`;
+    entries.push(`- ${markdownLink(label, target)} — ${markdownText(other.kind)}, ${what}${at}`);
   }
-  const name = `\`${field.join('.')}\``;
+  const name = markdownCode(field.join('.'));
   const head = `**Field ${name}** — this rule ${access === 'writes' ? 'writes' : 'reads'} it.`;
   if (entries.length === 0) return `${head}\n\nNo other rule in the workspace touches this field.`;
   return `${head} ${entries.length} other rule${entries.length === 1 ? '' : 's'} touch${entries.length === 1 ? 'es' : ''} it:\n\n${entries.join('\n')}`;

@@ -5,6 +5,7 @@
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { compileGlobs } from './glob.ts';
+import { markdownCode } from '../escape.ts';
 import type { FileId } from '../findings.ts';
 
 export type TestTool = 'kyverno-test' | 'chainsaw';
@@ -197,7 +198,8 @@ export function describeTestData(role: TestDataRole, info: TestDataInfo, relativ
     : '**Test data**: its resources are inputs and expectations of tests. Checks of manifests do not report here (`checkTestData: true` in `.kyverno-analyzer.yaml` turns them on); its resources still serve as realistic objects when policies are simulated.');
   const seen = new Set<string>();
   for (const n of info.namedBy) {
-    const line = `- named by ${n.tool === 'chainsaw' ? 'Chainsaw test' : '`kyverno test`'}${n.testName ? ` \`${n.testName}\`` : ''} (\`${relativeName(n.test)}\`, \`${n.operation}\`)`;
+    // Test names and paths come from the repository: code spans that no backtick in them can end.
+    const line = `- named by ${n.tool === 'chainsaw' ? 'Chainsaw test' : '`kyverno test`'}${n.testName ? ` ${markdownCode(n.testName)}` : ''} (${markdownCode(relativeName(n.test))}, ${markdownCode(n.operation)})`;
     if (!seen.has(line)) lines.push(line);
     seen.add(line);
   }

@@ -212,3 +212,52 @@ results: []
   assert.equal(report.errors.length, 1);
   assert.match(report.errors[0].error, /not a regular file/);
 });
+
+/** No control character but the line ends; every line of a finding list starts with a path and a position, or is the summary. */
+function assertCleanLines(stdout: string, linePattern: RegExp): void {
+  assert.doesNotMatch(stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  for (const line of stdout.trimEnd().split('\n')) assert.match(line, linePattern, line);
+}
+
+test('check text output: ESC sequences and newlines in a file name and a schedule are escaped; one finding per line', async (t) => {
+  const root = tempDir(t);
+  put(root, 'f\u001b[2J\nforged.yaml', `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: c
+spec:
+  schedule: "0 * * * *\\e]8;;https://evil.example\\a\\nforged.yaml:1:1 error fake/finding pwned"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: main
+              image: busybox:1.36
+`);
+  const run = await runCli(['check', '.'], root);
+  assertBounded(run, [1]);
+  assertCleanLines(run.stdout, /^(f\\x1b\[2J\\nforged\.yaml:\d+:\d+ (error|warning|info|hint) [a-z-]+\/[a-z-]+ |\d+ files, )/);
+  assert.match(run.stdout, /cronjob\/schedule/);
+});
+
+test('test text output: names from the suite with ESC sequences and newlines are escaped; one failure per line', async (t) => {
+  const root = tempDir(t);
+  put(root, 'suite/kyverno-test.yaml', `apiVersion: cli.kyverno.io/v1alpha1
+kind: Test
+metadata:
+  name: t
+policies: []
+resources: []
+results:
+  - policy: "p\\e[2J\\nforged: x/y on Pod/z: expected pass, got pass"
+    rule: "r\\e]8;;https://evil.example\\a"
+    resources: ["n\\nforged"]
+    kind: Pod
+    result: pass
+`);
+  const run = await runCli(['test', '.'], root);
+  assertBounded(run, [1]);
+  assertCleanLines(run.stdout, /^(suite\/kyverno-test\.yaml: |agree \d+ \/ total \d+)/);
+});

@@ -1,17 +1,21 @@
 import { relative } from 'node:path';
 import type { Finding } from '../../findings.ts';
 import type { AnalysisSummary, LineIndexes } from '../../analysis.ts';
+import { terminalText } from '../../escape.ts';
 
-/** `file:line:col severity code message`, 1-based like compilers print, then a one-line summary. */
+/**
+ * `file:line:col severity code message`, 1-based like compilers print, then a one-line summary.
+ * Paths, codes and messages come from the repository: each is escaped, so a finding is one line.
+ */
 export function toText(findings: Finding[], summary: AnalysisSummary & { internalErrors?: number }, lines: LineIndexes, cwd: string): string {
   const out: string[] = [];
   for (const f of findings) {
     const { start } = lines.get(f.file).rangeOf(f.span);
     const file = f.file.includes('://') ? f.file : relative(cwd, f.file) || f.file;
-    out.push(`${file}:${start.line + 1}:${start.character + 1} ${f.severity} ${f.code} ${f.message}`);
+    out.push(`${terminalText(file)}:${start.line + 1}:${start.character + 1} ${f.severity} ${terminalText(f.code)} ${terminalText(f.message)}`);
     for (const r of f.related ?? []) {
       const at = lines.get(r.file).rangeOf(r.span).start;
-      out.push(`    related: ${relative(cwd, r.file) || r.file}:${at.line + 1}:${at.character + 1} ${r.message}`);
+      out.push(`    related: ${terminalText(relative(cwd, r.file) || r.file)}:${at.line + 1}:${at.character + 1} ${terminalText(r.message)}`);
     }
   }
   const counts = { error: 0, warning: 0, info: 0, hint: 0 };
