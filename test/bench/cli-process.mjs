@@ -1,0 +1,57 @@
+// Benchmark (not a test): the command line as a CI user runs it, whole processes timed from spawn
+// to exit (start-up, schema validators, JIT warm-up and the GC of a fresh process included), against
+// a bare process that reads the same files and runs `yaml`'s parseAllDocuments on one thread.
+// Rounds are interleaved (bare, --jobs 1, default) and the ratios are medians of per-round ratios,
+// since this machine's speed drifts. The default must never be slower than --jobs 1.
+//   npm run build && node test/bench/cli-process.mjs [folder] [--rounds N]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import core from '../../dist/core.js';
+
+const args = process.argv.slice(2);
+const roundsAt = args.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 5;
+const root = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds') ?? process.env.KYVERNO_CORPUS ?? '../shared/corpus/kyverno-policies');
+
+const { files } = core.discoverFiles([root], root, core.loadConfig(undefined).config);
+const dir = mkdtempSync(join(tmpdir(), 'kpa-cli-bench-'));
+const list = join(dir, 'files.json');
+writeFileSync(list, JSON.stringify(files.map((f) => f.path)));
+// The baseline: the same files read and parsed in a fresh process, nothing else.
+const bare = join(dir, 'bare.cjs');
+writeFileSync(bare, `const { readFileSync } = require('node:fs');
+const { parseAllDocuments } = require(${JSON.stringify(resolve('node_modules/yaml'))});
+for (const f of JSON.parse(readFileSync(${JSON.stringify(list)}, 'utf8'))) parseAllDocuments(readFileSync(f, 'utf8'));
+`);
+
+const run = (argv) => {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const ms = performance.now() - t;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+};
+const cli = resolve('dist/cli.js');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const range = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+
+console.log(`folder ${root}: ${files.length} files; ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}`);
+const times = { bare: [], one: [], dflt: [] };
+const ratios = { one: [], dflt: [] };
+for (let r = 0; r < rounds; r++) {
+  const b = run([bare]);
+  const one = run([cli, 'check', root, '--jobs', '1']);
+  const dflt = run([cli, 'check', root]);
+  times.bare.push(b);
+  times.one.push(one);
+  times.dflt.push(dflt);
+  ratios.one.push(one / b);
+  ratios.dflt.push(dflt / one);
+  console.log(`  round ${r + 1}: bare parse ${b.toFixed(0)} ms, check --jobs 1 ${one.toFixed(0)} ms (${(one / b).toFixed(2)}), check (default) ${dflt.toFixed(0)} ms (${(dflt / one).toFixed(2)} of --jobs 1)`);
+}
+console.log(`  medians: bare ${median(times.bare).toFixed(0)} ms, --jobs 1 ${median(times.one).toFixed(0)} ms, default ${median(times.dflt).toFixed(0)} ms`);
+console.log(`  check --jobs 1 / bare parse process: ${median(ratios.one).toFixed(2)} (rounds ${range(ratios.one)}) (budget <= 1.2)`);
+console.log(`  default / --jobs 1: ${median(ratios.dflt).toFixed(2)} (rounds ${range(ratios.dflt)}) (budget <= 1.0)`);
+rmSync(dir, { recursive: true, force: true });
