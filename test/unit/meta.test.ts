@@ -85,6 +85,16 @@ test('every code the sources can report is declared (checks/codes.ts or a check\
   assert.deepEqual(undeclared, []);
 });
 
+test('the analysis core (server/src but lsp/ and cli/) never imports vscode or vscode-languageserver', () => {
+  const src = join(root, 'server', 'src');
+  const edge = [join(src, 'lsp'), join(src, 'cli')];
+  const offenders = sourceFiles(src)
+    .filter((f) => !edge.some((e) => f.startsWith(e + '/')))
+    .filter((f) => /from\s+['"]vscode(-languageserver[^'"]*)?['"]|require\(['"]vscode/.test(readFileSync(f, 'utf8')))
+    .map((f) => f.slice(root.length + 1));
+  assert.deepEqual(offenders, []);
+});
+
 test('the scan above finds an undeclared code (it is not vacuous)', () => {
   assert.ok(!isDeclared('yaml/not-a-code') && isDeclared('schema/type') && isDeclared('cel/syntax'));
 });
