@@ -37,8 +37,11 @@ suites.forEach(walk);
 const cachePath = join('node_modules', '.cache', 'kyverno-run-tests.json');
 let known = {};
 try { known = JSON.parse(readFileSync(cachePath, 'utf8')); } catch { /* first run */ }
-// Longest first, so no slow file starts last; never-measured corpus files count as slow.
-const guess = (file) => known[file] ?? (file.includes('corpus') ? 1e9 : 0);
+// Longest first, so no slow file starts last. Before a first run has measured them, the files
+// known to take longest (the corpus, the worker-thread and incremental property tests, the
+// scaffold's project copy) count as slow.
+const SLOW = /corpus|cli\/parallel|incrementalPass|scaffold/;
+const guess = (file) => known[file] ?? (SLOW.test(file) ? 1e9 : 0);
 const queue = [...files].sort((a, b) => guess(b) - guess(a));
 
 const COUNTS = ['tests', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
