@@ -6,7 +6,7 @@ import { compileGlobs } from '../workspace/glob.ts';
 import type { FileId, Finding } from '../findings.ts';
 import { WorkspaceIndex } from '../workspace/index.ts';
 import { defaultConfig, type AnalyzerConfig, type ConfigProblem } from '../workspace/config.ts';
-import { readWorkspaceFile } from '../workspace/readFile.ts';
+import { readWorkspacePath, workspaceRoots } from '../workspace/safeRead.ts';
 import { testDataGlobs } from '../workspace/testData.ts';
 import type { IndexedFile } from '../workspace/document.ts';
 import { LineIndex } from '../yaml/lineIndex.ts';
@@ -148,7 +148,9 @@ export class ServerState implements ConvertContext {
   updateFromDisk(file: FileId): { changed: boolean } {
     if (this.open.has(file)) return { changed: false };
     const config = this.configOf(file);
-    const read = readWorkspaceFile(file, config.maxFileSize);
+    // Confined to the workspace folders (a link out of them is not read), regular files only.
+    const roots = workspaceRoots(this.folders.map((f) => f.folder.path));
+    const read = readWorkspacePath(file, { roots, maxBytes: config.maxFileSize });
     if (read.ok) return this.updateText(file, read.text);
     const problem: Finding = { code: read.code, severity: 'warning', message: read.message, file, span: { start: 0, end: 0 } };
     const record: IndexedFile = { file, text: '', hash: '', role: 'skipped', lines: new LineIndex(''), documents: [], problems: [problem] };
