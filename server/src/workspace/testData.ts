@@ -3,7 +3,7 @@
 // role depends on other files (the tests naming it), so the index keeps a registry of what every
 // test definition names and asks it when a file is indexed.
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseYaml, type ParseLimits } from '../yaml/parse.ts';
 import { compileGlobs } from './glob.ts';
 import { markdownCode } from '../escape.ts';
 import type { FileId } from '../findings.ts';
@@ -47,6 +47,7 @@ const TEST_FOLDER = /(^|[\\/])\.(kyverno-test|chainsaw-test[^\\/]*)[\\/]/;
 const GLOB_CHARACTERS = /[*?[\]{}]/;
 /** A test definition is small; anything bigger is not read for names. */
 const MAX_TEST_TEXT = 1024 * 1024;
+const TEST_LIMITS: ParseLimits = { maxAliasCount: 100, maxDocuments: 100, maxDepth: 64 };
 
 export function inTestFolder(file: FileId): boolean {
   return TEST_FOLDER.test(file);
@@ -72,20 +73,15 @@ export function testReferences(file: FileId, text: string): Reference[] {
     if (path === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return; // URLs are not workspace files
     refs.push({ ...naming, test: file, target: resolve(dir, path) });
   };
-  let documents;
+  // Values straight from the token stream where it can (most test files): a workspace holds hundreds of tests.
+  let values: unknown[];
   try {
-    documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+    values = parseYaml(text, TEST_LIMITS, () => false).documents.map((d) => d.value);
   } catch {
     return [];
   }
-  if (!Array.isArray(documents)) return [];
-  for (const document of documents) {
-    let value: Record<string, unknown> | undefined;
-    try {
-      value = asRecord(document.toJS({ maxAliasCount: 100 }));
-    } catch {
-      continue;
-    }
+  for (const document of values) {
+    const value = asRecord(document);
     if (!value) continue;
     const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
     const testName = typeof asRecord(value.metadata)?.name === 'string' ? (asRecord(value.metadata)!.name as string) : typeof value.name === 'string' ? value.name : undefined;
