@@ -261,3 +261,19 @@ results:
   assertBounded(run, [1]);
   assertCleanLines(run.stdout, /^(suite\/kyverno-test\.yaml: |agree \d+ \/ total \d+)/);
 });
+
+test('test: a resources file of 4 MB of document markers is parsed under the same bounds', async (t) => {
+  const root = tempDir(t);
+  put(root, 'suite/kyverno-test.yaml', `apiVersion: cli.kyverno.io/v1alpha1
+kind: Test
+metadata:
+  name: many
+policies: []
+resources: [many.yaml]
+results: []
+`);
+  put(root, 'suite/many.yaml', '---\n'.repeat(1_000_000));
+  const run = await runCli(['test', '.', '--format', 'json'], root);
+  assertBounded(run, [1]);
+  assert.match(JSON.parse(run.stdout).errors[0].error, /maxDocuments/);
+});

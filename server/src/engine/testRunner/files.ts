@@ -2,7 +2,7 @@
 // outside it (by `..` or a symlink) is refused before anything is read.
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseYaml } from '../../yaml/parse.ts';
 import { readWorkspacePath } from '../../workspace/safeRead.ts';
 import { defaultConfig } from '../../workspace/config.ts';
 
@@ -39,10 +39,13 @@ export function loadDocuments(file: string): Record<string, unknown>[] {
   // UTF-8); `resolveConfined` has already held the path to the test root.
   const read = readWorkspacePath(file, { roots: [], maxBytes: defaultConfig.maxFileSize });
   if (!read.ok) throw new SuiteError(`${file}: ${read.message}`);
+  // Parsed like a workspace file, under the same bounds (documents, nodes, entries, aliases, depth).
+  const parsed = parseYaml(read.text);
+  if (parsed.errors.length > 0) throw new SuiteError(`${file}: ${parsed.errors[0]!.message}`);
   const out: Record<string, unknown>[] = [];
-  for (const doc of parseAllDocuments(read.text, { logLevel: 'error' })) {
-    if (doc.errors.length > 0) throw new SuiteError(`${file}: ${doc.errors[0]!.message.split('\n')[0]}`);
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  for (const doc of parsed.documents) {
+    if (doc.errors.length > 0) throw new SuiteError(`${file}: ${doc.errors[0]!.message}`);
+    const value = doc.value;
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const rec = value as Record<string, unknown>;
       // A `kind: List` file holds its objects under items.
