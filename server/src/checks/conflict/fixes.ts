@@ -8,6 +8,7 @@ import { sideSpan } from './report.ts';
 import { showValue } from '../../conflicts/describe.ts';
 import { isScalar } from 'yaml';
 import { nodeAt } from '../../yaml/paths.ts';
+import { quotedLike } from '../cronjob/yamlEdits.ts';
 
 /** `key:` → `+(key):` in a legacy strategic-merge patch; undefined when not mechanical. */
 function guardEdit(index: WorkspaceIndex, write: WriteFact): TextEdit | undefined {
@@ -132,6 +133,19 @@ export function mergePoliciesFix(index: WorkspaceIndex, conflict: Conflict, side
   return [{ title: `Merge ${b.policy.name} into ${a.policy.name} (its rule runs last, in a defined order)`, edits: fileA.file === fileB.file && start < insertAt ? [remove, insert] : [insert, remove] }];
 }
 
+/** A YAML string written as the scalar it replaces is (`'…'`, `"…"`, plain when that reads back the same). */
+function yamlStringLike(value: string, current: string): string {
+  const c = current.trim();
+  return quotedLike(value, c.startsWith("'") ? 'QUOTE_SINGLE' : c.startsWith('"') ? 'QUOTE_DOUBLE' : 'PLAIN');
+}
+
+/** A CEL string literal with the quote of the literal it replaces, else the quote the text around it uses. */
+function celStringLike(value: string, current: string, around: string): string {
+  const c = current.trim();
+  const double = c.startsWith('"') || (!c.startsWith("'") && (around.match(/"/g) ?? []).length > (around.match(/'/g) ?? []).length);
+  return double ? JSON.stringify(value) : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 /** Mutation-rejected: write the value the validation demands instead. */
 export function alignMutationFix(index: WorkspaceIndex, conflict: Conflict, side: ConflictSide): Fix[] {
   const write = conflict.writes?.[0];
@@ -143,7 +157,8 @@ export function alignMutationFix(index: WorkspaceIndex, conflict: Conflict, side
   const current = text.slice(span.start, span.end);
   if (!legacy && !/^(['"][^'"]*['"]|-?\d+(\.\d+)?|true|false)$/.test(current.trim())) return [];
   const v = wanted.value;
-  const newText = typeof v === 'string' ? (legacy ? JSON.stringify(v) : `'${v.replace(/'/g, "\\'")}'`) : String(v);
+  // In the quote style of the literal it replaces: one edit never mixes `"app": 'frontend'`.
+  const newText = typeof v === 'string' ? (legacy ? yamlStringLike(v, current) : celStringLike(v, current, text.slice(Math.max(0, span.start - 200), span.end + 200))) : String(v);
   return [{ title: `Set ${write.path[write.path.length - 1]} to ${showValue(v)}, the value ${conflict.requirement!.owner.policy.name} requires`, edits: [{ file: write.source.file, span, newText }], isPreferred: true }];
 }
 
@@ -157,7 +172,9 @@ export function alignValidationFix(index: WorkspaceIndex, conflict: Conflict, si
   const title = `Require ${showValue(v)}, the value ${write.owner.policy.name} sets`;
   const source = req.requirement.source;
   if (req.owner.policy.cls.family === 'kyverno-legacy' && source.path.includes('pattern')) {
-    return [{ title, edits: [{ file: source.file, span: index.spanOf(source, 'value'), newText: typeof v === 'string' ? JSON.stringify(v) : String(v) }] }];
+    const span = index.spanOf(source, 'value');
+    const current = index.getFile(source.file)?.text.slice(span.start, span.end) ?? '';
+    return [{ title, edits: [{ file: source.file, span, newText: typeof v === 'string' ? yamlStringLike(v, current) : String(v) }] }];
   }
   // CEL `object.x == 'frontend'`: replace the literal when it occurs exactly once in the expression.
   const wanted = req.requirement.wanted.value;

@@ -16,10 +16,37 @@ function mapIndent(text: string, map: YAMLMap): number | undefined {
   return start === undefined ? undefined : start - lineStart(text, start);
 }
 
+/** How a document writes YAML: its indentation step and whether it quotes strings with `'`. */
+export interface YamlStyle {
+  step: number;
+  singleQuote: boolean;
+}
+
+/**
+ * The document's own style, so an edit reads as if its author wrote it: the indentation step is the
+ * most common increase from a key line to the key line under it (2 when there is none), the quote
+ * is the one its quoted values use more often.
+ */
+export function styleOf(text: string): YamlStyle {
+  const steps = new Map<number, number>();
+  let previous: number | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^( *)[A-Za-z0-9_"'-]/.exec(line);
+    if (!m || line.trimStart().startsWith('#')) continue;
+    const indent = m[1].length;
+    if (previous !== undefined && indent > previous && indent - previous <= 8 && !line.trimStart().startsWith('- ')) steps.set(indent - previous, (steps.get(indent - previous) ?? 0) + 1);
+    previous = indent;
+  }
+  const step = [...steps].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 2;
+  const single = (text.match(/:\s+'/g) ?? []).length;
+  const double = (text.match(/:\s+"/g) ?? []).length;
+  return { step, singleQuote: single > double };
+}
+
 /** Block YAML for a value, every line indented by `indent` spaces (no trailing newline). */
-export function blockYaml(value: unknown, indent: number): string {
+export function blockYaml(value: unknown, indent: number, style: YamlStyle = { step: 2, singleQuote: false }): string {
   const pad = ' '.repeat(indent);
-  return stringify(value, { lineWidth: 0 })
+  return stringify(value, { lineWidth: 0, indent: style.step, singleQuote: style.singleQuote })
     .replace(/\n$/, '')
     .split('\n')
     .map((line) => pad + line)
@@ -67,14 +94,21 @@ export function insertFields(file: string, doc: Document.Parsed, text: string, p
   const indent = mapIndent(text, node);
   if (indent === undefined) return undefined;
   const at = endOfLastEntry(text, node);
-  return { file, span: { start: at, end: at }, newText: '\n' + blockYaml(value, indent) };
+  return { file, span: { start: at, end: at }, newText: '\n' + blockYaml(value, indent, styleOf(text)) };
 }
 
-/** Replaces a scalar value (keeps the key, the comment and the layout). */
+/** A string as YAML in the quote style of the scalar it replaces (`'…'`, `"…"`, or plain when that reads the same). */
+export function quotedLike(value: string, type: string | undefined): string {
+  if (type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  if (type === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  return stringify(value, { lineWidth: 0 }).replace(/\n$/, '');
+}
+
+/** Replaces a scalar value (keeps the key, the comment, the layout and the quote style). */
 export function replaceScalar(file: string, doc: Document.Parsed, path: Path, value: string | number | boolean): TextEdit | undefined {
   const node = nodeAt(doc, path);
   if (!isScalar(node) || !node.range) return undefined;
-  const newText = typeof value === 'string' ? stringify(value).replace(/\n$/, '') : String(value);
+  const newText = typeof value === 'string' ? quotedLike(value, node.type) : String(value);
   return { file, span: { start: node.range[0], end: node.range[1] }, newText };
 }
 
