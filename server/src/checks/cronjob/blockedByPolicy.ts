@@ -199,7 +199,9 @@ export function createBlockedByPolicyCheck(options: BlockedByPolicyOptions = {})
   // policy versions no longer in the workspace are dropped when the inputs are derived again.
   const screened = new Map<string, Map<string, boolean>>();
   let pruned: Inputs | undefined;
-  const screenKeys = new WeakMap<Resource, { namespace: Resource | undefined; key: string; job: Obj; base: AdmissionContext }>();
+  // The keys are built once per CronJob version: the same string objects are looked up in every
+  // policy's verdicts (V8 hashes a string once), instead of a new concatenation per lookup.
+  const screenKeys = new WeakMap<Resource, { namespace: Resource | undefined; Job: string; Pod: string; job: Obj; base: AdmissionContext }>();
 
   const screenOf = (cronJob: Resource, inputs: Inputs) => {
     const namespace = inputs.namespaces.get(cronJob.namespace ?? 'default');
@@ -207,7 +209,8 @@ export function createBlockedByPolicyCheck(options: BlockedByPolicyOptions = {})
     if (!entry || entry.namespace !== namespace) {
       const base = namespaceContext(inputs.namespaces, cronJob.namespace);
       const job = jobOf(cronJob.raw);
-      screenKeys.set(cronJob, (entry = { namespace, key: JSON.stringify([job, base]), job, base }));
+      const key = JSON.stringify([job, base]);
+      screenKeys.set(cronJob, (entry = { namespace, Job: `Job\0${key}`, Pod: `Pod\0${key}`, job, base }));
     }
     return entry;
   };
@@ -219,12 +222,13 @@ export function createBlockedByPolicyCheck(options: BlockedByPolicyOptions = {})
 
   /** Whether some policy that never meets the CronJob denies its Job or Pod; each policy version judges each distinct object once. */
   const flagged = (cronJob: Resource, inputs: Inputs): boolean => {
-    const { key, job, base } = screenOf(cronJob, inputs);
-    const denies = (policy: Policy, object: () => Obj, name: 'cronjob-controller' | 'job-controller', kind: string) => {
+    const keys = screenOf(cronJob, inputs);
+    const { job, base } = keys;
+    const denies = (policy: Policy, object: () => Obj, name: 'cronjob-controller' | 'job-controller', kind: 'Job' | 'Pod') => {
       const policyKey = verdictKeyOf(policy);
       let verdicts = screened.get(policyKey);
       if (!verdicts) screened.set(policyKey, (verdicts = new Map()));
-      const objectKey = `${kind}\0${key}`;
+      const objectKey = keys[kind];
       let denied = verdicts.get(objectKey);
       if (denied === undefined) verdicts.set(objectKey, (denied = !simulate(object(), [{ doc: policy.raw }], controller(name, base)).verdict.admitted));
       return denied;
