@@ -1,7 +1,7 @@
 // The VS Code client: start the bundled server over IPC, show its status, restart it on a crash
 // (bounded), and a few commands. Everything else is the server's.
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions, type StaticFeature } from 'vscode-languageclient/node';
 import { decideRestart } from './restartPolicy.ts';
 import { SERVER_NODE_FLAGS } from '../../server/src/lsp/runtime.ts';
 import { registerConflictsView } from './conflictsView.ts';
@@ -40,15 +40,17 @@ export function activate(context: vscode.ExtensionContext): void {
     middleware: { handleDiagnostics: (uri, diagnostics, next) => next(uri, docs.localLinks(diagnostics)) },
   };
   client = new LanguageClient('kyverno', 'Kyverno Policy Analyzer', serverOptions, clientOptions);
+  client.registerFeature(noWorkDoneProgress);
 
   const status = vscode.window.createStatusBarItem('kyverno.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'Kyverno';
   status.command = 'kyverno.statusClicked';
   status.text = '$(sync~spin) Kyverno: starting';
   status.show();
-  const showStatus = ({ indexing, policies, conflicts }: StatusParams) => {
-    status.text = indexing ? '$(sync~spin) Kyverno: indexing…' : `$(shield) Kyverno: ${policies} ${policies === 1 ? 'policy' : 'policies'} · ${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'}`;
-    status.tooltip = indexing ? 'Indexing the workspace' : 'Show the conflicts';
+  // The one Kyverno item in the status bar: it shows the server's progress too (see noWorkDoneProgress).
+  const showStatus = ({ indexing, policies, conflicts, progress }: StatusParams) => {
+    status.text = indexing ? `$(sync~spin) Kyverno: ${progress ?? 'indexing…'}` : `$(shield) Kyverno: ${policies} ${policies === 1 ? 'policy' : 'policies'} · ${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'}`;
+    status.tooltip = indexing ? 'Indexing the workspace and checking it' : 'Show the conflicts';
   };
 
   const running = () => (client?.isRunning() ? client : undefined);
@@ -87,6 +89,20 @@ export function activate(context: vscode.ExtensionContext): void {
   // Activation does not wait for the server's handshake: the editor stays responsive meanwhile.
   client.start().catch((error: unknown) => output.error(`The Kyverno analyzer could not start: ${String(error)}`));
 }
+
+/**
+ * Declines server-initiated work-done progress: VS Code would show it as a second Kyverno item in
+ * the status bar, beside the client's own, which shows the same progress from `kyverno/status`.
+ * Registered after the client's own features, so it has the last word on the capability.
+ */
+const noWorkDoneProgress: StaticFeature = {
+  fillClientCapabilities: (capabilities) => {
+    if (capabilities.window) capabilities.window.workDoneProgress = false;
+  },
+  initialize: () => undefined,
+  getState: () => ({ kind: 'static' }),
+  clear: () => undefined,
+};
 
 export async function deactivate(): Promise<void> {
   await client?.stop();

@@ -107,6 +107,14 @@ export class DiagnosticsScheduler {
 
   private cooperativePass: Promise<void> | undefined;
   private rerunAfterPass = false;
+  /** Told which cross-file check a pass is at (the progress of the pass after indexing). */
+  onCheckStarted: ((checkId: string, index: number, total: number) => void) | undefined;
+
+  /** The cross-file pass now, check by check, yielding to requests; resolves once it has published (or was overtaken by an edit). */
+  async runWorkspacePassNow(): Promise<void> {
+    clearTimeout(this.workspaceTimer);
+    await this.runWorkspacePassCooperatively();
+  }
 
   /** After an edit: check by check, yielding to requests; a pass overtaken by a newer edit starts again. */
   private async runWorkspacePassCooperatively(): Promise<void> {
@@ -119,7 +127,7 @@ export class DiagnosticsScheduler {
     const revision = this.state.index.revision;
     this.cooperativePass = (async () => {
       const started = performance.now();
-      const changed = await this.state.runWorkspaceCooperatively(() => this.state.index.revision !== revision);
+      const changed = await this.state.runWorkspaceCooperatively(() => this.state.index.revision !== revision, undefined, this.onCheckStarted);
       if (changed) {
         this.workspaceCost = performance.now() - started;
         for (const file of changed) this.publish(file);

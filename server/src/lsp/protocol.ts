@@ -12,6 +12,8 @@ export interface StatusParams {
   indexing: boolean;
   policies: number;
   conflicts: number;
+  /** While indexing: what the background pass is at ("indexing 300/1148 files", "checking cronjob/blocked-by-policy (5/14)"). */
+  progress?: string;
 }
 
 /** Client → server request: the workspace's conflict graph, for the conflict tree view. */

@@ -8,7 +8,7 @@ import * as requests from './handlers/requests.ts';
 import * as workspace from './handlers/workspace.ts';
 import { ADMISSION_PREVIEW_REQUEST, CONFLICTS_REQUEST } from './protocol.ts';
 import { Session } from './session.ts';
-import { guardedReader } from './transport.ts';
+import { guardedReader, Inbox } from './transport.ts';
 
 export async function runLanguageServer(args: string[], _io: CliIo): Promise<number> {
   let reader: MessageReader;
@@ -30,31 +30,37 @@ export async function runLanguageServer(args: string[], _io: CliIo): Promise<num
     process.stderr.write(`kyverno-analyzer: closing the connection: ${reason}\n`);
     process.exit(1);
   };
-  const connection = createConnection(ProposedFeatures.all, guardedReader(reader, writer, closeConnection, bytesSeen), writer);
-  startServer(connection);
+  const inbox = new Inbox();
+  const connection = createConnection(ProposedFeatures.all, guardedReader(reader, writer, closeConnection, bytesSeen, inbox), writer);
+  startServer(connection, inbox);
   connection.listen();
   // The connection owns the process from here: `exit` ends it (0 after shutdown, 1 otherwise).
   return new Promise<number>(() => {});
 }
 
-export function startServer(connection: Connection): Session {
-  const session = new Session(connection);
+export function startServer(connection: Connection, inbox = new Inbox()): Session {
+  const session = new Session(connection, inbox);
+  // Every textDocument/* handler is counted as it takes its message (Inbox.counts).
+  const taken = <P, R>(handler: (session: Session, params: P) => R) => (params: P): R => {
+    inbox.handled++;
+    return handler(session, params);
+  };
   connection.onInitialize((params) => workspace.initialize(session, params));
   connection.onInitialized(() => workspace.initialized(session));
   connection.onDidChangeConfiguration((params) => workspace.didChangeConfiguration(session, params));
   connection.onExecuteCommand((params) => workspace.executeCommand(session, params));
 
-  connection.onDidOpenTextDocument((params) => documents.didOpen(session, params));
-  connection.onDidChangeTextDocument((params) => documents.didChange(session, params));
-  connection.onDidCloseTextDocument((params) => documents.didClose(session, params));
+  connection.onDidOpenTextDocument(taken(documents.didOpen));
+  connection.onDidChangeTextDocument(taken(documents.didChange));
+  connection.onDidCloseTextDocument(taken(documents.didClose));
   connection.onDidChangeWatchedFiles((params) => documents.didChangeWatchedFiles(session, params));
 
-  connection.onHover((params) => requests.hover(session, params));
-  connection.onCompletion((params) => requests.completion(session, params));
-  connection.onCodeAction((params) => requests.codeAction(session, params));
-  connection.onCodeLens((params) => requests.codeLens(session, params));
+  connection.onHover(taken(requests.hover));
+  connection.onCompletion(taken(requests.completion));
+  connection.onCodeAction(taken(requests.codeAction));
+  connection.onCodeLens(taken(requests.codeLens));
   connection.onCodeLensResolve((lens) => requests.codeLensResolve(session, lens));
-  connection.onDocumentSymbol((params) => requests.documentSymbol(session, params));
+  connection.onDocumentSymbol(taken(requests.documentSymbol));
   connection.onWorkspaceSymbol((params, token) => requests.workspaceSymbol(session, params, token));
   connection.onRequest(CONFLICTS_REQUEST, () => requests.conflicts(session));
   connection.onRequest(ADMISSION_PREVIEW_REQUEST, (params) => requests.admissionPreview(session, params));

@@ -5,10 +5,14 @@
 import type { ClientCapabilities, Connection } from 'vscode-languageserver';
 import { allChecks } from '../checks/registry.ts';
 import type { FileId } from '../findings.ts';
+import { onInternalError, type InternalError } from '../internalErrors.ts';
 import { fileIdOf } from './convert.ts';
 import { DiagnosticsScheduler } from './diagnostics.ts';
 import { STATUS_NOTIFICATION, type StatusParams } from './protocol.ts';
 import { ServerState } from './state.ts';
+import { Inbox } from './transport.ts';
+
+const MAX_GAVE_UP_LOGGED = 100;
 
 export class Session {
   readonly state: ServerState;
@@ -23,13 +27,29 @@ export class Session {
   generation = 0;
   reconfigureTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly connection: Connection) {
+  constructor(
+    readonly connection: Connection,
+    readonly inbox = new Inbox(),
+  ) {
     this.state = new ServerState(allChecks, (message) => this.log.error(message));
     this.scheduler = new DiagnosticsScheduler(this.state, {
       publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
       afterWorkspacePass: () => this.sendStatus(),
     });
     this.scheduler.holdWorkspacePass = true;
+    this.stopListening = onInternalError((e) => this.gaveUp(e));
+  }
+
+  private readonly stopListening: () => void;
+  private readonly gaveUpSeen = new Set<string>();
+
+  /** A step of a check that gave up (the engine could not simulate, an autogen rule could not be expanded): logged once per message, so it is never a silent false negative. */
+  private gaveUp({ where, message }: InternalError): void {
+    const key = `${where}\0${message}`;
+    if (this.gaveUpSeen.has(key) || this.gaveUpSeen.size >= MAX_GAVE_UP_LOGGED) return;
+    this.gaveUpSeen.add(key);
+    const last = this.gaveUpSeen.size === MAX_GAVE_UP_LOGGED ? ` (the first ${MAX_GAVE_UP_LOGGED} distinct ones are logged)` : '';
+    this.log.warn(`${where === 'simulation' ? 'conflict simulation' : 'pod-controller autogen'} gave up: ${message}; findings that depend on it are missing${last}`);
   }
 
   /** The "Kyverno" output channel (the client shows the server's console there). */
@@ -53,6 +73,7 @@ export class Session {
   }
 
   dispose(): void {
+    this.stopListening();
     this.generation++; // stops a running index pass
     clearTimeout(this.reconfigureTimer);
     this.scheduler.dispose();

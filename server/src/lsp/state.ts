@@ -207,9 +207,11 @@ export class ServerState implements ConvertContext {
    * answered while it runs. Stops (undefined) as soon as `isStale` says the index moved on; what
    * it did so far is kept and the next pass goes on from there.
    */
-  async runWorkspaceCooperatively(isStale: () => boolean, sliceMs = SLICE_MS): Promise<FileId[] | undefined> {
+  async runWorkspaceCooperatively(isStale: () => boolean, sliceMs = SLICE_MS, onCheck?: (checkId: string, index: number, total: number) => void): Promise<FileId[] | undefined> {
     let sliceStart = -Infinity;
-    for (const check of this.pass.workspaceChecks) {
+    const checks = this.pass.workspaceChecks;
+    for (const [i, check] of checks.entries()) {
+      onCheck?.(check.id, i, checks.length);
       const steps = this.pass.checkSteps(check);
       for (;;) {
         if (performance.now() - sliceStart >= sliceMs) {

@@ -9,6 +9,25 @@
 import type { Disposable, Message, MessageReader, MessageWriter, PartialMessageInfo } from 'vscode-languageserver';
 import { ErrorCodes } from 'vscode-languageserver';
 
+/**
+ * Document messages received from the wire and taken up by a handler. Messages wait in
+ * vscode-jsonrpc's queue, which hands out one per turn of the event loop: background work checks
+ * `waiting` and steps aside until the editor's documents are in (see indexer.ts).
+ */
+export class Inbox {
+  received = 0;
+  handled = 0;
+
+  get waiting(): boolean {
+    return this.received > this.handled;
+  }
+
+  /** Whether a message counts: the editor's documents and the requests on them. */
+  static counts(method: unknown): boolean {
+    return typeof method === 'string' && method.startsWith('textDocument/');
+  }
+}
+
 /** Mid-message with no new byte for this long: the Content-Length promised more than was sent. */
 export const PARTIAL_MESSAGE_TIMEOUT_MS = 3000;
 
@@ -51,7 +70,7 @@ export function rejection(message: unknown): ErrorResponse | ErrorResponse[] | n
  * framing error calls `fatal` (after answering a body that is not JSON with a Parse error). With
  * `bytesSeen` (a byte stream), a message left incomplete is a framing error too.
  */
-export function guardedReader(reader: MessageReader, writer: MessageWriter, fatal: (reason: string) => void, bytesSeen?: () => number): MessageReader {
+export function guardedReader(reader: MessageReader, writer: MessageWriter, fatal: (reason: string) => void, bytesSeen?: () => number, inbox?: Inbox): MessageReader {
   const send = (response: ErrorResponse | ErrorResponse[]) => writer.write(response as unknown as Message).catch(() => undefined);
   reader.onError((error) => {
     const reason = error instanceof Error ? error.message : String(error);
@@ -69,7 +88,10 @@ export function guardedReader(reader: MessageReader, writer: MessageWriter, fata
     listen: (callback): Disposable =>
       reader.listen((message) => {
         const answer = rejection(message);
-        if (answer === undefined) callback(message);
+        if (answer === undefined) {
+          if (inbox && Inbox.counts((message as { method?: unknown }).method)) inbox.received++;
+          callback(message);
+        }
         else if (answer !== null) void send(answer);
       }),
     dispose: () => reader.dispose(),

@@ -22,6 +22,7 @@ import { REINDEX_COMMAND, type StatusParams } from '../protocol.ts';
 import { mergeSettings, sanitizeSettings } from '../settings.ts';
 import type { Session } from '../session.ts';
 import type { FolderConfig } from '../state.ts';
+import { Progress } from '../progress.ts';
 
 export function initialize(session: Session, params: InitializeParams): InitializeResult {
   session.capabilities = params.capabilities;
@@ -92,34 +93,44 @@ function readConfigFile(session: Session, configFile: string, folder: string): s
   return undefined;
 }
 
-/** (Re)indexes every folder in the background with `$/progress`; a newer call cancels an older one. */
+/** (Re)indexes every folder in the background, then runs the cross-file checks, with one progress for both; a newer call cancels an older one. */
 async function indexWorkspace(session: Session): Promise<void> {
-  const { scheduler, connection } = session;
+  const { scheduler } = session;
   const mine = ++session.generation;
   session.indexing = true;
   scheduler.holdWorkspacePass = true;
   session.sendStatus();
-  const progress = await connection.window.createWorkDoneProgress();
-  progress.begin('Kyverno: indexing', 0, 'discovering files', true);
-  const isCancelled = () => mine !== session.generation || progress.token.isCancellationRequested;
+  const progress = await Progress.start(session, 'Kyverno: indexing', 'discovering files');
+  const isCancelled = () => mine !== session.generation || progress.cancelled;
   try {
-    const done = await indexFolders(session.state, scheduler, { report: (percentage, message) => progress.report(percentage, message), isCancelled }, (m) => session.log.warn(m));
-    if (!done || mine !== session.generation) return;
-    endIndexing(session);
+    const started = performance.now();
+    await indexFolders(session.state, scheduler, { report: (percentage, message) => progress.report(percentage, `indexing ${message}`), isCancelled, inbox: session.inbox }, (m) => session.log.warn(m));
+    if (mine !== session.generation) return; // a newer pass took over; cancelled by the user, what is indexed so far still gets checked
+    const indexedMs = performance.now() - started;
+    scheduler.holdWorkspacePass = false;
+    scheduler.onCheckStarted = (id, i, total) => progress.report(Math.floor((i / total) * 100), `checking ${id} (${i + 1}/${total})`);
+    await scheduler.runWorkspacePassNow();
+    scheduler.onCheckStarted = undefined;
+    session.log.info(indexSummary(session, indexedMs, performance.now() - started - indexedMs));
     (globalThis as { gc?: () => void }).gc?.();
   } catch (error) {
     session.log.error(`indexing failed: ${error instanceof Error ? error.stack : String(error)}`);
   } finally {
     progress.done();
-    // Cancelled by the user: what is indexed so far still gets cross-file checks.
-    if (mine === session.generation && session.indexing) endIndexing(session);
+    if (mine === session.generation) {
+      session.indexing = false;
+      scheduler.holdWorkspacePass = false;
+      session.sendStatus();
+    }
   }
 }
 
-function endIndexing(session: Session): void {
-  session.indexing = false;
-  session.scheduler.holdWorkspacePass = false;
-  session.scheduler.runWorkspacePass();
+function indexSummary(session: Session, indexedMs: number, checkedMs: number): string {
+  const files = session.state.index.files();
+  const skipped = files.filter((f) => f.role === 'skipped').length;
+  const { policies, conflicts } = session.status();
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  return `indexed ${files.length} files (${policies} policies${skipped ? `, ${skipped} skipped` : ''}) in ${seconds(indexedMs)}; cross-file checks in ${seconds(checkedMs)}: ${conflicts} conflicts`;
 }
 
 /** Re-reads settings and `.kyverno-analyzer.yaml`; re-analyses everything when they changed (or when forced). */
