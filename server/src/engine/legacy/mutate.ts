@@ -34,7 +34,7 @@ function applyPatches(m: Obj, resource: Obj, data: Obj, path: Path): Step {
       if (e instanceof ConditionNotMet) return { outcome: skip(`patch not applied: ${e.message}`, [...path, 'patchStrategicMerge']) };
       throw e;
     }
-    current = strategicMerge(current, plain) as Obj;
+    current = strategicMerge(current, plain, typeof current.kind === 'string' ? current.kind : undefined) as Obj;
   }
   if (m.patchesJson6902 !== undefined) {
     const text = substitute(m.patchesJson6902, data);

@@ -1,12 +1,15 @@
-// Strategic merge of a plain patch into a resource (kyaml merge2 semantics without a schema:
-// lists of maps merge by an identity key, other lists are replaced, null deletes).
+// Strategic merge of a plain patch into a resource (kyaml merge2 semantics, as Kyverno calls it):
+// for a built-in kind the Kubernetes schema decides each list (merged by its patch merge key,
+// merged as a set, or replaced whole: command, envFrom, tolerations, dnsConfig.options); outside
+// the schema lists of maps merge by an identity key, other lists are replaced; null deletes.
+import { listStrategy } from '../../k8s/patchStrategy.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const MERGE_KEYS = ['name', 'mountPath', 'containerPort', 'devicePath', 'ip', 'topologyKey', 'type'];
 
-export function strategicMerge(resource: unknown, patch: unknown): unknown {
+export function strategicMerge(resource: unknown, patch: unknown, kind?: string, path: string[] = []): unknown {
   if (isObj(patch)) {
     if (patch.$patch === 'replace') {
       const { $patch: _drop, ...rest } = patch;
@@ -23,13 +26,16 @@ export function strategicMerge(resource: unknown, patch: unknown): unknown {
         delete base[key];
         continue;
       }
-      base[key] = strategicMerge(base[key], value);
+      base[key] = strategicMerge(base[key], value, kind, [...path, key]);
     }
     return base;
   }
   if (Array.isArray(patch)) {
     if (!Array.isArray(resource)) return patch.filter((p) => !(isObj(p) && p.$patch === 'delete')).map(clean);
-    const key = mergeKey(patch, resource);
+    const strategy = kind ? listStrategy(kind, path) : undefined;
+    if (strategy === 'replace') return patch.filter((p) => !(isObj(p) && p.$patch === 'delete')).map(clean);
+    if (strategy === 'set' && patch.every((p) => !isObj(p) && !Array.isArray(p))) return [...patch.filter((p) => !resource.includes(p)), ...resource];
+    const key = typeof strategy === 'object' && patch.every((p) => isObj(p) && p[strategy.merge] !== undefined) ? strategy.merge : mergeKey(patch, resource);
     if (!key) return patch.map(clean);
     const out = resource.map((r) => r);
     const added: unknown[] = [];
@@ -39,7 +45,7 @@ export function strategicMerge(resource: unknown, patch: unknown): unknown {
         if (idx >= 0) out.splice(idx, 1);
         continue;
       }
-      if (idx >= 0) out[idx] = strategicMerge(out[idx], p);
+      if (idx >= 0) out[idx] = strategicMerge(out[idx], p, kind, [...path, '*']);
       else added.push(clean(p));
     }
     // New elements come first, as kyaml's associative merge emits them.
