@@ -2,7 +2,7 @@
 // settings, workspace symbols, code lens; and once over node IPC.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { LspClient, positionOf, tempWorkspace } from './client.ts';
 import { brokenPolicy, fixedPolicy, mutateNonRoot } from './texts.ts';
@@ -72,7 +72,7 @@ describe('language server over stdio: a workspace folder', () => {
     assert.deepEqual(narrowed.map((s: any) => s.name).sort(), ['non-root-true', 'non-root-true-rule']);
   });
 
-  it('given two rules writing runAsNonRoot, when the code lenses above one are resolved, then they read "1 conflict · 1 rule touches these fields", each part with its command', async () => {
+  it('given two rules writing runAsNonRoot, when the code lenses above one are resolved, then they read "1 conflict · 1 other rule touches <the field>", each part with its command, the peek on the other rule\'s name', async () => {
     const uri = ws.uri('policies/non-root-true.yaml');
     const lenses = await client.request('textDocument/codeLens', { textDocument: { uri } });
     assert.equal(lenses.length, 2, 'the conflicts part and the fields part, on one line');
@@ -80,9 +80,11 @@ describe('language server over stdio: a workspace folder', () => {
     const [conflicts, fields] = await Promise.all(lenses.map((l: any) => client.request('codeLens/resolve', l)));
     assert.equal(conflicts.command.title, '1 conflict');
     assert.equal(conflicts.command.command, 'kyverno.showConflicts');
-    assert.equal(fields.command.title, '1 rule touches these fields');
+    assert.equal(fields.command.title, '1 other rule touches spec.securityContext.runAsNonRoot');
     assert.equal(fields.command.command, 'kyverno.showRules');
     assert.equal(fields.command.arguments[2][0].uri, ws.uri('policies/non-root-false.yaml'));
+    const other = fields.command.arguments[2][0].range;
+    assert.equal(readFileSync(ws.path('policies/non-root-false.yaml'), 'utf8').split('\n')[other.start.line].slice(other.start.character, other.end.character), 'non-root-false-rule', 'the peek lists the rule by its name');
   });
 
   it('given a rule in no conflict, when its code lenses are listed, then the conflicts part is omitted', async () => {

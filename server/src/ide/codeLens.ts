@@ -1,8 +1,8 @@
 // Lenses above each rule, as plain data: "N conflicts" (the cross-policy conflicts the rule takes
 // part in, from conflictsOf; listed only when N > 0, since conflicts are computed once per index
-// revision for the diagnostics anyway) and "M rules touch these fields" (other rules that can match
-// one of the same kinds and write or read a field this rule writes or reads; counted on resolve,
-// because only the lenses on screen are resolved).
+// revision for the diagnostics anyway) and "M other rules touch spec.x, metadata.labels.y" (other
+// rules that can match one of the same kinds and write or read a field this rule writes or reads;
+// counted on resolve, because only the lenses on screen are resolved).
 import type { FileId, Span } from '../findings.ts';
 import type { Policy, Rule } from '../model/types.ts';
 import type { IndexedFile } from '../workspace/document.ts';
@@ -53,7 +53,7 @@ export function lensSpots(file: IndexedFile, index?: WorkspaceIndex): LensSpot[]
       const conflicts = counts.get(ruleId(rule)) ?? 0;
       const touches = fieldsOf(rule).size > 0;
       if (!touches && conflicts === 0) continue;
-      const offset = spanOf(document.yaml.doc, rule.source.path.length > 1 ? [...rule.source.path, 'name'] : ['metadata', 'name']).start;
+      const offset = spanOf(document.yaml.doc, nameRef(rule).path).start;
       const target: LensTarget = { file: file.file, docIndex: document.index, path: rule.source.path };
       if (conflicts > 0) spots.push({ offset, target: { ...target, part: 'conflicts' } });
       if (touches) spots.push({ offset, target });
@@ -70,8 +70,29 @@ export function resolveLens(index: WorkspaceIndex, target: LensTarget): Resolved
     return { kind: 'conflicts', title: count ? conflictsTitle(count) : 'no conflicts', count };
   }
   const others = touchingRules(index, found.rule);
-  const title = others.length === 0 ? 'no other rule touches these fields' : `${others.length} rule${others.length === 1 ? '' : 's'} touch${others.length === 1 ? 'es' : ''} these fields`;
-  return { kind: 'rules', title, rules: others.map(({ rule }) => ({ file: rule.source.file, span: index.spanOf(rule.source) })) };
+  if (others.length === 0) return { kind: 'rules', title: 'no other rule touches its fields', rules: [] };
+  // Name the fields (the first two, then how many more): "touch these fields" said nothing.
+  const shared = sharedFields(fieldsOf(found.rule), others.map(({ rule }) => fieldsOf(rule)));
+  const named = shared.slice(0, 2).join(', ') + (shared.length > 2 ? ` and ${shared.length - 2} more` : '');
+  const title = `${others.length} other rule${others.length === 1 ? '' : 's'} touch${others.length === 1 ? 'es' : ''} ${named}`;
+  // The peek lists each rule by its name line, not by the whole rule (or a CEL policy's whole spec).
+  return { kind: 'rules', title, rules: others.map(({ rule }) => ({ file: rule.source.file, span: index.spanOf(nameRef(rule)) })) };
+}
+
+/** Where a rule's name is written: its `name`, or the policy's for a CEL policy (whose rule is its spec). */
+function nameRef(rule: Rule) {
+  return { ...rule.source, path: rule.source.path.length > 1 ? [...rule.source.path, 'name'] : ['metadata', 'name'] };
+}
+
+/** This rule's fields that another rule also touches, shortest first (`[*]` for list elements). */
+function sharedFields(mine: Set<string>, others: Set<string>[]): string[] {
+  const shared = new Set<string>();
+  for (const field of mine) {
+    for (const other of others) {
+      if ([...other].some((y) => field === y || field.startsWith(y + '.') || y.startsWith(field + '.'))) shared.add(field.replace(/\.\*(?=\.|$)/g, '[*]'));
+    }
+  }
+  return [...shared].sort((a, b) => a.length - b.length || a.localeCompare(b));
 }
 
 function findRule(index: WorkspaceIndex, target: LensTarget): { policy: Policy; rule: Rule } | undefined {
