@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { indexText } from '../../../server/src/workspace/document.ts';
-import { readWorkspaceFile } from '../../../server/src/workspace/readFile.ts';
+import { readWorkspacePath } from '../../../server/src/workspace/safeRead.ts';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 
 const options = { maxFileSize: 1 << 20, maxDocuments: 100, maxAliasCount: 100 };
@@ -43,10 +43,10 @@ test('binary and invalid UTF-8 files are refused before parsing; oversize files 
   writeFileSync(join(dir, 'bin.yaml'), Buffer.from([0x61, 0x00, 0x62]));
   writeFileSync(join(dir, 'latin1.yaml'), Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]));
   writeFileSync(join(dir, 'big.yaml'), 'a: 1\n'.repeat(100));
-  assert.equal((readWorkspaceFile(join(dir, 'bin.yaml'), 1000) as { code: string }).code, 'io/binary');
-  assert.equal((readWorkspaceFile(join(dir, 'latin1.yaml'), 1000) as { code: string }).code, 'io/encoding');
-  assert.equal((readWorkspaceFile(join(dir, 'big.yaml'), 100) as { code: string }).code, 'limits/file-size');
-  assert.deepEqual(readWorkspaceFile(join(dir, 'big.yaml'), 1000), { ok: true, text: 'a: 1\n'.repeat(100) });
+  assert.equal((readWorkspacePath(join(dir, 'bin.yaml'), { roots: [], maxBytes: 1000 }) as { code: string }).code, 'io/binary');
+  assert.equal((readWorkspacePath(join(dir, 'latin1.yaml'), { roots: [], maxBytes: 1000 }) as { code: string }).code, 'io/encoding');
+  assert.equal((readWorkspacePath(join(dir, 'big.yaml'), { roots: [], maxBytes: 100 }) as { code: string }).code, 'limits/file-size');
+  assert.deepEqual(readWorkspacePath(join(dir, 'big.yaml'), { roots: [], maxBytes: 1000 }), { ok: true, text: 'a: 1\n'.repeat(100) });
 });
 
 test('the index re-parses only a changed file and derives policies per revision', () => {
