@@ -2,17 +2,10 @@
 // Pod rule's `spec.x` to `spec.template.spec.x` on a Deployment), and the Pod-form path of a
 // pod template so that invariants (security contexts, resources) read the same on every kind.
 
+import { WORKLOAD_KINDS, podTemplatePath } from '../k8s/workloads.ts';
+
 /** Where the pod template lives in a Pod controller. */
-const podTemplatePrefix: Record<string, string[]> = {
-  Pod: [],
-  Deployment: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
+const podTemplatePrefix: Record<string, string[]> = Object.fromEntries([...WORKLOAD_KINDS].map((kind) => [kind, podTemplatePath(kind)!]));
 
 export function isPodLike(kind: string): boolean {
   return kind in podTemplatePrefix;

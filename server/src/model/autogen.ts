@@ -1,11 +1,12 @@
 // Kyverno's autogen: rules written for Pods, re-targeted at Pod controllers and CronJobs
 // (pkg/autogen/v1 semantics: policy-wide eligibility, the controllers annotation, path rewriting).
 
+import { POD_CONTROLLERS } from '../k8s/workloads.ts';
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
-export const POD_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob'];
 const NON_CRON_CONTROLLERS = POD_CONTROLLERS.filter((c) => c !== 'CronJob');
 const ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
 

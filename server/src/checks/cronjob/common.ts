@@ -5,6 +5,7 @@ import type { Fix } from '../../findings.ts';
 import type { DocumentCheckContext } from '../types.ts';
 import { formatSeconds, intervalName, isValidTimeZone, parseSchedule, scheduleTimes, type ParsedSchedule } from '../../cron/schedule.ts';
 import { createFile } from './yamlEdits.ts';
+import { podSpecPath } from '../../k8s/workloads.ts';
 
 export type Obj = Record<string, unknown>;
 export const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -13,7 +14,7 @@ export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const SPEC = ['spec'];
 export const JOB_TEMPLATE = ['spec', 'jobTemplate'];
 export const JOB_SPEC = ['spec', 'jobTemplate', 'spec'];
-export const POD_SPEC = ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
+export const POD_SPEC = podSpecPath('CronJob')!;
 
 export interface CronJobView {
   name: string;

@@ -3,8 +3,8 @@ import type { FileId, Span } from '../../findings.ts';
 import type { Resource } from '../../model/types.ts';
 import type { WorkspaceIndex } from '../../workspace/index.ts';
 import { asArray, asObj, type Obj } from '../cronjob/common.ts';
+import { WORKLOAD_KINDS } from '../../k8s/workloads.ts';
 
-export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 /** Components of the control plane read these by name; the workspace never shows the consumer. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 /** Kinds whose objects another document may name in any field (a CR's secretName, a policy's context). */

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { simulate } from '../../engine/simulate.ts';
 import { asObj, type Obj } from '../cronjob/common.ts';
 import { CEL_AUTOGEN, migrateLegacyValidate } from './migrate.ts';
+import { POD_CONTROLLERS } from '../../k8s/workloads.ts';
 
 const TARGET: Record<string, string> = {
   validate: 'ValidatingPolicy',
@@ -16,14 +17,12 @@ const TARGET: Record<string, string> = {
 
 type ResourcesOfKind = (kind: string) => readonly Resource[];
 
-const POD_CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
-
 /** Minimal objects of a kind: bare, and with one container (for Pods and their controllers). */
 function syntheticWitnesses(kind: string, apiVersion: string): Obj[] {
   const pod = { containers: [{ name: 'app', image: 'nginx:1.27' }] };
   const metadata = { name: 'witness', namespace: 'default' };
   if (kind === 'Pod') return [{ apiVersion, kind, metadata, spec: pod }];
-  if (POD_CONTROLLERS.has(kind)) return [{ apiVersion, kind, metadata, spec: { selector: { matchLabels: { app: 'w' } }, template: { metadata: { labels: { app: 'w' } }, spec: pod } } }];
+  if (kind !== 'CronJob' && POD_CONTROLLERS.includes(kind)) return [{ apiVersion, kind, metadata, spec: { selector: { matchLabels: { app: 'w' } }, template: { metadata: { labels: { app: 'w' } }, spec: pod } } }];
   if (kind === 'CronJob') return [{ apiVersion, kind, metadata, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { spec: pod } } } } }];
   return [{ apiVersion, kind, metadata }];
 }

@@ -3,6 +3,7 @@
 // them by default), with object.spec/object.metadata rewritten to the Pod template.
 import { asArray, isRecord } from './values.ts';
 import { CEL_AUTOGEN_CONTROLLERS, autogenControllers, canAutogen } from '../../model/celAutogen.ts';
+import { podTemplateField } from '../../k8s/workloads.ts';
 
 export interface AutogenVariant {
   /** 'autogen' for Pod-template controllers, 'autogen-cronjobs' for CronJobs. */
@@ -16,8 +17,8 @@ const identChar = /[A-Za-z0-9_]/;
 
 /** Rewrites `object.<from>` and `oldObject.<from>`, leaving `.name`/`.namespace` of metadata on the controller itself. */
 export function rewritePaths(text: string, cron: boolean): string {
-  const specTo = cron ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
-  const metaTo = cron ? 'spec.jobTemplate.spec.template.metadata' : 'spec.template.metadata';
+  const specTo = `${podTemplateField(cron)}.spec`;
+  const metaTo = `${podTemplateField(cron)}.metadata`;
   return text.replace(/\b(object|oldObject)\.(spec|metadata)(?![A-Za-z0-9_])/g, (whole, root: string, field: string, offset: number) => {
     const rest = text.slice(offset + whole.length);
     if (field === 'metadata') {

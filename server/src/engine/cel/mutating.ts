@@ -7,6 +7,7 @@ import { applyConfiguration } from './applyConfiguration.ts';
 import { CEL_AUTOGEN_CONTROLLERS, autogenControllers, canAutogen } from '../../model/celAutogen.ts';
 import { openFrame, result, type Frame } from './frame.ts';
 import { asArray, clone, fromCel, isRecord } from './values.ts';
+import { podTemplateField } from '../../k8s/workloads.ts';
 
 export function evaluateMutatingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
   const isKyverno = policy.kind === 'MutatingPolicy' || policy.kind === 'NamespacedMutatingPolicy';
@@ -76,8 +77,8 @@ function mutatingAutogen(spec: Record<string, unknown>): { prefix: string; spec:
 }
 
 export function convertPodExpression(expression: string, cron: boolean): string {
-  const specTo = cron ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
-  const metaTo = cron ? 'spec.jobTemplate.spec.template.metadata' : 'spec.template.metadata';
+  const specTo = `${podTemplateField(cron)}.spec`;
+  const metaTo = `${podTemplateField(cron)}.metadata`;
   let e = expression.replace(/\b(object|Object)\.spec/g, (_m, root: string) => `${root}.${specTo}`);
   e = e.replace(/\b(object|Object)\.metadata\.(labels|annotations)/g, (_m, root: string, f: string) => `${root}.${metaTo}.${f}`);
   const trimmed = e.trim();

@@ -1,0 +1,18 @@
+// The workload table every layer reads: which kinds run Pods and where their Pod template is.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { POD_CONTROLLERS, WORKLOAD_KINDS, podSpecPath, podTemplateField, podTemplatePath } from '../../../server/src/k8s/workloads.ts';
+
+test('every Pod controller has its template under spec.template, a CronJob under its jobTemplate', () => {
+  for (const kind of POD_CONTROLLERS.filter((k) => k !== 'CronJob')) assert.deepEqual(podSpecPath(kind), ['spec', 'template', 'spec'], kind);
+  assert.deepEqual(podSpecPath('CronJob'), ['spec', 'jobTemplate', 'spec', 'template', 'spec']);
+  assert.deepEqual(podTemplatePath('Pod'), []);
+  assert.deepEqual(podSpecPath('Pod'), ['spec']);
+  assert.equal(podSpecPath('ConfigMap'), undefined);
+  assert.equal(podTemplateField(true), 'spec.jobTemplate.spec.template');
+  assert.equal(podTemplateField(false), 'spec.template');
+});
+
+test('the workload kinds are the Pod and the seven controllers Kyverno autogen knows', () => {
+  assert.deepEqual([...WORKLOAD_KINDS].sort(), ['CronJob', 'DaemonSet', 'Deployment', 'Job', 'Pod', 'ReplicaSet', 'ReplicationController', 'StatefulSet']);
+});
