@@ -50,3 +50,19 @@ test('a full-text change replaces the text and its lines', () => {
   assert.equal(doc.text, 'only\r\nthis');
   assert.deepEqual(doc.positionAt(7), { line: 1, character: 1 });
 });
+
+test('an edit that adds thousands of lines (past the table\'s spare room) keeps every position', () => {
+  let text = Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n');
+  const doc = new OpenText('file:///x.yaml', 1, text);
+  for (let round = 0; round < 3; round++) {
+    const inserted = Array.from({ length: 1500 }, (_, i) => `new ${round}.${i}\n`).join('');
+    const at = { line: 250, character: 2 };
+    const offset = new LineIndex(text).offsetAt(at);
+    doc.update([{ range: { start: at, end: at }, text: inserted }], round + 2);
+    text = text.slice(0, offset) + inserted + text.slice(offset);
+  }
+  assert.equal(doc.text, text);
+  const fresh = new LineIndex(text);
+  for (let offset = 0; offset <= text.length; offset += 7) assert.deepEqual(doc.positionAt(offset), fresh.positionAt(offset));
+  for (let line = 0; line <= fresh.lineCount; line++) assert.equal(doc.offsetAt({ line, character: 3 }), fresh.offsetAt({ line, character: 3 }));
+});

@@ -51,10 +51,13 @@ export function toRange(lines: LineIndex, span: Span): Range {
   return lines.rangeOf(span);
 }
 
+/** A finding on the file as a whole sits at offset 0: no line table is needed for it (one over a 20 MB file takes a second). */
+const fileStart: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
 export function toDiagnostic(finding: Finding, ctx: ConvertContext): Diagnostic {
-  const lines = ctx.linesOf(finding.file) ?? emptyLines;
+  const atStart = finding.span.start === 0 && finding.span.end === 0;
   const diagnostic: Diagnostic = {
-    range: toRange(lines, finding.span),
+    range: atStart ? fileStart : toRange(ctx.linesOf(finding.file) ?? emptyLines, finding.span),
     severity: severities[finding.severity],
     code: finding.code,
     codeDescription: { href: docsUrl(finding.code) },

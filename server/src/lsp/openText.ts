@@ -15,7 +15,7 @@ export class OpenText implements OpenDocument {
   private pieces: string[];
   private length: number;
   /** Offsets where each line starts (CRLF, LF and a lone CR end a line, as in yaml/lineIndex.ts); built on first use. */
-  private starts: number[] | undefined;
+  private starts: LineStarts | undefined;
 
   constructor(
     readonly uri: string,
@@ -43,7 +43,7 @@ export class OpenText implements OpenDocument {
       const end = Math.max(start, this.offsetAt(change.range.end));
       // A CR on either side of the seam may pair with an LF into one break, or stop doing so.
       if (this.starts && (this.charCodeAt(start - 1) === 13 || change.text.includes('\r'))) this.starts = undefined;
-      if (this.starts) this.shiftLines(this.starts, start, end, change.text);
+      this.starts?.replace(start, end, change.text);
       this.splice(start, end, change.text);
     }
     if (this.pieces.length > MAX_PIECES) void this.text;
@@ -52,27 +52,21 @@ export class OpenText implements OpenDocument {
 
   offsetAt(position: Position): number {
     const starts = this.lineStarts();
-    if (position.line >= starts.length) return this.length;
+    if (position.line >= starts.count) return this.length;
     if (position.line < 0) return 0;
-    const next = position.line + 1 < starts.length ? starts[position.line + 1]! : this.length;
-    return Math.min(starts[position.line]! + Math.max(0, position.character), next);
+    const next = position.line + 1 < starts.count ? starts.at(position.line + 1) : this.length;
+    return Math.min(starts.at(position.line) + Math.max(0, position.character), next);
   }
 
   positionAt(offset: number): Position {
     const starts = this.lineStarts();
     const clamped = Math.max(0, Math.min(offset, this.length));
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= clamped) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, character: clamped - starts[low]! };
+    const line = starts.upperBound(clamped) - 1;
+    return { line, character: clamped - starts.at(line) };
   }
 
-  private lineStarts(): number[] {
-    return (this.starts ??= [0].concat(lineStartsIn(this.text, 0)));
+  private lineStarts(): LineStarts {
+    return (this.starts ??= LineStarts.of(this.text));
   }
 
   private charCodeAt(offset: number): number {
@@ -104,16 +98,60 @@ export class OpenText implements OpenDocument {
     if (text) out.push(text);
     this.pieces = out.filter((p) => p.length > 0);
   }
+}
 
-  /** Replaces the line starts inside [start, end] by those of `text`, and moves the later ones by the change in length. */
-  private shiftLines(starts: number[], start: number, end: number, text: string): void {
-    const first = upperBound(starts, start); // first line start after `start`
-    const last = upperBound(starts, end); // first line start after `end`
-    const delta = text.length - (end - start);
-    for (let i = last; i < starts.length; i++) starts[i]! += delta;
+/**
+ * Offsets where each line starts, in a typed array with room to grow: after an edit the later
+ * lines move with one memmove and one pass of additions (a plain array of 1.7 million numbers
+ * took 9 ms per edit).
+ */
+class LineStarts {
+  private constructor(
+    private buffer: Uint32Array,
+    public count: number,
+  ) {}
+
+  static of(text: string): LineStarts {
+    const starts = lineStartsIn(text, 0);
+    const buffer = new Uint32Array(starts.length + 1 + 1024);
+    buffer.set(starts, 1);
+    return new LineStarts(buffer, starts.length + 1);
+  }
+
+  at(line: number): number {
+    return this.buffer[line]!;
+  }
+
+  /** Index of the first line start greater than `offset`. */
+  upperBound(offset: number): number {
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.buffer[mid]! <= offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** The text in [start, end) became `text`: the line starts inside are replaced by those of `text`, the later ones move by the change in length. */
+  replace(start: number, end: number, text: string): void {
+    const first = this.upperBound(start);
+    const last = this.upperBound(end);
     const added = lineStartsIn(text, start);
-    if (added.length < 10_000) starts.splice(first, last - first, ...added);
-    else this.starts = starts.slice(0, first).concat(added, starts.slice(last));
+    const count = this.count - (last - first) + added.length;
+    if (count > this.buffer.length) {
+      const grown = new Uint32Array(count + (count >> 3) + 1024);
+      grown.set(this.buffer.subarray(0, this.count));
+      this.buffer = grown;
+    }
+    const buffer = this.buffer;
+    const moved = first + added.length;
+    buffer.copyWithin(moved, last, this.count);
+    const delta = text.length - (end - start);
+    for (let i = moved; i < count; i++) buffer[i] += delta;
+    buffer.set(added, first);
+    this.count = count;
   }
 }
 
@@ -130,16 +168,4 @@ function lineStartsIn(text: string, base: number): number[] {
     if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) out.push(base + i + 1);
   }
   return out;
-}
-
-/** Index of the first element greater than `value` in an ascending array. */
-function upperBound(values: readonly number[], value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (values[mid]! <= value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
