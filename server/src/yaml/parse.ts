@@ -17,7 +17,7 @@ export interface ParseLimits {
   maxParseMs?: number;
 }
 
-export const defaultParseLimits: ParseLimits = { maxAliasCount: 100, maxDocuments: 5000, maxDepth: 128, maxNodes: 1_000_000, maxCollectionItems: 100_000, maxParseMs: 10_000 };
+export const defaultParseLimits: ParseLimits = { maxAliasCount: 100, maxDocuments: 5000, maxDepth: 128, maxNodes: 100_000, maxCollectionItems: 20_000, maxParseMs: 10_000 };
 
 export interface YamlProblem {
   code: string;

@@ -102,11 +102,12 @@ test('--jobs 1000 on a workspace big enough for workers: bounded time and memory
   assertBounded(run, [0]);
 });
 
-test('parse cost: 4 MB of document markers, 1.9 M list items, 44,000 documents: bounded, each with its limits finding', async (t) => {
+test('parse cost: 4 MB of document markers, 1.9 M list items, 44,000 documents, 600,000 nodes in small lists: bounded, each with its limits finding', async (t) => {
   const root = tempDir(t);
   put(root, 'dashes.yaml', '---\n'.repeat(1_000_000));
   put(root, 'items.yaml', 'a: [' + '1,'.repeat(1_900_000) + '1]\n');
   put(root, 'stream.yaml', Array.from({ length: 44_000 }, (_, i) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n`).join(''));
+  put(root, 'nodes.yaml', Array.from({ length: 60 }, (_, i) => `k${i}: [${'1,'.repeat(5000)}1]\n`).join(''));
   put(root, 'policy.yaml', typoPolicy);
   const run = await runCli(['check', '.', '--format', 'json'], root);
   assertBounded(run, [1]);
@@ -114,6 +115,7 @@ test('parse cost: 4 MB of document markers, 1.9 M list items, 44,000 documents: 
   assert.deepEqual(codes('dashes.yaml'), ['limits/document-count']);
   assert.deepEqual(codes('items.yaml'), ['limits/collection-items']);
   assert.deepEqual(codes('stream.yaml'), ['limits/document-count']);
+  assert.deepEqual(codes('nodes.yaml'), ['limits/yaml-nodes']);
   assert.ok(codes('policy.yaml').length > 0, 'the other files are still analysed');
 });
 
