@@ -67,6 +67,13 @@ function imagesOf(object: Obj, kind: string, list: string): Map<string, string> 
   return out;
 }
 
+/**
+ * Past outcomes per (rewriting rule, verifier) with the witness they ran on: an edit re-simulates
+ * only pairs whose rules or witness changed. A remembered outcome costs what it cost, so the
+ * budget runs out at the same pair whatever the edit history.
+ */
+const memo = new WeakMap<RuleRef, Map<RuleFacts, { bases: unknown[]; conflict: Conflict | undefined; cost: number }>>();
+
 export function simulatedImageBreaks(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): void {
   const verifiers = join.imageVerifiersInOrder();
   if (verifiers.length === 0) return;
@@ -89,10 +96,24 @@ export function simulatedImageBreaks(join: ConflictJoin, found: Set<string>, out
         recordInternalError('simulation', error);
       }
       if (!base) continue;
+      const bases = [base.basis, ...base.reads];
+      const remembered = memo.get(owner) ?? new Map();
+      memo.set(owner, remembered);
+      const known = remembered.get(v);
+      if (known && known.bases.length === bases.length && known.bases.every((x: unknown, i: number) => x === bases[i])) {
+        if ((budget -= known.cost) < 0) return;
+        if (known.conflict) {
+          found.add(key);
+          out(known.conflict);
+        }
+        continue;
+      }
       const variants = [(o: Obj) => o, ...preconditionVariants(kind, [owner])];
       let conflict: Conflict | undefined;
+      let cost = 0;
       for (const sample of samples) {
         for (const variant of variants) {
+          cost++;
           if (--budget < 0) return;
           const object = variant(withImages(base.object, kind, list, sample));
           const result = run(object, [owner], base.context);
@@ -107,6 +128,7 @@ export function simulatedImageBreaks(join: ConflictJoin, found: Set<string>, out
         }
         if (conflict) break;
       }
+      remembered.set(v, { bases, conflict, cost });
       if (conflict) {
         found.add(key);
         out(conflict);

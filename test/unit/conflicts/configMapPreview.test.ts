@@ -41,7 +41,8 @@ test('the preview reads a ConfigMap context entry from the workspace by namespac
   const step = found.outcomes[0].mutations.find((m) => m.policy === 'team-from-configmap');
   assert.equal(step?.status, 'pass');
   assert.match(found.outcomes[0].finalYaml, /team: payments/);
-  for (const files of [{ '/ws/pod.yaml': pod, '/ws/policy.yaml': policy }, { '/ws/pod.yaml': pod, '/ws/policy.yaml': policy, '/ws/cm.yaml': configMap('other') }]) {
+  const without: Record<string, string>[] = [{ '/ws/pod.yaml': pod, '/ws/policy.yaml': policy }, { '/ws/pod.yaml': pod, '/ws/policy.yaml': policy, '/ws/cm.yaml': configMap('other') }];
+  for (const files of without) {
     const missing = previewOf(files).outcomes[0].mutations.find((m) => m.policy === 'team-from-configmap');
     assert.equal(missing?.status, 'unknown');
     assert.match(missing?.reason ?? '', /ConfigMap platform\/team-defaults is not among the supplied resources/);
