@@ -175,7 +175,8 @@ describe('the cross-file pass after an edit', () => {
     const order: string[] = [];
     const state = new ServerState([recording('first', order), recording('second', order)], () => {});
     let stale = false;
-    const pass = state.runWorkspaceCooperatively(() => stale);
+    // A slice of 0 ms yields after every step (the server's slice would run both quick checks at once).
+    const pass = state.runWorkspaceCooperatively(() => stale, 0);
     setImmediate(() => (stale = true));
     assert.equal(await pass, undefined);
     assert.deepEqual(order, ['first'], 'the second check never ran');
