@@ -130,6 +130,9 @@ function worst(nodes: ConflictTreeNode[]): 'error' | 'warning' | undefined {
 export interface ConflictsViewHandle {
   /** Re-asks the server (the tree reloads only while visible). */
   refresh(): void;
+  /** The tree's top level and its rows as VS Code shows them (the extension-host tests click through these). */
+  roots(): Promise<ConflictTreeNode[]>;
+  treeItem(node: ConflictTreeNode): vscode.TreeItem;
   /** Fed by `kyverno/status`: refreshes when an index pass ends. */
   statusChanged(status: { indexing: boolean; conflicts: number }): void;
 }
@@ -198,6 +201,8 @@ export function registerConflictsView(
   );
   return {
     refresh: () => changed.fire(undefined),
+    roots: async () => (await provider.getChildren()) ?? [],
+    treeItem: (node) => provider.getTreeItem(node) as vscode.TreeItem,
     statusChanged: ({ indexing, conflicts }) => {
       if (indexing) return;
       // Every finished pass can change the conflicts (even at the same count): reload when visible.

@@ -10,7 +10,14 @@ import { registerCheckDocs } from './checkDocs.ts';
 import { ADMISSION_PREVIEW_REQUEST, CONFLICTS_REQUEST, REINDEX_COMMAND, SHOW_CONFLICTS_COMMAND, SHOW_RULES_COMMAND, STATUS_NOTIFICATION, type StatusParams } from '../../server/src/lsp/protocol.ts';
 let client: LanguageClient | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What `activate` returns: the extension-host tests read the status and click the Conflicts view through it. */
+export interface KyvernoExtensionApi {
+  /** The last `kyverno/status` the server sent. */
+  status(): StatusParams | undefined;
+  conflicts: ReturnType<typeof registerConflictsView>;
+}
+
+export function activate(context: vscode.ExtensionContext): KyvernoExtensionApi {
   const output = vscode.window.createOutputChannel('Kyverno', { log: true });
   // The client appends --node-ipc (and --clientProcessId) to these arguments.
   const module = context.asAbsolutePath('dist/cli.js');
@@ -54,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   const running = () => (client?.isRunning() ? client : undefined);
+  let lastStatus: StatusParams | undefined;
   const conflictsView = registerConflictsView(vscode, context, async () => running()?.sendRequest(CONFLICTS_REQUEST, {}), (l) => client!.protocol2CodeConverter.asLocation(l));
   registerAdmissionPreview(vscode, context, async (params) => client?.sendRequest(ADMISSION_PREVIEW_REQUEST, params), (uri) => client!.code2ProtocolConverter.asUri(uri));
 
@@ -61,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     status,
     client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
+      lastStatus = params;
       showStatus(params);
       conflictsView.statusChanged(params);
     }),
@@ -88,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   // Activation does not wait for the server's handshake: the editor stays responsive meanwhile.
   client.start().catch((error: unknown) => output.error(`The Kyverno analyzer could not start: ${String(error)}`));
+  return { status: () => lastStatus, conflicts: conflictsView };
 }
 
 /**
