@@ -1,6 +1,7 @@
 import { closeSync, constants, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Finding } from '../findings.ts';
 import { readWorkspacePath } from './safeRead.ts';
 
@@ -11,8 +12,10 @@ interface CacheData {
 }
 
 /**
- * What is on disk: the data as a JSON string and its SHA-256. A file whose checksum does not match
- * its body was not written whole by the analyzer (edited, truncated, planted) and is ignored.
+ * What is on disk: the data as a JSON string and its checksum, an HMAC-SHA256 under a key kept
+ * outside any workspace (`keyFile`). A file whose checksum does not match its body was not written
+ * whole by the analyzer on this machine (edited, truncated, planted by a pull request that could
+ * recompute a plain hash) and is ignored.
  */
 interface CacheEnvelope {
   format: typeof FORMAT;
@@ -23,7 +26,7 @@ interface CacheEnvelope {
 
 const FORMAT = 'kyverno-analyzer-cache';
 /** Raised whenever the envelope or the data's shape changes. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 /** A cache file larger than this is not read (it is rewritten at the next save). */
 export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 /** Folders created for a cache location, at most; a deeper missing path is refused. */
@@ -44,6 +47,8 @@ export class ResultCache {
   private data: CacheData;
   private readonly path: string;
   private problem: string | undefined;
+  /** Without a key nothing read can be trusted: the cache is then written but never used. */
+  private readonly key: Buffer | undefined;
   dirty = false;
 
   constructor(
@@ -52,6 +57,7 @@ export class ResultCache {
     private readonly onProblem: (message: string) => void = () => {},
   ) {
     this.path = join(location, 'results.json');
+    this.key = machineKey();
     const loaded = this.load();
     this.data = loaded && loaded.key === key ? loaded : { key, files: {} };
   }
@@ -64,13 +70,13 @@ export class ResultCache {
       return undefined;
     }
     // A link or anything but a regular file in the cache's place is not the analyzer's.
-    if (!stat.isFile()) return undefined;
+    if (!stat.isFile() || !this.key) return undefined;
     const read = readWorkspacePath(this.path, { roots: [], maxBytes: MAX_CACHE_BYTES });
     if (!read.ok) return undefined;
     try {
       const envelope = JSON.parse(read.text) as Partial<CacheEnvelope>;
       if (envelope.format !== FORMAT || envelope.version !== CACHE_VERSION || typeof envelope.body !== 'string') return undefined;
-      if (envelope.checksum !== checksumOf(envelope.body)) return undefined;
+      if (envelope.checksum !== checksumOf(this.key, envelope.body)) return undefined;
       const data = JSON.parse(envelope.body) as CacheData;
       return data && typeof data.key === 'string' && data.files && typeof data.files === 'object' ? data : undefined;
     } catch {
@@ -108,7 +114,7 @@ export class ResultCache {
     const folder = ensureFolder(this.location);
     if (folder) return failed(`cannot use the cache location ${this.location}: ${folder}`);
     const body = JSON.stringify(this.data);
-    const envelope: CacheEnvelope = { format: FORMAT, version: CACHE_VERSION, checksum: checksumOf(body), body };
+    const envelope: CacheEnvelope = { format: FORMAT, version: CACHE_VERSION, checksum: this.key ? checksumOf(this.key, body) : '', body };
     const temp = join(this.location, `results.json.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
     let fd: number | undefined;
     try {
@@ -169,8 +175,39 @@ function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
-function checksumOf(body: string): string {
-  return createHash('sha256').update(body).digest('hex');
+function checksumOf(key: Buffer, body: string): string {
+  return createHmac('sha256', key).update(body).digest('hex');
+}
+
+/** `$XDG_CACHE_HOME/kyverno-analyzer/cache-key` (or `~/.cache/…`): the user's, never the workspace's. */
+export function keyFile(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kyverno-analyzer', 'cache-key');
+}
+
+const KEY_HEX = /^[0-9a-f]{64}$/;
+
+/** The machine's cache key, created (mode 0600, never through a link) on first use; undefined when it cannot be. */
+function machineKey(): Buffer | undefined {
+  const path = keyFile();
+  const read = () => {
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (!stat?.isFile()) return undefined;
+    const text = readWorkspacePath(path, { roots: [], maxBytes: 1024 });
+    return text.ok && KEY_HEX.test(text.text.trim()) ? Buffer.from(text.text.trim(), 'hex') : undefined;
+  };
+  const existing = read();
+  if (existing || lstatSync(path, { throwIfNoEntry: false })) return existing;
+  if (ensureFolder(dirname(path))) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, WRITE_FLAGS, 0o600);
+    writeSync(fd, randomBytes(32).toString('hex'));
+  } catch {
+    // Another run created it first (EEXIST): its key is the one.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return read();
 }
 
 export function hashOf(...parts: string[]): string {

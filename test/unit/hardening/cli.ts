@@ -9,6 +9,10 @@ export const TIME_LIMIT_MS = 20_000;
 export const MEMORY_LIMIT_MB = 1536;
 
 const cli = resolve('dist/cli.js');
+// The cache's key lives in the user's cache folder: the runs here get one of their own.
+const xdgCache = mkdtempSync(join(tmpdir(), 'kpa-xdg-'));
+process.on('exit', () => rmSync(xdgCache, { recursive: true, force: true }));
+export const CACHE_KEY_FILE = join(xdgCache, 'kyverno-analyzer', 'cache-key');
 const time = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 export interface CliRun {
@@ -25,7 +29,7 @@ export function runCli(args: string[], cwd: string): Promise<CliRun> {
   const [command, argv] = time ? [time, ['-f', 'kpa-maxrss-kb=%M', process.execPath, ...node]] : [process.execPath, node];
   return new Promise((done) => {
     // Its own process group, so that a hang is ended with /usr/bin/time's node child too.
-    const child = spawn(command, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, XDG_CACHE_HOME: xdgCache } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s) => (stdout += s));

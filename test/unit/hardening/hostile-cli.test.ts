@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertBounded, assertOneLineError, put, runCli, tempDir } from './cli.ts';
+import { createHash, createHmac } from 'node:crypto';
+import { assertBounded, assertOneLineError, CACHE_KEY_FILE, put, runCli, tempDir } from './cli.ts';
 import { threadsFor } from '../../../server/src/cli/check.ts';
 
 const SECRET = 'kpa-outside-secret-7f3a';
@@ -145,6 +146,29 @@ test('cache: an edited cache does not turn a failing check green', async (t) => 
   const second = await runCli(['check', '.', '--cache', '--format', 'json'], root);
   assertBounded(second, [1]);
   assert.deepEqual(findingsOf(second.stdout), findingsOf(first.stdout));
+});
+
+test('cache: a forged cache, its checksum recomputed by whoever wrote the repository, does not turn a failing check green', async (t) => {
+  const root = tempDir(t);
+  put(root, 'policy.yaml', typoPolicy);
+  const first = await runCli(['check', '.', '--cache', '--format', 'json'], root);
+  assertBounded(first, [1]);
+  const path = join(root, '.kyverno-analyzer-cache/results.json');
+  const envelope = JSON.parse(readFileSync(path, 'utf8'));
+  // Every finding the analyzer stored is dropped, keeping the data's shape.
+  const data = JSON.parse(envelope.body);
+  for (const entry of Object.values(data.files) as { findings: unknown[] }[]) entry.findings = [];
+  if (data.workspace) data.workspace.findings = [];
+  envelope.body = JSON.stringify(data);
+  assert.ok(findingsOf(first.stdout).length > 0);
+  // Whatever a repository can compute: a plain hash, or an HMAC under a key it chose.
+  for (const checksum of [createHash('sha256').update(envelope.body).digest('hex'), createHmac('sha256', 'guess').update(envelope.body).digest('hex')]) {
+    writeFileSync(path, JSON.stringify({ ...envelope, checksum }));
+    const second = await runCli(['check', '.', '--cache', '--format', 'json'], root);
+    assertBounded(second, [1]);
+    assert.deepEqual(findingsOf(second.stdout), findingsOf(first.stdout));
+  }
+  assert.ok(existsSync(CACHE_KEY_FILE), 'the key is in the user\'s cache folder, not the workspace');
 });
 
 test('cache: concurrent runs sharing one cache all succeed with the same findings', async (t) => {
