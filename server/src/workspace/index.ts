@@ -94,6 +94,24 @@ function contributionOf(file: IndexedFile): FileContribution {
   return { rulesByKind, resourcesByKind, policies };
 }
 
+/** Where one file's entries sit in the flat lists, and how many there are (documents, policies, resources). */
+interface Segment {
+  documents: number;
+  policies: number;
+  resources: number;
+  counts: [number, number, number];
+}
+
+/** The flat lists of the whole workspace at one revision (fresh arrays per revision: callers may keep them). */
+interface Derived {
+  revision: number;
+  layout: number;
+  documents: IndexedDocument[];
+  policies: Policy[];
+  resources: Resource[];
+  at: Map<FileId, Segment>;
+}
+
 /** How many file changes a consumer may fall behind before it must rebuild from scratch. */
 const CHANGE_LOG_LIMIT = 4096;
 
@@ -110,7 +128,9 @@ export class WorkspaceIndex {
   private readonly rulesByKind = new PerFileTable<RuleEntry>();
   private readonly resourcesByKind = new PerFileTable<Resource>();
   private policyCount = 0;
-  private derived: { revision: number; documents: IndexedDocument[]; policies: Policy[]; resources: Resource[] } | undefined;
+  private derived: Derived | undefined;
+  /** Counts additions and removals of files (not changes of a file in place). */
+  private layout = 0;
   /** The file changed by each revision after `changeLogStart`. */
   private changeLog: FileId[] = [];
   private changeLogStart = 0;
@@ -178,6 +198,8 @@ export class WorkspaceIndex {
     this.rulesByKind.set(file, next?.rulesByKind, previous?.rulesByKind);
     this.resourcesByKind.set(file, next?.resourcesByKind, previous?.resourcesByKind);
     this.policyCount += (next?.policies ?? 0) - (previous?.policies ?? 0);
+    // A file added or removed changes the order of files (a re-added file goes last): the flat lists are built again.
+    if (!indexed !== !this.byFile.has(file)) this.layout++;
     if (indexed && next) {
       this.byFile.set(file, indexed);
       this.contributions.set(file, next);
@@ -221,20 +243,53 @@ export class WorkspaceIndex {
     return this.ensureDerived().documents;
   }
 
-  private ensureDerived() {
+  private ensureDerived(): Derived {
     if (this.derived?.revision === this.revision) return this.derived;
+    this.derived = (this.derived && this.patchDerived(this.derived)) ?? this.buildDerived();
+    return this.derived;
+  }
+
+  private buildDerived(): Derived {
     const documents: IndexedDocument[] = [];
     const policies: Policy[] = [];
     const resources: Resource[] = [];
+    const at = new Map<FileId, Segment>();
     for (const file of this.byFile.values()) {
+      const segment: Segment = { documents: documents.length, policies: policies.length, resources: resources.length, counts: [0, 0, 0] };
       for (const doc of file.documents) {
         documents.push(doc);
         if (doc.policy) policies.push(doc.policy);
         if (doc.resource) resources.push(doc.resource);
       }
+      segment.counts = [documents.length - segment.documents, policies.length - segment.policies, resources.length - segment.resources];
+      at.set(file.file, segment);
     }
-    this.derived = { revision: this.revision, documents, policies, resources };
-    return this.derived;
+    return { revision: this.revision, layout: this.layout, documents, policies, resources, at };
+  }
+
+  /**
+   * Walking every file per revision costs tens of milliseconds on a large workspace (cache misses),
+   * and the whole-workspace checks ask after every keystroke. An edit that keeps a file's numbers of
+   * documents, policies and resources (typing does) is patched into copies of the lists at the
+   * file's place; anything else (a file added, removed, or changing shape) builds them again.
+   */
+  private patchDerived(last: Derived): Derived | undefined {
+    const changed = this.changedSince(last.revision);
+    if (!changed || last.layout !== this.layout) return undefined;
+    const next: Derived = { revision: this.revision, layout: this.layout, documents: last.documents.slice(), policies: last.policies.slice(), resources: last.resources.slice(), at: last.at };
+    for (const file of changed) {
+      const segment = last.at.get(file);
+      const indexed = this.byFile.get(file);
+      if (!segment || !indexed) return undefined;
+      const policies = indexed.documents.filter((d) => d.policy);
+      const resources = indexed.documents.filter((d) => d.resource);
+      const [documentCount, policyCount, resourceCount] = segment.counts;
+      if (indexed.documents.length !== documentCount || policies.length !== policyCount || resources.length !== resourceCount) return undefined;
+      indexed.documents.forEach((d, i) => (next.documents[segment.documents + i] = d));
+      policies.forEach((d, i) => (next.policies[segment.policies + i] = d.policy!));
+      resources.forEach((d, i) => (next.resources[segment.resources + i] = d.resource!));
+    }
+    return next;
   }
 
   policies(): Policy[] {

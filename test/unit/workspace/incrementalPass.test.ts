@@ -162,6 +162,33 @@ describe('the index change log', () => {
   });
 });
 
+describe('the flat lists of the index', () => {
+  it('equal a walk of the files in order after any edits (typing patches them in place, other changes rebuild)', () => {
+    const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec: {containers: [{name: a, image: nginx}]}\n`;
+    const policy = (name: string) => `apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: ${name}}\nspec:\n  rules:\n    - name: r\n      match: {any: [{resources: {kinds: [Pod]}}]}\n      validate: {message: m, pattern: {metadata: {labels: {a: "?*"}}}}\n`;
+    const texts = (n: number) => [pod(`p${n}`), policy(`c${n}`), `${policy(`c${n}`)}---\n${pod(`q${n}`)}`, 'a: 1\n', ''];
+    const op = fc.record({ file: fc.nat(4), text: fc.nat(4), name: fc.nat(3), remove: fc.boolean(), look: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => {
+        const index = new WorkspaceIndex();
+        for (const o of ops) {
+          const file = `/ws/${o.file}.yaml`;
+          if (o.remove) index.removeFile(file);
+          else index.setFile(file, texts(o.name)[o.text]);
+          if (!o.look) continue;
+          // The very objects, in order (an earlier version of a file has equal content but is another object).
+          const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+          const walk = index.files().flatMap((f) => f.documents);
+          assert.ok(same(index.documents(), walk), 'documents');
+          assert.ok(same(index.policies(), walk.filter((d) => d.policy).map((d) => d.policy)), 'policies');
+          assert.ok(same(index.resources(), walk.filter((d) => d.resource).map((d) => d.resource)), 'resources');
+        }
+      }),
+      { numRuns: 200, seed: 20261205 },
+    );
+  });
+});
+
 describe('released syntax trees', () => {
   it('give the same positions after release as before, for landmarks and for any other path', () => {
     const text = pool.find((p) => p.name.startsWith('advice/prefer-mutate/cel-five-patterns'))!.text;
