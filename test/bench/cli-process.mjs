@@ -1,7 +1,7 @@
 // Benchmark (not a test): the command line as a CI user runs it, whole processes timed from spawn
 // to exit (start-up, schema validators, JIT warm-up and the GC of a fresh process included), against
 // a bare process that reads the same files and runs `yaml`'s parseAllDocuments on one thread.
-// Rounds are interleaved (bare, --jobs 1, default) and the ratios are medians of per-round ratios,
+// Rounds are interleaved (bare, then --jobs 1 and the default in alternating order) and the ratios are medians of per-round ratios,
 // since this machine's speed drifts. The default must never be slower than --jobs 1.
 //   npm run build && node test/bench/cli-process.mjs [folder] [--rounds N]
 import { spawnSync } from 'node:child_process';
@@ -41,9 +41,11 @@ console.log(`folder ${root}: ${files.length} files; ${availableParallelism()} co
 const times = { bare: [], one: [], dflt: [] };
 const ratios = { one: [], dflt: [] };
 for (let r = 0; r < rounds; r++) {
+  // The two checks swap places every round: whichever runs right after the bare parse meets a warmer page cache.
   const b = run([bare]);
-  const one = run([cli, 'check', root, '--jobs', '1']);
-  const dflt = run([cli, 'check', root]);
+  const [one, dflt] = r % 2 === 0
+    ? [run([cli, 'check', root, '--jobs', '1']), run([cli, 'check', root])]
+    : [run([cli, 'check', root]), run([cli, 'check', root, '--jobs', '1'])].reverse();
   times.bare.push(b);
   times.one.push(one);
   times.dflt.push(dflt);
