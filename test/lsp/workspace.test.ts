@@ -87,6 +87,23 @@ describe('language server over stdio: a workspace folder', () => {
     assert.equal(readFileSync(ws.path('policies/non-root-false.yaml'), 'utf8').split('\n')[other.start.line].slice(other.start.character, other.end.character), 'non-root-false-rule', 'the peek lists the rule by its name');
   });
 
+  it('when an edit removes a conflict, then the server asks the editor to refresh its lenses, which then count no conflict', async () => {
+    const uri = ws.uri('policies/non-root-false.yaml');
+    client.open(uri, mutateNonRoot('non-root-false', false));
+    const before = client.serverRequests.length;
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: mutateNonRoot('non-root-false', true) }] });
+    const deadline = Date.now() + 10_000;
+    while (!client.serverRequests.slice(before).some((r) => r.method === 'workspace/codeLens/refresh')) {
+      assert.ok(Date.now() < deadline, `no workspace/codeLens/refresh after the edit: ${client.serverRequests.slice(before).map((r) => r.method).join(', ')}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const lenses = await client.request('textDocument/codeLens', { textDocument: { uri: ws.uri('policies/non-root-true.yaml') } });
+    const titles = (await Promise.all(lenses.map((l: any) => client.request('codeLens/resolve', l)))).map((l: any) => l.command.title);
+    assert.ok(!titles.some((t: string) => /\d+ conflict/.test(t)), titles.join(' | '));
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: mutateNonRoot('non-root-false', false) }] });
+    client.notify('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('given a rule in no conflict, when its code lenses are listed, then the conflicts part is omitted', async () => {
     const uri = ws.uri('policies/broken.yaml');
     const lenses = await client.request('textDocument/codeLens', { textDocument: { uri } });

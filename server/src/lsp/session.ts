@@ -2,7 +2,7 @@
 // workspace snapshot (ServerState, whose `open` map is the only document store), the diagnostics
 // scheduler, and what the client told us at initialization. Handlers in handlers/*.ts are plain
 // functions of (session, params); server.ts only wires them to the connection.
-import type { ClientCapabilities, Connection } from 'vscode-languageserver';
+import { CodeLensRefreshRequest, type ClientCapabilities, type Connection } from 'vscode-languageserver';
 import { allChecks } from '../checks/registry.ts';
 import type { FileId } from '../findings.ts';
 import { onInternalError, type InternalError } from '../internalErrors.ts';
@@ -34,7 +34,12 @@ export class Session {
     this.state = new ServerState(allChecks, (message) => this.log.error(message));
     this.scheduler = new DiagnosticsScheduler(this.state, {
       publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
-      afterWorkspacePass: () => this.sendStatus(),
+      afterWorkspacePass: () => {
+        this.sendStatus();
+        // The lenses count conflicts: after a pass (a quick fix applied, another file edited) the
+        // editor recounts them now instead of showing the old count until it next asks.
+        if (this.capabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      },
     });
     this.scheduler.holdWorkspacePass = true;
     this.stopListening = onInternalError((e) => this.gaveUp(e));
