@@ -76,6 +76,23 @@ async function main() {
       await page.waitForSelector('.statusbar', { timeout: 30_000 });
     });
 
+    // The extension starts with the workspace (it holds YAML) and indexes it: from then until the
+    // index is done, the status bar shows one Kyverno item, never the client's and the server's
+    // progress side by side (issue #16). Sampled every 50 ms until the item shows the counts.
+    await check('one-kyverno-status-item-while-indexing', async () => {
+      const counts = [];
+      const texts = new Set();
+      await waitFor(async () => {
+        const items = await page.locator('.statusbar-item').allInnerTexts();
+        const kyverno = items.filter((t) => /kyverno/i.test(t));
+        counts.push(kyverno.length);
+        for (const t of kyverno) texts.add(t.trim());
+        return kyverno.some((t) => /Kyverno: \d+ polic/.test(t));
+      }, 120_000, 'the Kyverno status item with its counts');
+      log(`Kyverno status items over ${counts.length} samples: at most ${Math.max(...counts)}; texts seen: ${[...texts].join(' | ')}`);
+      if (Math.max(...counts) > 1) throw new Error(`${Math.max(...counts)} Kyverno status items at once: ${[...texts].join(' | ')}`);
+    });
+
     await check('cronjob-squiggles', async () => {
       await openFile('nightly-report.yaml');
       await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 60_000 });
