@@ -57,6 +57,15 @@ export class BucketMemo {
     return value;
   }
 
+  /**
+   * As `cached`, but a bucket whose inputs changed is computed knowing its last value (whatever
+   * its inputs were then), so a compute can reuse the part of it the change did not touch.
+   */
+  updated<T>(key: string, inputs: readonly unknown[], compute: (stale: T | undefined) => T): T {
+    const old = this.prev.get(key) ?? this.next.get(key);
+    return this.cached(key, inputs, () => compute(old?.value as T | undefined));
+  }
+
   /** Conflicts of one bucket, computed or reused, emitted to `out`. */
   run(key: string, inputs: readonly unknown[], out: (c: Conflict) => void, compute: (emit: (c: Conflict) => void) => void): void {
     const conflicts = this.cached(key, inputs, () => {
@@ -100,8 +109,15 @@ function without<T>(list: readonly T[], gone: ReadonlySet<unknown>): T[] {
  */
 function withRanked<T>(list: T[], fact: T, rankOf: (x: T) => number, fresh: WeakSet<object>): T[] {
   const rank = rankOf(fact);
-  let i = list.length;
-  while (i > 0 && rankOf(list[i - 1]) > rank) i--;
+  // The list is in rank order: the first place with a greater rank, found by halving (lists of thousands, an edit early in the workspace).
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rankOf(list[mid]) > rank) hi = mid;
+    else lo = mid + 1;
+  }
+  const i = lo;
   const out = fresh.has(list) ? list : list.slice();
   fresh.add(out);
   out.splice(i, 0, fact);
@@ -204,12 +220,10 @@ export class ConflictJoin {
       for (const x of [...facts.writes, ...facts.requirements, ...facts.reads, ...facts.targets]) gone.add(x);
       for (const r of facts.requirements) this.strictRequirements.delete(r);
     }
-    for (const fact of gone) this.ranks.delete(fact);
-    for (const facts of list) this.ranks.delete(facts);
     for (const facts of list) {
-      for (const w of facts.writes) this.drop(this.writes, w.kind, pathKey(w.path), gone);
-      for (const r of facts.requirements) this.drop(this.requirements, r.kind, pathKey(r.path), gone);
-      for (const r of facts.reads) this.drop(this.reads, r.kind, pathKey(r.path), gone);
+      for (const w of facts.writes) this.drop(this.writes, w.kind, pathKey(w.path), w, gone);
+      for (const r of facts.requirements) this.drop(this.requirements, r.kind, pathKey(r.path), r, gone);
+      for (const r of facts.reads) this.drop(this.reads, r.kind, pathKey(r.path), r, gone);
       for (const t of facts.targets) {
         const key = targetKey(t);
         const bucket = key ? this.targets.get(key) : undefined;
@@ -220,12 +234,15 @@ export class ConflictJoin {
         else this.targets.delete(key);
       }
     }
+    // After the drops: they find a fact by its rank.
+    for (const fact of gone) this.ranks.delete(fact);
+    for (const facts of list) this.ranks.delete(facts);
   }
 
-  private drop<T>(buckets: Buckets<T>, kind: string, key: string, gone: ReadonlySet<unknown>): void {
+  private drop<T>(buckets: Buckets<T>, kind: string, key: string, fact: T, gone: ReadonlySet<unknown>): void {
     const byPath = buckets.get(kind);
     const bucket = byPath?.get(key);
-    if (!byPath || !bucket || !bucket.some((x) => gone.has(x))) return; // already dropped (several facts of one bucket)
+    if (!byPath || !bucket || !this.holds(bucket, fact)) return; // already dropped (several facts of one bucket)
     const rest = without(bucket, gone);
     this.fresh.add(rest);
     if (rest.length) byPath.set(key, rest);
@@ -233,6 +250,19 @@ export class ConflictJoin {
       byPath.delete(key);
       if (byPath.size === 0) buckets.delete(kind);
     }
+  }
+
+  /** Whether a bucket (in rank order) still holds the fact: found by halving, not by a walk of thousands. */
+  private holds<T>(bucket: readonly T[], fact: T): boolean {
+    const rank = this.rankOf(fact);
+    let lo = 0;
+    let hi = bucket.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.rankOf(bucket[mid]) < rank) lo = mid + 1;
+      else hi = mid;
+    }
+    return bucket[lo] === fact;
   }
 
   /** Every (kind, path) bucket of writes, with the writes of rules matching any kind folded in. */
@@ -292,12 +322,23 @@ export class ConflictJoin {
 
   /** Requirements of `kind` on `path` or on any of its prefixes (a CEL `all()` over a list reads the list). */
   requirementsAlong(kind: string, path: string[]): RequirementFact[] {
-    const out: RequirementFact[] = [];
+    return this.requirementListsAlong(kind, path).flat();
+  }
+
+  /**
+   * The bucket lists `requirementsAlong` concatenates, in its order: a list is replaced, never
+   * changed, when an edit touches it, so a caller may key what it derives from one by identity.
+   */
+  requirementListsAlong(kind: string, path: string[]): RequirementFact[][] {
+    const out: RequirementFact[][] = [];
     const plain = plainPath(path);
     for (const k of kind === '*' ? ['*'] : [kind, '*']) {
       const byPath = this.requirements.get(k);
       if (!byPath) continue;
-      for (let n = 0; n <= plain.length; n++) out.push(...(byPath.get(pathKey(plain.slice(0, n))) ?? []));
+      for (let n = 0; n <= plain.length; n++) {
+        const list = byPath.get(pathKey(plain.slice(0, n)));
+        if (list) out.push(list);
+      }
     }
     return out;
   }

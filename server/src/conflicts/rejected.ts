@@ -12,28 +12,63 @@ import { shortName, showValue } from './describe.ts';
 
 export const MUTATION_REJECTED = 'conflict/mutation-rejected';
 
+/** Pairs judged (a test counts them: an edit must judge only the pairs with a changed side). */
+export const rejectedWork = { pairs: 0 };
+
+/** A bucket's judged pairs: the verdict of a (write, requirement) pair depends on those two alone. */
+interface JudgedBucket {
+  facts: ReadonlySet<WriteFact>;
+  requirements: ReadonlySet<RequirementFact>;
+  found: { w: WriteFact; r: RequirementFact; conflict: Conflict }[];
+}
+
+const enforcingLists = new WeakMap<RequirementFact[], RequirementFact[]>();
+function enforcingOf(list: RequirementFact[]): RequirementFact[] {
+  let enforcing = enforcingLists.get(list);
+  if (!enforcing) enforcingLists.set(list, (enforcing = list.filter((r) => r.owner.enforcing)));
+  return enforcing;
+}
+
 export function mutationsRejected(join: ConflictJoin, out: (c: Conflict) => void): void {
   for (const { kind, key, facts } of join.writeBuckets()) {
     // Every write of a bucket has the same plain path: one lookup serves them all.
-    const requirements = join.requirementsAlong(kind, facts[0].path);
+    // Only an enforcing validation rejects: the others are left out of the bucket's inputs, so typing in an Audit policy re-judges nothing.
+    const requirements = join.requirementListsAlong(kind, facts[0].path).flatMap(enforcingOf);
     if (requirements.length === 0) continue;
-    join.memo.run(`rejected\u0001${kind}\u0001${key}`, [...facts, ...requirements], out, (emit) => rejectedBucket(kind, facts, requirements, emit));
+    const judged = join.memo.updated<JudgedBucket>(`rejected\u0001${kind}\u0001${key}`, [...facts, ...requirements], (stale) => rejectedBucket(kind, facts, requirements, stale));
+    for (const { conflict } of judged.found) out(conflict);
   }
 }
 
-function rejectedBucket(kind: string, facts: WriteFact[], requirements: RequirementFact[], out: (c: Conflict) => void): void {
-  {
-    for (const w of facts) {
-      if (w.value === UNKNOWN) continue;
-      const plain = plainPath(w.path);
-      for (const r of requirements) {
-        if (!r.owner.enforcing || r.owner.id === w.owner.id) continue;
-        if (r.requirement.accepts(plain, w.value) !== false) continue;
-        if (!aboutThisElement(w, r) || rejectedAnyway(w, r)) continue;
-        report(kind, w, r, out);
-      }
+/**
+ * Judges only the pairs with a side the last judgement of this bucket did not have (one edited
+ * policy: its writes against every requirement, or its requirements against every write), and
+ * keeps the other verdicts; the result is in the order a judgement of every pair gives.
+ */
+function rejectedBucket(kind: string, facts: WriteFact[], requirements: RequirementFact[], stale: JudgedBucket | undefined): JudgedBucket {
+  const factSet = new Set(facts);
+  const requirementSet = new Set(requirements);
+  const found = (stale?.found ?? []).filter((x) => factSet.has(x.w) && requirementSet.has(x.r));
+  const newRequirements = stale ? requirements.filter((r) => !stale.requirements.has(r)) : requirements;
+  for (const w of facts) {
+    if (w.value === UNKNOWN) continue;
+    const known = stale?.facts.has(w);
+    if (known && newRequirements.length === 0) continue;
+    const plain = plainPath(w.path);
+    for (const r of known ? newRequirements : requirements) {
+      rejectedWork.pairs++;
+      if (!r.owner.enforcing || r.owner.id === w.owner.id) continue;
+      if (r.requirement.accepts(plain, w.value) !== false) continue;
+      if (!aboutThisElement(w, r) || rejectedAnyway(w, r)) continue;
+      report(kind, w, r, (conflict) => found.push({ w, r, conflict }));
     }
   }
+  if (stale) {
+    const factRank = new Map(facts.map((w, i) => [w, i] as const));
+    const requirementRank = new Map(requirements.map((r, i) => [r, i] as const));
+    found.sort((a, b) => factRank.get(a.w)! - factRank.get(b.w)! || requirementRank.get(a.r)! - requirementRank.get(b.r)!);
+  }
+  return { facts: factSet, requirements: requirementSet, found };
 }
 
 /** A requirement about other list elements (`(name): DISABLE_OPA`, `name: controller`) says nothing about this one. */
