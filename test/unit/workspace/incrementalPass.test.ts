@@ -19,7 +19,7 @@ const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
   return statSync(path).isDirectory() ? walk(path) : name.endsWith('.yaml') ? [path] : [];
 });
 // The fixtures of every check that has a cross-file part: conflicts, advice, CronJobs, migration, orphans.
-const pool = ['conflict', 'advice/prefer-mutate', 'cronjob/mutable-image', 'cronjob/blocked-by-policy', 'policy/legacy-kind', 'hygiene/orphan']
+const pool = ['conflict', 'advice/prefer-mutate', 'cronjob/mutable-image', 'cronjob/blocked-by-policy', 'policy/legacy-kind', 'policy/duplicate-name', 'hygiene/orphan']
   .flatMap((dir) => walk(join(fixtures, dir)))
   .map((path) => ({ name: relative(fixtures, path), text: readFileSync(path, 'utf8') }));
 
@@ -50,7 +50,7 @@ type Edit = ({ kind: 'set'; file: number; source: number; variant: number } | { 
 
 describe('the incremental workspace pass', () => {
   it('the pool holds fixtures of every cross-file family (so the property below exercises them)', () => {
-    for (const family of ['conflict/', 'advice/prefer-mutate', 'cronjob/mutable-image', 'policy/legacy-kind', 'hygiene/orphan']) {
+    for (const family of ['conflict/', 'advice/prefer-mutate', 'cronjob/mutable-image', 'policy/legacy-kind', 'policy/duplicate-name', 'hygiene/orphan']) {
       assert.ok(pool.some((p) => p.name.startsWith(family)), family);
     }
     assert.ok(freshFindings(new Map(pool.map((p, i) => [`/ws/${i}.yaml`, p.text]))).length > 20, 'the fixtures produce cross-file findings');
