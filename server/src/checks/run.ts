@@ -4,7 +4,8 @@ import type { WorkspaceIndex } from '../workspace/index.ts';
 import { levelFor, type AnalyzerConfig, type CheckLevel } from '../workspace/config.ts';
 import { spanOf } from '../yaml/paths.ts';
 import type { SourceRef } from '../model/types.ts';
-import type { Check, Report } from './types.ts';
+import type { Check, Report, WorkspaceCheckContext } from './types.ts';
+import { workspaceConflicts } from './conflicts.ts';
 
 export interface CheckFailure {
   checkId: string;
@@ -97,13 +98,17 @@ export function runDocumentChecks(file: IndexedFile, checks: readonly Check[], c
   return findings;
 }
 
+export function workspaceContext(index: WorkspaceIndex, report: Report): WorkspaceCheckContext {
+  return { index, report, spanOf: (ref: SourceRef, target?: 'key' | 'value') => index.spanOf(ref, target), conflicts: () => workspaceConflicts(index) };
+}
+
 /** Every cross-file check over the whole index, once (the CLI); the server keeps a `WorkspacePass` instead. */
 export function runWorkspaceChecks(index: WorkspaceIndex, checks: readonly Check[], hooks: RunHooks = {}): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
     const report = reporter(check, index.config, findings, uncheckedFilesOf(index));
     if (!report) continue;
-    const ctx = { index, report, spanOf: (ref: SourceRef, target?: 'key' | 'value') => index.spanOf(ref, target) };
+    const ctx = workspaceContext(index, report);
     if (check.checkWorkspace) {
       try {
         check.checkWorkspace(ctx);

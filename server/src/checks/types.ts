@@ -3,6 +3,7 @@ import type { IndexedDocument, IndexedFile } from '../workspace/document.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { SourceRef } from '../model/types.ts';
 import type { Path } from '../yaml/paths.ts';
+import type { Conflict, ConflictFinder } from '../conflicts/index.ts';
 
 export interface ReportOptions {
   related?: Related[];
@@ -30,6 +31,8 @@ export interface WorkspaceCheckContext {
   index: WorkspaceIndex;
   spanOf(ref: SourceRef, target?: 'key' | 'value'): Span;
   report: Report;
+  /** The workspace's conflicts, found by every registered check's finders (computed once per index revision). */
+  conflicts(): readonly Conflict[];
 }
 
 export interface Check {
@@ -52,6 +55,12 @@ export interface Check {
    * documents reading a topic the edit touched are checked again.
    */
   checkInWorkspace?: DocumentInWorkspaceCheck;
+  /**
+   * A conflict check's finders: they run in the conflict join with every registered check's
+   * finders (whichever checks are enabled: what one finds, a later stage skips), and the check
+   * reports its own conflicts from `ctx.conflicts()` (`reportConflicts`).
+   */
+  conflicts?: readonly ConflictFinder[];
 }
 
 export interface DocumentInWorkspaceCheck {

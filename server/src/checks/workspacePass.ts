@@ -6,8 +6,7 @@
 import type { FileId, Finding } from '../findings.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { IndexedDocument } from '../workspace/document.ts';
-import type { SourceRef } from '../model/types.ts';
-import { isCheckedFile, reporter, uncheckedFilesOf, type RunHooks } from './run.ts';
+import { isCheckedFile, reporter, uncheckedFilesOf, workspaceContext, type RunHooks } from './run.ts';
 import type { Check, DocumentInWorkspaceCheck, WorkspaceCheckContext } from './types.ts';
 
 interface FileResult {
@@ -111,7 +110,7 @@ export class WorkspacePass {
   private context(check: Check, sink: Finding[]): WorkspaceCheckContext | undefined {
     const report = reporter(check, this.index.config, sink, uncheckedFilesOf(this.index));
     if (!report) return undefined;
-    return { index: this.index, report, spanOf: (ref: SourceRef, target?: 'key' | 'value') => this.index.spanOf(ref, target) };
+    return workspaceContext(this.index, report);
   }
 
   private runWhole(check: Check, state: CheckState, changed: Set<FileId>): void {

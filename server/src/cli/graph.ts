@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeWorkspaceInParallel, findConfigFile, loadConfig } from '../analysis.ts';
 import { conflictGraph, type ConflictGraph } from '../conflicts/graph.ts';
+import { workspaceConflicts } from '../checks/conflicts.ts';
 import { UsageError, type CliIo } from './io.ts';
 import { dotLabel, mermaidLabel } from '../escape.ts';
 
@@ -36,7 +37,7 @@ export async function runGraphCommand(args: string[], io: CliIo): Promise<number
     checks: [],
   });
   if (!result.index) throw new UsageError('no files to analyse');
-  const graph = conflictGraph(result.index);
+  const graph = conflictGraph(result.index, workspaceConflicts(result.index));
   io.stdout(format === 'dot' ? toDot(graph) : toMermaid(graph));
   return 0;
 }

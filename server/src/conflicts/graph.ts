@@ -3,7 +3,7 @@
 // `graph` CLI command both draw this.
 import type { FileId, Span } from '../findings.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
-import { conflictsOf } from './index.ts';
+import type { Conflict } from './index.ts';
 import type { RuleRef } from './facts.ts';
 import { witnessName } from './paths.ts';
 
@@ -39,7 +39,8 @@ export function policyNodeId(owner: RuleRef): string {
   return `policy:${owner.policy.source.file}#${owner.policy.source.docIndex}`;
 }
 
-export function conflictGraph(index: WorkspaceIndex): ConflictGraph {
+/** The graph of `conflicts` (the workspace's: `checks/conflicts.ts`), with positions from `index`. */
+export function conflictGraph(index: WorkspaceIndex, conflicts: readonly Conflict[]): ConflictGraph {
   const nodes = new Map<string, GraphNode>();
   const edges: GraphEdge[] = [];
   const ruleNode = (owner: RuleRef): string => {
@@ -51,7 +52,7 @@ export function conflictGraph(index: WorkspaceIndex): ConflictGraph {
     if (!nodes.has(rid)) nodes.set(rid, { id: rid, type: 'rule', label: owner.rule.name, parent: pid, file: owner.rule.source.file, span: index.spanOf(owner.rule.source) });
     return rid;
   };
-  for (const conflict of conflictsOf(index)) {
+  for (const conflict of conflicts) {
     const fid = `field:${conflict.kind}:${conflict.field}`;
     if (!nodes.has(fid)) nodes.set(fid, { id: fid, type: 'field', label: `${conflict.kind === '*' ? '' : `${conflict.kind} `}${conflict.field}` });
     const ids = conflict.sides.map((s) => ruleNode(s.owner));

@@ -1,5 +1,5 @@
 // Lenses above each rule, as plain data: "N conflicts" (the cross-policy conflicts the rule takes
-// part in, from conflictsOf; listed only when N > 0, since conflicts are computed once per index
+// part in, from workspaceConflicts; listed only when N > 0, since conflicts are computed once per index
 // revision for the diagnostics anyway) and "M other rules touch spec.x, metadata.labels.y" (other
 // rules that can match one of the same kinds and write or read a field this rule writes or reads;
 // counted on resolve, because only the lenses on screen are resolved).
@@ -8,7 +8,8 @@ import type { Policy, Rule } from '../model/types.ts';
 import type { IndexedFile } from '../workspace/document.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import { spanOf } from '../yaml/paths.ts';
-import { conflictsOf, type Conflict } from '../conflicts/index.ts';
+import type { Conflict } from '../conflicts/index.ts';
+import { workspaceConflicts } from '../checks/conflicts.ts';
 import { ruleId } from '../conflicts/facts.ts';
 
 /** What a lens needs to be resolved later: the rule it sits on. */
@@ -47,7 +48,7 @@ export function conflictsTitle(n: number): string {
 /** Lens spots of a file: with the index, a "N conflicts" spot before the field spot of each rule in conflicts. */
 export function lensSpots(file: IndexedFile, index?: WorkspaceIndex): LensSpot[] {
   const spots: LensSpot[] = [];
-  const counts = index ? conflictCounts(conflictsOf(index)) : new Map<string, number>();
+  const counts = index ? conflictCounts(workspaceConflicts(index)) : new Map<string, number>();
   for (const document of file.documents) {
     for (const rule of document.policy?.rules ?? []) {
       const conflicts = counts.get(ruleId(rule)) ?? 0;
@@ -66,7 +67,7 @@ export function resolveLens(index: WorkspaceIndex, target: LensTarget): Resolved
   const found = findRule(index, target);
   if (!found) return { kind: 'stale', title: 'rule changed; save to recount' };
   if (target.part === 'conflicts') {
-    const count = conflictCounts(conflictsOf(index)).get(ruleId(found.rule)) ?? 0;
+    const count = conflictCounts(workspaceConflicts(index)).get(ruleId(found.rule)) ?? 0;
     return { kind: 'conflicts', title: count ? conflictsTitle(count) : 'no conflicts', count };
   }
   const others = touchingRules(index, found.rule);

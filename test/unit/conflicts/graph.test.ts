@@ -7,6 +7,7 @@ import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 import { conflictsResult } from '../../../server/src/lsp/conflicts.ts';
 import { toDot, toMermaid } from '../../../server/src/cli/graph.ts';
 import { conflictGraph } from '../../../server/src/conflicts/graph.ts';
+import { workspaceConflicts } from '../../../server/src/checks/conflicts.ts';
 
 function indexOf(...fixtures: string[]): WorkspaceIndex {
   const index = new WorkspaceIndex();
@@ -28,7 +29,8 @@ test('kyverno/conflicts: policies, rules, fields and one edge per conflict, with
 });
 
 test('graph command renders mermaid and dot', () => {
-  const graph = conflictGraph(indexOf('mutation-overwrite/legacy-run-as-user.yaml'));
+  const index = indexOf('mutation-overwrite/legacy-run-as-user.yaml');
+  const graph = conflictGraph(index, workspaceConflicts(index));
   assert.match(toMermaid(graph), /^flowchart LR\n[\s\S]*-- "mutation-overwrite: Pod spec\.securityContext\.runAsUser" ---/);
   assert.match(toDot(graph), /^graph kyverno_conflicts \{[\s\S]*n\d -- n\d \[label="mutation-overwrite: Pod spec\.securityContext\.runAsUser", color=orange\];/);
 });

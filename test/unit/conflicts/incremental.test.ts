@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
-import { conflictsOf } from '../../../server/src/conflicts/index.ts';
+import { workspaceConflicts } from '../../../server/src/checks/conflicts.ts';
 import { factsOf } from '../../../server/src/conflicts/facts.ts';
 import { displayPath } from '../../../server/src/conflicts/paths.ts';
 
@@ -13,12 +13,12 @@ const root = join(process.cwd(), 'test', 'fixtures', 'conflict');
 // their first pass over a large workspace can be incomplete (later passes finish the work).
 const factChecks = ['mutation-overwrite', 'incompatible-mutations', 'generate-collision', 'unsatisfiable-validations'];
 const files = factChecks.flatMap((check) => readdirSync(join(root, check)).filter((f) => f.endsWith('.yaml')).map((f) => join(root, check, f)));
-const summary = (index: WorkspaceIndex) => conflictsOf(index).map((c) => `${c.check} ${c.key} ${c.severity} ${c.message}`).sort();
+const summary = (index: WorkspaceIndex) => workspaceConflicts(index).map((c) => `${c.check} ${c.key} ${c.severity} ${c.message}`).sort();
 
 test('after an edit, the incremental result equals a fresh one and untouched conflicts are reused', () => {
   const index = new WorkspaceIndex();
   files.forEach((f, i) => index.setFile(`/ws/${i}.yaml`, readFileSync(f, 'utf8')));
-  const before = conflictsOf(index);
+  const before = workspaceConflicts(index);
   const target = files.findIndex((f) => f.endsWith('cel-label-values.yaml'));
   // The (kind, field) buckets the edited file's facts sit in, before and after the edit.
   const touched = new Set<string>();
@@ -38,7 +38,7 @@ test('after an edit, the incremental result equals a fresh one and untouched con
   const edited = readFileSync(files[target], 'utf8').replace('{"team": "b"}', '{"team": "a"}');
   index.setFile(`/ws/${target}.yaml`, edited);
   noteBuckets();
-  const after = conflictsOf(index);
+  const after = workspaceConflicts(index);
   const fresh = new WorkspaceIndex();
   files.forEach((f, i) => fresh.setFile(`/ws/${i}.yaml`, i === target ? edited : readFileSync(f, 'utf8')));
   assert.deepEqual(summary(index), summary(fresh));

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
-import { conflictsOf } from '../../../server/src/conflicts/index.ts';
+import { workspaceConflicts } from '../../../server/src/checks/conflicts.ts';
 import { rejectedWork } from '../../../server/src/conflicts/rejected.ts';
 
 const mutation = (i: number, value: string) => `apiVersion: kyverno.io/v1
@@ -62,7 +62,7 @@ function workspace(): Map<string, string> {
 }
 
 const rejected = (index: WorkspaceIndex) =>
-  conflictsOf(index).filter((c) => c.check === 'conflict/mutation-rejected').map((c) => `${c.key} ${c.severity} ${c.message}`);
+  workspaceConflicts(index).filter((c) => c.check === 'conflict/mutation-rejected').map((c) => `${c.key} ${c.severity} ${c.message}`);
 
 function fresh(texts: Map<string, string>): string[] {
   const index = new WorkspaceIndex();

@@ -1,5 +1,6 @@
 import type { Check } from '../types.ts';
 import { reportConflicts } from './report.ts';
+import { confirmedOverwrites } from '../../conflicts/overwriteConfirmed.ts';
 import { excludeNamespacesFix } from './excludeNamespaces.ts';
 import { addIfAbsentFix, mergePoliciesFix } from './fixes.ts';
 import { MUTATION_OVERWRITE } from '../../conflicts/overwrite.ts';
@@ -9,6 +10,7 @@ export const mutationOverwriteCheck: Check = {
   id: MUTATION_OVERWRITE,
   title: 'Two mutations overwrite the same field with different values',
   severity: 'warning',
+  conflicts: [{ stage: 'facts', find: confirmedOverwrites }],
   checkWorkspace(ctx) {
     reportConflicts(ctx, MUTATION_OVERWRITE, (index, conflict, side) => [...addIfAbsentFix(index, conflict), ...mergePoliciesFix(index, conflict, side), ...excludeNamespacesFix(index, conflict, side)]);
   },

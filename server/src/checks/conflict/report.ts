@@ -4,7 +4,7 @@ import type { Fix, Related, Span } from '../../findings.ts';
 import type { WorkspaceCheckContext } from '../types.ts';
 import type { WorkspaceIndex } from '../../workspace/index.ts';
 import type { SourceRef } from '../../model/types.ts';
-import { conflictsOf, type Conflict, type ConflictSide } from '../../conflicts/index.ts';
+import type { Conflict, ConflictSide } from '../../conflicts/index.ts';
 import type { RuleRef } from '../../conflicts/facts.ts';
 
 export type FixBuilder = (index: WorkspaceIndex, conflict: Conflict, side: ConflictSide) => Fix[];
@@ -49,7 +49,7 @@ export function sideSpan(index: WorkspaceIndex, side: { at: SourceRef; needle?: 
 
 export function reportConflicts(ctx: WorkspaceCheckContext, check: string, fixes?: FixBuilder): void {
   const byOwner = new Map<string, { owner: RuleRef; items: { conflict: Conflict; side: ConflictSide }[] }>();
-  for (const conflict of conflictsOf(ctx.index)) {
+  for (const conflict of ctx.conflicts()) {
     if (conflict.check !== check) continue;
     for (const side of conflict.sides) {
       const entry = byOwner.get(side.owner.id) ?? { owner: side.owner, items: [] };

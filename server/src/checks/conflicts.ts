@@ -1,0 +1,12 @@
+// The conflict join with every registered conflict check's finders: the one list the checks
+// (through their context), the code lens, the `kyverno/conflicts` request and `graph` read.
+import type { WorkspaceIndex } from '../workspace/index.ts';
+import { conflictsOf, type Conflict, type ConflictFinder } from '../conflicts/index.ts';
+import { allChecks } from './registry.ts';
+
+/** One array for the life of the process: `conflictsOf` caches per index and finder list. */
+export const conflictFinders: readonly ConflictFinder[] = allChecks.flatMap((c) => c.conflicts ?? []);
+
+export function workspaceConflicts(index: WorkspaceIndex): Conflict[] {
+  return conflictsOf(index, conflictFinders);
+}
