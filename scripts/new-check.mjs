@@ -1,7 +1,9 @@
 // Scaffolds a check (Regal's `regal new rule`): the module, its line in the registry, a docs page
 // and two fixtures, one that fires and one that must not. The generated check fires on a
 // placeholder label so that the meta-test and the fixture suite pass at once; replace its
-// detection, message, docs and fixtures with the real ones.
+// detection, message, docs and fixtures with the real ones. A `conflict/<id>` check is a
+// workspace check whose module also owns its conflict finder (`Check.conflicts`): nothing else
+// is registered anywhere.
 //   npm run new-check <family>/<id> [-- --root <dir>] [-- --dry-run]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -33,7 +35,7 @@ const paths = {
 };
 for (const key of ['module', 'docs', 'fires', 'quiet']) if (existsSync(join(root, paths[key]))) fail(`${paths[key]} already exists`);
 
-const module = `import type { Check } from '../types.ts';
+const documentModule = `import type { Check } from '../types.ts';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -54,6 +56,58 @@ export const ${symbol}: Check = {
 };
 `;
 
+const conflictModule = `import type { Check } from '../types.ts';
+import type { Conflict, ConflictJoin } from '../../conflicts/index.ts';
+import { factsOf, type RuleRef } from '../../conflicts/facts.ts';
+import { pairKey } from '../../conflicts/join.ts';
+import { reportConflicts } from './report.ts';
+
+type Obj = Record<string, unknown>;
+const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+
+const ID = '${id}';
+// TODO: the placeholder finder below pairs every two policies carrying this label, so that the
+// generated fixtures pass; replace it. A real finder pairs rules only inside the join's buckets
+// (by kind and field: join.writesOfKind, join.requirementsAlong, ...), never all rules with all.
+const PLACEHOLDER_LABEL = '${label}';
+
+function labelled(join: ConflictJoin): RuleRef[] {
+  const owners: RuleRef[] = [];
+  for (const policy of join.index.policies()) {
+    const rule = policy.rules[0];
+    if (rule && asObj(asObj(policy.raw.metadata)?.labels)?.[PLACEHOLDER_LABEL] === 'fire') owners.push(factsOf(policy, rule).ref);
+  }
+  return owners;
+}
+
+/** TODO: which two rules conflict, in one sentence. */
+function find${camel[0].toUpperCase()}${camel.slice(1)}(join: ConflictJoin, out: (c: Conflict) => void): void {
+  const owners = labelled(join);
+  for (let i = 0; i < owners.length; i++) {
+    for (let j = i + 1; j < owners.length; j++) {
+      const [a, b] = [owners[i], owners[j]];
+      const side = (owner: RuleRef) => ({ owner, at: { ...owner.policy.source, path: ['metadata', 'labels', PLACEHOLDER_LABEL] }, note: \`\${owner.policy.name} carries the placeholder label\` });
+      out({ check: ID, severity: 'warning', kind: '*', field: 'metadata.labels', sides: [side(a), side(b)], message: '${message}', key: pairKey(ID, a, b) });
+    }
+  }
+}
+
+/** TODO: what this check finds, in one sentence. */
+export const ${symbol}: Check = {
+  id: ID,
+  title: 'TODO: one-line title',
+  severity: 'warning',
+  // 'facts': decided from the join's facts; 'orders' / 'effects' finders simulate on the engine what the facts did not explain.
+  conflicts: [{ stage: 'facts', find: find${camel[0].toUpperCase()}${camel.slice(1)} }],
+  checkWorkspace(ctx) {
+    reportConflicts(ctx, ID);
+  },
+};
+`;
+
+const conflict = family === 'conflict';
+const module = conflict ? conflictModule : documentModule;
+
 const docs = `# ${id}
 
 TODO: one paragraph: what the check finds.
@@ -66,7 +120,7 @@ TODO: what goes wrong in the cluster, and when.
 metadata:
   labels:
     ${label}: fire
-\`\`\`
+\`\`\`${conflict ? '\n\nTwo policies with this label conflict.' : ''}
 
 ## Fix
 TODO: what to write instead.
@@ -75,9 +129,10 @@ TODO: what to write instead.
 \`checks: {${id}: off}\` silences it; \`error\`, \`warning\`, \`info\` or \`hint\` sets its level.
 `;
 
-function fixture(fires) {
+const annotation = (line, value) => `#${' '.repeat(line.indexOf(value) - 1)}${'^'.repeat(value.length)} warning: ${id}: TODO: say what is wrong`;
+
+function documentFixture(fires) {
   const labelLine = `    ${label}: ${fires ? 'fire' : 'quiet'}`;
-  const column = labelLine.indexOf(': ') + 2;
   const lines = [
     `# fixture-checks: ${id}`,
     'apiVersion: v1',
@@ -88,10 +143,42 @@ function fixture(fires) {
     labelLine,
   ];
   // The annotation form of test/helpers/fixtures.ts: carets under the span, severity, code, a message fragment.
-  if (fires) lines.push(`#${' '.repeat(column - 1)}${'^'.repeat('fire'.length)} warning: ${id}: TODO: say what is wrong`);
+  if (fires) lines.push(annotation(labelLine, 'fire'));
   lines.push('data: {}', '');
   return lines.join('\n');
 }
+
+/** Two policies in one file: a conflict check reports on each rule of a pair, at its policy's name. */
+function conflictFixture(fires) {
+  const policy = (n) => {
+    const nameLine = `  name: ${fires ? 'fires' : 'quiet'}-${n}`;
+    return [
+      'apiVersion: kyverno.io/v1',
+      'kind: ClusterPolicy',
+      'metadata:',
+      nameLine,
+      ...(fires ? [annotation(nameLine, nameLine.slice('  name: '.length))] : []),
+      '  labels:',
+      `    ${label}: ${fires ? 'fire' : 'quiet'}`,
+      'spec:',
+      '  rules:',
+      '    - name: require-team',
+      '      match:',
+      '        any:',
+      '          - resources:',
+      '              kinds: [ConfigMap]',
+      '      validate:',
+      '        message: a team label is required',
+      '        pattern:',
+      '          metadata:',
+      '            labels:',
+      "              team: '?*'",
+    ];
+  };
+  return [`# fixture-checks: ${id}`, ...policy('a'), '---', ...policy('b'), ''].join('\n');
+}
+
+const fixture = conflict ? conflictFixture : documentFixture;
 
 function withRegistryLine(text) {
   const importLine = `import { ${symbol} } from './${family}/${camel}.ts';`;
