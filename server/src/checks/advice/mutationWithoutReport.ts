@@ -2,21 +2,25 @@ import type { Check, DocumentCheckContext } from '../types.ts';
 import type { Fix } from '../../findings.ts';
 import { asArray, asObj, type Obj } from '../cronjob/common.ts';
 import { insertFields } from '../cronjob/yamlEdits.ts';
+import { strategicMergeWrites } from '../../model/legacyWrites.ts';
+import { celMutationWrites } from '../../cel/writes.ts';
 
-const METADATA_ONLY = /^\/metadata\/(labels|annotations)(\/|$)/;
+// Labels and annotations of the object or of an embedded object (a Pod template's metadata).
+const METADATA_ONLY = /(^|\/)metadata\/(labels|annotations)(\/|$)/;
+const isMetadataPath = (path: readonly string[]) => path.some((s, i) => s === 'metadata' && (path[i + 1] === 'labels' || path[i + 1] === 'annotations'));
 
 /** Does this legacy mutate block change more than labels/annotations, and does it record itself in an annotation? */
 function legacyEffect(mutate: Obj): { nonTrivial: boolean; annotates: boolean } {
-  let nonTrivial = mutate.targets !== undefined || mutate.mutateExistingOnPolicyUpdate === true;
+  // `targets` (mutate existing) says where the patch goes, not what it writes: the patch decides.
+  let nonTrivial = false;
   let annotates = false;
   const smp = (patch: unknown) => {
-    const p = asObj(patch);
-    if (!p) return;
-    for (const key of Object.keys(p)) {
-      if (key.replace(/^[+=X<^]?\(|\)$/g, '') !== 'metadata') nonTrivial = true;
+    if (!asObj(patch)) return;
+    // Anchored keys that are conditions (`(name)`, `<(containerRuntimeVersion)`) write nothing.
+    for (const write of strategicMergeWrites(patch, { file: '', docIndex: 0, path: [] })) {
+      if (!isMetadataPath(write.path)) nonTrivial = true;
+      if (write.path[0] === 'metadata' && write.path[1] === 'annotations') annotates = true;
     }
-    const metadata = asObj(p.metadata) ?? asObj(p['+(metadata)']) ?? {};
-    if (Object.keys(metadata).some((k) => /annotations/.test(k))) annotates = true;
   };
   const json = (patches: unknown) => {
     const list = typeof patches === 'string' ? patches.split('\n').filter((l) => /path:/.test(l)).map((l) => ({ path: l.replace(/.*path:\s*["']?([^"'\s]+).*/, '$1') })) : asArray(patches);
@@ -26,19 +30,29 @@ function legacyEffect(mutate: Obj): { nonTrivial: boolean; annotates: boolean } 
       if (/^\/metadata\/annotations/.test(path)) annotates = true;
     }
   };
-  smp(mutate.patchStrategicMerge);
-  json(mutate.patchesJson6902);
-  for (const each of asArray(mutate.foreach)) {
-    smp(asObj(each)?.patchStrategicMerge);
-    json(asObj(each)?.patchesJson6902);
-  }
+  const block = (m: Obj | undefined, depth: number) => {
+    if (!m || depth > 8) return; // nested foreach, bounded against hostile nesting
+    smp(m.patchStrategicMerge);
+    json(m.patchesJson6902);
+    for (const each of asArray(m.foreach)) block(asObj(each), depth + 1);
+  };
+  block(mutate, 0);
   return { nonTrivial, annotates };
+}
+
+/** An apply configuration that writes only labels/annotations (a Pod template's too); false when its writes are not all known. */
+function celMetadataOnly(mutation: unknown): boolean {
+  const expression = asObj(asObj(mutation)?.applyConfiguration)?.expression;
+  if (typeof expression !== 'string') return false;
+  const writes = celMutationWrites(expression);
+  return writes.length > 0 && writes.every((w) => isMetadataPath(w.path));
 }
 
 /** A CEL mutation's text: does it touch anything but labels/annotations, and does it write an annotation? */
 function celEffect(mutations: unknown[]): { nonTrivial: boolean; annotates: boolean } {
   const text = mutations.map((m) => JSON.stringify(m)).join('\n');
-  const nonTrivial = /Object\.spec|\bspec\s*:|\/spec\b|Object\.data|\bdata\s*:|\/data\b|Object\.(?!metadata)\w+\{/.test(text);
+  const rest = mutations.filter((m) => !celMetadataOnly(m)).map((m) => JSON.stringify(m)).join('\n');
+  const nonTrivial = /Object\.spec|\bspec\s*:|\/spec\b|Object\.data|\bdata\s*:|\/data\b|Object\.(?!metadata)\w+\{/.test(rest);
   return { nonTrivial, annotates: /annotations/.test(text) };
 }
 
