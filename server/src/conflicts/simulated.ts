@@ -7,7 +7,7 @@ import equal from 'fast-deep-equal';
 import { simulate, type SimulationResult } from '../engine/simulate.ts';
 import { witnessFor } from '../engine/witness.ts';
 import type { AdmissionContext } from '../engine/types.ts';
-import { UNKNOWN, type SourceRef } from '../model/types.ts';
+import { UNKNOWN, type Resource, type SourceRef } from '../model/types.ts';
 import { wildcardMatch, hasWildcard } from '../engine/match/wildcard.ts';
 import type { ConflictJoin, Conflict } from './join.ts';
 import { pairKey, plainPath } from './join.ts';
@@ -69,31 +69,52 @@ function witnessOf(join: ConflictJoin, kind: string, owners: RuleRef[], paths: s
   }
 }
 
+/** A kind's workspace resources per witness namespace, kept while the kind's list is the same array (no edit to a file of that kind). */
+const inNamespace = new WeakMap<readonly Resource[], Map<string, readonly Resource[]>>();
+function resourcesFor(join: ConflictJoin, kind: string, ns: string | undefined): readonly Resource[] {
+  const all = join.resourcesOfKind(kind);
+  if (!ns) return all;
+  let byNamespace = inNamespace.get(all);
+  if (!byNamespace) inNamespace.set(all, (byNamespace = new Map()));
+  let list = byNamespace.get(ns);
+  if (!list) byNamespace.set(ns, (list = all.filter((r) => !r.namespace || r.namespace === ns)));
+  return list;
+}
+
+/**
+ * The witness's object is built when first read: the memo of past simulations asks only for its
+ * basis and reads, and every pass asks that of every candidate pair (a workspace Pod cloned per
+ * pair and pass cost most of a keystroke's pass on the corpus).
+ */
 export function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][], nth = 0): Witness | undefined {
   if (kind === '*') return undefined;
   const ns = namespaceFor(owners);
   if (ns === null) return undefined;
   const labels = Object.assign({}, ...owners.map((o) => o.match.objectLabels ?? {})) as Record<string, string>;
   const namespaceLabels = Object.assign({}, ...owners.map((o) => o.match.namespaceLabels ?? {})) as Record<string, string>;
-  const fromWorkspace = join.resourcesOfKind(kind).filter((r) => !r.namespace || !ns || r.namespace === ns)[nth];
+  const fromWorkspace = resourcesFor(join, kind, ns)[nth];
   if (nth > 0 && !fromWorkspace) return undefined;
-  let object: Obj;
+  const finish = (object: Obj): Obj => {
+    const metadata = (object.metadata ?? (object.metadata = {})) as Obj;
+    if (metadata.namespace !== undefined && ns) metadata.namespace = ns;
+    if (Object.keys(labels).length) metadata.labels = { ...((metadata.labels as Obj) ?? {}), ...labels };
+    return object;
+  };
+  let object: Obj | undefined;
   let describe: string;
-  if (fromWorkspace) {
-    object = structuredClone(fromWorkspace.raw);
-    describe = `the workspace's ${kind} ${fromWorkspace.namespace ? `${fromWorkspace.namespace}/` : ''}${fromWorkspace.name}`;
-  } else {
-    object = witnessFor(kind, paths.map(plainPath));
-    describe = `a minimal ${kind}${(object.metadata as Obj | undefined)?.namespace !== undefined && ns ? ` in namespace ${ns}` : ''}`;
+  if (fromWorkspace) describe = `the workspace's ${kind} ${fromWorkspace.namespace ? `${fromWorkspace.namespace}/` : ''}${fromWorkspace.name}`;
+  else {
+    const synthetic = witnessFor(kind, paths.map(plainPath));
+    describe = `a minimal ${kind}${(synthetic.metadata as Obj | undefined)?.namespace !== undefined && ns ? ` in namespace ${ns}` : ''}`;
+    object = finish(synthetic);
   }
-  const metadata = (object.metadata ?? (object.metadata = {})) as Obj;
-  if (metadata.namespace !== undefined && ns) metadata.namespace = ns;
-  if (Object.keys(labels).length) metadata.labels = { ...((metadata.labels as Obj) ?? {}), ...labels };
   const reads = configMapsRead(join, owners);
   return {
     basis: fromWorkspace ?? `synthetic:${kind}:${ns}:${JSON.stringify(labels)}`,
     reads,
-    object,
+    get object(): Obj {
+      return (object ??= finish(structuredClone(fromWorkspace!.raw) as Obj));
+    },
     describe,
     context: { operation: 'CREATE', namespaceLabels: Object.keys(namespaceLabels).length ? namespaceLabels : undefined, clusterResources: reads as Obj[] },
   };
