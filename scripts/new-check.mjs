@@ -36,9 +36,7 @@ const paths = {
 for (const key of ['module', 'docs', 'fires', 'quiet']) if (existsSync(join(root, paths[key]))) fail(`${paths[key]} already exists`);
 
 const documentModule = `import type { Check } from '../types.ts';
-
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+import { asObj } from '../../k8s/objects.ts';
 
 // TODO: the placeholder detection below makes the generated fixtures pass; replace it.
 const PLACEHOLDER_LABEL = '${label}';
@@ -61,9 +59,7 @@ import type { Conflict, ConflictJoin } from '../../conflicts/index.ts';
 import { factsOf, type RuleRef } from '../../conflicts/facts.ts';
 import { pairKey } from '../../conflicts/join.ts';
 import { reportConflicts } from './report.ts';
-
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+import { asObj } from '../../k8s/objects.ts';
 
 const ID = '${id}';
 // TODO: the placeholder finder below pairs every two policies carrying this label, so that the

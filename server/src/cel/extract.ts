@@ -1,5 +1,6 @@
 import type { DocClass } from '../model/types.ts';
 import type { Path } from '../yaml/paths.ts';
+import { isObj } from '../k8s/objects.ts';
 
 export type CelRole =
   | 'validation' | 'messageExpression' | 'matchCondition' | 'variable' | 'auditAnnotation'
@@ -26,7 +27,6 @@ export interface VariableDecl {
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 const resultTypes: Record<CelRole, CelSite['resultType']> = {

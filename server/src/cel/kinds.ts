@@ -6,6 +6,7 @@ import { typeOfKind, fieldsOf } from '../k8s/types.ts';
 import { kindsForResource, resourceForKind } from '../k8s/discovery.ts';
 import type { CelSite } from './extract.ts';
 import type { K8sTypeSource, KindRef } from './objectType.ts';
+import { isObj } from '../k8s/objects.ts';
 
 export const kubernetesTypes: K8sTypeSource = {
   typeOfKind: (apiVersion, kind) => {
@@ -19,7 +20,6 @@ export const kubernetesTypes: K8sTypeSource = {
 const MAX_KINDS = 8;
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 const apiVersionOf = (group: string, version: string): string => (group ? `${group}/${version}` : version);

@@ -7,9 +7,9 @@ import { matchFacts, type MatchFacts } from './overlap.ts';
 import { validationRequirements, type Requirement } from './requirements.ts';
 import { autogenPath, podFormPath } from './paths.ts';
 import { listStrategy } from '../k8s/patchStrategy.ts';
+import { asObj } from '../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 
 export interface RuleRef {
   /** Stable within one index revision: file, document, rule path. */

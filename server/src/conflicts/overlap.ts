@@ -4,9 +4,9 @@
 // matchConditions, subjects, exclude blocks with selectors) makes the overlap "maybe", with a reason.
 import type { Policy, Rule } from '../model/types.ts';
 import { hasWildcard, wildcardMatch } from '../engine/match/wildcard.ts';
+import { asObj } from '../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export interface MatchFacts {

@@ -8,9 +8,9 @@ import { parseAnchor } from '../engine/legacy/anchors.ts';
 import { celObjectReads } from '../model/reads.ts';
 import { evaluateCel } from '../cel/evaluate.ts';
 import { displayPath } from './paths.ts';
+import { asObj } from '../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export interface Requirement {

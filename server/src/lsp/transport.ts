@@ -8,6 +8,7 @@
 //   batch, a request whose id is neither a string nor a number, anything that is not a message.
 import type { Disposable, Message, MessageReader, MessageWriter, PartialMessageInfo } from 'vscode-languageserver';
 import { ErrorCodes } from 'vscode-languageserver';
+import { isObj } from '../k8s/objects.ts';
 
 /**
  * Document messages received from the wire and taken up by a handler. Messages wait in
@@ -37,7 +38,6 @@ interface ErrorResponse {
   error: { code: number; message: string };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const validId = (id: unknown): id is string | number => typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
 const invalid = (id: string | number | null, message: string): ErrorResponse => ({ jsonrpc: '2.0', id, error: { code: ErrorCodes.InvalidRequest, message } });
 
@@ -50,13 +50,13 @@ export function rejection(message: unknown): ErrorResponse | ErrorResponse[] | n
   if (Array.isArray(message)) {
     if (message.length === 0) return invalid(null, 'Invalid Request: an empty batch');
     const answers = message.flatMap((item): ErrorResponse[] => {
-      if (isObject(item) && typeof item.method === 'string' && item.id === undefined) return []; // a notification is never answered
-      const id = isObject(item) && validId(item.id) ? item.id : null;
+      if (isObj(item) && typeof item.method === 'string' && item.id === undefined) return []; // a notification is never answered
+      const id = isObj(item) && validId(item.id) ? item.id : null;
       return [invalid(id, 'Invalid Request: batches are not supported by the Language Server Protocol')];
     });
     return answers.length ? answers : null;
   }
-  if (!isObject(message)) return invalid(null, 'Invalid Request: a message must be a JSON object');
+  if (!isObj(message)) return invalid(null, 'Invalid Request: a message must be a JSON object');
   if (typeof message.method === 'string') {
     return message.id === undefined || validId(message.id) ? undefined : invalid(null, 'Invalid Request: an id must be a string or a number');
   }

@@ -2,9 +2,9 @@
 // (pkg/autogen/v1 semantics: policy-wide eligibility, the controllers annotation, path rewriting).
 
 import { POD_CONTROLLERS } from '../k8s/workloads.ts';
+import { isObj } from '../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
 const NON_CRON_CONTROLLERS = POD_CONTROLLERS.filter((c) => c !== 'CronJob');

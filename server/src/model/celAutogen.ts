@@ -2,8 +2,9 @@
 // MutatingPolicy whose matchConstraints name only pods (no names, no selectors) also applies to the
 // controllers listed in spec.autogen.podControllers (all of them by default). The model expands
 // the matched kinds with it (as for legacy policies); the engine rewrites the expressions.
+import { isObj } from '../k8s/objects.ts';
+
 type Obj = Record<string, unknown>;
-const isRecord = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export const CEL_AUTOGEN_CONTROLLERS: Record<string, { group: string; kind: string; cron: boolean }> = {
@@ -16,17 +17,17 @@ export const CEL_AUTOGEN_CONTROLLERS: Record<string, { group: string; kind: stri
 };
 
 export function canAutogen(matchConstraints: unknown): boolean {
-  if (!isRecord(matchConstraints)) return false;
+  if (!isObj(matchConstraints)) return false;
   for (const sel of [matchConstraints.namespaceSelector, matchConstraints.objectSelector]) {
-    if (isRecord(sel) && (Object.keys(isRecord(sel.matchLabels) ? sel.matchLabels : {}).length > 0 || asArray(sel.matchExpressions).length > 0)) return false;
+    if (isObj(sel) && (Object.keys(isObj(sel.matchLabels) ? sel.matchLabels : {}).length > 0 || asArray(sel.matchExpressions).length > 0)) return false;
   }
-  const rules = asArray(matchConstraints.resourceRules).filter(isRecord);
+  const rules = asArray(matchConstraints.resourceRules).filter(isObj);
   if (rules.length === 0) return false;
   return rules.every((r) => asArray(r.resourceNames).length === 0 && asArray(r.resources).length === 1 && asArray(r.resources)[0] === 'pods');
 }
 
 export function autogenControllers(spec: Obj): string[] {
-  const configured = isRecord(spec.autogen) && isRecord(spec.autogen.podControllers) ? spec.autogen.podControllers.controllers : undefined;
+  const configured = isObj(spec.autogen) && isObj(spec.autogen.podControllers) ? spec.autogen.podControllers.controllers : undefined;
   if (Array.isArray(configured)) return configured.map(String).filter((c) => c in CEL_AUTOGEN_CONTROLLERS);
   return Object.keys(CEL_AUTOGEN_CONTROLLERS);
 }

@@ -1,8 +1,8 @@
 import type { MatchSummary } from './types.ts';
+import { asObj } from '../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
 
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** 'apps/v1/Deployment', 'v1/Pod', 'Pod/status', 'batch/*\/CronJob' -> the kind name ('Deployment', 'Pod', ...). */

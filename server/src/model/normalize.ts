@@ -8,9 +8,9 @@ import { celAutogenKinds } from './celAutogen.ts';
 import { kindsForPlural } from './pluralKinds.ts';
 import { celMutationWrites } from '../cel/writes.ts';
 import { recordInternalError } from '../internalErrors.ts';
+import { asObj } from '../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

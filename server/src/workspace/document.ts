@@ -7,6 +7,7 @@ import { classify, isPolicyClass } from '../model/classify.ts';
 import { normalize } from '../model/normalize.ts';
 import type { DocClass, Policy, Resource } from '../model/types.ts';
 import { inTestFolder, testDataRole, type TestDataInfo } from './testData.ts';
+import { asObj } from '../k8s/objects.ts';
 
 /**
  * How a file's documents take part in the analysis. `test-data`: inputs and expectations of tests
@@ -43,8 +44,6 @@ export interface IndexedFile {
 
 export const spanKey = (docIndex: number, path: readonly (string | number)[], target: 'key' | 'value'): string => `${docIndex}\u0000${target}\u0000${path.join('\u0000')}`;
 
-const asRecord = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
-
 /** The places asked for across the workspace (policy and rule, their names, a resource's name), while the trees are at hand. */
 function landmarkSpans(documents: IndexedDocument[], treesOnDemand: boolean): Map<string, Span> {
   const spans = new Map<string, Span>();
@@ -65,7 +64,7 @@ function landmarkSpans(documents: IndexedDocument[], treesOnDemand: boolean): Ma
     // repository of test resources holds thousands of CronJobs.
     if (doc.resource?.kind === 'CronJob') {
       for (const path of [['spec', 'jobTemplate'], ['spec', 'jobTemplate', 'spec', 'template']]) spans.set(spanKey(doc.index, path, 'key'), spanOf(doc.yaml.doc, path, 'key'));
-      const podSpec = asRecord(asRecord(asRecord(asRecord(asRecord(asRecord(doc.yaml.value)?.spec)?.jobTemplate)?.spec)?.template)?.spec);
+      const podSpec = asObj(asObj(asObj(asObj(asObj(asObj(doc.yaml.value)?.spec)?.jobTemplate)?.spec)?.template)?.spec);
       for (const list of ['initContainers', 'containers']) {
         const containers = podSpec?.[list];
         if (Array.isArray(containers)) containers.forEach((_, i) => keep(doc, ['spec', 'jobTemplate', 'spec', 'template', 'spec', list, i, 'image']));

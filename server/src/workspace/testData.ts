@@ -7,6 +7,7 @@ import { parseYaml, type ParseLimits } from '../yaml/parse.ts';
 import { compileGlobs } from './glob.ts';
 import { markdownCode } from '../escape.ts';
 import type { FileId } from '../findings.ts';
+import { asObj } from '../k8s/objects.ts';
 
 export type TestTool = 'kyverno-test' | 'chainsaw';
 
@@ -61,7 +62,6 @@ export function mayDefineTests(file: FileId, text: string): boolean {
   return text.includes('chainsaw.kyverno.io') || (text.includes('cli.kyverno.io') && /\bkind:\s*['"]?Test\b/.test(text));
 }
 
-const asRecord = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
 /** The files a test definition names (none when the text is not one). Never throws. */
@@ -81,18 +81,18 @@ export function testReferences(file: FileId, text: string): Reference[] {
     return [];
   }
   for (const document of values) {
-    const value = asRecord(document);
+    const value = asObj(document);
     if (!value) continue;
     const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
-    const testName = typeof asRecord(value.metadata)?.name === 'string' ? (asRecord(value.metadata)!.name as string) : typeof value.name === 'string' ? value.name : undefined;
+    const testName = typeof asObj(value.metadata)?.name === 'string' ? (asObj(value.metadata)!.name as string) : typeof value.name === 'string' ? value.name : undefined;
     if (apiVersion.startsWith('chainsaw.kyverno.io/') && value.kind === 'Test') {
-      for (const step of Array.isArray(asRecord(value.spec)?.steps) ? (asRecord(value.spec)!.steps as unknown[]) : []) {
+      for (const step of Array.isArray(asObj(value.spec)?.steps) ? (asObj(value.spec)!.steps as unknown[]) : []) {
         for (const block of CHAINSAW_BLOCKS) {
-          const operations = asRecord(step)?.[block];
+          const operations = asObj(step)?.[block];
           if (!Array.isArray(operations)) continue;
           for (const operation of operations) {
             for (const name of CHAINSAW_OPERATIONS) {
-              const body = asRecord(asRecord(operation)?.[name]);
+              const body = asObj(asObj(operation)?.[name]);
               if (typeof body?.file === 'string') add({ testName, tool: 'chainsaw', operation: name }, body.file);
             }
           }
@@ -101,7 +101,7 @@ export function testReferences(file: FileId, text: string): Reference[] {
     } else if (apiVersion.startsWith('cli.kyverno.io/') ? value.kind === 'Test' : value.kind === undefined && Array.isArray(value.policies)) {
       for (const field of KYVERNO_TEST_FIELDS) for (const path of strings(value[field])) add({ testName, tool: 'kyverno-test', operation: field }, path);
       for (const result of Array.isArray(value.results) ? value.results : []) {
-        for (const field of KYVERNO_RESULT_FIELDS) for (const path of strings(asRecord(result)?.[field])) add({ testName, tool: 'kyverno-test', operation: field }, path);
+        for (const field of KYVERNO_RESULT_FIELDS) for (const path of strings(asObj(result)?.[field])) add({ testName, tool: 'kyverno-test', operation: field }, path);
       }
     }
   }

@@ -10,11 +10,11 @@ import type { RuleRef } from '../../conflicts/facts.ts';
 import { overlapOf } from '../../conflicts/overlap.ts';
 import { hasWildcard } from '../../engine/match/wildcard.ts';
 import { nodeAt } from '../../yaml/paths.ts';
+import { asObj } from '../../k8s/objects.ts';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 
 const lineStart = (text: string, offset: number): number => text.lastIndexOf('\n', offset - 1) + 1;
 const column = (text: string, offset: number): number => offset - lineStart(text, offset);

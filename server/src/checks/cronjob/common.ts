@@ -6,9 +6,10 @@ import type { DocumentCheckContext } from '../types.ts';
 import { formatSeconds, intervalName, isValidTimeZone, parseSchedule, scheduleTimes, type ParsedSchedule } from '../../cron/schedule.ts';
 import { createFile } from './yamlEdits.ts';
 import { podSpecPath } from '../../k8s/workloads.ts';
+import { asObj, type Obj } from '../../k8s/objects.ts';
 
-export type Obj = Record<string, unknown>;
-export const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+// The checks read objects through these; asObj and Obj live in k8s/objects.ts.
+export { asObj, type Obj };
 export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export const SPEC = ['spec'];

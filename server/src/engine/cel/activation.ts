@@ -5,12 +5,13 @@ import type { AdmissionContext } from '../types.ts';
 import type { ModelledIO } from '../../cel/session.ts';
 import { identityOf } from './kinds.ts';
 import { modelledIO, runCel, type CelOutcome } from './runtime.ts';
-import { asArray, isRecord, toCel } from './values.ts';
+import { asArray, toCel } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export function requestOf(object: Record<string, unknown> | null, context: AdmissionContext): Record<string, unknown> {
   const subject = object ?? context.oldObject ?? {};
   const id = identityOf(subject);
-  const meta = isRecord(subject.metadata) ? subject.metadata : {};
+  const meta = isObj(subject.metadata) ? subject.metadata : {};
   const [resource, subresource] = id.plural.split('/');
   const user = context.userInfo ?? {};
   return {
@@ -44,7 +45,7 @@ export class Scope {
   readonly io: ModelledIO;
 
   constructor(readonly base: Record<string, unknown>, variables: unknown, io: ModelledIO) {
-    this.decls = asArray(variables).filter(isRecord).filter((v) => typeof v.name === 'string' && typeof v.expression === 'string')
+    this.decls = asArray(variables).filter(isObj).filter((v) => typeof v.name === 'string' && typeof v.expression === 'string')
       .map((v) => ({ name: String(v.name), expression: String(v.expression) }));
     this.io = io;
   }

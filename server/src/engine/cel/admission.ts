@@ -7,22 +7,23 @@ import { matchConstraints } from './match.ts';
 import { evaluateMutatingPolicy } from './mutating.ts';
 import { evaluateValidatingPolicy } from './validating.ts';
 import { selectorMatches, labelsOf } from './selectors.ts';
-import { asArray, isRecord } from './values.ts';
+import { asArray } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 function nameOf(o: Record<string, unknown>): string {
-  return isRecord(o.metadata) ? String(o.metadata.name ?? '') : '';
+  return isObj(o.metadata) ? String(o.metadata.name ?? '') : '';
 }
 
 export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
   const mutating = policy.kind === 'MutatingAdmissionPolicy';
   const bindingKind = mutating ? 'MutatingAdmissionPolicyBinding' : 'ValidatingAdmissionPolicyBinding';
-  const bindings = (context.clusterResources ?? []).filter((r) => r.kind === bindingKind && isRecord(r.spec) && r.spec.policyName === nameOf(policy));
+  const bindings = (context.clusterResources ?? []).filter((r) => r.kind === bindingKind && isObj(r.spec) && r.spec.policyName === nameOf(policy));
   const run = (params: unknown, ruleName: string): PolicyResult => {
     const ctx = { ...context, params };
     const out = mutating ? evaluateMutatingPolicy(policy, resource, ctx) : evaluateValidatingPolicy(policy, resource, ctx);
     return { ...out, rules: out.rules.map((r) => ({ ...r, rule: ruleName })) };
   };
-  const spec = isRecord(policy.spec) ? policy.spec : {};
+  const spec = isObj(policy.spec) ? policy.spec : {};
   if (bindings.length === 0) {
     if (spec.paramKind && context.params === undefined) {
       return { rules: [{ policy: nameOf(policy), rule: nameOf(policy), status: 'unknown', reason: 'the policy takes params and no binding or params were given', path: ['spec', 'paramKind'] }], patched: resource };
@@ -33,12 +34,12 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
   let patched = resource;
   for (const binding of bindings) {
     const bspec = binding.spec as Record<string, unknown>;
-    if (isRecord(bspec.matchResources) && Array.isArray(bspec.matchResources.resourceRules)) {
+    if (isObj(bspec.matchResources) && Array.isArray(bspec.matchResources.resourceRules)) {
       if (matchConstraints(bspec.matchResources, resource, context).kind !== 'match') continue;
     }
     const paramSets = resolveParams(spec.paramKind, bspec.paramRef, resource, context);
     if (paramSets === 'missing') {
-      const action = isRecord(bspec.paramRef) ? bspec.paramRef.parameterNotFoundAction : undefined;
+      const action = isObj(bspec.paramRef) ? bspec.paramRef.parameterNotFoundAction : undefined;
       rules.push({ policy: nameOf(policy), rule: nameOf(binding), status: action === 'Allow' ? 'skip' : 'fail', reason: 'no params object found for the binding', path: ['spec', 'paramKind'] });
       continue;
     }
@@ -52,20 +53,20 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
 }
 
 function resolveParams(paramKind: unknown, paramRef: unknown, resource: Record<string, unknown>, context: AdmissionContext): unknown[] | 'missing' {
-  if (!isRecord(paramKind) || !isRecord(paramRef)) return [null];
+  if (!isObj(paramKind) || !isObj(paramRef)) return [null];
   const candidates = (context.clusterResources ?? []).filter((r) => r.kind === paramKind.kind && (paramKind.apiVersion === undefined || r.apiVersion === paramKind.apiVersion));
-  const resNs = isRecord(resource.metadata) ? resource.metadata.namespace : undefined;
+  const resNs = isObj(resource.metadata) ? resource.metadata.namespace : undefined;
   const ns = paramRef.namespace ?? resNs;
-  const inNs = candidates.filter((c) => !isRecord(c.metadata) || c.metadata.namespace === undefined || ns === undefined || c.metadata.namespace === ns);
+  const inNs = candidates.filter((c) => !isObj(c.metadata) || c.metadata.namespace === undefined || ns === undefined || c.metadata.namespace === ns);
   let found: unknown[];
   if (typeof paramRef.name === 'string') found = inNs.filter((c) => nameOf(c) === paramRef.name);
-  else if (isRecord(paramRef.selector)) found = inNs.filter((c) => selectorMatches(paramRef.selector, labelsOf(c)));
+  else if (isObj(paramRef.selector)) found = inNs.filter((c) => selectorMatches(paramRef.selector, labelsOf(c)));
   else found = [];
   return found.length ? found : 'missing';
 }
 
 export function admissionValidationActions(policy: Record<string, unknown>, context: AdmissionContext): string[] {
-  const bindings = (context.clusterResources ?? []).filter((r) => r.kind === 'ValidatingAdmissionPolicyBinding' && isRecord(r.spec) && r.spec.policyName === nameOf(policy));
+  const bindings = (context.clusterResources ?? []).filter((r) => r.kind === 'ValidatingAdmissionPolicyBinding' && isObj(r.spec) && r.spec.policyName === nameOf(policy));
   const actions = bindings.flatMap((b) => asArray((b.spec as Record<string, unknown>).validationActions).map(String));
   return actions.length ? [...new Set(actions)] : ['Deny'];
 }

@@ -1,7 +1,7 @@
 // Merges an apply configuration into an object the way server-side apply does for the fields it
 // names: maps merge key by key, lists Kubernetes declares as maps (containers by name, ports by
 // containerPort+protocol, ...) merge item by item, sets union, every other list is replaced.
-import { isRecord } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 /** List-map keys by field name, from the Kubernetes API's x-kubernetes-list-map-keys. */
 const listMapKeys: Record<string, string[]> = {
@@ -23,19 +23,19 @@ const listMapKeys: Record<string, string[]> = {
 const listSets = new Set(['finalizers']);
 
 function portKeys(items: unknown[]): string[] {
-  return items.some((i) => isRecord(i) && 'containerPort' in i) ? ['containerPort', 'protocol'] : ['port', 'protocol'];
+  return items.some((i) => isObj(i) && 'containerPort' in i) ? ['containerPort', 'protocol'] : ['port', 'protocol'];
 }
 
 function keyOf(item: unknown, keys: string[]): string | undefined {
-  if (!isRecord(item)) return undefined;
+  if (!isObj(item)) return undefined;
   const parts = keys.map((k) => (k === 'protocol' ? String(item[k] ?? 'TCP') : item[k]));
   if (parts[0] === undefined) return undefined;
   return JSON.stringify(parts);
 }
 
 export function applyConfiguration(target: unknown, patch: unknown, field = ''): unknown {
-  if (isRecord(patch)) {
-    const base: Record<string, unknown> = isRecord(target) ? { ...target } : {};
+  if (isObj(patch)) {
+    const base: Record<string, unknown> = isObj(target) ? { ...target } : {};
     for (const [k, v] of Object.entries(patch)) {
       if (v === null) { delete base[k]; continue; }
       base[k] = applyConfiguration(base[k], v, k);

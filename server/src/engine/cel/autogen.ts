@@ -1,7 +1,8 @@
 // Pod-controller autogen for CEL policies, after Kyverno: a policy whose matchConstraints name only
 // pods (no names, no selectors) also applies to the controllers listed in spec.autogen (all of
 // them by default), with object.spec/object.metadata rewritten to the Pod template.
-import { asArray, isRecord } from './values.ts';
+import { asArray } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 import { CEL_AUTOGEN_CONTROLLERS, autogenControllers, canAutogen } from '../../model/celAutogen.ts';
 import { podTemplateField } from '../../k8s/workloads.ts';
 
@@ -34,7 +35,7 @@ export function rewritePaths(text: string, cron: boolean): string {
 function rewriteDeep(value: unknown, cron: boolean): unknown {
   if (typeof value === 'string') return rewritePaths(value, cron);
   if (Array.isArray(value)) return value.map((v) => rewriteDeep(v, cron));
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteDeep(v, cron)]));
+  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteDeep(v, cron)]));
   return value;
 }
 
@@ -43,7 +44,7 @@ export function autogenVariants(spec: Record<string, unknown>, rewriteKeys: stri
   if (!canAutogen(spec.matchConstraints)) return [];
   const chosen = autogenControllers(spec);
   const mc = spec.matchConstraints as Record<string, unknown>;
-  const operations = isRecord(asArray(mc.resourceRules)[0]) ? (asArray(mc.resourceRules)[0] as Record<string, unknown>).operations : undefined;
+  const operations = isObj(asArray(mc.resourceRules)[0]) ? (asArray(mc.resourceRules)[0] as Record<string, unknown>).operations : undefined;
   const out: AutogenVariant[] = [];
   for (const cron of [false, true]) {
     const names = chosen.filter((c) => CEL_AUTOGEN_CONTROLLERS[c]!.cron === cron);

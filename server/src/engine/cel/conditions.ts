@@ -1,7 +1,8 @@
 // matchConditions / conditions: every expression must be true. A false one skips the policy; an
 // error fails closed (failurePolicy Fail, the default); an unknown one is reported as such.
 import type { Scope } from './activation.ts';
-import { asArray, isRecord } from './values.ts';
+import { asArray } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 import type { Path } from '../../yaml/paths.ts';
 
 export type ConditionOutcome =
@@ -15,7 +16,7 @@ export function evaluateConditions(conditions: unknown, scope: Scope, basePath: 
   const list = asArray(conditions);
   for (let i = 0; i < list.length; i++) {
     const c = list[i];
-    if (!isRecord(c) || typeof c.expression !== 'string') continue;
+    if (!isObj(c) || typeof c.expression !== 'string') continue;
     const path = [...basePath, i, 'expression'];
     const out = scope.run(c.expression);
     if (out.ok) {

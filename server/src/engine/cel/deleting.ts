@@ -4,14 +4,15 @@
 import type { AdmissionContext, PolicyResult } from '../types.ts';
 import { evaluateConditions } from './conditions.ts';
 import { openFrame, policyId, result } from './frame.ts';
-import { asArray, isRecord } from './values.ts';
+import { asArray } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export function evaluateDeletingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
   // Deletion is decided by a background scan, not an admission request: rules match the existing
   // object whatever operation they name, and conditions read it as `object`.
-  const spec = isRecord(policy.spec) ? policy.spec : {};
-  const mc = isRecord(spec.matchConstraints) ? spec.matchConstraints : {};
-  const anyOperation = (rules: unknown) => asArray(rules).map((r) => (isRecord(r) ? { ...r, operations: ['*'] } : r));
+  const spec = isObj(policy.spec) ? policy.spec : {};
+  const mc = isObj(spec.matchConstraints) ? spec.matchConstraints : {};
+  const anyOperation = (rules: unknown) => asArray(rules).map((r) => (isObj(r) ? { ...r, operations: ['*'] } : r));
   const scanned = { ...policy, spec: { ...spec, matchConstraints: { ...mc, resourceRules: anyOperation(mc.resourceRules), excludeResourceRules: anyOperation(mc.excludeResourceRules) } } };
   const opened = openFrame(scanned, resource, { ...context, operation: 'CREATE' }, { autogenKeys: [] });
   const name = policyId(policy);

@@ -7,7 +7,8 @@ import { buildScope, type Scope } from './activation.ts';
 import { autogenVariants } from './autogen.ts';
 import { evaluateConditions } from './conditions.ts';
 import { matchConstraints } from './match.ts';
-import { asArray, isRecord } from './values.ts';
+import { asArray } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export interface Frame {
   policyName: string;
@@ -21,7 +22,7 @@ export interface Frame {
 export type FrameOutcome = { frame: Frame } | { results: RuleResult[] };
 
 export function policyId(policy: Record<string, unknown>): string {
-  const meta = isRecord(policy.metadata) ? policy.metadata : {};
+  const meta = isObj(policy.metadata) ? policy.metadata : {};
   const name = String(meta.name ?? '');
   return meta.namespace && String(policy.kind ?? '').startsWith('Namespaced') ? `${String(meta.namespace)}/${name}` : name;
 }
@@ -39,10 +40,10 @@ export interface FrameOptions {
 
 export function openFrame(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext, options: FrameOptions): FrameOutcome {
   const policyName = policyId(policy);
-  const spec = isRecord(policy.spec) ? policy.spec : {};
-  const meta = isRecord(policy.metadata) ? policy.metadata : {};
+  const spec = isObj(policy.spec) ? policy.spec : {};
+  const meta = isObj(policy.metadata) ? policy.metadata : {};
   const nsScoped = String(policy.kind ?? '').startsWith('Namespaced');
-  const resMeta = isRecord(resource.metadata) ? resource.metadata : {};
+  const resMeta = isObj(resource.metadata) ? resource.metadata : {};
   // A namespaced policy only sees requests in its own namespace.
   if (nsScoped && meta.namespace && resMeta.namespace !== meta.namespace) return { results: [] };
   const candidates: { prefix: string; spec: Record<string, unknown> }[] = [{ prefix: '', spec }];
@@ -63,10 +64,10 @@ export function openFrame(policy: Record<string, unknown>, resource: Record<stri
   const frame: Frame = { policyName, ruleName, spec: chosen.spec, scope, specPath: ['spec'] };
   // Kyverno looks at exceptions before the policy's own matchConditions.
   for (const exc of exceptions.skipping) {
-    const out = evaluateConditions(isRecord(exc.spec) ? exc.spec.matchConditions : undefined, scope, ['spec', 'matchConditions']);
-    const name = isRecord(exc.metadata) ? String(exc.metadata.name ?? '') : '';
+    const out = evaluateConditions(isObj(exc.spec) ? exc.spec.matchConditions : undefined, scope, ['spec', 'matchConditions']);
+    const name = isObj(exc.metadata) ? String(exc.metadata.name ?? '') : '';
     if (out.kind === 'true') {
-      const reportAs = isRecord(exc.spec) && exc.spec.reportResult === 'pass' ? 'pass' : 'skip';
+      const reportAs = isObj(exc.spec) && exc.spec.reportResult === 'pass' ? 'pass' : 'skip';
       return { results: [result(frame, reportAs, `policy exception ${name} applies`)] };
     }
     if (out.kind === 'unknown') return { results: [result(frame, 'unknown', `policy exception ${name}: ${out.reason}`)] };
@@ -82,14 +83,14 @@ export function openFrame(policy: Record<string, unknown>, resource: Record<stri
 
 /** Exceptions are cluster objects: the ones handed in as cluster resources that reference this policy. */
 function matchingExceptionValues(policy: Record<string, unknown>, context: AdmissionContext): { skipping: Record<string, unknown>[]; values: Record<string, unknown> } {
-  const meta = isRecord(policy.metadata) ? policy.metadata : {};
+  const meta = isObj(policy.metadata) ? policy.metadata : {};
   const skipping: Record<string, unknown>[] = [];
   const allowedImages: unknown[] = [];
   const allowedValues: unknown[] = [];
   for (const r of context.clusterResources ?? []) {
     if (r.kind !== 'PolicyException' || !String(r.apiVersion ?? '').startsWith('policies.kyverno.io/')) continue;
-    const spec = isRecord(r.spec) ? r.spec : {};
-    const refs = asArray(spec.policyRefs).filter(isRecord);
+    const spec = isObj(r.spec) ? r.spec : {};
+    const refs = asArray(spec.policyRefs).filter(isObj);
     if (!refs.some((ref) => ref.name === meta.name && (ref.kind === undefined || ref.kind === policy.kind))) continue;
     const images = asArray(spec.images);
     const values = asArray(spec.allowedValues);

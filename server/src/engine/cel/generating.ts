@@ -4,7 +4,8 @@
 import type { AdmissionContext, PolicyResult } from '../types.ts';
 import { openFrame, result, type Frame } from './frame.ts';
 import { fromCel } from './runtime.ts';
-import { asArray, isRecord } from './values.ts';
+import { asArray } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 /** Splits `generator.Apply(a, b)` into its two argument sources; undefined for any other shape. */
 export function applyArguments(expression: string): [string, string] | undefined {
@@ -36,8 +37,8 @@ function generate(frame: Frame, expression: string, path: (string | number)[]): 
   for (const o of [ns, objs]) if (!o.ok) return 'unknown' in o ? result(frame, 'unknown', o.unknown, path) : result(frame, 'error', o.error, path);
   const namespace = ns.ok ? String(ns.value) : '';
   const list = objs.ok ? fromCel(objs.value) : [];
-  return asArray(list).filter(isRecord).map((obj) => {
-    const meta = isRecord(obj.metadata) ? { ...obj.metadata } : {};
+  return asArray(list).filter(isObj).map((obj) => {
+    const meta = isObj(obj.metadata) ? { ...obj.metadata } : {};
     if (namespace !== '') meta.namespace = namespace;
     return { ...obj, metadata: meta };
   });
@@ -52,7 +53,7 @@ export function evaluateGeneratingPolicy(policy: Record<string, unknown>, resour
   for (let i = 0; i < list.length; i++) {
     const g = list[i];
     const path = ['spec', 'generate', i];
-    if (!isRecord(g) || typeof g.expression !== 'string') {
+    if (!isObj(g) || typeof g.expression !== 'string') {
       return { rules: [result(frame, 'unknown', `generate entry ${i} is not a CEL expression (YAML templates are not modelled)`, path)], patched: resource };
     }
     const out = generate(frame, g.expression, path);

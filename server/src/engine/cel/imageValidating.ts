@@ -5,7 +5,8 @@ import { RE2JS } from 're2js';
 import type { AdmissionContext, PolicyResult } from '../types.ts';
 import { openFrame, result } from './frame.ts';
 import { runValidations } from './validating.ts';
-import { asArray, isRecord, toCel } from './values.ts';
+import { asArray, toCel } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 const containerFields = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
@@ -13,15 +14,15 @@ const containerFields = ['containers', 'initContainers', 'ephemeralContainers'] 
 export function imagesByField(resource: Record<string, unknown>): Record<string, string[]> {
   const out: Record<string, string[]> = { containers: [], initContainers: [], ephemeralContainers: [] };
   const visit = (spec: unknown) => {
-    if (!isRecord(spec)) return;
+    if (!isObj(spec)) return;
     for (const key of containerFields) {
-      for (const c of asArray(spec[key])) if (isRecord(c) && typeof c.image === 'string') out[key]!.push(c.image);
+      for (const c of asArray(spec[key])) if (isObj(c) && typeof c.image === 'string') out[key]!.push(c.image);
     }
   };
-  const spec = isRecord(resource.spec) ? resource.spec : {};
+  const spec = isObj(resource.spec) ? resource.spec : {};
   visit(spec);
-  if (isRecord(spec.template)) visit(spec.template.spec);
-  if (isRecord(spec.jobTemplate) && isRecord(spec.jobTemplate.spec) && isRecord(spec.jobTemplate.spec.template)) visit(spec.jobTemplate.spec.template.spec);
+  if (isObj(spec.template)) visit(spec.template.spec);
+  if (isObj(spec.jobTemplate) && isObj(spec.jobTemplate.spec) && isObj(spec.jobTemplate.spec.template)) visit(spec.jobTemplate.spec.template.spec);
   return out;
 }
 
@@ -77,7 +78,7 @@ export function evaluateImageValidatingPolicy(policy: Record<string, unknown>, r
   const opened = openFrame(policy, resource, context, { autogenKeys: [] });
   if ('results' in opened) return { rules: opened.results, patched: resource };
   const { frame } = opened;
-  const refs = asArray(frame.spec.matchImageReferences).filter(isRecord);
+  const refs = asArray(frame.spec.matchImageReferences).filter(isObj);
   const all = imagesOf(resource);
   const selected = refs.length === 0 ? all : all.filter((img) => refs.some((r) => {
     if (typeof r.glob === 'string') return globMatches(r.glob, img);
@@ -87,8 +88,8 @@ export function evaluateImageValidatingPolicy(policy: Record<string, unknown>, r
   if (selected.length === 0) return { rules: [result(frame, 'skip', 'no image matches matchImageReferences', ['spec', 'matchImageReferences'])], patched: resource };
   const byField = imagesByField(resource);
   const images = Object.fromEntries(Object.entries(byField).map(([k, list]) => [k, list.filter((i) => selected.includes(i))]));
-  const attestors = Object.fromEntries(asArray(frame.spec.attestors).filter(isRecord).map((a) => [String(a.name ?? ''), a]));
-  const attestations = Object.fromEntries(asArray(frame.spec.attestations).filter(isRecord).map((a) => [String(a.name ?? ''), a]));
+  const attestors = Object.fromEntries(asArray(frame.spec.attestors).filter(isObj).map((a) => [String(a.name ?? ''), a]));
+  const attestations = Object.fromEntries(asArray(frame.spec.attestations).filter(isObj).map((a) => [String(a.name ?? ''), a]));
   const extra = toCel({ images, attestors, attestations }) as Record<string, unknown>;
   if (Object.keys(attestors).length > 0 || Object.keys(attestations).length > 0) {
     // Validations typically call verifyImageSignatures/verifyAttestationSignatures, which need the registry.

@@ -3,7 +3,8 @@
 import type { AdmissionContext } from '../types.ts';
 import { identityOf } from './kinds.ts';
 import { isEmptySelector, labelsOf, selectorMatches } from './selectors.ts';
-import { asArray, isRecord } from './values.ts';
+import { asArray } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export type MatchDecision = { kind: 'match' } | { kind: 'nomatch'; reason: string } | { kind: 'unknown'; reason: string };
 
@@ -30,7 +31,7 @@ export function ruleMatches(rule: Record<string, unknown>, resource: Record<stri
   if (!listHas(rule.apiVersions, id.version)) return false;
   if (!resourceListHas(rule.resources, plural ?? '', sub)) return false;
   const names = asArray(rule.resourceNames).map(String);
-  const meta = isRecord(resource.metadata) ? resource.metadata : {};
+  const meta = isObj(resource.metadata) ? resource.metadata : {};
   if (names.length > 0 && !names.includes(String(meta.name ?? ''))) return false;
   const scope = rule.scope ?? '*';
   if (scope === 'Cluster' && id.namespaced !== false) return false;
@@ -44,13 +45,13 @@ function subjectOf(resource: Record<string, unknown>, context: AdmissionContext)
 }
 
 export function matchConstraints(constraints: unknown, resource: Record<string, unknown>, context: AdmissionContext): MatchDecision {
-  if (!isRecord(constraints)) return { kind: 'nomatch', reason: 'the policy has no matchConstraints' };
+  if (!isObj(constraints)) return { kind: 'nomatch', reason: 'the policy has no matchConstraints' };
   const subject = subjectOf(resource, context);
-  const rules = asArray(constraints.resourceRules).filter(isRecord);
+  const rules = asArray(constraints.resourceRules).filter(isObj);
   if (!rules.some((r) => ruleMatches(r, subject, context))) {
     return { kind: 'nomatch', reason: `no resourceRule matches ${String(subject.kind)} ${context.operation}` };
   }
-  if (asArray(constraints.excludeResourceRules).filter(isRecord).some((r) => ruleMatches(r, subject, context))) {
+  if (asArray(constraints.excludeResourceRules).filter(isObj).some((r) => ruleMatches(r, subject, context))) {
     return { kind: 'nomatch', reason: 'excluded by excludeResourceRules' };
   }
   if (!selectorMatches(constraints.objectSelector, labelsOf(subject))) {

@@ -6,7 +6,8 @@ import type { AdmissionContext, PolicyResult, RuleResult } from '../types.ts';
 import { applyConfiguration } from './applyConfiguration.ts';
 import { CEL_AUTOGEN_CONTROLLERS, autogenControllers, canAutogen } from '../../model/celAutogen.ts';
 import { openFrame, result, type Frame } from './frame.ts';
-import { asArray, clone, fromCel, isRecord } from './values.ts';
+import { asArray, clone, fromCel } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 import { podTemplateField } from '../../k8s/workloads.ts';
 
 export function evaluateMutatingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
@@ -22,18 +23,18 @@ export function runMutations(frame: Frame, resource: Record<string, unknown>): R
   const list = asArray(frame.spec.mutations);
   for (let i = 0; i < list.length; i++) {
     const m = list[i];
-    if (!isRecord(m)) continue;
+    if (!isObj(m)) continue;
     // Each mutation sees the previous one's output (variables included), as the API server re-evaluates per patch.
     const scope = i === 0 ? frame.scope : frame.scope.withObject(current);
-    const type = String(m.patchType ?? (isRecord(m.applyConfiguration) ? 'ApplyConfiguration' : 'JSONPatch'));
+    const type = String(m.patchType ?? (isObj(m.applyConfiguration) ? 'ApplyConfiguration' : 'JSONPatch'));
     const body = type === 'ApplyConfiguration' ? m.applyConfiguration : m.jsonPatch;
     const path = [...frame.specPath, 'mutations', i, type === 'ApplyConfiguration' ? 'applyConfiguration' : 'jsonPatch', 'expression'];
-    if (!isRecord(body) || typeof body.expression !== 'string') return result(frame, 'error', `mutation ${i} has no expression`, path);
+    if (!isObj(body) || typeof body.expression !== 'string') return result(frame, 'error', `mutation ${i} has no expression`, path);
     const out = scope.run(body.expression);
     if (!out.ok) return 'unknown' in out ? result(frame, 'unknown', out.unknown, path) : result(frame, 'error', `mutation ${i}: ${out.error}`, path);
     const value = fromCel(out.value);
     if (type === 'ApplyConfiguration') {
-      if (!isRecord(value)) return result(frame, 'error', `mutation ${i}: apply configuration is not an object`, path);
+      if (!isObj(value)) return result(frame, 'error', `mutation ${i}: apply configuration is not an object`, path);
       current = applyConfiguration(current, value) as Record<string, unknown>;
     } else {
       if (!Array.isArray(value)) return result(frame, 'error', `mutation ${i}: JSONPatch expression did not return a list`, path);
@@ -57,7 +58,7 @@ function mutatingAutogen(spec: Record<string, unknown>): { prefix: string; spec:
   const chosen = autogenControllers(spec);
   const mc = spec.matchConstraints as Record<string, unknown>;
   const first = asArray(mc.resourceRules)[0];
-  const operations = isRecord(first) ? first.operations : undefined;
+  const operations = isObj(first) ? first.operations : undefined;
   const out: { prefix: string; spec: Record<string, unknown> }[] = [];
   for (const config of ['', 'cronjobs']) {
     const names = chosen.filter((c) => CEL_AUTOGEN_CONTROLLERS[c]!.cron === (config === 'cronjobs'));
@@ -69,8 +70,8 @@ function mutatingAutogen(spec: Record<string, unknown>): { prefix: string; spec:
     }
     const resourceRules = [...byGroup].map(([g, resources]) => ({ apiGroups: [g], apiVersions: ['v1'], resources, operations }));
     const conv = (e: unknown) => (typeof e === 'string' ? convertPodExpression(e, config === 'cronjobs') : e);
-    const matchConditions = asArray(spec.matchConditions).map((c) => (isRecord(c) ? { ...c, expression: conv(c.expression) } : c));
-    const mutations = asArray(spec.mutations).map((m) => (isRecord(m) && isRecord(m.applyConfiguration) ? { ...m, applyConfiguration: { ...m.applyConfiguration, expression: conv(m.applyConfiguration.expression) } } : m));
+    const matchConditions = asArray(spec.matchConditions).map((c) => (isObj(c) ? { ...c, expression: conv(c.expression) } : c));
+    const mutations = asArray(spec.mutations).map((m) => (isObj(m) && isObj(m.applyConfiguration) ? { ...m, applyConfiguration: { ...m.applyConfiguration, expression: conv(m.applyConfiguration.expression) } } : m));
     out.push({ prefix: config ? 'autogen-cronjobs' : 'autogen', spec: { ...spec, matchConstraints: { resourceRules }, matchConditions, mutations } });
   }
   return out;

@@ -6,7 +6,7 @@ import { parseCel } from '../../cel/compile.ts';
 import { DEFAULT_COST_LIMIT, fromCel } from '../../cel/evaluate.ts';
 import { CostExceeded, UnknownValue, type ModelledIO } from '../../cel/session.ts';
 import { identityOf } from './kinds.ts';
-import { isRecord } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export type CelOutcome = { ok: true; value: unknown } | { ok: false; error: string } | { ok: false; unknown: string };
 
@@ -52,26 +52,26 @@ export function modelledIO(clusterResources: Record<string, unknown>[] | undefin
   const addList = (key: string, obj: unknown) => { const l = lists.get(key) ?? []; l.push(obj); lists.set(key, l); };
   for (const r of clusterResources ?? []) {
     if (r.kind === 'Context' && String(r.apiVersion ?? '').startsWith('cli.kyverno.io/')) {
-      const spec = isRecord(r.spec) ? r.spec : {};
+      const spec = isObj(r.spec) ? r.spec : {};
       for (const img of Array.isArray(spec.images) ? spec.images : []) {
-        if (!isRecord(img) || typeof img.image !== 'string') continue;
+        if (!isObj(img) || typeof img.image !== 'string') continue;
         for (const key of imageKeys(img.image)) imageData[key] ??= img;
       }
       continue;
     }
     if (r.kind === 'Test' && String(r.apiVersion ?? '').startsWith('cli.kyverno.io/')) {
       for (const call of Array.isArray(r.apiCallResponses) ? r.apiCallResponses : []) {
-        if (!isRecord(call) || !isRecord(call.response) || typeof call.url !== 'string') continue;
+        if (!isObj(call) || !isObj(call.response) || typeof call.url !== 'string') continue;
         http[`${String(call.method || 'GET').toUpperCase()} ${call.url}`] = call.response.body;
       }
       // Only whole entries are modelled: a projection is a JMESPath over the entry, left unknown.
       for (const entry of Array.isArray(r.globalContextEntries) ? r.globalContextEntries : []) {
-        if (isRecord(entry) && typeof entry.name === 'string' && entry.data !== undefined) globalContext[`${entry.name}|`] = entry.data;
+        if (isObj(entry) && typeof entry.name === 'string' && entry.data !== undefined) globalContext[`${entry.name}|`] = entry.data;
       }
       continue;
     }
     const id = identityOf(r);
-    const meta = isRecord(r.metadata) ? r.metadata : {};
+    const meta = isObj(r.metadata) ? r.metadata : {};
     const ns = String(meta.namespace ?? '');
     const apiVersion = String(r.apiVersion ?? '');
     resources[[apiVersion, id.plural, ns, String(meta.name ?? '')].join('|')] = r;

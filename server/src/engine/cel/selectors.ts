@@ -1,12 +1,13 @@
 // Kubernetes label selectors (matchLabels + matchExpressions), as admission webhooks evaluate them.
-import { asArray, isRecord } from './values.ts';
+import { asArray } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-  if (!isRecord(selector)) return true;
-  const matchLabels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  if (!isObj(selector)) return true;
+  const matchLabels = isObj(selector.matchLabels) ? selector.matchLabels : {};
   for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== String(v)) return false;
   for (const expr of asArray(selector.matchExpressions)) {
-    if (!isRecord(expr)) continue;
+    if (!isObj(expr)) continue;
     const key = String(expr.key ?? '');
     const values = asArray(expr.values).map(String);
     const has = Object.prototype.hasOwnProperty.call(labels, key);
@@ -22,13 +23,13 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
 }
 
 export function isEmptySelector(selector: unknown): boolean {
-  if (!isRecord(selector)) return true;
-  return Object.keys(isRecord(selector.matchLabels) ? selector.matchLabels : {}).length === 0 && asArray(selector.matchExpressions).length === 0;
+  if (!isObj(selector)) return true;
+  return Object.keys(isObj(selector.matchLabels) ? selector.matchLabels : {}).length === 0 && asArray(selector.matchExpressions).length === 0;
 }
 
 export function labelsOf(resource: Record<string, unknown> | undefined): Record<string, string> {
-  const meta = resource && isRecord(resource.metadata) ? resource.metadata : {};
-  const labels = isRecord(meta.labels) ? meta.labels : {};
+  const meta = resource && isObj(resource.metadata) ? resource.metadata : {};
+  const labels = isObj(meta.labels) ? meta.labels : {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) out[k] = String(v);
   return out;

@@ -2,7 +2,8 @@
 // validationActions, auditAnnotations; autogen for Pod controllers.
 import type { AdmissionContext, PolicyResult, RuleResult } from '../types.ts';
 import { openFrame, result, type Frame } from './frame.ts';
-import { asArray, isRecord } from './values.ts';
+import { asArray } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 const autogenKeys = ['matchConditions', 'variables', 'validations', 'auditAnnotations'];
 
@@ -23,7 +24,7 @@ function auditAnnotationsProblem(frame: Frame): RuleResult | undefined {
   const list = asArray(frame.spec.auditAnnotations);
   for (let i = 0; i < list.length; i++) {
     const a = list[i];
-    if (!isRecord(a) || typeof a.valueExpression !== 'string') continue;
+    if (!isObj(a) || typeof a.valueExpression !== 'string') continue;
     const out = frame.scope.run(a.valueExpression);
     const path = [...frame.specPath, 'auditAnnotations', i, 'valueExpression'];
     if (out.ok) {
@@ -36,9 +37,9 @@ function auditAnnotationsProblem(frame: Frame): RuleResult | undefined {
 }
 
 function autogenEnabled(policy: Record<string, unknown>): boolean {
-  const spec = isRecord(policy.spec) ? policy.spec : {};
+  const spec = isObj(policy.spec) ? policy.spec : {};
   // Autogen to Pod controllers is Kyverno's; Kubernetes' own ValidatingAdmissionPolicy has none.
-  return policy.kind === 'ValidatingPolicy' || policy.kind === 'NamespacedValidatingPolicy' ? !(isRecord(spec.autogen) && isRecord(spec.autogen.podControllers) && Array.isArray(spec.autogen.podControllers.controllers) && spec.autogen.podControllers.controllers.length === 0) : false;
+  return policy.kind === 'ValidatingPolicy' || policy.kind === 'NamespacedValidatingPolicy' ? !(isObj(spec.autogen) && isObj(spec.autogen.podControllers) && Array.isArray(spec.autogen.podControllers.controllers) && spec.autogen.podControllers.controllers.length === 0) : false;
 }
 
 /**
@@ -50,7 +51,7 @@ export function runValidations(frame: Frame, key: string, extra: Record<string, 
   const list = asArray(frame.spec[key]);
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
-    if (!isRecord(v) || typeof v.expression !== 'string') continue;
+    if (!isObj(v) || typeof v.expression !== 'string') continue;
     const path = [...frame.specPath, key, i, 'expression'];
     const out = frame.scope.run(v.expression, extra);
     if (out.ok) {
@@ -78,7 +79,7 @@ function failure(frame: Frame, v: Record<string, unknown>, index: number, path: 
 
 /** The policy's validationActions (Deny by default, as Kyverno applies). */
 export function validationActions(policy: Record<string, unknown>): string[] {
-  const spec = isRecord(policy.spec) ? policy.spec : {};
+  const spec = isObj(policy.spec) ? policy.spec : {};
   const actions = asArray(spec.validationActions).map(String);
   return actions.length ? actions : ['Deny'];
 }

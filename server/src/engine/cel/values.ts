@@ -2,10 +2,6 @@
 export { toCel } from '../../cel/lib/kyverno.ts';
 export { fromCel } from '../../cel/evaluate.ts';
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value);
-}
-
 export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }

@@ -11,6 +11,7 @@ import { formatRfc3339, parseGoTime } from './time.ts';
 import { normalizeImage } from './image.ts';
 import { semverSatisfies } from './semver.ts';
 import { decodeX509 } from './x509.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Fn = (args: unknown[]) => unknown;
 
@@ -141,10 +142,6 @@ const functions: Record<string, [Fn, number, boolean?]> = {
   is_external_url: [([s]) => isExternalUrl(str(s, 'is_external_url')), 1],
   to_boolean: [([s]) => { const x = str(s, 'to_boolean').toLowerCase(); if (x === 'true') return true; if (x === 'false') return false; throw new Error('to_boolean: not a boolean'); }, 1],
 };
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function canonicalPath(p: string): string {
   if (p === '') return '.';

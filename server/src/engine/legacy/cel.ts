@@ -3,9 +3,9 @@ import type { AdmissionContext } from '../types.ts';
 import type { Path } from '../../yaml/paths.ts';
 import { evaluateCel } from '../../cel/evaluate.ts';
 import { fail, pass, unknown, type Outcome } from './outcome.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Without a cluster Kyverno builds the Namespace object from its name alone; so do we. */
 function namespaceOf(resource: Obj): Obj | null {

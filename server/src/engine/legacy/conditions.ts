@@ -1,6 +1,7 @@
 // preconditions / deny.conditions: any/all blocks and the legacy list form over substituted operands.
 import { substitute } from '../jmespath/substitute.ts';
 import { evaluateOperator } from './operators.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 interface Condition {
   key?: unknown;
@@ -16,7 +17,6 @@ export interface ConditionsOutcome {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class InvalidConditionError extends Error {}
 

@@ -4,9 +4,9 @@ import { parseImage } from '../jmespath/image.ts';
 import { query } from '../jmespath/query.ts';
 import { substitute } from '../jmespath/substitute.ts';
 import { UnsupportedError } from '../jmespath/errors.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Builds the query document. Like `kyverno test`, an UPDATE without an old object compares the

@@ -15,9 +15,9 @@ import { evaluateConditions } from './conditions.ts';
 import { validatePodSecurity } from './podSecurity.ts';
 import { message } from './validate.ts';
 import { skip, unknown, type Outcome } from './outcome.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Is this a kyverno.io PolicyException (not the policies.kyverno.io CEL one)? */
 export function isLegacyException(doc: Obj): boolean {

@@ -8,9 +8,9 @@ import { evaluateList, withElement } from './list.ts';
 import { error, fromThrown, pass, skip, unknown, type Outcome } from './outcome.ts';
 import { gvkOf, kindMatches, selectorMatches } from '../match/index.ts';
 import type { LabelSelector } from '../match/selector.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const SERVER_FIELDS = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink', 'ownerReferences'];
 

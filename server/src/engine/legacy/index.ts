@@ -12,9 +12,9 @@ import { validateRule } from './validate.ts';
 import { mutateRule } from './mutate.ts';
 import { generateRule } from './generate.ts';
 import { applyPodSecurityExceptions, decideExceptions, policyKeyOf } from './exceptions.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 type Phase = 'mutate' | 'validate' | 'generate' | 'verifyImages' | 'none';
 

@@ -1,8 +1,8 @@
 // RFC 6902 patches as Kyverno applies them: missing parents are created on add, removing a
 // missing path is not an error.
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface PatchOp {
   op: string;

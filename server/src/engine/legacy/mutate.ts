@@ -11,9 +11,9 @@ import { applyJsonPatch, type PatchOp } from './jsonPatch.ts';
 import { ConditionNotMet, preprocess } from './smpAnchors.ts';
 import { strategicMerge } from './smp.ts';
 import { error, fromThrown, pass, skip, unknown, type Outcome } from './outcome.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Data with request.object pointing at the resource as mutated so far. */
 function withObject(data: Obj, resource: Obj): Obj {

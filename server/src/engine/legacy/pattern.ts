@@ -2,6 +2,7 @@
 import { containsAnchor, parseAnchor } from './anchors.ts';
 import { matchValue } from './valuePattern.ts';
 import { hasWildcard, wildcardMatch } from '../match/wildcard.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 /** How a mismatch propagates: conditional/global anchors turn the rule into a skip, the rest into a fail. */
 export type MismatchKind = 'plain' | 'conditional' | 'global' | 'negation';
@@ -16,7 +17,6 @@ export type PatternOutcome = { ok: true } | { ok: false; skip: boolean; path: st
 
 type Obj = Record<string, unknown>;
 
-const isMap = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSkip = (m: Mismatch) => m.kind === 'conditional' || m.kind === 'global';
 
 export function matchPattern(resource: unknown, pattern: unknown): PatternOutcome {
@@ -26,8 +26,8 @@ export function matchPattern(resource: unknown, pattern: unknown): PatternOutcom
 }
 
 function element(resource: unknown, pattern: unknown, path: string): Mismatch | undefined {
-  if (isMap(pattern)) {
-    if (!isMap(resource)) {
+  if (isObj(pattern)) {
+    if (!isObj(resource)) {
       return plain(path, `pattern and resource have different structures at ${path}: expected a map`);
     }
     return mapElement(resource, pattern, path);
@@ -104,7 +104,7 @@ function handle(key: string, pattern: unknown, resource: Obj, path: string): Mis
       if (!Array.isArray(value)) return plain(here, `existence anchor ^() can be used only on a list at ${here}`);
       if (!Array.isArray(pattern)) return plain(here, `existence anchor pattern must be a list at ${here}`);
       for (const p of pattern) {
-        if (!isMap(p)) return plain(here, `existence anchor items must be maps at ${here}`);
+        if (!isObj(p)) return plain(here, `existence anchor items must be maps at ${here}`);
         if (!value.some((item, i) => element(item, p, `${here}${i}/`) === undefined)) {
           return plain(here, `existence anchor validation failed at path ${here}`);
         }
@@ -118,7 +118,7 @@ function handle(key: string, pattern: unknown, resource: Obj, path: string): Mis
 function arrayElement(resource: unknown[], pattern: unknown[], path: string): Mismatch | undefined {
   if (pattern.length === 0) return plain(path, 'pattern array is empty');
   const first = pattern[0];
-  if (isMap(first)) return eachElement(resource, (item, p) => element(item, first, p), path);
+  if (isObj(first)) return eachElement(resource, (item, p) => element(item, first, p), path);
   if (!Array.isArray(first) && (first === null || typeof first !== 'object')) return element(resource, first, path);
   if (resource.length < pattern.length) return plain(path, `array length mismatch at ${path}`);
   return eachElement(pattern, (_p, p, i) => element(resource[i], pattern[i], p), path);
@@ -154,15 +154,15 @@ function keyFor(tag: string, pattern: Obj): string | undefined {
 function expandMetadataWildcards(pattern: Obj, resource: Obj): Obj {
   const metaKey = keyFor('metadata', pattern);
   const meta = metaKey === undefined ? undefined : pattern[metaKey];
-  if (!isMap(meta)) return pattern;
-  const resMeta = isMap(resource.metadata) ? resource.metadata : {};
+  if (!isObj(meta)) return pattern;
+  const resMeta = isObj(resource.metadata) ? resource.metadata : {};
   let changed = false;
   const out: Obj = { ...meta };
   for (const field of ['labels', 'annotations']) {
     const fieldKey = keyFor(field, meta);
     const pm = fieldKey === undefined ? undefined : meta[fieldKey];
-    if (!isMap(pm) || !Object.keys(pm).some(hasWildcard)) continue;
-    const rm = isMap(resMeta[field]) ? (resMeta[field] as Obj) : {};
+    if (!isObj(pm) || !Object.keys(pm).some(hasWildcard)) continue;
+    const rm = isObj(resMeta[field]) ? (resMeta[field] as Obj) : {};
     const expanded: Obj = {};
     for (const [k, v] of Object.entries(pm)) {
       if (!hasWildcard(k)) {

@@ -1,4 +1,5 @@
 // Pod Security Standards (baseline / restricted, latest) as checks over a Pod template.
+import { isObj } from '../../k8s/objects.ts';
 
 export interface PssViolation {
   control: string;
@@ -11,7 +12,6 @@ export interface PssViolation {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 
 const BASELINE_CAPS = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);

@@ -3,9 +3,9 @@
 // merged as a set, or replaced whole: command, envFrom, tolerations, dnsConfig.options); outside
 // the schema lists of maps merge by an identity key, other lists are replaced; null deletes.
 import { listStrategy } from '../../k8s/patchStrategy.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const MERGE_KEYS = ['name', 'mountPath', 'containerPort', 'devicePath', 'ip', 'topologyKey', 'type'];
 

@@ -4,9 +4,9 @@
 // finally strips what is left of the anchors. The quirks are Kyverno's and kept on purpose.
 import { parseAnchor, type Anchor } from './anchors.ts';
 import { matchPattern } from './pattern.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A condition did not hold: a list element is skipped; at the top the whole patch is. */
 export class ConditionNotMet extends Error {

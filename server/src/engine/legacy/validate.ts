@@ -9,9 +9,9 @@ import { matchPattern } from './pattern.ts';
 import { error, fail, fromThrown, pass, skip, unknown, type Outcome } from './outcome.ts';
 import { validatePodSecurity } from './podSecurity.ts';
 import { validateCel } from './cel.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function message(raw: unknown, data: unknown): string {
   if (typeof raw !== 'string') return '';

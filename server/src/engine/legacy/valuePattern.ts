@@ -1,6 +1,7 @@
 // Leaf comparison of a validate pattern: Kyverno's pattern.Validate on one resource value.
 import { wildcardMatch } from '../match/wildcard.ts';
 import { parseDuration, parseQuantity } from '../jmespath/quantity.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 type Op = '>=' | '<=' | '>' | '<' | '!' | 'range' | 'notrange' | '=';
 
@@ -25,12 +26,8 @@ export function matchValue(value: unknown, pattern: unknown): boolean {
   if (typeof pattern === 'number') return matchNumber(value, pattern);
   if (typeof pattern === 'string') return matchStringPatterns(value, pattern);
   if (pattern === null || pattern === undefined) return matchNil(value);
-  if (isMap(pattern)) return isMap(value);
+  if (isObj(pattern)) return isObj(value);
   return false;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function matchNumber(value: unknown, pattern: number): boolean {

@@ -3,6 +3,7 @@ import type { Operation, UserInfo } from '../types.ts';
 import { gvkOf, kindMatches } from './kinds.ts';
 import { selectorMatches, type LabelSelector } from './selector.ts';
 import { wildcardMatch } from './wildcard.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export { kindMatches, parseKindSelector, gvkOf, kindNames } from './kinds.ts';
 export { selectorMatches } from './selector.ts';
@@ -54,7 +55,6 @@ export interface MatchVerdict {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function meta(resource: Obj): Obj {
   return isObj(resource.metadata) ? resource.metadata : {};

@@ -2,14 +2,14 @@
 // both tidied (null, empty maps and empty lists dropped), generate labels normalised, then equal
 // exactly as a JSON merge patch between them would be empty.
 import equal from 'fast-deep-equal';
-import { isRecord } from '../cel/values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export function tidy(value: unknown): unknown {
   if (Array.isArray(value)) {
     const out = value.map(tidy).filter((v) => v !== undefined);
     return out.length ? out : undefined;
   }
-  if (isRecord(value)) {
+  if (isObj(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const t = tidy(v);
@@ -21,9 +21,9 @@ export function tidy(value: unknown): unknown {
 }
 
 function fixupGenerateLabels(obj: Record<string, unknown>): Record<string, unknown> {
-  const meta = isRecord(obj.metadata) ? obj.metadata : {};
+  const meta = isObj(obj.metadata) ? obj.metadata : {};
   const labels: Record<string, unknown> = { 'app.kubernetes.io/managed-by': 'kyverno' };
-  if (isRecord(meta.labels)) for (const [k, v] of Object.entries(meta.labels)) if (!k.startsWith('generate.kyverno.io/')) labels[k] = v;
+  if (isObj(meta.labels)) for (const [k, v] of Object.entries(meta.labels)) if (!k.startsWith('generate.kyverno.io/')) labels[k] = v;
   return { ...obj, metadata: { ...meta, labels } };
 }
 
@@ -32,7 +32,7 @@ export function sameResource(actual: Record<string, unknown>, expected: Record<s
 }
 
 function idOf(o: Record<string, unknown>): { apiVersion: string; kind: string; name: string; namespace: string } {
-  const meta = isRecord(o.metadata) ? o.metadata : {};
+  const meta = isObj(o.metadata) ? o.metadata : {};
   return { apiVersion: String(o.apiVersion ?? ''), kind: String(o.kind ?? ''), name: String(meta.name ?? ''), namespace: String(meta.namespace ?? '') };
 }
 

@@ -3,11 +3,12 @@ import { dirname } from 'node:path';
 import type { UserInfo } from '../types.ts';
 import { classify } from '../../model/classify.ts';
 import { familyOf } from '../simulate.ts';
-import { asArray, isRecord } from '../cel/values.ts';
+import { asArray } from '../cel/values.ts';
 import { identityOf } from '../cel/kinds.ts';
 import { SuiteError, loadDocuments, resolveConfined } from './files.ts';
 import { parseTest, type TestSpec } from './model.ts';
 import { emptyValues, parseValues, type ValuesModel } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export interface LoadedSuite {
   path: string;
@@ -31,7 +32,7 @@ function mergeValues(into: ValuesModel, from: ValuesModel): void {
 
 /** `kyverno test` places a namespaced resource written without a namespace in `default`. */
 export function defaultNamespace(d: Record<string, unknown>): Record<string, unknown> {
-  const meta = isRecord(d.metadata) ? d.metadata : undefined;
+  const meta = isObj(d.metadata) ? d.metadata : undefined;
   if (!meta || meta.namespace || identityOf(d).namespaced !== true) return d;
   return { ...d, metadata: { ...meta, namespace: 'default' } };
 }
@@ -63,8 +64,8 @@ export function loadSuite(path: string, root: string): LoadedSuite {
   if (test.context) {
     for (const d of read(test.context)) {
       clusterResources.push(d);
-      const spec = isRecord(d.spec) ? d.spec : {};
-      clusterResources.push(...asArray(spec.resources).filter(isRecord));
+      const spec = isObj(d.spec) ? d.spec : {};
+      clusterResources.push(...asArray(spec.resources).filter(isObj));
     }
   }
   const values = emptyValues();
@@ -73,7 +74,7 @@ export function loadSuite(path: string, root: string): LoadedSuite {
   let userInfo: UserInfo | undefined;
   if (test.userinfo) {
     const d = read(test.userinfo)[0] ?? {};
-    const u = isRecord(d.userInfo) ? d.userInfo : {};
+    const u = isObj(d.userInfo) ? d.userInfo : {};
     userInfo = {
       ...(typeof u.username === 'string' ? { username: u.username } : {}),
       ...(typeof u.uid === 'string' ? { uid: u.uid } : {}),

@@ -1,6 +1,6 @@
 // The Test document, old (un-versioned) and cli.kyverno.io/v1alpha1 forms, normalised. Field names
 // are matched case-insensitively, as Go's JSON decoding does.
-import { isRecord } from '../cel/values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export interface ExpectedResult {
   policy: string;
@@ -50,10 +50,10 @@ function str(v: unknown): string | undefined {
 const flagNames = ['isValidatingPolicy', 'isMutatingPolicy', 'isGeneratingPolicy', 'isDeletingPolicy', 'isImageValidatingPolicy', 'isValidatingAdmissionPolicy', 'isMutatingAdmissionPolicy'];
 
 export function parseTest(doc: Record<string, unknown>): TestSpec {
-  const meta = isRecord(doc.metadata) ? doc.metadata : {};
+  const meta = isObj(doc.metadata) ? doc.metadata : {};
   const rawResults = ci(doc, 'results');
   if (!Array.isArray(rawResults)) throw new Error('the test has no results list');
-  const results: ExpectedResult[] = rawResults.filter(isRecord).map((r) => {
+  const results: ExpectedResult[] = rawResults.filter(isObj).map((r) => {
     const resources = strings(ci(r, 'resources'));
     const single = str(ci(r, 'resource'));
     const flags: Record<string, boolean> = {};
@@ -93,6 +93,6 @@ export function parseTest(doc: Record<string, unknown>): TestSpec {
   const context = str(ci(doc, 'context'));
   if (context) spec.context = context;
   const values = ci(doc, 'values');
-  if (isRecord(values)) spec.values = values;
+  if (isObj(values)) spec.values = values;
   return spec;
 }

@@ -2,13 +2,13 @@
 // resource, then each expected result x each resource it names compared once.
 import type { AdmissionContext, Operation, PolicyEvaluator, PolicyResult, RuleResult } from '../types.ts';
 import { evaluatePolicyDoc, familyOf } from '../simulate.ts';
-import { isRecord } from '../cel/values.ts';
 import { findTestFiles } from './discover.ts';
 import { SuiteError, loadDocuments, resolveConfined } from './files.ts';
 import { pickExpected, sameResource } from './compare.ts';
 import { defaultNamespace, loadSuite, type LoadedSuite } from './load.ts';
 import type { ExpectedResult } from './model.ts';
 import { resourceVariables, ruleVariables } from './values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export interface Counts { total: number; agree: number; disagree: number; unknown: number }
 
@@ -41,7 +41,7 @@ export interface RunOptions {
 const zero = (): Counts => ({ total: 0, agree: 0, disagree: 0, unknown: 0 });
 
 function meta(o: Record<string, unknown>): { name: string; namespace: string } {
-  const m = isRecord(o.metadata) ? o.metadata : {};
+  const m = isObj(o.metadata) ? o.metadata : {};
   return { name: String(m.name ?? ''), namespace: String(m.namespace ?? '') };
 }
 
@@ -80,7 +80,7 @@ class SuiteRunner {
     const operation: Operation = op === 'UPDATE' || op === 'DELETE' || op === 'CONNECT' ? op : 'CREATE';
     const ns = m.namespace;
     const nsObject = values.namespaces.get(ns);
-    const labels = values.namespaceLabels.get(ns) ?? (nsObject && isRecord(nsObject.metadata) && isRecord(nsObject.metadata.labels) ? nsObject.metadata.labels as Record<string, string> : undefined);
+    const labels = values.namespaceLabels.get(ns) ?? (nsObject && isObj(nsObject.metadata) && isObj(nsObject.metadata.labels) ? nsObject.metadata.labels as Record<string, string> : undefined);
     const context: AdmissionContext = {
       operation,
       variables,
@@ -106,12 +106,12 @@ class SuiteRunner {
     const resource = this.suite.resources[ri]!;
     const perRule = ruleVariables(this.suite.values, meta(policy).name);
     let out: PolicyResult;
-    const spec = isRecord(policy.spec) ? policy.spec : {};
+    const spec = isObj(policy.spec) ? policy.spec : {};
     if (perRule.size > 0 && familyOf(policy) === 'legacy' && Array.isArray(spec.rules)) {
       const rules: RuleResult[] = [];
       let patched = resource;
       for (const rule of spec.rules) {
-        const name = isRecord(rule) ? String(rule.name ?? '') : '';
+        const name = isObj(rule) ? String(rule.name ?? '') : '';
         const single = { ...policy, spec: { ...spec, rules: [rule] } };
         const r = this.evaluate(single, patched, this.contextFor(policy, resource, perRule.get(name) ?? {}));
         rules.push(...r.rules);

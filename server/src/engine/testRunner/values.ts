@@ -1,6 +1,7 @@
 // A cli.kyverno.io Values document: global values, per-policy rule and resource values, namespace
 // labels and Namespace objects.
-import { isRecord, asArray } from '../cel/values.ts';
+import { asArray } from '../cel/values.ts';
+import { isObj } from '../../k8s/objects.ts';
 
 export interface ValuesModel {
   global: Record<string, unknown>;
@@ -16,23 +17,23 @@ export function emptyValues(): ValuesModel {
 
 export function parseValues(doc: Record<string, unknown>): ValuesModel {
   const v = emptyValues();
-  if (isRecord(doc.globalValues)) v.global = doc.globalValues;
-  for (const p of asArray(doc.policies).filter(isRecord)) {
+  if (isObj(doc.globalValues)) v.global = doc.globalValues;
+  for (const p of asArray(doc.policies).filter(isObj)) {
     const name = String(p.name ?? '');
     const rules = new Map<string, Record<string, unknown>>();
-    for (const r of asArray(p.rules).filter(isRecord)) if (isRecord(r.values)) rules.set(String(r.name ?? ''), r.values);
+    for (const r of asArray(p.rules).filter(isObj)) if (isObj(r.values)) rules.set(String(r.name ?? ''), r.values);
     const resources = new Map<string, Record<string, unknown>>();
-    for (const r of asArray(p.resources).filter(isRecord)) if (isRecord(r.values)) resources.set(String(r.name ?? ''), r.values);
+    for (const r of asArray(p.resources).filter(isObj)) if (isObj(r.values)) resources.set(String(r.name ?? ''), r.values);
     v.ruleValues.set(name, rules);
     v.resourceValues.set(name, resources);
   }
-  for (const s of asArray(doc.namespaceSelector).filter(isRecord)) {
+  for (const s of asArray(doc.namespaceSelector).filter(isObj)) {
     const labels: Record<string, string> = {};
-    if (isRecord(s.labels)) for (const [k, val] of Object.entries(s.labels)) labels[k] = String(val);
+    if (isObj(s.labels)) for (const [k, val] of Object.entries(s.labels)) labels[k] = String(val);
     v.namespaceLabels.set(String(s.name ?? ''), labels);
   }
-  for (const ns of asArray(doc.namespaces).filter(isRecord)) {
-    const meta = isRecord(ns.metadata) ? ns.metadata : {};
+  for (const ns of asArray(doc.namespaces).filter(isObj)) {
+    const meta = isObj(ns.metadata) ? ns.metadata : {};
     v.namespaces.set(String(meta.name ?? ''), ns);
   }
   return v;
