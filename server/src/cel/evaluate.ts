@@ -1,7 +1,7 @@
 // Evaluates an expression against plain JSON data, within a cost budget, with Kyverno's I/O
 // functions answered from caller-provided data only.
 import { Optional } from '@marcbachmann/cel-js';
-import { evaluationEnvironment } from './environment.ts';
+import { evaluationEnvironment, type CelEnvironment } from './environment.ts';
 import { parseCel, firstLine } from './compile.ts';
 import { toCel } from './lib/kyverno.ts';
 import { CostExceeded, UnknownValue, type ModelledIO } from './session.ts';
@@ -50,15 +50,28 @@ function evaluateOne(expression: string, activation: Record<string, unknown>, op
   if (!parsed.ok) return { ok: false, error: parsed.message, code: 'cel/syntax' };
   const context: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(activation)) context[k] = toCel(v);
-  celEnv.session.begin(options, options.costLimit ?? DEFAULT_COST_LIMIT);
+  return runInSession(celEnv, () => fromCel(parsed.parsed(context)), options, options.costLimit ?? DEFAULT_COST_LIMIT);
+}
+
+export type SessionOutcome = { ok: true; value: unknown } | { ok: false; error: string; code?: 'cel/cost' } | { ok: false; unknown: string };
+
+/**
+ * Runs an evaluation in the environment's metered session with the I/O answers given: the one
+ * place cel-js's failures are mapped (this module's `evaluateCel` and the engine's `runCel` both
+ * run through it). The meter's stop is an error with `cel/cost`; a value the model cannot know
+ * (unanswered modelled I/O, a variable the environment does not provide) is unknown, not an error.
+ */
+export function runInSession(celEnv: CelEnvironment, run: () => unknown, io: ModelledIO, costLimit: number): SessionOutcome {
+  celEnv.session.begin(io, costLimit);
   try {
-    return { ok: true, value: fromCel(parsed.parsed(context)) };
+    return { ok: true, value: run() };
   } catch (error) {
     if (error instanceof CostExceeded) return { ok: false, error: error.message, code: 'cel/cost' };
     if (error instanceof UnknownValue) return { ok: false, unknown: error.what };
     const e = error as { code?: string; message?: string };
-    if (e.code === 'unknown_variable') return { ok: false, unknown: firstLine(e.message ?? '') };
-    return { ok: false, error: firstLine(e.message ?? String(error)) };
+    const message = firstLine(e.message ?? String(error));
+    if (e.code === 'unknown_variable') return { ok: false, unknown: message };
+    return { ok: false, error: message };
   } finally {
     celEnv.session.end();
   }

@@ -3,8 +3,8 @@
 // caller builds from the test data; nothing reaches a cluster, a registry or the network.
 import { dynEnvironment } from '../../cel/environment.ts';
 import { parseCel } from '../../cel/compile.ts';
-import { DEFAULT_COST_LIMIT, fromCel } from '../../cel/evaluate.ts';
-import { CostExceeded, UnknownValue, type ModelledIO } from '../../cel/session.ts';
+import { DEFAULT_COST_LIMIT, fromCel, runInSession } from '../../cel/evaluate.ts';
+import type { ModelledIO } from '../../cel/session.ts';
 import { identityOf } from './kinds.ts';
 import { isObj } from '../../k8s/objects.ts';
 
@@ -18,22 +18,9 @@ export function runCel(expression: string, activation: Record<string, unknown>, 
   const celEnv = dynEnvironment();
   const parsed = parseCel(celEnv.env, expression);
   if (!parsed.ok) return { ok: false, error: `CEL syntax: ${parsed.message}` };
-  celEnv.session.begin(io, DEFAULT_COST_LIMIT);
-  try {
-    const value = parsed.parsed(activation);
-    if (value instanceof Promise) return { ok: false, unknown: 'asynchronous CEL function' };
-    return { ok: true, value };
-  } catch (error) {
-    if (error instanceof CostExceeded) return { ok: false, error: error.message };
-    if (error instanceof UnknownValue) return { ok: false, unknown: error.what };
-    const e = error as { code?: string; message?: string };
-    const message = (e.message ?? String(error)).split('\n')[0] ?? '';
-    // A variable the environment does not provide (an unmodelled library) is not a policy error.
-    if (e.code === 'unknown_variable') return { ok: false, unknown: message };
-    return { ok: false, error: message };
-  } finally {
-    celEnv.session.end();
-  }
+  const outcome = runInSession(celEnv, () => parsed.parsed(activation), io, DEFAULT_COST_LIMIT);
+  if (outcome.ok) return outcome.value instanceof Promise ? { ok: false, unknown: 'asynchronous CEL function' } : outcome;
+  return 'error' in outcome ? { ok: false, error: outcome.error } : outcome;
 }
 
 export { fromCel };
