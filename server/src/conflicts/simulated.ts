@@ -11,7 +11,8 @@ import { UNKNOWN, type Resource, type SourceRef } from '../model/types.ts';
 import { wildcardMatch, hasWildcard } from '../engine/match/wildcard.ts';
 import type { ConflictJoin, Conflict } from './join.ts';
 import { pairKey, plainPath } from './join.ts';
-import type { ReadFact, RuleRef, WriteFact } from './facts.ts';
+import { factsOf, type ReadFact, type RuleRef, type WriteFact } from './facts.ts';
+import { verdictKeyOf } from '../model/verdictKey.ts';
 import { overlapOf } from './overlap.ts';
 import { configMapRefs, matchesRef } from './configMaps.ts';
 import { autogenPath, displayPath, isPodLike, podFormPath, witnessRank } from './paths.ts';
@@ -172,6 +173,35 @@ function remember(a: object, b: object, entry: Memo): void {
   inner.set(b, entry);
 }
 
+/**
+ * Pairs simulated to no conflict, keyed by content: the policies' verdict keys (messages and
+ * documentation annotations left out) and the facts' places in them. Typing in a message makes new
+ * fact objects, but the same content meets the same verdicts, so nothing is simulated again. (A
+ * conflict found is not reused this way: its text quotes the denying rule's message.) Bounded.
+ */
+const quiet = new Map<string, { basis: unknown; others: unknown[] }>();
+const QUIET_LIMIT = 50_000;
+/** Simulations run (a test counts them). */
+export const simulationWork = { pairs: 0 };
+
+const ownerKey = (o: RuleRef): string => `${verdictKeyOf(o.policy)}\u0000${o.rule.name}`;
+function placeOf(fact: WriteFact | ReadFact, list: 'writes' | 'reads'): string | undefined {
+  const i = (factsOf(fact.owner.policy, fact.owner.rule)[list] as readonly object[]).indexOf(fact);
+  return i < 0 ? undefined : `${ownerKey(fact.owner)}\u0000${list}${i}`;
+}
+function quietKey(question: string, places: (string | undefined)[], owners: RuleRef[] = []): string | undefined {
+  return places.every((p) => p !== undefined) ? [question, ...places, ...owners.map(ownerKey)].join('\u0001') : undefined;
+}
+function knownQuiet(key: string | undefined, basis: unknown, others: unknown[]): boolean {
+  const q = key === undefined ? undefined : quiet.get(key);
+  return !!q && q.basis === basis && q.others.length === others.length && q.others.every((x, i) => x === others[i]);
+}
+function rememberQuiet(key: string | undefined, basis: unknown, others: unknown[]): void {
+  if (key === undefined) return;
+  if (quiet.size >= QUIET_LIMIT) quiet.clear();
+  quiet.set(key, { basis, others });
+}
+
 export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): void {
   let budget = MAX_SIMULATIONS;
   const spend = (n: number) => (budget -= n) >= 0;
@@ -236,9 +266,16 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       }
       return;
     }
+    const contentKey = quietKey(`rejected\u0000${kind}`, [placeOf(w, 'writes'), placeOf(r, 'reads')]);
+    if (knownQuiet(contentKey, witness.basis, witness.reads)) {
+      remember(w, r, { basis: witness.basis, others: witness.reads, conflict: null });
+      return;
+    }
+    simulationWork.pairs++;
     const conflict = simulateRejection(key, kind, w, r, witness, overlap.overlap);
     if (conflict === undefined) return; // out of budget: decide next time
     remember(w, r, { basis: witness.basis, others: witness.reads, conflict });
+    if (conflict === null) rememberQuiet(contentKey, witness.basis, witness.reads);
     if (conflict) {
       found.add(key);
       out(conflict);
@@ -317,9 +354,16 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       }
       continue;
     }
+    const contentKey = quietKey(`order\u0000${kind}`, [placeOf(a, 'writes'), placeOf(b, 'writes')], validators);
+    if (knownQuiet(contentKey, witness.basis, witness.reads)) {
+      remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict: null });
+      continue;
+    }
     if (!spend(2)) continue;
+    simulationWork.pairs++;
     // Remembered as "no conflict" unless a finding is emitted below.
     remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict: null });
+    rememberQuiet(contentKey, witness.basis, witness.reads);
     const ab = run(witness.object, owners, witness.context, [0, 1]);
     const ba = run(witness.object, owners, witness.context, [1, 0]);
     if (!ab || !ba || !mutated(ab, a.owner) || !mutated(ab, b.owner)) continue;
@@ -350,6 +394,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       writes: [a, b],
     };
     remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict });
+    if (contentKey !== undefined) quiet.delete(contentKey);
     found.add(key);
     out(conflict);
   }
