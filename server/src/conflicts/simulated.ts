@@ -121,6 +121,15 @@ export function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[]
   };
 }
 
+// Asked for every candidate pair on every pass: a rule's raw object is walked once per version.
+const refsByRaw = new WeakMap<object, ReturnType<typeof configMapRefs>>();
+function refsOf(raw: unknown): ReturnType<typeof configMapRefs> {
+  if (!raw || typeof raw !== 'object') return configMapRefs(raw);
+  let refs = refsByRaw.get(raw);
+  if (!refs) refsByRaw.set(raw, (refs = configMapRefs(raw)));
+  return refs;
+}
+
 /**
  * The workspace ConfigMaps the rules read: `context: configMap` entries, apiCalls to
  * `/api/v1/namespaces/<ns>/configmaps/<name>`, CEL `resource.Get("v1", "configmaps", ns, name)`.
@@ -128,7 +137,7 @@ export function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[]
  * The engine answers only from these: a ConfigMap the workspace lacks leaves the rule undecided.
  */
 export function configMapsRead(join: ConflictJoin, owners: RuleRef[]): Obj[] {
-  const wanted = owners.flatMap((o) => configMapRefs(o.policy.cls.family === 'kyverno-legacy' ? o.rule.raw : o.policy.raw));
+  const wanted = owners.flatMap((o) => refsOf(o.policy.cls.family === 'kyverno-legacy' ? o.rule.raw : o.policy.raw));
   if (!wanted.length) return [];
   return join
     .resourcesOfKind('ConfigMap')
