@@ -11,7 +11,7 @@ import { overlapOf } from './overlap.ts';
 import { autogenPath, displayPath, isPodLike, witnessRank } from './paths.ts';
 import { shortName } from './describe.ts';
 import { MUTATION_REJECTED } from './rejected.ts';
-import { buildWitness, mutated, preconditionVariants, run, validationRef, type Witness } from './simulated.ts';
+import { buildWitness, mutated, ownerKey, preconditionVariants, run, simulationWork, validationRef, type Witness } from './simulated.ts';
 import { recordInternalError } from '../internalErrors.ts';
 
 type Obj = Record<string, unknown>;
@@ -114,6 +114,14 @@ function witnessesFor(join: ConflictJoin, kind: string, owner: RuleRef): Witness
  */
 const memo = new WeakMap<RuleRef, Map<RuleRef, { bases: unknown[]; conflict: Conflict | null; cost: number }>>();
 
+/**
+ * Pairs simulated to no conflict, by content (verdict keys without messages): typing in a message
+ * of either rule makes new rule refs but re-simulates nothing. A conflict is not reused this way
+ * (its text quotes the message). Bounded.
+ */
+const quiet = new Map<string, { bases: unknown[]; cost: number }>();
+const QUIET_LIMIT = 20_000;
+
 export function injectedRejections(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): void {
   let budget = MAX_INJECTION_SIMULATIONS;
   for (const injection of injections(join)) {
@@ -148,7 +156,15 @@ export function injectedRejections(join: ConflictJoin, found: Set<string>, out: 
         }
         continue;
       }
+      const contentKey = `${kind}\u0001${ownerKey(owner)}\u0001${ownerKey(v)}`;
+      const quietly = quiet.get(contentKey);
+      if (quietly && quietly.bases.length === bases.length && quietly.bases.every((x, i) => x === bases[i])) {
+        if ((budget -= quietly.cost) < 0) return;
+        remembered.set(v, { bases, conflict: null, cost: quietly.cost });
+        continue;
+      }
       if (budget - witnesses.length * 2 < 0) return;
+      simulationWork.pairs++;
       const before = budget;
       let conflict: Conflict | null = null;
       for (const { witness, after } of mutatedRuns()) {
@@ -163,6 +179,10 @@ export function injectedRejections(join: ConflictJoin, found: Set<string>, out: 
         break;
       }
       remembered.set(v, { bases, conflict, cost: before - budget });
+      if (!conflict) {
+        if (quiet.size >= QUIET_LIMIT) quiet.clear();
+        quiet.set(contentKey, { bases, cost: before - budget });
+      }
       if (conflict) {
         found.add(conflict.key);
         out(conflict);

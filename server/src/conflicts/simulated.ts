@@ -193,7 +193,8 @@ const QUIET_LIMIT = 50_000;
 /** Simulations run (a test counts them). */
 export const simulationWork = { pairs: 0 };
 
-const ownerKey = (o: RuleRef): string => `${verdictKeyOf(o.policy)}\u0000${o.rule.name}`;
+/** A rule by content: its policy's verdict key and its name. */
+export const ownerKey = (o: RuleRef): string => `${verdictKeyOf(o.policy)}\u0000${o.rule.name}`;
 function placeOf(fact: WriteFact | ReadFact, list: 'writes' | 'reads'): string | undefined {
   const i = (factsOf(fact.owner.policy, fact.owner.rule)[list] as readonly object[]).indexOf(fact);
   return i < 0 ? undefined : `${ownerKey(fact.owner)}\u0000${list}${i}`;

@@ -72,3 +72,64 @@ test('typing in a message simulates nothing again; changing the decision does', 
   workspaceConflicts(index);
   assert.ok(simulationWork.pairs > 0, 'a changed condition value is simulated again');
 });
+
+const sidecar = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: add-sidecar
+  annotations:
+    pod-policies.kyverno.io/autogen-controllers: none
+spec:
+  rules:
+    - name: sidecar
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      mutate:
+        patchStrategicMerge:
+          spec:
+            containers:
+              - name: sidecar
+                image: registry.example.com/sidecar:1.0
+`;
+
+const registry = (message: string, pattern: string) => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: images-from-registry
+  annotations:
+    pod-policies.kyverno.io/autogen-controllers: none
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: registry
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: "${message}"
+        pattern:
+          spec:
+            containers:
+              - image: "${pattern}"
+`;
+
+test('an injected container: typing in the validation message simulates nothing again', () => {
+  const index = new WorkspaceIndex();
+  index.setFile('/ws/sidecar.yaml', sidecar);
+  index.setFile('/ws/registry.yaml', registry('images come from the registry', '*'));
+  simulationWork.pairs = 0;
+  assert.deepEqual(workspaceConflicts(index).map((c) => c.check), []);
+  assert.ok(simulationWork.pairs > 0, 'the injected container is simulated against the validation');
+  index.setFile('/ws/registry.yaml', registry('images come from our registry', '*'));
+  simulationWork.pairs = 0;
+  assert.deepEqual(workspaceConflicts(index).map((c) => c.check), []);
+  assert.equal(simulationWork.pairs, 0);
+  // A changed pattern: simulated again.
+  index.setFile('/ws/registry.yaml', registry('images come from our registry', 'registry.example.com/*'));
+  simulationWork.pairs = 0;
+  assert.deepEqual(workspaceConflicts(index).map((c) => c.check), []);
+  assert.ok(simulationWork.pairs > 0);
+});
