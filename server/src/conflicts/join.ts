@@ -278,6 +278,17 @@ export class ConflictJoin {
 
   /** Every (kind, path) bucket of writes, with the writes of rules matching any kind folded in. */
   *writeBuckets(): Generator<{ kind: string; key: string; facts: WriteFact[] }> {
+    yield* this.writeBucketList();
+  }
+
+  /** Several finders walk the buckets per pass: they are listed (and sorted) once per sync. */
+  private bucketList: { revision: number; buckets: readonly { kind: string; key: string; facts: WriteFact[] }[] } | undefined;
+  private writeBucketList(): readonly { kind: string; key: string; facts: WriteFact[] }[] {
+    if (this.bucketList?.revision !== this.seenRevision) this.bucketList = { revision: this.seenRevision, buckets: [...this.listWriteBuckets()] };
+    return this.bucketList.buckets;
+  }
+
+  private *listWriteBuckets(): Generator<{ kind: string; key: string; facts: WriteFact[] }> {
     const star = this.writes.get('*');
     for (const { kind, key, facts } of this.ordered(this.writes)) {
       const byPath = this.writes.get(kind)!;
