@@ -94,6 +94,19 @@ function boundedTokens(text: string, limits: ParseLimits): { tokens: CST.Token[]
     const at = Math.min(parser.offset, text.length);
     return { tokens: tokens.slice(0, kept), problem: { code, message, span: { start: at, end: at } } };
   };
+  /** Keeps a token, or stops at the document one past maxDocuments (cut at its start). */
+  const take = (token: CST.Token): { tokens: CST.Token[]; problem: YamlProblem } | undefined => {
+    if (token.type === 'document' && ++documents > limits.maxDocuments) {
+      const at = token.offset;
+      return {
+        tokens: tokens.slice(0, kept),
+        problem: { code: 'limits/document-count', message: `This file has more than ${limits.maxDocuments} YAML documents; only the first ${limits.maxDocuments} are analysed (limit maxDocuments).`, span: { start: at, end: at } },
+      };
+    }
+    tokens.push(token);
+    if (token.type === 'document') kept = tokens.length;
+    return undefined;
+  };
   for (const lexeme of new Lexer().lex(text)) {
     if (NODE_LEXEMES.has(lexeme) || QUOTE_OR_ALIAS.test(lexeme)) {
       if (++nodes > maxNodes) return stop('limits/yaml-nodes', `This file has more than ${maxNodes} YAML nodes (limit maxNodes); it is not analysed from here on.`);
@@ -106,26 +119,13 @@ function boundedTokens(text: string, limits: ParseLimits): { tokens: CST.Token[]
       if ((lexemes & 4095) === 0 && performance.now() - started > maxMs) return stop('limits/parse-time', `Parsing this file took longer than ${maxMs} ms (limit maxParseTime); it is not analysed from here on.`);
     }
     for (const token of parser.next(lexeme)) {
-      if (token.type === 'document' && ++documents > limits.maxDocuments) {
-        const at = token.offset;
-        return {
-          tokens: tokens.slice(0, kept),
-          problem: { code: 'limits/document-count', message: `This file has more than ${limits.maxDocuments} YAML documents; only the first ${limits.maxDocuments} are analysed (limit maxDocuments).`, span: { start: at, end: at } },
-        };
-      }
-      tokens.push(token);
-      if (token.type === 'document') kept = tokens.length;
+      const stopped = take(token);
+      if (stopped) return stopped;
     }
   }
   for (const token of parser.end()) {
-    if (token.type === 'document' && ++documents > limits.maxDocuments) {
-      const at = token.offset;
-      return {
-        tokens: tokens.slice(0, kept),
-        problem: { code: 'limits/document-count', message: `This file has more than ${limits.maxDocuments} YAML documents; only the first ${limits.maxDocuments} are analysed (limit maxDocuments).`, span: { start: at, end: at } },
-      };
-    }
-    tokens.push(token);
+    const stopped = take(token);
+    if (stopped) return stopped;
   }
   return { tokens };
 }
