@@ -44,6 +44,7 @@ const SLOW = /corpus|cli\/parallel|incrementalPass|scaffold/;
 const guess = (file) => known[file] ?? (SLOW.test(file) ? 1e9 : 0);
 const queue = [...files].sort((a, b) => guess(b) - guess(a));
 
+const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS) || 600_000;
 const COUNTS = ['tests', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
 const totals = Object.fromEntries(COUNTS.map((k) => [k, 0]));
 const durations = {};
@@ -53,13 +54,21 @@ const started = Date.now();
 function runFile(file) {
   return new Promise((resolve) => {
     const t0 = Date.now();
+    // Its own process group, so a file that hangs is ended with the servers it started.
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));
     child.stderr.on('data', (c) => chunks.push(c));
+    // A hung file fails the run with what it printed so far, instead of holding CI until its limit.
+    const timer = setTimeout(() => {
+      chunks.push(Buffer.from(`\nTIMED OUT: ${file} ran longer than ${FILE_TIMEOUT_MS / 1000} s (TEST_FILE_TIMEOUT_MS); its process group was killed.\n`));
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+    }, FILE_TIMEOUT_MS);
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const ms = Date.now() - t0;
       durations[file] = ms;
       const output = Buffer.concat(chunks).toString('utf8');
