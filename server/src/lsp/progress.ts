@@ -11,6 +11,7 @@ const STATUS_EVERY_MS = 250;
 
 export class Progress {
   private lastStatus = -Infinity;
+  private lastPhase = '';
   private finished = false;
 
   private constructor(
@@ -44,8 +45,12 @@ export class Progress {
 
   private status(message: string, force: boolean): void {
     const now = performance.now();
-    if (!force && now - this.lastStatus < STATUS_EVERY_MS) return;
+    // A new phase ("indexing …" → "checking …") is always told, however soon after the last status:
+    // a short phase would otherwise never show in the status item.
+    const phase = message.split(' ', 1)[0];
+    if (!force && phase === this.lastPhase && now - this.lastStatus < STATUS_EVERY_MS) return;
     this.lastStatus = now;
+    this.lastPhase = phase;
     void this.session.connection.sendNotification(STATUS_NOTIFICATION, { ...this.session.status(), progress: message } satisfies StatusParams);
   }
 }
