@@ -17,13 +17,18 @@ export function recordInternalError(where: InternalError['where'], error: unknow
   for (const listener of listeners) listener({ where, message });
 }
 
+/** Tells this thread's listeners of an error recorded on a worker thread (the CLI's indexer sends them back). */
+export function replayInternalError(error: InternalError): void {
+  for (const listener of listeners) listener(error);
+}
+
 /** Listens until the returned function is called (the server logs to its output channel this way). */
 export function onInternalError(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
-/** Runs `fn` and returns what it recorded on this thread (work done on worker threads is not seen). */
+/** Runs `fn` and returns what it recorded on this thread, worker threads' errors replayed here included. */
 export async function collectInternalErrors<T>(fn: () => T | Promise<T>): Promise<{ result: T; errors: InternalError[] }> {
   const errors: InternalError[] = [];
   const stop = onInternalError((e) => errors.push(e));

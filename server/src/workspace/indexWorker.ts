@@ -10,6 +10,7 @@ import { toSnapshot, type FileSnapshot } from './snapshot.ts';
 import type { ParallelFile } from './parallel.ts';
 import { runDocumentChecks, type CheckFailure } from '../checks/run.ts';
 import { allChecks } from '../checks/registry.ts';
+import { onInternalError, type InternalError } from '../internalErrors.ts';
 
 export interface IndexBatch {
   batch: number;
@@ -22,9 +23,13 @@ export interface IndexBatch {
 export interface IndexedBatch {
   batch: number;
   results: { snapshot: FileSnapshot; findings?: Finding[]; failures: { checkId: string; file?: string; message: string }[] }[];
+  /** Simulation and autogen steps that gave up on this thread: the main thread counts them with its own. */
+  internalErrors: InternalError[];
 }
 
 parentPort?.on('message', (message: IndexBatch) => {
+  const internalErrors: InternalError[] = [];
+  const stopListening = onInternalError((e) => internalErrors.push(e));
   const checks = allChecks.filter((c) => message.checkIds.includes(c.id));
   const results: IndexedBatch['results'] = message.files.map(({ path, text, runChecks, testData }) => {
     const indexed = indexText(path, text, analyzeOptions(message.config), testData);
@@ -33,5 +38,6 @@ parentPort?.on('message', (message: IndexBatch) => {
     const findings = runChecks ? runDocumentChecks(indexed, checks, message.config, { onCheckFailure }) : undefined;
     return { snapshot: toSnapshot(indexed), findings, failures };
   });
-  parentPort!.postMessage({ batch: message.batch, results } satisfies IndexedBatch);
+  stopListening();
+  parentPort!.postMessage({ batch: message.batch, results, internalErrors } satisfies IndexedBatch);
 });

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../findings.ts';
+import { replayInternalError } from '../internalErrors.ts';
 import type { AnalyzerConfig } from './config.ts';
 import type { IndexedFile } from './document.ts';
 import { analyzeOptions } from './index.ts';
@@ -68,7 +69,8 @@ export function indexInWorkers(files: ParallelFile[], config: AnalyzerConfig, ch
       worker.postMessage({ batch, config, checkIds, files: batches[batch] } satisfies IndexBatch);
     };
     for (const worker of pool) {
-      worker.on('message', ({ batch, results: batchResults }: IndexedBatch) => {
+      worker.on('message', ({ batch, results: batchResults, internalErrors }: IndexedBatch) => {
+        for (const error of internalErrors) replayInternalError(error);
         results[batch] = batchResults.map((r, i) => ({ indexed: fromSnapshot(r.snapshot, batches[batch][i].text, limits), findings: r.findings, failures: r.failures }));
         if (++done === batches.length) finish();
         else send(worker);
