@@ -1,5 +1,6 @@
 // Where Kubernetes workloads keep their Pods: the Pod controller kinds and the path from each to
 // its Pod template, in one place for autogen, the engine, the checks and the conflict join.
+import { asObj, type Obj } from './objects.ts';
 
 /** The Pod controllers, in the order Kyverno's autogen lists them. */
 export const POD_CONTROLLERS: readonly string[] = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob'];
@@ -23,4 +24,10 @@ export function podSpecPath(kind: string): string[] | undefined {
 /** The Pod template of a controller as a dotted field (`spec.jobTemplate.spec.template` for a CronJob), as expression rewrites write it. */
 export function podTemplateField(cron: boolean): string {
   return podTemplatePath(cron ? 'CronJob' : 'Deployment')!.join('.');
+}
+
+/** A workload's Pod template (for a Pod, the Pod itself); undefined for other kinds or a template that is not written. */
+export function podTemplateOf(workload: unknown, kind: string): Obj | undefined {
+  const path = podTemplatePath(kind);
+  return path?.reduce<Obj | undefined>((at, key) => asObj(at?.[key]), asObj(workload));
 }

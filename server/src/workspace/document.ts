@@ -8,6 +8,7 @@ import { normalize } from '../model/normalize.ts';
 import type { DocClass, Policy, Resource } from '../model/types.ts';
 import { inTestFolder, testDataRole, type TestDataInfo } from './testData.ts';
 import { asObj } from '../k8s/objects.ts';
+import { podTemplateOf, podTemplatePath } from '../k8s/workloads.ts';
 
 /**
  * How a file's documents take part in the analysis. `test-data`: inputs and expectations of tests
@@ -63,11 +64,12 @@ function landmarkSpans(documents: IndexedDocument[], treesOnDemand: boolean): Ma
     // The cross-file CronJob checks (mutable-image, blocked-by-policy) point at these, and a
     // repository of test resources holds thousands of CronJobs.
     if (doc.resource?.kind === 'CronJob') {
-      for (const path of [['spec', 'jobTemplate'], ['spec', 'jobTemplate', 'spec', 'template']]) spans.set(spanKey(doc.index, path, 'key'), spanOf(doc.yaml.doc, path, 'key'));
-      const podSpec = asObj(asObj(asObj(asObj(asObj(asObj(doc.yaml.value)?.spec)?.jobTemplate)?.spec)?.template)?.spec);
+      const templatePath = podTemplatePath('CronJob')!;
+      for (const path of [templatePath.slice(0, 2), templatePath]) spans.set(spanKey(doc.index, path, 'key'), spanOf(doc.yaml.doc, path, 'key'));
+      const podSpec = asObj(podTemplateOf(doc.yaml.value, 'CronJob')?.spec);
       for (const list of ['initContainers', 'containers']) {
         const containers = podSpec?.[list];
-        if (Array.isArray(containers)) containers.forEach((_, i) => keep(doc, ['spec', 'jobTemplate', 'spec', 'template', 'spec', list, i, 'image']));
+        if (Array.isArray(containers)) containers.forEach((_, i) => keep(doc, [...templatePath, 'spec', list, i, 'image']));
       }
     }
   }

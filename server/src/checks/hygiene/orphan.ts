@@ -3,7 +3,7 @@ import type { FileId, Span } from '../../findings.ts';
 import type { Resource } from '../../model/types.ts';
 import type { WorkspaceIndex } from '../../workspace/index.ts';
 import { asArray, asObj, type Obj } from '../cronjob/common.ts';
-import { WORKLOAD_KINDS } from '../../k8s/workloads.ts';
+import { WORKLOAD_KINDS, podTemplateOf as workloadTemplateOf } from '../../k8s/workloads.ts';
 
 /** Components of the control plane read these by name; the workspace never shows the consumer. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
@@ -19,12 +19,7 @@ interface PodTemplate {
 }
 
 export function podTemplateOf(resource: Resource): PodTemplate | undefined {
-  const raw = resource.raw;
-  const spec = asObj(raw.spec) ?? {};
-  let template: Obj | undefined;
-  if (resource.kind === 'Pod') template = raw;
-  else if (resource.kind === 'CronJob') template = asObj(asObj(asObj(spec.jobTemplate)?.spec)?.template);
-  else template = asObj(spec.template);
+  const template = workloadTemplateOf(resource.raw, resource.kind);
   if (!template) return undefined;
   const labels = (asObj(asObj(template.metadata)?.labels) ?? {}) as Record<string, string>;
   return { spec: asObj(template.spec) ?? {}, labels, namespace: resource.namespace };
