@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { AnalysisResult, AnalyzeRequest } from '../../../server/src/analysis.ts';
+import { badCronJob } from '../../helpers/testDataTexts.ts';
 
 const core = createRequire(__filename)(resolve('dist/core.js')) as {
   analyzeWorkspace(request: AnalyzeRequest): AnalysisResult;
@@ -14,21 +15,7 @@ const core = createRequire(__filename)(resolve('dist/core.js')) as {
   loadConfig(path: string | undefined): AnalyzeRequest['config'];
 };
 
-const cronJob = `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: bad
-spec:
-  schedule: "*/5 * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          containers:
-          - name: c
-            image: dummyimagename
-`;
+const cronJob = badCronJob();
 const suite = (named: string) => `apiVersion: cli.kyverno.io/v1alpha1\nkind: Test\nmetadata:\n  name: t\npolicies: []\nresources: [${named}]\n`;
 
 test('test data is quiet on one thread, on worker threads and through the cache, and follows the tests', async (t) => {

@@ -4,22 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServerState } from '../../../server/src/lsp/state.ts';
 import { allChecks } from '../../../server/src/checks/registry.ts';
+import { badCronJob } from '../../helpers/testDataTexts.ts';
 
-const cronJob = `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: bad
-spec:
-  schedule: "*/5 * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          containers:
-          - name: c
-            image: dummyimagename
-`;
+const cronJob = badCronJob();
 const kyvernoTest = 'apiVersion: cli.kyverno.io/v1alpha1\nkind: Test\nmetadata:\n  name: t\npolicies: []\nresources: [cron.yaml]\n';
 
 test('a kyverno-test.yaml opened after the resource it names silences that resource, and removing it brings the findings back', () => {

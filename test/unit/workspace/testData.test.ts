@@ -7,22 +7,9 @@ import { runDocumentChecks, runWorkspaceChecks } from '../../../server/src/check
 import { allChecks } from '../../../server/src/checks/registry.ts';
 import { hoverAt } from '../../../server/src/ide/hover.ts';
 import { mergeSettings, sanitizeSettings } from '../../../server/src/lsp/settings.ts';
+import { badCronJob } from '../../helpers/testDataTexts.ts';
 
-const cronJob = (name: string) => `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: ${name}
-spec:
-  schedule: "*/5 * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          containers:
-          - name: c
-            image: dummyimagename
-`;
+const cronJob = badCronJob;
 const policy = (name: string) => `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata:
