@@ -2,8 +2,9 @@
 // whole when it ends (no interleaving). `node --test` alone runs files one after another on a
 // 2-core machine (its concurrency defaults to cores - 1), and its files are listed here because
 // Node 20's runner takes no globs.
-//   node scripts/run-tests.mjs [--e2e] [--jobs N] [--durations] [file-or-folder ...]
-// Suites: test/unit, test/lsp, test/corpus; `--e2e` adds test/e2e. `--jobs` (or TEST_JOBS)
+//   node scripts/run-tests.mjs [--typecheck] [--e2e] [--jobs N] [--durations] [file-or-folder ...]
+// Suites: test/unit, test/lsp, test/corpus; `--e2e` adds test/e2e. `--typecheck` runs `tsc --noEmit`
+// as one more job beside the test files: before them, it held both cores' worth of wall time on one. `--jobs` (or TEST_JOBS)
 // defaults to the number of cores. Each file's wall time is kept in node_modules/.cache so the
 // next run starts the slow corpus files first; `--durations` lists every file's time.
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,8 @@ const walk = (path) => {
   for (const name of readdirSync(path).sort()) walk(join(path, name));
 };
 suites.forEach(walk);
+const TYPECHECK = 'tsc --noEmit -p .';
+if (flag('--typecheck')) files.push(TYPECHECK);
 
 const cachePath = join('node_modules', '.cache', 'kyverno-run-tests.json');
 let known = {};
@@ -41,7 +44,7 @@ try { known = JSON.parse(readFileSync(cachePath, 'utf8')); } catch { /* first ru
 // known to take longest (the corpus, the worker-thread and incremental property tests, the
 // scaffold's project copy, the hostile-input suites, the fixture and fix suites) count as slow: a
 // fresh clone (CI) has no recorded times, and a slow file started last sets the wall time.
-const SLOW = /corpus|cli\/parallel|incrementalPass|scaffold|hostile|fastValues|fixtures\.test|Fixes\.test|lsp\/indexing/;
+const SLOW = /corpus|cli\/parallel|incrementalPass|scaffold|hostile|fastValues|fixtures\.test|Fixes\.test|lsp\/indexing|^tsc /;
 const guess = (file) => known[file] ?? (SLOW.test(file) ? 1e9 : 0);
 const queue = [...files].sort((a, b) => guess(b) - guess(a));
 
@@ -56,7 +59,10 @@ function runFile(file) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     // Its own process group, so a file that hangs is ended with the servers it started.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
+    const args = file === TYPECHECK
+      ? [join('node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']
+      : ['--import', 'tsx', '--test', '--test-reporter=spec', file];
+    const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
