@@ -15,6 +15,22 @@ export interface UserInfo {
   clusterRoles?: string[];
 }
 
+/** One mocked HTTP answer (a Test's `apiCallResponses`): legacy apiCall service calls and CEL http.Get/Post. */
+export interface HttpMock {
+  /** Upper case; GET when the suite does not say. */
+  method: string;
+  url: string;
+  statusCode: number;
+  body: unknown;
+}
+
+/**
+ * A GlobalContextEntry as a suite supplies it (a Test's `globalContextEntries`): the data after
+ * `fieldPath`, or, when the entry has projections, an object of projection name -> value. An entry
+ * the suite gives wrongly is an error for every lookup of it, as in `kyverno test`.
+ */
+export type GlobalContextValue = { ok: true; value: unknown } | { ok: false; error: string };
+
 /** Everything about one admission request apart from the policies. */
 export interface AdmissionContext {
   operation: Operation;
@@ -25,10 +41,29 @@ export interface AdmissionContext {
   namespaceObject?: Record<string, unknown>;
   /** Variables supplied by a values file: global ones and this policy/resource's ones. */
   variables?: Record<string, unknown>;
-  /** Resources the policies may look up (values file, test resources): never fetched from a cluster. */
+  /**
+   * Every object a suite supplies for lookups, never fetched from a cluster: a Context file's
+   * spec.resources, clusterResources (ClusterResource spec.resources or plain files), values-file
+   * Namespaces, exceptions, param resources, clone sources; plus, for the CEL layer's sake, the
+   * cli.kyverno.io Context and Test documents themselves (images, apiCallResponses). apiCall urlPath
+   * GETs, configMap entries and resource.Get/List all read this list.
+   */
   clusterResources?: Record<string, unknown>[];
   /** Params for VAP/MAP and CEL policies with paramKind. */
   params?: unknown;
+  /**
+   * The request's subresource ("scale", "exec", "status"), when the resource stands for one: a
+   * values file's `subresources` maps its kind (Scale) to the parent's (Deployment). The resource is
+   * then matched as `<parent kind>/<subresource>`; `requestKind` names the parent.
+   */
+  subresource?: string;
+  requestKind?: { group: string; version: string; kind: string };
+  /** Mocked HTTP answers, by method and URL; a call none answers is not made. */
+  httpMocks?: HttpMock[];
+  /** GlobalContextEntry values by entry name; an entry not listed is not known. */
+  globalContext?: Record<string, GlobalContextValue>;
+  /** Image data a cli.kyverno.io Context supplies (`spec.images`: image, resolvedImage, manifest, config, ...). */
+  images?: Record<string, unknown>[];
 }
 
 export interface RuleResult {

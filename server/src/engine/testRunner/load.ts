@@ -1,6 +1,7 @@
 // Loads one kyverno-test.yaml and everything it names, confined to the run's root directory.
 import { dirname } from 'node:path';
-import type { UserInfo } from '../types.ts';
+import type { GlobalContextValue, HttpMock, UserInfo } from '../types.ts';
+import { query } from '../jmespath/query.ts';
 import { classify } from '../../model/classify.ts';
 import { familyOf } from '../simulate.ts';
 import { asArray } from '../cel/values.ts';
@@ -20,11 +21,19 @@ export interface LoadedSuite {
   clusterResources: Record<string, unknown>[];
   values: ValuesModel;
   userInfo?: UserInfo;
+  /** The Test's apiCallResponses. */
+  httpMocks: HttpMock[];
+  /** The Test's globalContextEntries, resolved (fieldPath, projections, resourceFiles). */
+  globalContext: Record<string, GlobalContextValue>;
+  /** A Context file's spec.images. */
+  images: Record<string, unknown>[];
 }
 
 function mergeValues(into: ValuesModel, from: ValuesModel): void {
   into.global = { ...into.global, ...from.global };
   for (const [k, v] of from.ruleValues) into.ruleValues.set(k, v);
+  for (const [k, v] of from.foreachValues) into.foreachValues.set(k, v);
+  into.subresources.push(...from.subresources);
   for (const [k, v] of from.resourceValues) into.resourceValues.set(k, v);
   for (const [k, v] of from.namespaceLabels) into.namespaceLabels.set(k, v);
   for (const [k, v] of from.namespaces) into.namespaces.set(k, v);
@@ -56,21 +65,34 @@ export function loadSuite(path: string, root: string): LoadedSuite {
   const resources: Record<string, unknown>[] = [];
   for (const p of test.resources) for (const d of read(p)) if (typeof d.kind === 'string') resources.push(defaultNamespace(d));
   const cloneSources = test.results.flatMap((r) => (r.cloneSourceResource ? [r.cloneSourceResource] : []));
-  for (const p of [...test.exceptions, ...test.clusterResources, ...test.paramResources, ...new Set(cloneSources)]) clusterResources.push(...read(p));
+  for (const p of [...test.exceptions, ...test.paramResources, ...new Set(cloneSources)]) clusterResources.push(...read(p));
+  // A clusterResources file is a cli.kyverno.io ClusterResource (its spec.resources) or plain objects.
+  for (const p of test.clusterResources) {
+    for (const d of read(p)) {
+      if (d.kind === 'ClusterResource' && String(d.apiVersion ?? '').startsWith('cli.kyverno.io/')) clusterResources.push(...asArray(isObj(d.spec) ? d.spec.resources : undefined).filter(isObj).map(defaultNamespace));
+      else clusterResources.push(d);
+    }
+  }
   // The Test itself carries modelled answers (apiCallResponses, globalContextEntries) the CEL libraries read.
   if (Array.isArray(test.raw.apiCallResponses) || Array.isArray(test.raw.globalContextEntries)) {
     clusterResources.push({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Test', metadata: { name: test.name }, apiCallResponses: test.raw.apiCallResponses ?? [], globalContextEntries: test.raw.globalContextEntries ?? [] });
   }
+  const images: Record<string, unknown>[] = [];
   if (test.context) {
     for (const d of read(test.context)) {
       clusterResources.push(d);
       const spec = isObj(d.spec) ? d.spec : {};
       clusterResources.push(...asArray(spec.resources).filter(isObj));
+      images.push(...asArray(spec.images).filter(isObj));
     }
   }
   const values = emptyValues();
   if (test.variables) for (const d of read(test.variables)) mergeValues(values, parseValues(d));
   if (test.values) mergeValues(values, parseValues(test.values));
+  // A Namespace the values describe is a cluster object too (resource.Get, apiCall).
+  for (const ns of values.namespaces.values()) clusterResources.push({ apiVersion: 'v1', kind: 'Namespace', ...ns });
+  const httpMocks = parseHttpMocks(test.raw.apiCallResponses);
+  const globalContext = resolveGlobalContext(test.raw.globalContextEntries, (p) => read(p));
   let userInfo: UserInfo | undefined;
   if (test.userinfo) {
     const d = read(test.userinfo)[0] ?? {};
@@ -83,5 +105,48 @@ export function loadSuite(path: string, root: string): LoadedSuite {
       clusterRoles: asArray(d.clusterRoles).map(String),
     };
   }
-  return { path, dir, root, test, policies, resources, clusterResources, values, ...(userInfo ? { userInfo } : {}) };
+  return { path, dir, root, test, policies, resources, clusterResources, values, httpMocks, globalContext, images, ...(userInfo ? { userInfo } : {}) };
+}
+
+function parseHttpMocks(raw: unknown): HttpMock[] {
+  return asArray(raw).filter(isObj).flatMap((c) => {
+    if (typeof c.url !== 'string') return [];
+    const response = isObj(c.response) ? c.response : {};
+    const code = Number(response.statusCode ?? 200);
+    return [{ method: String(c.method || 'GET').toUpperCase(), url: c.url, statusCode: Number.isFinite(code) ? code : 200, body: response.body ?? null }];
+  });
+}
+
+/**
+ * As `kyverno test` resolves its mocks: `data`, inline `resources` or `resourceFiles` (a list of
+ * objects, as the informer cache holds them); then `fieldPath` (JMESPath) narrows the root, and
+ * projections, when given, replace it with an object of name -> JMESPath result.
+ */
+export function resolveGlobalContext(raw: unknown, read: (path: string) => Record<string, unknown>[]): Record<string, GlobalContextValue> {
+  const out: Record<string, GlobalContextValue> = {};
+  for (const e of asArray(raw).filter(isObj)) {
+    if (typeof e.name !== 'string') continue;
+    try {
+      let root: unknown = e.data;
+      if (Array.isArray(e.resources)) root = e.resources.filter(isObj);
+      else if (Array.isArray(e.resourceFiles)) root = e.resourceFiles.flatMap((f) => read(String(f)));
+      const projections = asArray(e.projections).filter(isObj);
+      if (root === undefined || root === null) {
+        if (projections.length > 0) throw new Error('data is required when projections are set');
+        out[e.name] = { ok: true, value: null };
+        continue;
+      }
+      if (typeof e.fieldPath === 'string' && e.fieldPath !== '') root = query(e.fieldPath, root);
+      if (projections.length === 0) { out[e.name] = { ok: true, value: root }; continue; }
+      const value: Record<string, unknown> = {};
+      for (const p of projections) {
+        if (typeof p.name !== 'string' || p.name === '') throw new Error('projection name must not be empty');
+        value[p.name] = query(String(p.path ?? ''), root);
+      }
+      out[e.name] = { ok: true, value };
+    } catch (err) {
+      out[e.name] = { ok: false, error: `globalContextEntries ${e.name}: ${(err as Error).message}` };
+    }
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { SuiteError, loadDocuments, resolveConfined } from './files.ts';
 import { pickExpected, sameResource } from './compare.ts';
 import { defaultNamespace, loadSuite, type LoadedSuite } from './load.ts';
 import type { ExpectedResult } from './model.ts';
-import { resourceVariables, ruleVariables } from './values.ts';
+import { resourceVariables, ruleVariables, type SubresourceDecl } from './values.ts';
 import { isObj } from '../../k8s/objects.ts';
 
 export interface Counts { total: number; agree: number; disagree: number; unknown: number }
@@ -68,6 +68,18 @@ function ruleNameMatches(actual: string, wanted: string): boolean {
   return actual === wanted || actual === `autogen-${wanted}` || actual === `autogen-cronjob-${wanted}` || actual === `autogen-cronjobs-${wanted}`;
 }
 
+/** A resource whose kind the values declare a subresource of (Scale -> deployments/scale) is requested as its parent's subresource. */
+function subresourceOf(resource: Record<string, unknown>, decls: SubresourceDecl[]): { subresource: string; parent: SubresourceDecl['parent'] } | undefined {
+  const apiVersion = String(resource.apiVersion ?? '');
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
+  const version = slash >= 0 ? apiVersion.slice(slash + 1) : apiVersion;
+  // Like `kyverno test`, the last declaration of the kind wins.
+  const d = decls.filter((x) => x.kind === resource.kind && x.group === group && x.version === version).pop();
+  if (!d) return undefined;
+  return { subresource: d.name.split('/')[1] ?? '', parent: d.parent };
+}
+
 class SuiteRunner {
   private readonly cache = new Map<string, PolicyResult>();
   constructor(private readonly suite: LoadedSuite, private readonly evaluate: PolicyEvaluator) {}
@@ -94,6 +106,11 @@ class SuiteRunner {
     // As the API server shapes requests: UPDATE carries the object twice, DELETE only as oldObject.
     if (operation === 'UPDATE' || operation === 'DELETE') context.oldObject = resource;
     if (this.suite.userInfo) context.userInfo = this.suite.userInfo;
+    const sub = subresourceOf(resource, values.subresources);
+    if (sub) { context.subresource = sub.subresource; context.requestKind = sub.parent; }
+    if (this.suite.httpMocks.length > 0) context.httpMocks = this.suite.httpMocks;
+    if (Object.keys(this.suite.globalContext).length > 0) context.globalContext = this.suite.globalContext;
+    if (this.suite.images.length > 0) context.images = this.suite.images;
     return context;
   }
 
