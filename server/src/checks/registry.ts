@@ -8,7 +8,7 @@ import { backoffLimitImplicitCheck } from './cronjob/backoffLimitImplicit.ts';
 import { historyLimitsCheck } from './cronjob/historyLimits.ts';
 import { mutableImageCheck } from './cronjob/mutableImage.ts';
 import { scheduleCheck } from './cronjob/schedule.ts';
-import { blockedByPolicyCheck } from './cronjob/blockedByPolicy.ts';
+import { blockedByPolicyCheck } from './workload/blockedByPolicy.ts';
 import { rbacViaGenerateCheck } from './generate/rbacViaGenerate.ts';
 import { unsynchronizedCopyCheck } from './generate/unsynchronizedCopy.ts';
 import { noDryRunFirstCheck } from './cleanup/noDryRunFirst.ts';

@@ -19,7 +19,7 @@ const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
   return statSync(path).isDirectory() ? walk(path) : name.endsWith('.yaml') ? [path] : [];
 });
 // The fixtures of every check that has a cross-file part: conflicts, advice, CronJobs, migration, orphans.
-const pool = ['conflict', 'advice/prefer-mutate', 'cronjob/mutable-image', 'cronjob/blocked-by-policy', 'policy/legacy-kind', 'policy/duplicate-name', 'hygiene/orphan']
+const pool = ['conflict', 'advice/prefer-mutate', 'cronjob/mutable-image', 'workload/blocked-by-policy', 'policy/legacy-kind', 'policy/duplicate-name', 'hygiene/orphan']
   .flatMap((dir) => walk(join(fixtures, dir)))
   .map((path) => ({ name: relative(fixtures, path), text: readFileSync(path, 'utf8') }));
 

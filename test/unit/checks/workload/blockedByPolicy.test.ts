@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jobOf, podOf } from '../../../../server/src/checks/cronjob/blockedByPolicy.ts';
-import { blockedByPolicyCheck } from '../../../../server/src/checks/cronjob/blockedByPolicy.ts';
-import { analyze } from '../harness.ts';
+import { parse } from 'yaml';
+import { jobOf, podOf, replicaSetOf } from '../../../../server/src/impact/created.ts';
+import { blockedByPolicyCheck } from '../../../../server/src/checks/workload/blockedByPolicy.ts';
+import { analyze, applyEdits, yamlErrors } from '../harness.ts';
 
 const cronJob = {
   apiVersion: 'batch/v1',
@@ -74,4 +75,78 @@ spec:
   assert.equal(findings[0].related?.[0].file, '/ws/p.yaml');
   const fixed = cj.replace('      template:\n        spec:', '      template:\n        metadata:\n          labels: { team: finance }\n        spec:');
   assert.deepEqual(analyze({ '/ws/p.yaml': policy, '/ws/c.yaml': fixed }, [blockedByPolicyCheck]), []);
+});
+
+const podOnlyPolicy = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: pods-drop-all
+  annotations:
+    pod-policies.kyverno.io/autogen-controllers: none
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: drop-all
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: Containers must drop every capability.
+        pattern:
+          spec:
+            containers:
+              - securityContext:
+                  capabilities:
+                    drop: [ALL]
+`;
+
+const deployment = (securityContext = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: storefront
+  namespace: shop
+spec:
+  selector:
+    matchLabels: { app: storefront }
+  template:
+    metadata:
+      labels: { app: storefront }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/storefront:2.4.1
+${securityContext}`;
+
+test('a Deployment whose Pods a Pod-only policy denies is reported at its template, with the rule and a PolicyException fix', () => {
+  const files = { '/ws/p.yaml': podOnlyPolicy, '/ws/d.yaml': deployment() };
+  const findings = analyze(files, [blockedByPolicyCheck]);
+  assert.deepEqual(findings.map((f) => f.code), ['workload/blocked-by-policy']);
+  assert.equal(files['/ws/d.yaml'].slice(findings[0].span.start, findings[0].span.end), 'template');
+  assert.equal(findings[0].related?.[0].file, '/ws/p.yaml');
+  assert.match(findings[0].related![0].message, /rule drop-all/);
+  const fix = findings[0].fixes?.find((f) => /PolicyException/.test(f.title));
+  assert.ok(fix, 'a PolicyException fix');
+  const created = applyEdits(files, fix.edits);
+  const file = Object.keys(created).find((f) => !(f in files))!;
+  assert.equal(file, '/ws/storefront-pods-drop-all-exception.yaml');
+  assert.deepEqual(yamlErrors(created), []);
+  const exception = parse(created[file]);
+  assert.equal(exception.kind, 'PolicyException');
+  assert.equal(exception.metadata.namespace, 'shop');
+  assert.deepEqual(exception.spec.exceptions, [{ policyName: 'pods-drop-all', ruleNames: ['drop-all'] }]);
+  assert.deepEqual(exception.spec.match.any[0].resources, { kinds: ['Pod'], namespaces: ['shop'], names: ['storefront-*'] });
+  const compliant = deployment('          securityContext:\n            capabilities:\n              drop: [ALL]\n');
+  assert.deepEqual(analyze({ '/ws/p.yaml': podOnlyPolicy, '/ws/d.yaml': compliant }, [blockedByPolicyCheck]), []);
+});
+
+test('the Pods of each controller kind are built with the labels its controller adds', () => {
+  const workload = (kind: string) => ({ apiVersion: 'apps/v1', kind, metadata: { name: 'w', namespace: 'n' }, spec: { template: { metadata: { labels: { app: 'w' } }, spec: { containers: [] } } } });
+  const labels = (kind: string) => (podOf(workload(kind)).metadata as any).labels;
+  assert.deepEqual(Object.keys(labels('StatefulSet')).sort(), ['app', 'apps.kubernetes.io/pod-index', 'controller-revision-hash', 'statefulset.kubernetes.io/pod-name']);
+  assert.deepEqual(Object.keys(labels('DaemonSet')).sort(), ['app', 'controller-revision-hash', 'pod-template-generation']);
+  const rs = replicaSetOf(workload('Deployment'));
+  assert.equal(rs.kind, 'ReplicaSet');
+  assert.equal((podOf(rs).metadata as any).labels['pod-template-hash'], (rs.metadata as any).labels['pod-template-hash']);
+  assert.equal((podOf(rs).metadata as any).ownerReferences[0].kind, 'ReplicaSet');
 });

@@ -2,7 +2,7 @@
 // only where what it read changed. The admission simulation is injected and its calls counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBlockedByPolicyCheck } from '../../../../server/src/checks/cronjob/blockedByPolicy.ts';
+import { createBlockedByPolicyCheck } from '../../../../server/src/checks/workload/blockedByPolicy.ts';
 import { simulate } from '../../../../server/src/engine/simulate.ts';
 import { WorkspaceIndex } from '../../../../server/src/workspace/index.ts';
 import { WorkspacePass } from '../../../../server/src/checks/workspacePass.ts';
