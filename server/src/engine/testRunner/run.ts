@@ -4,7 +4,7 @@ import type { AdmissionContext, Operation, PolicyEvaluator, PolicyResult, RuleRe
 import { evaluatePolicyDoc, familyOf } from '../simulate.ts';
 import { findTestFiles } from './discover.ts';
 import { SuiteError, loadDocuments, resolveConfined } from './files.ts';
-import { pickExpected, sameResource } from './compare.ts';
+import { isGeneration, pickExpected, reportedStatus, resourceId, sameResource } from './compare.ts';
 import { defaultNamespace, loadSuite, type LoadedSuite } from './load.ts';
 import type { ExpectedResult } from './model.ts';
 import { resourceVariables, ruleVariables, type SubresourceDecl } from './values.ts';
@@ -82,6 +82,8 @@ function subresourceOf(resource: Record<string, unknown>, decls: SubresourceDecl
 
 class SuiteRunner {
   private readonly cache = new Map<string, PolicyResult>();
+  /** One clock reading per suite, so its results do not depend on which evaluation ran first. */
+  private readonly now = new Date().toISOString();
   constructor(private readonly suite: LoadedSuite, private readonly evaluate: PolicyEvaluator) {}
 
   contextFor(policy: Record<string, unknown>, resource: Record<string, unknown>, extra: Record<string, unknown>): AdmissionContext {
@@ -99,6 +101,9 @@ class SuiteRunner {
       clusterResources: this.suite.clusterResources,
       // `kyverno test` has no cluster: a namespace the values do not describe has no labels.
       namespaceLabels: labels ?? {},
+      // The suite is all `kyverno test` knows of the cluster; its clock is the real one.
+      closedWorld: true,
+      now: this.now,
     };
     // Like `kyverno test`, the request's namespace exists: described by the values, or bare.
     if (nsObject) context.namespaceObject = nsObject;
@@ -155,7 +160,7 @@ function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, r
   if (policies.length === 0 || resources.length === 0) {
     return { kind: 'disagree', actual: 'not found', rule: entry.rule, reason: policies.length === 0 ? `no policy ${entry.policy} in the suite` : `no ${entry.kind} ${resourceName} in the suite` };
   }
-  const rows: { rule: RuleResult; response: PolicyResult; resource: Record<string, unknown> }[] = [];
+  const rows: Row[] = [];
   const responses: PolicyResult[] = [];
   for (const { i: pi, p } of policies) {
     for (const { i: ri, r } of resources) {
@@ -166,7 +171,7 @@ function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, r
       // A rule and its autogen variants never match the same object: Kyverno reports only the one
       // that applied, where an evaluator may also list the others as skipped.
       const decided = named.filter((rule) => rule.status !== 'skip');
-      for (const rule of decided.length ? decided : named) rows.push({ rule, response, resource: r });
+      for (const rule of decided.length ? decided : named) rows.push({ rule, response, resource: r, policy: p });
     }
   }
   if (rows.length === 0) {
@@ -178,32 +183,53 @@ function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, r
   }
   const actual = [...new Set(rows.map((x) => x.rule.status))].join(',');
   // A decided row that contradicts the entry settles it; otherwise an undecided row leaves it unknown.
+  let compared = 0;
+  let notCompared = '';
   for (const row of rows) {
     if (row.rule.status === 'unknown') continue;
-    const mismatch = checkRow(runner, entry, row, actual);
-    if (mismatch) return mismatch;
+    const check = checkRow(runner, entry, row, actual);
+    if (check === 'ok') compared++;
+    else if ('notCompared' in check) notCompared = check.notCompared;
+    else return check;
   }
   const unknown = rows.find((x) => x.rule.status === 'unknown');
   if (unknown) return { kind: 'unknown', actual, rule: unknown.rule.rule, reason: unknown.rule.reason };
+  // Rows `kyverno test` leaves out (no document for the resource, nothing generated) prove nothing.
+  if (compared === 0 && notCompared) return { kind: 'agree', actual, rule: rows[0]!.rule.rule, reason: notCompared, excluded: true };
   return { kind: 'agree', actual, rule: rows[0]!.rule.rule, reason: '' };
 }
 
-/** What `kyverno test` checks for one rule response: the patched and generated resources, then the status. */
-function checkRow(runner: SuiteRunner, entry: ExpectedResult, row: { rule: RuleResult; response: PolicyResult }, actual: string): Outcome | undefined {
+type Row = { rule: RuleResult; response: PolicyResult; resource: Record<string, unknown>; policy: Record<string, unknown> };
+
+/**
+ * What `kyverno test` checks for one rule response: the patched resource, each generated resource,
+ * then the status as a policy report states it. A patchedResources file without a document for
+ * the resource, and a generation rule that generated nothing, yield no row in `kyverno test`.
+ */
+function checkRow(runner: SuiteRunner, entry: ExpectedResult, row: Row, actual: string): Outcome | 'ok' | { notCompared: string } {
+  const status = reportedStatus(row.policy, row.rule.status);
+  const differs = (what: string, reason: string): Outcome => ({ kind: 'disagree', actual: `${status} (${what} differs)`, rule: row.rule.rule, reason });
   if (entry.patchedResources) {
     const expected = pickExpected(row.response.patched, runner.expectedDocs(entry.patchedResources));
-    if (!expected || !sameResource(row.response.patched, expected)) {
-      return { kind: 'disagree', actual: `${row.rule.status} (patched resource differs)`, rule: row.rule.rule, reason: expected ? 'the mutated resource differs from patchedResources' : 'patchedResources has no document for this resource' };
-    }
+    if (!expected) return { notCompared: 'patchedResources has no document for this resource: kyverno test leaves the entry out' };
+    if (!sameResource(row.response.patched, expected)) return differs('patched resource', 'the mutated resource differs from patchedResources');
   }
-  if (entry.generatedResource) {
-    const docs = runner.expectedDocs(entry.generatedResource);
+  if (isGeneration(row.policy, row.rule, entry)) {
     const generated = row.rule.generated ?? [];
-    const ok = generated.length > 0 && generated.every((g) => { const e = pickExpected(g, docs); return !!e && sameResource(g, e); });
-    if (!ok) return { kind: 'disagree', actual: `${row.rule.status} (generated resource differs)`, rule: row.rule.rule, reason: generated.length ? 'the generated resource differs from generatedResource' : 'nothing was generated' };
+    if (generated.length === 0) return { notCompared: 'nothing was generated: kyverno test reports the entry as excluded' };
+    if (entry.generatedResource) {
+      const docs = runner.expectedDocs(entry.generatedResource);
+      for (const g of generated) {
+        const e = pickExpected(g, docs);
+        if (!e) return differs('generated resource', `generatedResource has no document for ${String(g.kind)} ${resourceId(g)}`);
+        if (!sameResource(g, e)) return differs('generated resource', `the generated ${String(g.kind)} ${resourceId(g)} differs from generatedResource`);
+      }
+    }
+  } else if (entry.generatedResource) {
+    return differs('generated resource', 'the rule is not a generation rule: nothing was generated');
   }
-  if (row.rule.status !== entry.result) return { kind: 'disagree', actual, rule: row.rule.rule, reason: row.rule.reason };
-  return undefined;
+  if (status !== entry.result) return { kind: 'disagree', actual: actual === row.rule.status ? status : actual, rule: row.rule.rule, reason: row.rule.reason };
+  return 'ok';
 }
 
 export function runSuiteFile(path: string, root: string, report: RunReport, options: RunOptions = {}): void {

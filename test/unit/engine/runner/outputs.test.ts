@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
+import { evaluatePolicyDoc } from '../../../../server/src/engine/simulate.ts';
+import type { PolicyEvaluator } from '../../../../server/src/engine/types.ts';
+
+const suites = join(import.meta.dirname, '../../../fixtures/engine-suites/suites');
+
+test('legacy generate rules: data, clone from cloneSourceResource, cloneList with a selector, foreach; each generated resource compared', () => {
+  const report = runSuites([join(suites, 'generate-legacy')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 4, agree: 4, disagree: 0, unknown: 0 });
+  // every entry was compared with its generatedResource, none passed as excluded
+  assert.equal(report.excludedAgreements, 0);
+});
+
+test('a generated resource that differs from generatedResource is a disagreement naming it', () => {
+  // the second of the two ConfigMaps the foreach rule generates gets another port
+  const evaluate: PolicyEvaluator = (policy, resource, context) => {
+    const out = evaluatePolicyDoc(policy, resource, context);
+    return { ...out, rules: out.rules.map((r) => (r.generated && r.generated.length === 2 ? { ...r, generated: [r.generated[0]!, { ...r.generated[1]!, data: { port: 'port-9091' } }] } : r)) };
+  };
+  const report = runSuites([join(suites, 'generate-legacy')], { evaluate });
+  assert.deepEqual(report.results, { total: 4, agree: 3, disagree: 1, unknown: 0 });
+  assert.equal(report.failures[0]!.resource, 'Pod/web');
+  assert.match(report.failures[0]!.actual, /generated resource differs/);
+  assert.match(report.failures[0]!.reason, /ConfigMap team-a\/web-metrics/);
+});
+
+test('patchedResources holding several documents: each resource is compared with its own (kind, namespace, name); one without a document is left out', () => {
+  const report = runSuites([join(suites, 'patched-multi')]);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 4, agree: 4, disagree: 0, unknown: 0 });
+  // shop/cron has no document: kyverno test reports nothing for it, which proves nothing
+  assert.equal(report.excludedAgreements, 1);
+});
+
+test('patchedResources: the document of another namespace is never taken for the resource', () => {
+  // staging/api mutated as shop/api would be: the staging document must not match it
+  const evaluate: PolicyEvaluator = (policy, resource, context) => {
+    const out = evaluatePolicyDoc(policy, resource, context);
+    const meta = resource.metadata as Record<string, unknown>;
+    if (meta.namespace !== 'staging') return out;
+    return { ...out, patched: { ...out.patched, spec: { containers: [{ name: 'api', image: 'shop/api:2.1' }] } } };
+  };
+  const report = runSuites([join(suites, 'patched-multi')], { evaluate });
+  assert.deepEqual(report.results, { total: 4, agree: 3, disagree: 1, unknown: 0 });
+  assert.match(report.failures[0]!.actual, /patched resource differs/);
+});
+
+test('warn: a failure of a policy annotated scored "false" is reported as warn; Audit alone stays fail', () => {
+  const report = runSuites([join(suites, 'warn-unscored')]);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
+});
