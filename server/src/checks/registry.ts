@@ -26,6 +26,8 @@ import { unsatisfiableValidationsCheck } from './conflict/unsatisfiableValidatio
 import { generateCollisionCheck } from './conflict/generateCollision.ts';
 import { orderDependentCheck } from './conflict/orderDependent.ts';
 import { mutationBreaksImageVerificationCheck } from './conflict/mutationBreaksImageVerification.ts';
+import { failClosedCriticalCheck } from './safety/failClosedCritical.ts';
+import { namespaceSelectorIneffectiveCheck } from './safety/namespaceSelectorIneffective.ts';
 
 /** Every check the analyzer runs. A new check is one module plus one line here (see README, "Adding a check"). */
 export const allChecks: readonly Check[] = [
@@ -55,4 +57,6 @@ export const allChecks: readonly Check[] = [
   generateCollisionCheck,
   orderDependentCheck,
   mutationBreaksImageVerificationCheck,
+  failClosedCriticalCheck,
+  namespaceSelectorIneffectiveCheck,
 ];
