@@ -49,6 +49,14 @@ export interface AdmissionContext {
    * GETs, configMap entries and resource.Get/List all read this list.
    */
   clusterResources?: Record<string, unknown>[];
+  /**
+   * clusterResources describe the whole cluster (a suite with clusterResources or a context file:
+   * `kyverno test`'s fake cluster), so a list is complete and a missing object is absent. Otherwise
+   * (the editor's workspace ConfigMaps) they are a partial view: a lookup they do not answer is unknown.
+   * Narrower than `closedWorld`: `kyverno test` makes legacy apiCall/configMap lookups only when the
+   * suite describes the cluster this way.
+   */
+  completeCluster?: boolean;
   /** Params for VAP/MAP and CEL policies with paramKind. */
   params?: unknown;
   /**

@@ -10,16 +10,19 @@ import { isObj } from '../../k8s/objects.ts';
 
 export function requestOf(object: Record<string, unknown> | null, context: AdmissionContext): Record<string, unknown> {
   const subject = object ?? context.oldObject ?? {};
-  const id = identityOf(subject);
+  // A resource standing for its parent's subresource (Scale for deployments/scale) is requested as the parent.
+  const parent = context.requestKind;
+  const id = identityOf(parent ? { apiVersion: parent.group ? `${parent.group}/${parent.version}` : parent.version, kind: parent.kind } : subject);
   const meta = isObj(subject.metadata) ? subject.metadata : {};
   const [resource, subresource] = id.plural.split('/');
+  const kind = { group: id.group, version: id.version, kind: parent?.kind ?? String(subject.kind ?? '') };
   const user = context.userInfo ?? {};
   return {
     uid: '',
-    kind: { group: id.group, version: id.version, kind: String(subject.kind ?? '') },
+    kind,
     resource: { group: id.group, version: id.version, resource: resource ?? '' },
-    subResource: subresource ?? '',
-    requestKind: { group: id.group, version: id.version, kind: String(subject.kind ?? '') },
+    subResource: context.subresource ?? subresource ?? '',
+    requestKind: kind,
     name: String(meta.name ?? ''),
     namespace: String(meta.namespace ?? ''),
     operation: context.operation,

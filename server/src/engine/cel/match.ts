@@ -23,13 +23,24 @@ function resourceListHas(list: unknown, resource: string, subresource: string): 
   return false;
 }
 
+/** The request's resource identity: a resource standing for its parent's subresource is requested as the parent. */
+function requestIdentity(resource: Record<string, unknown>, context: AdmissionContext): { id: ReturnType<typeof identityOf>; plural: string; sub: string } {
+  const parent = context.requestKind;
+  if (!parent) {
+    const id = identityOf(resource);
+    const [plural = '', sub = ''] = id.plural.split('/');
+    return { id, plural, sub };
+  }
+  const id = identityOf({ apiVersion: parent.group ? `${parent.group}/${parent.version}` : parent.version, kind: parent.kind });
+  return { id, plural: id.plural.split('/')[0] ?? '', sub: context.subresource ?? '' };
+}
+
 export function ruleMatches(rule: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): boolean {
-  const id = identityOf(resource);
-  const [plural, sub = ''] = id.plural.split('/');
+  const { id, plural, sub } = requestIdentity(resource, context);
   if (!listHas(rule.operations ?? ['*'], context.operation)) return false;
   if (!listHas(rule.apiGroups, id.group)) return false;
   if (!listHas(rule.apiVersions, id.version)) return false;
-  if (!resourceListHas(rule.resources, plural ?? '', sub)) return false;
+  if (!resourceListHas(rule.resources, plural, sub)) return false;
   const names = asArray(rule.resourceNames).map(String);
   const meta = isObj(resource.metadata) ? resource.metadata : {};
   if (names.length > 0 && !names.includes(String(meta.name ?? ''))) return false;

@@ -5,6 +5,7 @@ import { query } from '../jmespath/query.ts';
 import { substitute } from '../jmespath/substitute.ts';
 import { UnsupportedError } from '../jmespath/errors.ts';
 import { isObj } from '../../k8s/objects.ts';
+import { resolveApiCall, resolveGlobalReference } from './apiCall.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -118,28 +119,15 @@ export function loadContext(entries: unknown, data: Obj, ctx: AdmissionContext):
       if (!found) throw new UnsupportedError(`context entry ${name}: ConfigMap ${String(cm.namespace)}/${String(cm.name)} is not among the supplied resources`);
       setPath(data, name, found);
     } else if (isObj(entry.apiCall)) {
-      setPath(data, name, configMapCall(name, substitute(entry.apiCall, data) as Obj, data, ctx));
+      setPath(data, name, resolveApiCall(name, substitute(entry.apiCall, data) as Obj, data, ctx));
     } else if (isObj(entry.globalReference)) {
-      throw new UnsupportedError(`context entry ${name}: globalReference is not resolved without a value for it in the values file`);
+      setPath(data, name, resolveGlobalReference(name, substitute(entry.globalReference, data) as Obj, data, ctx));
     } else if (isObj(entry.imageRegistry)) {
-      throw new UnsupportedError(`context entry ${name}: imageRegistry lookups are not performed`);
+      throw new UnsupportedError(`context entry ${name}: an imageRegistry lookup needs a registry`);
     } else {
       throw new UnsupportedError(`context entry ${name}: unsupported entry type`);
     }
   }
-}
-
-/** A GET of one ConfigMap (`/api/v1/namespaces/<ns>/configmaps/<name>`) answered from the supplied resources; any other call is not made. */
-function configMapCall(name: string, call: Obj, data: Obj, ctx: AdmissionContext): unknown {
-  const url = typeof call.urlPath === 'string' ? call.urlPath : '';
-  const m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/?]+)$/.exec(url.trim());
-  if (!m || (call.method !== undefined && call.method !== 'GET') || call.service !== undefined) {
-    throw new UnsupportedError(`context entry ${name}: apiCall is not resolved without a value for it in the values file`);
-  }
-  const found = findResource(ctx, 'ConfigMap', m[2]!, m[1]!);
-  if (!found) throw new UnsupportedError(`context entry ${name}: ConfigMap ${m[1]}/${m[2]} is not among the supplied resources`);
-  const jmesPath = typeof call.jmesPath === 'string' && call.jmesPath !== '' ? (substitute(call.jmesPath, data) as string) : undefined;
-  return jmesPath ? query(jmesPath, found) : found;
 }
 
 function hasPathPrefix(vars: Obj, name: string): boolean {

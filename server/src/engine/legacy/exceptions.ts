@@ -86,7 +86,7 @@ export function matchExceptions(candidates: Obj[], resource: Obj, ctx: Admission
     const spec = isObj(polex.spec) ? polex.spec : {};
     const match = (isObj(spec.match) ? spec.match : {}) as MatchResources;
     if (!(match.any && match.any.length > 0) && !(match.all && match.all.length > 0)) continue;
-    const verdict = matchBlock(match, { resource, operation: ctx.operation, userInfo: ctx.userInfo, namespaceLabels: ctx.namespaceLabels });
+    const verdict = matchBlock(match, { resource, operation: ctx.operation, userInfo: ctx.userInfo, namespaceLabels: ctx.namespaceLabels, ...(ctx.subresource !== undefined ? { subresource: ctx.subresource } : {}), ...(ctx.requestKind ? { requestKind: ctx.requestKind } : {}) });
     if (verdict.result === false) continue;
     if (verdict.result === 'unknown') return { matched, unknown: `whether policy exception ${keyOf(polex)} applies is not known: ${verdict.reason}` };
     if (spec.conditions !== undefined && spec.conditions !== null) {

@@ -95,6 +95,8 @@ function evaluateRule(rule: Obj, phase: Phase, resource: Obj, context: Admission
     operation: ctx.operation,
     userInfo: ctx.userInfo,
     namespaceLabels: ctx.namespaceLabels,
+    ...(ctx.subresource !== undefined ? { subresource: ctx.subresource } : {}),
+    ...(ctx.requestKind ? { requestKind: ctx.requestKind } : {}),
   }, policyNamespace);
   if (verdict.result === false) return skip(`rule does not apply: ${verdict.reason}`, [...path, 'match']);
   if (verdict.result === 'unknown') return unknown(verdict.reason, [...path, 'match']);

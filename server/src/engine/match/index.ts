@@ -1,6 +1,6 @@
 // Legacy (kyverno.io/v1) match/exclude resolution, shared by the legacy engine and others.
 import type { Operation, UserInfo } from '../types.ts';
-import { gvkOf, kindMatches } from './kinds.ts';
+import { gvkOf, kindMatches, type Gvk } from './kinds.ts';
 import { selectorMatches, type LabelSelector } from './selector.ts';
 import { wildcardMatch } from './wildcard.ts';
 import { isObj } from '../../k8s/objects.ts';
@@ -46,7 +46,9 @@ export interface MatchInput {
   userInfo?: UserInfo;
   /** Undefined when the namespace's labels are not known: a namespaceSelector then yields 'unknown'. */
   namespaceLabels?: Record<string, string>;
+  /** Set with `requestKind` when the resource stands for its parent's subresource (a Scale for deployments/scale). */
   subresource?: string;
+  requestKind?: Gvk;
 }
 
 export interface MatchVerdict {
@@ -70,7 +72,8 @@ function stringMap(v: unknown): Record<string, string> {
 export function matchesResourceDescription(rd: ResourceDescription, input: MatchInput, filter: ResourceFilter = {}): MatchVerdict {
   const { resource } = input;
   const m = meta(resource);
-  const gvk = gvkOf(resource);
+  // A subresource request is matched by the parent's kind plus the subresource ("Deployment/scale").
+  const gvk = input.requestKind ?? gvkOf(resource);
   const name = String(m.name ?? m.generateName ?? '');
   const namespace = gvk.kind === 'Namespace' ? name : String(m.namespace ?? '');
   let unknown: string | undefined;

@@ -86,6 +86,8 @@ export function loadSuite(path: string, root: string): LoadedSuite {
       images.push(...asArray(spec.images).filter(isObj));
     }
   }
+  // With clusterResources `kyverno test` answers API calls from a fake cluster that also holds the test's own resources.
+  if (test.clusterResources.length > 0) clusterResources.push(...resources);
   const values = emptyValues();
   if (test.variables) for (const d of read(test.variables)) mergeValues(values, parseValues(d));
   if (test.values) mergeValues(values, parseValues(test.values));

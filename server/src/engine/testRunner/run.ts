@@ -99,6 +99,7 @@ class SuiteRunner {
       operation,
       variables,
       clusterResources: this.suite.clusterResources,
+      completeCluster: this.suite.test.clusterResources.length > 0 || this.suite.test.context !== undefined,
       // `kyverno test` has no cluster: a namespace the values do not describe has no labels.
       namespaceLabels: labels ?? {},
       // The suite is all `kyverno test` knows of the cluster; its clock is the real one.
