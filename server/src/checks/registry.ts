@@ -26,6 +26,8 @@ import { unsatisfiableValidationsCheck } from './conflict/unsatisfiableValidatio
 import { generateCollisionCheck } from './conflict/generateCollision.ts';
 import { orderDependentCheck } from './conflict/orderDependent.ts';
 import { mutationBreaksImageVerificationCheck } from './conflict/mutationBreaksImageVerification.ts';
+import { autogenSkippedCheck } from './safety/autogenSkipped.ts';
+import { autogenTranslationCheck } from './safety/autogenTranslation.ts';
 import { failClosedCriticalCheck } from './safety/failClosedCritical.ts';
 import { namespaceSelectorIneffectiveCheck } from './safety/namespaceSelectorIneffective.ts';
 
@@ -57,6 +59,8 @@ export const allChecks: readonly Check[] = [
   generateCollisionCheck,
   orderDependentCheck,
   mutationBreaksImageVerificationCheck,
+  autogenSkippedCheck,
+  autogenTranslationCheck,
   failClosedCriticalCheck,
   namespaceSelectorIneffectiveCheck,
 ];

@@ -8,7 +8,8 @@ type Obj = Record<string, unknown>;
 const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
 const NON_CRON_CONTROLLERS = POD_CONTROLLERS.filter((c) => c !== 'CronJob');
-const ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
+export const AUTOGEN_ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
+const ANNOTATION = AUTOGEN_ANNOTATION;
 
 function bareKind(k: string): string {
   const parts = k.split('/');
@@ -22,48 +23,91 @@ function rulesOf(policy: Obj): Obj[] {
   return Array.isArray(spec.rules) ? (spec.rules.filter(isObj) as Obj[]) : [];
 }
 
-/** Every resource description of a match/exclude block (top-level, any, all). */
-function descriptions(block: unknown): Obj[] {
+type Path = (string | number)[];
+
+/** Every resource description of a match/exclude block in Kyverno's order (resources, any, all), with its path in the block. */
+function describedAt(block: unknown): { rd: Obj; path: Path }[] {
   if (!isObj(block)) return [];
-  const out: Obj[] = [];
-  if (isObj(block.resources)) out.push(block.resources);
-  for (const f of [...(Array.isArray(block.any) ? block.any : []), ...(Array.isArray(block.all) ? block.all : [])]) {
-    if (isObj(f) && isObj(f.resources)) out.push(f.resources);
+  const out: { rd: Obj; path: Path }[] = [];
+  if (isObj(block.resources)) out.push({ rd: block.resources, path: ['resources'] });
+  for (const list of ['any', 'all'] as const) {
+    const filters = block[list];
+    if (Array.isArray(filters)) filters.forEach((f, i) => { if (isObj(f) && isObj(f.resources)) out.push({ rd: f.resources, path: [list, i, 'resources'] }); });
   }
   return out;
+}
+
+function descriptions(block: unknown): Obj[] {
+  return describedAt(block).map((d) => d.rd);
 }
 
 function blockKinds(block: unknown): string[] {
   return descriptions(block).flatMap((d) => (Array.isArray(d.kinds) ? (d.kinds as string[]) : []));
 }
 
-/** Can this policy autogen at all? (CanAutoGen: one ineligible rule disables it for the whole policy.) */
-function canAutogen(policy: Obj): boolean {
+/** Why Kyverno's CanAutoGen refuses a policy: the field that disables autogen for every rule of it. */
+export type AutogenSkipReason = 'generate' | 'patchesJson6902' | 'name' | 'names' | 'selector' | 'annotations' | 'kinds';
+
+export interface AutogenSkip {
+  reason: AutogenSkipReason;
+  /** Index of the rule in spec.rules. */
+  rule: number;
+  /** Path of the offending field from the policy root. */
+  path: Path;
+}
+
+/** The first field (in Kyverno's order) that disables autogen for the whole policy, if any. */
+export function autogenSkip(policy: Obj): AutogenSkip | undefined {
+  return eligibility(policy).skip;
+}
+
+/** CanAutoGen: one ineligible rule disables autogen for the whole policy; `needed` when some rule names Pods or controllers. */
+function eligibility(policy: Obj): { skip?: AutogenSkip; needed: boolean } {
   let needed = false;
-  for (const rule of rulesOf(policy)) {
-    if (isObj(rule.generate)) return false;
+  const spec = isObj(policy.spec) ? policy.spec : {};
+  const rules = Array.isArray(spec.rules) ? spec.rules : [];
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    if (!isObj(rule)) continue;
+    const at = (...p: Path): AutogenSkip['path'] => ['spec', 'rules', i, ...p];
+    if (isObj(rule.generate)) return { skip: { reason: 'generate', rule: i, path: at('generate') }, needed };
     const mutate = isObj(rule.mutate) ? rule.mutate : undefined;
     if (mutate) {
-      if (mutate.patchesJson6902) return false;
-      if (Array.isArray(mutate.foreach) && mutate.foreach.some((f) => isObj(f) && f.patchesJson6902)) return false;
+      if (mutate.patchesJson6902) return { skip: { reason: 'patchesJson6902', rule: i, path: at('mutate', 'patchesJson6902') }, needed };
+      const each = Array.isArray(mutate.foreach) ? mutate.foreach.findIndex((f) => isObj(f) && f.patchesJson6902) : -1;
+      if (each >= 0) return { skip: { reason: 'patchesJson6902', rule: i, path: at('mutate', 'foreach', each, 'patchesJson6902') }, needed };
     }
-    for (const rd of [...descriptions(rule.match), ...descriptions(rule.exclude)]) {
-      const kinds = Array.isArray(rd.kinds) ? (rd.kinds as string[]) : [];
-      if (rd.name || (Array.isArray(rd.names) && rd.names.length > 0) || rd.selector || rd.annotations) return false;
-      if (kinds.length > 1 && containsKind(kinds, 'Pod')) return false;
-      if (kinds.some((k) => k === 'Pod' || POD_CONTROLLERS.includes(k))) needed = true;
+    for (const blockKey of ['match', 'exclude'] as const) {
+      for (const { rd, path } of describedAt(rule[blockKey])) {
+        const kinds = Array.isArray(rd.kinds) ? (rd.kinds as string[]) : [];
+        const field = rd.name ? 'name' : Array.isArray(rd.names) && rd.names.length > 0 ? 'names' : rd.selector ? 'selector' : rd.annotations ? 'annotations' : undefined;
+        if (field) return { skip: { reason: field, rule: i, path: at(blockKey, ...path, field) }, needed };
+        if (kinds.length > 1 && containsKind(kinds, 'Pod')) return { skip: { reason: 'kinds', rule: i, path: at(blockKey, ...path, 'kinds') }, needed };
+        if (kinds.some((k) => k === 'Pod' || POD_CONTROLLERS.includes(k))) needed = true;
+      }
     }
   }
-  return needed;
+  return { needed };
+}
+
+function canAutogen(policy: Obj): boolean {
+  const { skip, needed } = eligibility(policy);
+  return !skip && needed;
+}
+
+/** The policy's explicit choice in the autogen-controllers annotation ('none' is an explicit opt-out), if any. */
+export function requestedControllers(policy: Obj): string | undefined {
+  const meta = isObj(policy.metadata) ? policy.metadata : {};
+  const annotations = isObj(meta.annotations) ? meta.annotations : {};
+  const requested = annotations[ANNOTATION];
+  return typeof requested === 'string' ? requested : undefined;
 }
 
 /** The controllers autogen targets for this policy ([] when none). */
 export function autogenKinds(policy: Obj): string[] {
   if (!canAutogen(policy)) return [];
-  const meta = isObj(policy.metadata) ? policy.metadata : {};
-  const annotations = isObj(meta.annotations) ? meta.annotations : {};
-  const requested = annotations[ANNOTATION];
-  if (typeof requested !== 'string') return [...POD_CONTROLLERS];
+  const requested = requestedControllers(policy);
+  if (requested === undefined) return [...POD_CONTROLLERS];
   if (requested === 'none') return [];
   return requested.split(',').map((s) => s.trim()).filter(Boolean);
 }
@@ -150,16 +194,30 @@ function generateRule(name: string, rule: Obj | undefined, tplKey: string, kinds
   return undefined;
 }
 
-function ruleForControllers(rule: Obj, controllers: string[]): Obj | undefined {
-  if (String(rule.name ?? '').startsWith('autogen-') || controllers.length === 0) return undefined;
-  const matchKinds = blockKinds(rule.match);
+/** The bare kinds a rule's match block names (Deployment for apps/v1/Deployment). */
+export function matchedKinds(rule: Obj): string[] {
+  return blockKinds(rule.match).filter((k) => typeof k === 'string').map(bareKind);
+}
+
+/** Would Kyverno generate controller rules from this rule (generateRuleForControllers): it matches Pods and excludes nothing but Pods. */
+export function isPodRule(rule: Obj): boolean {
+  if (String(rule.name ?? '').startsWith('autogen-')) return false;
   const excludeKinds = blockKinds(rule.exclude);
-  if (!containsKind(matchKinds, 'Pod') || (excludeKinds.length > 0 && !containsKind(excludeKinds, 'Pod'))) return undefined;
+  return containsKind(blockKinds(rule.match), 'Pod') && (excludeKinds.length === 0 || containsKind(excludeKinds, 'Pod'));
+}
+
+function ruleForControllers(rule: Obj, controllers: string[]): Obj | undefined {
+  if (controllers.length === 0 || !isPodRule(rule)) return undefined;
   const validated = controllers.filter((c) => NON_CRON_CONTROLLERS.includes(c));
   const kinds = (validated.length > 0 ? validated : controllers).slice().sort();
   return generateRule(ruleName('autogen', String(rule.name)), rule, 'template', kinds, (filters, k) =>
     filters.map((f) => (isObj(f.resources) && containsKind(f.resources.kinds, 'Pod') ? { ...f, resources: { ...f.resources, kinds: [...k] } } : f)),
   );
+}
+
+/** The names of the rules Kyverno generates from a rule named `name` (controllers, CronJobs). */
+export function autogenNamesOf(name: string): string[] {
+  return [ruleName('autogen', name), ruleName('autogen-cronjob', name)];
 }
 
 function ruleName(prefix: string, name: string): string {

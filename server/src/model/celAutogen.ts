@@ -16,14 +16,34 @@ export const CEL_AUTOGEN_CONTROLLERS: Record<string, { group: string; kind: stri
   cronjobs: { group: 'batch', kind: 'CronJob', cron: true },
 };
 
+/** Why Kyverno's CEL CanAutoGen refuses a policy's matchConstraints (pkg/cel/autogen/support.go). */
+export type CelAutogenSkipReason = 'namespaceSelector' | 'objectSelector' | 'excludeResourceRules' | 'resourceNames' | 'resources';
+
+/** The first part of matchConstraints that disables autogen, with its path under matchConstraints; undefined when autogen applies or nothing names pods. */
+export function celAutogenSkip(matchConstraints: unknown): { reason: CelAutogenSkipReason; path: (string | number)[] } | undefined {
+  if (!isObj(matchConstraints)) return undefined;
+  const rules = asArray(matchConstraints.resourceRules);
+  const namesPods = rules.some((r) => isObj(r) && asArray(r.resources).includes('pods'));
+  if (!namesPods) return undefined;
+  for (const key of ['namespaceSelector', 'objectSelector'] as const) {
+    const sel = matchConstraints[key];
+    if (isObj(sel) && (Object.keys(isObj(sel.matchLabels) ? sel.matchLabels : {}).length > 0 || asArray(sel.matchExpressions).length > 0)) return { reason: key, path: [key] };
+  }
+  if (asArray(matchConstraints.excludeResourceRules).length > 0) return { reason: 'excludeResourceRules', path: ['excludeResourceRules'] };
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    if (!isObj(r)) continue;
+    if (asArray(r.resourceNames).length > 0) return { reason: 'resourceNames', path: ['resourceRules', i, 'resourceNames'] };
+    const resources = asArray(r.resources);
+    if (resources.length !== 1 || resources[0] !== 'pods') return { reason: 'resources', path: ['resourceRules', i, 'resources'] };
+  }
+  return undefined;
+}
+
 export function canAutogen(matchConstraints: unknown): boolean {
   if (!isObj(matchConstraints)) return false;
-  for (const sel of [matchConstraints.namespaceSelector, matchConstraints.objectSelector]) {
-    if (isObj(sel) && (Object.keys(isObj(sel.matchLabels) ? sel.matchLabels : {}).length > 0 || asArray(sel.matchExpressions).length > 0)) return false;
-  }
   const rules = asArray(matchConstraints.resourceRules).filter(isObj);
-  if (rules.length === 0) return false;
-  return rules.every((r) => asArray(r.resourceNames).length === 0 && asArray(r.resources).length === 1 && asArray(r.resources)[0] === 'pods');
+  return rules.length > 0 && rules.some((r) => asArray(r.resources).includes('pods')) && celAutogenSkip(matchConstraints) === undefined;
 }
 
 export function autogenControllers(spec: Obj): string[] {
