@@ -1,64 +1,164 @@
-// GeneratingPolicy: each generate expression is `generator.Apply(namespace, objects)`; both
-// arguments are evaluated and the objects recorded as what would be created. Clone sources come
-// from resource.Get/List, which read the test's resources.
-import type { AdmissionContext, PolicyResult } from '../types.ts';
+// GeneratingPolicy: each generate entry is an expression calling `generator.Apply(namespace,
+// objects)` (at the top, or as the body of a loop macro over a list) or a YAML template; what it
+// would create is recorded, never written. Clone sources come from resource.Get/List, which read
+// the suite's resources.
+import type { AdmissionContext, PolicyResult, RuleResult } from '../types.ts';
 import { openFrame, result, type Frame } from './frame.ts';
 import { fromCel } from './runtime.ts';
 import { asArray } from './values.ts';
+import { parseYaml } from '../../yaml/parse.ts';
 import { isObj } from '../../k8s/objects.ts';
 
-/** Splits `generator.Apply(a, b)` into its two argument sources; undefined for any other shape. */
-export function applyArguments(expression: string): [string, string] | undefined {
-  const m = /^\s*generator\s*\.\s*Apply\s*\(([\s\S]*)\)\s*$/.exec(expression);
-  if (!m) return undefined;
-  const inner = m[1]!;
+type Obj = Record<string, unknown>;
+
+const APPLY = /generator\s*\.\s*[Aa]pply\s*\(/y;
+
+/** The index just past the bracket closing the one before `open`, skipping string literals; -1 if unbalanced. */
+function closing(text: string, open: number): number {
+  let depth = 1;
+  let quote = '';
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** Splits a call's argument text at its top-level commas. */
+function splitArguments(inner: string): string[] {
+  const out: string[] = [];
   let depth = 0;
   let quote = '';
+  let start = 0;
   for (let i = 0; i < inner.length; i++) {
     const ch = inner[i]!;
     if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
     if (ch === '"' || ch === "'") quote = ch;
     else if ('([{'.includes(ch)) depth++;
     else if (')]}'.includes(ch)) depth--;
-    else if (ch === ',' && depth === 0) return [inner.slice(0, i), inner.slice(i + 1)];
+    else if (ch === ',' && depth === 0) { out.push(inner.slice(start, i)); start = i + 1; }
+  }
+  out.push(inner.slice(start));
+  return out;
+}
+
+/** `generator.Apply(a, b)` at `at` spanning to `end` exactly: its two argument sources. */
+function applyAt(text: string, at: number, end: number): [string, string] | undefined {
+  APPLY.lastIndex = at;
+  if (!APPLY.test(text)) return undefined;
+  const close = closing(text, APPLY.lastIndex);
+  if (close !== end) return undefined;
+  const args = splitArguments(text.slice(APPLY.lastIndex, close - 1));
+  return args.length === 2 ? [args[0]!, args[1]!] : undefined;
+}
+
+/** Splits `generator.Apply(a, b)` into its two argument sources; undefined for any other shape. */
+export function applyArguments(expression: string): [string, string] | undefined {
+  const text = expression.trim();
+  return applyAt(text, 0, text.length);
+}
+
+/**
+ * An expression whose generator.Apply calls can be collected without side effects: the call
+ * itself, or `list.all|exists|map(v, generator.Apply(a, b))`. The answer is a CEL expression
+ * evaluating to the list of [namespace, objects] pairs the calls receive.
+ */
+export function collectingExpression(expression: string): string | undefined {
+  const text = expression.trim();
+  const direct = applyAt(text, 0, text.length);
+  if (direct) return `[[dyn(${direct[0]}), dyn(${direct[1]})]]`;
+  const loop = /\.\s*(?:all|exists|exists_one|map)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,\s*/g;
+  for (const m of text.matchAll(loop)) {
+    const open = m.index + m[0].indexOf('(') + 1;
+    if (closing(text, open) !== text.length) continue;
+    const body = applyAt(text, m.index + m[0].length, text.length - 1);
+    if (!body) continue;
+    return `(${text.slice(0, m.index)}).map(${m[1]}, [dyn(${body[0]}), dyn(${body[1]})])`;
   }
   return undefined;
 }
 
-function generate(frame: Frame, expression: string, path: (string | number)[]): Record<string, unknown>[] | ReturnType<typeof result> {
-  const args = applyArguments(expression);
-  if (!args) {
+// What the API server and Kyverno drop from an object they are asked to create.
+const SERVER_FIELDS = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink'];
+
+function downstream(obj: Obj, namespace: string): Obj {
+  const meta: Obj = isObj(obj.metadata) ? { ...obj.metadata } : {};
+  for (const f of SERVER_FIELDS) delete meta[f];
+  if (namespace !== '') meta.namespace = namespace;
+  return { ...obj, metadata: meta };
+}
+
+type Step = Obj[] | RuleResult;
+
+function failed(frame: Frame, out: { ok: false; error: string } | { ok: false; unknown: string }, path: (string | number)[]): RuleResult {
+  return 'unknown' in out ? result(frame, 'unknown', out.unknown, path) : result(frame, 'error', out.error, path);
+}
+
+function fromExpression(frame: Frame, expression: string, path: (string | number)[]): Step {
+  const collecting = collectingExpression(expression);
+  if (!collecting) {
     const out = frame.scope.run(expression);
-    if (!out.ok) return 'unknown' in out ? result(frame, 'unknown', out.unknown, path) : result(frame, 'error', out.error, path);
-    return result(frame, 'unknown', 'the generate expression is not a generator.Apply call: what it creates is not modelled', path);
+    if (!out.ok) return failed(frame, out, path);
+    return result(frame, 'unknown', 'the generate expression calls generator.Apply in a shape that is not modelled: what it creates is unknown', path);
   }
-  const ns = frame.scope.run(args[0]);
-  const objs = frame.scope.run(args[1]);
-  for (const o of [ns, objs]) if (!o.ok) return 'unknown' in o ? result(frame, 'unknown', o.unknown, path) : result(frame, 'error', o.error, path);
-  const namespace = ns.ok ? String(ns.value) : '';
-  const list = objs.ok ? fromCel(objs.value) : [];
-  return asArray(list).filter(isObj).map((obj) => {
-    const meta = isObj(obj.metadata) ? { ...obj.metadata } : {};
-    if (namespace !== '') meta.namespace = namespace;
-    return { ...obj, metadata: meta };
+  const out = frame.scope.run(collecting);
+  if (!out.ok) return failed(frame, out, path);
+  return asArray(fromCel(out.value)).flatMap((pair) => {
+    const [ns, objects] = asArray(pair);
+    return asArray(objects).filter(isObj).map((o) => downstream(o, ns === undefined || ns === null ? '' : String(ns)));
   });
+}
+
+const PLACEHOLDER = /(\\?)\(\(([\s\S]*?)\)\)/g;
+
+/** A template's scalars with their `(( expr ))` placeholders evaluated: whole values spliced, embedded ones as text. */
+function interpolate(frame: Frame, value: unknown, path: (string | number)[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => interpolate(frame, v, path));
+  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(frame, v, path)]));
+  if (typeof value !== 'string' || !value.includes('((')) return value;
+  const whole = /^\s*\(\(([\s\S]*?)\)\)\s*$/.exec(value);
+  const evaluate = (expr: string): unknown => {
+    const out = frame.scope.run(expr.trim());
+    if (!out.ok) throw failed(frame, out, path);
+    return fromCel(out.value);
+  };
+  if (whole && !whole[1]!.includes('((')) return evaluate(whole[1]!);
+  return value.replace(PLACEHOLDER, (_all, escaped: string, expr: string) => (escaped ? `((${expr}))` : String(evaluate(expr))));
+}
+
+function fromTemplate(frame: Frame, template: Obj, path: (string | number)[]): Step {
+  if (typeof template.value !== 'string') return result(frame, 'error', 'the template has no value', path);
+  const parsed = parseYaml(template.value);
+  const problem = parsed.errors[0] ?? parsed.documents.flatMap((d) => d.errors)[0];
+  if (problem) return result(frame, 'error', `the template is not YAML: ${problem.message}`, [...path, 'value']);
+  const docs = parsed.documents.map((d) => d.value).filter(isObj);
+  if (template.interpolate !== 'cel') return docs.map((d) => downstream(d, ''));
+  try {
+    return docs.map((d) => downstream(interpolate(frame, d, [...path, 'value']) as Obj, ''));
+  } catch (e) {
+    if (isObj(e) && typeof e.status === 'string') return e as unknown as RuleResult;
+    throw e;
+  }
 }
 
 export function evaluateGeneratingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
   const opened = openFrame(policy, resource, context, { autogenKeys: [] });
   if ('results' in opened) return { rules: opened.results, patched: resource };
   const { frame } = opened;
-  const generated: Record<string, unknown>[] = [];
+  const generated: Obj[] = [];
   const list = asArray(frame.spec.generate);
   for (let i = 0; i < list.length; i++) {
     const g = list[i];
     const path = ['spec', 'generate', i];
-    if (!isObj(g) || typeof g.expression !== 'string') {
-      return { rules: [result(frame, 'unknown', `generate entry ${i} is not a CEL expression (YAML templates are not modelled)`, path)], patched: resource };
-    }
-    const out = generate(frame, g.expression, path);
-    if (!Array.isArray(out)) return { rules: [out], patched: resource };
-    generated.push(...out);
+    let step: Step;
+    if (isObj(g) && typeof g.expression === 'string') step = fromExpression(frame, g.expression, [...path, 'expression']);
+    else if (isObj(g) && isObj(g.template)) step = fromTemplate(frame, g.template, [...path, 'template']);
+    else step = result(frame, 'error', `generate entry ${i} has neither an expression nor a template`, path);
+    if (!Array.isArray(step)) return { rules: [step], patched: resource };
+    generated.push(...step);
   }
   return { rules: [result(frame, 'pass', `generates ${generated.length} resource(s)`, ['spec', 'generate'], { generated })], patched: resource };
 }

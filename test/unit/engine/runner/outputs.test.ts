@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
 import { evaluatePolicyDoc } from '../../../../server/src/engine/simulate.ts';
 import type { PolicyEvaluator } from '../../../../server/src/engine/types.ts';
+import { collectingExpression } from '../../../../server/src/engine/cel/generating.ts';
 
 const suites = join(import.meta.dirname, '../../../fixtures/engine-suites/suites');
 
@@ -54,4 +55,27 @@ test('warn: a failure of a policy annotated scored "false" is reported as warn; 
   const report = runSuites([join(suites, 'warn-unscored')]);
   assert.deepEqual(report.failures, []);
   assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
+});
+
+test('GeneratingPolicy: generator.Apply in a loop over namespaces, YAML templates with placeholders, an expression; each generated resource compared', () => {
+  const report = runSuites([join(suites, 'generate-cel')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
+});
+
+test('GeneratingPolicy: the CEL PolicyException is what keeps the sandbox namespace from generating', () => {
+  const evaluate: PolicyEvaluator = (policy, resource, context) =>
+    evaluatePolicyDoc(policy, resource, { ...context, clusterResources: (context.clusterResources ?? []).filter((d) => d.kind !== 'PolicyException') });
+  const report = runSuites([join(suites, 'generate-cel')], { evaluate });
+  assert.deepEqual(report.results, { total: 3, agree: 2, disagree: 1, unknown: 0 });
+  assert.equal(report.failures[0]!.resource, 'Namespace/sandbox');
+  assert.equal(report.failures[0]!.actual, 'pass');
+});
+
+test('generator.Apply shapes: the call itself and the body of a loop macro are collected; other shapes are not', () => {
+  assert.equal(collectingExpression(' generator.Apply(ns, [a]) '), '[[dyn(ns), dyn( [a])]]');
+  assert.equal(collectingExpression('variables.l.filter(x, x != "").all(n, generator.apply(n, [variables.s]))'), '(variables.l.filter(x, x != "")).map(n, [dyn(n), dyn( [variables.s])])');
+  assert.equal(collectingExpression('generator.Apply(a, [b]) && generator.Apply(c, [d])'), undefined);
+  assert.equal(collectingExpression('variables.l.all(n, generator.Apply(n, [x])) || true'), undefined);
 });
