@@ -2,13 +2,26 @@
 // globalContext.Get, image.GetMetadata, the authorizer) never reach the network or the cluster:
 // they answer from this data, or the evaluation ends as "unknown".
 
+/** resource.Get/List answers: `apiVersion|resource` → namespace ('' for cluster-scoped objects) → name → object. */
+export type ResourceTable = Map<string, Map<string, Map<string, unknown>>>;
+
+/** A GlobalContextEntry's data (an object of projection name -> value when it has projections), or why it has none. */
+export type GlobalContextData = { ok: true; value: unknown } | { ok: false; error: string };
+
 export interface ModelledIO {
-  /** resource.Get answers, keyed `apiVersion|resource|namespace|name`; resource.List ones keyed `apiVersion|resource|namespace`. */
-  resources?: Record<string, unknown>;
-  /** http.Get/Post answers keyed `GET <url>` / `POST <url>`. */
+  resources?: ResourceTable;
+  /**
+   * The data is all there is (a `kyverno test` suite, whose CLI reads only what the suite gives):
+   * a resource, image or global context entry it lacks is "not found", as Kyverno's CLI answers,
+   * not unknown. HTTP stays unknown without a mock: the CLI would call the network.
+   */
+  closedWorld?: boolean;
+  /** A namespaced policy's namespace: what resource.Get(3)/List(2) read, as Kyverno binds them. */
+  policyNamespace?: string;
+  /** http.Get/Post answers keyed `GET:<url>` / `POST:<url>`, or `<url>` for any method. */
   http?: Record<string, unknown>;
-  /** globalContext.Get answers keyed `<entry>|<projection>`. */
-  globalContext?: Record<string, unknown>;
+  /** globalContext.Get answers by entry name. */
+  globalContext?: Record<string, GlobalContextData>;
   /** image.GetMetadata answers keyed by image reference. */
   imageData?: Record<string, unknown>;
   /** Authorizer decisions; undefined means unknown. */

@@ -72,6 +72,14 @@ export interface AdmissionContext {
   globalContext?: Record<string, GlobalContextValue>;
   /** Image data a cli.kyverno.io Context supplies (`spec.images`: image, resolvedImage, manifest, config, ...). */
   images?: Record<string, unknown>[];
+  /**
+   * The suite is the whole world (`kyverno test`): a resource, image or global context entry a CEL
+   * lookup names and the suite lacks is answered as Kyverno's CLI answers it (not found, null),
+   * not unknown. HTTP without a mock stays unknown: the CLI would call the network.
+   */
+  closedWorld?: boolean;
+  /** What CEL's time.now() reads (RFC 3339); unset, it is unknown. `kyverno test` reads the clock. */
+  now?: string;
 }
 
 export interface RuleResult {

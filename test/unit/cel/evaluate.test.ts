@@ -36,7 +36,7 @@ test('modelled I/O answers only from caller data, otherwise unknown', () => {
   const expr = "resource.Get('v1', 'configmaps', 'ns', 'cm').data.key == 'v'";
   const unknown = evaluateCel(expr, {});
   assert.equal('unknown' in unknown, true);
-  const known = evaluateCel(expr, {}, { resources: { 'v1|configmaps|ns|cm': { data: { key: 'v' } } } });
+  const known = evaluateCel(expr, {}, { resources: new Map([['v1|configmaps', new Map([['ns', new Map([['cm', { data: { key: 'v' } }]])]])]]) });
   assert.deepEqual(known, { ok: true, value: true });
   assert.equal('unknown' in evaluateCel("http.Get('https://example.com').ok", {}), true);
   assert.equal('unknown' in evaluateCel('time.now() > timestamp("2020-01-01T00:00:00Z")', {}), true);

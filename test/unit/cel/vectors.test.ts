@@ -14,7 +14,7 @@ const vectors = JSON.parse(fs.readFileSync(file, 'utf8')) as {
 // The vectors' context holds no cluster data; two vectors read it through modelled I/O, which
 // only answers from what the caller provides. This is that data, as a cluster would hold it.
 const modelled = {
-  resources: { 'v1|configmaps|default|allowed': { data: { registries: 'docker.io/,registry.example.com/' } } },
+  resources: new Map([['v1|configmaps', new Map([['default', new Map([['allowed', { data: { registries: 'docker.io/,registry.example.com/' } }]])]])]]),
   authorize: () => true,
 };
 

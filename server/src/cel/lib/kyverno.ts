@@ -5,81 +5,13 @@ import { createHash } from 'node:crypto';
 import type { Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
 import { ImageRef } from './image.ts';
-import { lookup, UnknownValue, type Session } from '../session.ts';
+import { UnknownValue, type Session } from '../session.ts';
+import { toCel } from './celValues.ts';
+import { namespace, registerIo } from './io.ts';
+
+export { toCel };
 
 const fail = (message: string): never => { throw new Error(message); };
-
-/** JSON/YAML data to CEL values: integral numbers become ints (BigInt). */
-export function toCel(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(toCel);
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toCel(v);
-    return out;
-  }
-  return value;
-}
-
-function namespace(env: Environment, type: string, name: string): void {
-  const Ctor = { [type]: class {} }[type]!;
-  env.registerType(type, Ctor).registerConstant(name, type, new Ctor());
-}
-
-function registerIo(env: Environment, session: Session): void {
-  const res = (k: string[], what: string): unknown => toCel(lookup(session.io.resources, k.join('|'), what));
-  namespace(env, 'ResourceNamespace', 'resource');
-  env
-    .registerFunction('ResourceNamespace.Get(string, string, string, string): dyn', (_: unknown, v: string, r: string, ns: string, n: string) => res([v, r, ns, n], `resource.Get(${v}, ${r}, ${ns}, ${n})`))
-    .registerFunction('ResourceNamespace.List(string, string, string): dyn', (_: unknown, v: string, r: string, ns: string) => res([v, r, ns], `resource.List(${v}, ${r}, ${ns})`))
-    .registerFunction('ResourceNamespace.List(string, string, string, map<string, string>): dyn', (_: unknown, v: string, r: string, ns: string) => res([v, r, ns], `resource.List(${v}, ${r}, ${ns})`))
-    .registerFunction('ResourceNamespace.Post(string, string, dyn): dyn', (_: unknown, v: string, r: string) => { throw new UnknownValue(`resource.Post(${v}, ${r})`); });
-
-  class HttpClient {}
-  const http = (method: string, url: string): unknown => toCel(lookup(session.io.http, `${method} ${url}`, `http.${method === 'GET' ? 'Get' : 'Post'}(${url})`));
-  namespace(env, 'HttpNamespace', 'http');
-  env.registerType('HttpClient', HttpClient);
-  for (const recv of ['HttpNamespace', 'HttpClient']) {
-    env
-      .registerFunction(`${recv}.Get(string): dyn`, (_: unknown, url: string) => http('GET', url))
-      .registerFunction(`${recv}.Get(string, map<string, string>): dyn`, (_: unknown, url: string) => http('GET', url))
-      .registerFunction(`${recv}.Post(string, dyn): dyn`, (_: unknown, url: string) => http('POST', url))
-      .registerFunction(`${recv}.Post(string, dyn, map<string, string>): dyn`, (_: unknown, url: string) => http('POST', url));
-  }
-  env.registerFunction('HttpNamespace.Client(string): HttpClient', () => new HttpClient());
-
-  namespace(env, 'GlobalContextNamespace', 'globalContext');
-  env.registerFunction('GlobalContextNamespace.Get(string, string): dyn', (_: unknown, entry: string, projection: string) =>
-    toCel(lookup(session.io.globalContext, `${entry}|${projection}`, `globalContext.Get(${entry}, ${projection})`)));
-
-  // `image` is also the image() function; cel-js keeps functions and constants apart.
-  namespace(env, 'ImageDataNamespace', 'image');
-  env.registerFunction('ImageDataNamespace.GetMetadata(string): dyn', (_: unknown, ref: string) =>
-    toCel(lookup(session.io.imageData, ref, `image.GetMetadata(${ref})`)));
-
-  namespace(env, 'GeneratorNamespace', 'generator');
-  env.registerFunction('GeneratorNamespace.Apply(string, list<dyn>): bool', () => true);
-
-  env
-    .registerFunction('verifyImageSignatures(string, list<dyn>): int', (ref: string) => { throw new UnknownValue(`verifyImageSignatures(${ref})`); })
-    .registerFunction('verifyAttestationSignatures(string, dyn, list<dyn>): int', (ref: string) => { throw new UnknownValue(`verifyAttestationSignatures(${ref})`); })
-    .registerFunction('extractPayload(string, dyn): dyn', (ref: string) => { throw new UnknownValue(`extractPayload(${ref})`); })
-    .registerFunction('random(): string', () => { throw new UnknownValue('random()'); })
-    .registerFunction('random(string): string', () => { throw new UnknownValue('random()'); });
-
-  namespace(env, 'TimeNamespace', 'time');
-  env
-    .registerFunction('TimeNamespace.now(): google.protobuf.Timestamp', () => {
-      if (!session.io.now) throw new UnknownValue('time.now()');
-      return new Date(session.io.now);
-    })
-    .registerFunction('TimeNamespace.truncate(google.protobuf.Timestamp, google.protobuf.Duration): google.protobuf.Timestamp', (_: unknown, t: Date, d: { seconds: bigint; nanos: number }) => {
-      const ms = Number(d.seconds) * 1000 + Math.floor(d.nanos / 1e6);
-      return ms > 0 ? new Date(Math.floor(t.getTime() / ms) * ms) : t;
-    })
-    .registerFunction('TimeNamespace.toCron(google.protobuf.Timestamp): string', (_: unknown, t: Date) =>
-      `${t.getUTCMinutes()} ${t.getUTCHours()} ${t.getUTCDate()} ${t.getUTCMonth() + 1} ${t.getUTCDay()}`);
-}
 
 function registerPure(env: Environment): void {
   const img = (s: string): ImageRef => ImageRef.parse(s) ?? fail(`invalid image reference: ${s}`);

@@ -96,6 +96,8 @@ export interface ScopeInput {
   context: AdmissionContext;
   variables: unknown;
   extra?: Record<string, unknown>;
+  /** A namespaced policy's namespace (its resource library reads there). */
+  policyNamespace?: string;
 }
 
 export function buildScope(input: ScopeInput): Scope {
@@ -108,5 +110,5 @@ export function buildScope(input: ScopeInput): Scope {
     params: context.params === undefined ? null : toCel(context.params),
     ...Object.fromEntries(Object.entries(input.extra ?? {}).map(([k, v]) => [k, toCel(v)])),
   };
-  return new Scope(base, input.variables, modelledIO(context.clusterResources));
+  return new Scope(base, input.variables, modelledIO(context, input.policyNamespace));
 }

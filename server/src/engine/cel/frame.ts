@@ -60,7 +60,7 @@ export function openFrame(policy: Record<string, unknown>, resource: Record<stri
   const exceptions = matchingExceptionValues(policy, context);
   // On DELETE the request has no object, only the old one.
   const object = context.operation === 'DELETE' ? null : resource;
-  const scope = buildScope({ object, context, variables: chosen.spec.variables, extra: { exceptions: exceptions.values } });
+  const scope = buildScope({ object, context, variables: chosen.spec.variables, extra: { exceptions: exceptions.values }, ...(nsScoped ? { policyNamespace: String(meta.namespace ?? 'default') } : {}) });
   const frame: Frame = { policyName, ruleName, spec: chosen.spec, scope, specPath: ['spec'] };
   // Kyverno looks at exceptions before the policy's own matchConditions.
   for (const exc of exceptions.skipping) {

@@ -4,7 +4,8 @@
 import { dynEnvironment } from '../../cel/environment.ts';
 import { parseCel } from '../../cel/compile.ts';
 import { DEFAULT_COST_LIMIT, fromCel, runInSession } from '../../cel/evaluate.ts';
-import type { ModelledIO } from '../../cel/session.ts';
+import type { ModelledIO, ResourceTable } from '../../cel/session.ts';
+import type { AdmissionContext } from '../types.ts';
 import { identityOf } from './kinds.ts';
 import { isObj } from '../../k8s/objects.ts';
 
@@ -26,49 +27,42 @@ export function runCel(expression: string, activation: Record<string, unknown>, 
 export { fromCel };
 
 /**
- * The I/O answers a test can supply: resource.Get/List from cluster resources, image.GetMetadata
- * from a cli.kyverno.io Context's images, http.Get/Post and globalContext.Get from a Test's
- * apiCallResponses and globalContextEntries.
+ * The I/O answers an admission context supplies: resource.Get/List from its cluster resources,
+ * http.Get/Post from its HTTP mocks, globalContext.Get from its entries, image.GetMetadata from its
+ * images; time.now() from its clock. `policyNamespace` is a namespaced policy's namespace.
  */
-export function modelledIO(clusterResources: Record<string, unknown>[] | undefined): ModelledIO {
-  const resources: Record<string, unknown> = {};
-  const imageData: Record<string, unknown> = {};
-  const http: Record<string, unknown> = {};
-  const globalContext: Record<string, unknown> = {};
-  const lists = new Map<string, unknown[]>();
-  const addList = (key: string, obj: unknown) => { const l = lists.get(key) ?? []; l.push(obj); lists.set(key, l); };
-  for (const r of clusterResources ?? []) {
-    if (r.kind === 'Context' && String(r.apiVersion ?? '').startsWith('cli.kyverno.io/')) {
-      const spec = isObj(r.spec) ? r.spec : {};
-      for (const img of Array.isArray(spec.images) ? spec.images : []) {
-        if (!isObj(img) || typeof img.image !== 'string') continue;
-        for (const key of imageKeys(img.image)) imageData[key] ??= img;
-      }
-      continue;
-    }
-    if (r.kind === 'Test' && String(r.apiVersion ?? '').startsWith('cli.kyverno.io/')) {
-      for (const call of Array.isArray(r.apiCallResponses) ? r.apiCallResponses : []) {
-        if (!isObj(call) || !isObj(call.response) || typeof call.url !== 'string') continue;
-        http[`${String(call.method || 'GET').toUpperCase()} ${call.url}`] = call.response.body;
-      }
-      // Only whole entries are modelled: a projection is a JMESPath over the entry, left unknown.
-      for (const entry of Array.isArray(r.globalContextEntries) ? r.globalContextEntries : []) {
-        if (isObj(entry) && typeof entry.name === 'string' && entry.data !== undefined) globalContext[`${entry.name}|`] = entry.data;
-      }
-      continue;
-    }
-    const id = identityOf(r);
+export function modelledIO(context: AdmissionContext, policyNamespace?: string): ModelledIO {
+  const resources: ResourceTable = new Map();
+  for (const r of context.clusterResources ?? []) {
+    // The suite's own documents carry answers, they are not objects a lookup finds.
+    if (String(r.apiVersion ?? '').startsWith('cli.kyverno.io/')) continue;
     const meta = isObj(r.metadata) ? r.metadata : {};
+    const key = `${String(r.apiVersion ?? '')}|${identityOf(r).plural}`;
+    let group = resources.get(key);
+    if (!group) resources.set(key, (group = new Map()));
     const ns = String(meta.namespace ?? '');
-    const apiVersion = String(r.apiVersion ?? '');
-    resources[[apiVersion, id.plural, ns, String(meta.name ?? '')].join('|')] = r;
-    // A cluster-scoped object is found whatever namespace the lookup names.
-    if (ns === '') resources[[apiVersion, id.plural, '*', String(meta.name ?? '')].join('|')] = r;
-    addList([apiVersion, id.plural, ns].join('|'), r);
-    if (ns !== '') addList([apiVersion, id.plural, ''].join('|'), r);
+    let byName = group.get(ns);
+    if (!byName) group.set(ns, (byName = new Map()));
+    byName.set(String(meta.name ?? ''), r);
   }
-  for (const [key, items] of lists) resources[key] = { items };
-  return { resources, imageData, http, globalContext };
+  const imageData: Record<string, unknown> = {};
+  for (const img of context.images ?? []) {
+    if (typeof img.image !== 'string') continue;
+    for (const key of imageKeys(img.image)) imageData[key] ??= img;
+  }
+  const http: Record<string, unknown> = {};
+  for (const mock of context.httpMocks ?? []) {
+    http[mock.method ? `${mock.method.toUpperCase()}:${mock.url}` : mock.url] ??= mock.body;
+  }
+  return {
+    resources,
+    imageData,
+    http,
+    globalContext: { ...context.globalContext },
+    ...(context.closedWorld ? { closedWorld: true } : {}),
+    ...(policyNamespace !== undefined ? { policyNamespace } : {}),
+    ...(context.now ? { now: context.now } : {}),
+  };
 }
 
 /** The spellings one image is looked up by: as written and with docker.io's implicit parts. */

@@ -104,7 +104,7 @@ function evaluateRule(rule: Obj, phase: Phase, resource: Obj, context: Admission
   if (phase === 'verifyImages') {
     // PolicyExceptions still skip it (conditions see the request, not the rule's context).
     const excepted = decideExceptions(policyKey, rule, resource, ctx, buildData(resource, ctx), path).outcome;
-    return excepted ?? unknown('image verification (signatures, attestations) is not modelled', [...path, 'verifyImages']);
+    return excepted ?? unknown('image verification (signatures, attestations) needs a registry', [...path, 'verifyImages']);
   }
   const cel = celPreconditions(rule.celPreconditions, resource, ctx, [...path, 'celPreconditions']);
   if (cel) return cel;

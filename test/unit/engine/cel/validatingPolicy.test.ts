@@ -116,13 +116,12 @@ test('a matchCondition that errors is an error under failurePolicy Fail and a sk
 test('http calls are answered only from modelled responses', () => {
   const p = vpol({ matchConstraints: podRules, validations: [{ expression: "http.Get('https://registry.example/allowed').allowed == true" }] });
   assert.deepEqual(statuses(p, pod('a')), ['unknown']);
-  const modelled = { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Test', metadata: { name: 't' }, apiCallResponses: [{ url: 'https://registry.example/allowed', method: 'GET', response: { body: { allowed: false } } }] };
-  assert.deepEqual(statuses(p, pod('a'), { ...create, clusterResources: [modelled] }), ['fail']);
+  const httpMocks = [{ url: 'https://registry.example/allowed', method: 'GET', statusCode: 200, body: { allowed: false } }];
+  assert.deepEqual(statuses(p, pod('a'), { ...create, httpMocks }), ['fail']);
 });
 
 test('globalContext entries are answered from the test data, never guessed', () => {
   const p = vpol({ matchConstraints: podRules, validations: [{ expression: "globalContext.Get('limits', '').max >= size(object.spec.containers)" }] });
   assert.deepEqual(statuses(p, pod('a')), ['unknown']);
-  const test = { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Test', metadata: { name: 't' }, globalContextEntries: [{ name: 'limits', data: { max: 0 } }] };
-  assert.deepEqual(statuses(p, pod('a'), { ...create, clusterResources: [test] }), ['fail']);
+  assert.deepEqual(statuses(p, pod('a'), { ...create, globalContext: { limits: { ok: true, value: { max: 0 } } } }), ['fail']);
 });
