@@ -57,6 +57,8 @@ export interface AdmissionContext {
    * suite describes the cluster this way.
    */
   completeCluster?: boolean;
+  /** A values file's foreachValues for this rule: a foreach context entry of that name takes the element index's value. */
+  foreachValues?: Record<string, unknown[]>;
   /** Params for VAP/MAP and CEL policies with paramKind. */
   params?: unknown;
   /**

@@ -107,6 +107,11 @@ export function loadContext(entries: unknown, data: Obj, ctx: AdmissionContext):
   for (const entry of entries) {
     if (!isObj(entry) || typeof entry.name !== 'string') continue;
     const name = entry.name;
+    const perElement = ctx.foreachValues?.[name];
+    if (perElement && typeof data.elementIndex === 'number') {
+      setPath(data, name, perElement[data.elementIndex] ?? null);
+      continue;
+    }
     // A values file that supplies the entry wins, as in `kyverno test`.
     if (Object.prototype.hasOwnProperty.call(ctx.variables ?? {}, name) || hasPathPrefix(ctx.variables ?? {}, name)) {
       continue;

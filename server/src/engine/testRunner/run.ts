@@ -128,15 +128,20 @@ class SuiteRunner {
     const policy = this.suite.policies[pi]!;
     const resource = this.suite.resources[ri]!;
     const perRule = ruleVariables(this.suite.values, meta(policy).name);
+    const perForeach = this.suite.values.foreachValues.get(meta(policy).name) ?? new Map<string, Record<string, unknown[]>[]>();
     let out: PolicyResult;
     const spec = isObj(policy.spec) ? policy.spec : {};
-    if (perRule.size > 0 && familyOf(policy) === 'legacy' && Array.isArray(spec.rules)) {
+    if ((perRule.size > 0 || perForeach.size > 0) && familyOf(policy) === 'legacy' && Array.isArray(spec.rules)) {
       const rules: RuleResult[] = [];
       let patched = resource;
       for (const rule of spec.rules) {
         const name = isObj(rule) ? String(rule.name ?? '') : '';
         const single = { ...policy, spec: { ...spec, rules: [rule] } };
-        const r = this.evaluate(single, patched, this.contextFor(policy, resource, perRule.get(name) ?? {}));
+        const context = this.contextFor(policy, resource, perRule.get(name) ?? {});
+        const foreach = perForeach.get(name);
+        // Kyverno's CLI keeps one element index for every foreach block: the blocks' values merge.
+        if (foreach) context.foreachValues = Object.assign({}, ...foreach);
+        const r = this.evaluate(single, patched, context);
         rules.push(...r.rules);
         patched = r.patched;
       }

@@ -37,7 +37,9 @@ export function parseValues(doc: Record<string, unknown>): ValuesModel {
     const foreach = new Map<string, Record<string, unknown[]>[]>();
     for (const r of asArray(p.rules).filter(isObj)) {
       if (isObj(r.values)) rules.set(String(r.name ?? ''), r.values);
-      const blocks = asArray(r.foreachValues).filter(isObj).map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, asArray(v)])));
+      // Older files give one map (variable -> values per element), newer ones a list of maps.
+      const raw = isObj(r.foreachValues) ? [r.foreachValues] : asArray(r.foreachValues).filter(isObj);
+      const blocks = raw.map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, asArray(v)])));
       if (blocks.length > 0) foreach.set(String(r.name ?? ''), blocks);
     }
     if (foreach.size > 0) v.foreachValues.set(name, foreach);

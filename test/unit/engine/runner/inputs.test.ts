@@ -43,3 +43,7 @@ test('a global context entry given wrongly is an error for that entry only', () 
   assert.equal(out.bad?.ok, false);
   assert.deepEqual(out.plain, { ok: true, value: { a: 1 } });
 });
+
+test("a values file's foreachValues answer a foreach context entry per element index", () => {
+  assert.deepEqual(outcomes('inputs-foreach'), { results: { total: 2, agree: 2, disagree: 0, unknown: 0 }, failures: [] });
+});
