@@ -30,26 +30,39 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
     }
     return run(context.params, nameOf(policy));
   }
-  const rules: RuleResult[] = [];
-  let patched = resource;
-  for (const binding of bindings) {
-    const bspec = binding.spec as Record<string, unknown>;
-    if (isObj(bspec.matchResources) && Array.isArray(bspec.matchResources.resourceRules)) {
-      if (matchConstraints(bspec.matchResources, resource, context).kind !== 'match') continue;
-    }
-    const paramSets = resolveParams(spec.paramKind, bspec.paramRef, resource, context);
-    if (paramSets === 'missing') {
-      const action = isObj(bspec.paramRef) ? bspec.paramRef.parameterNotFoundAction : undefined;
-      rules.push({ policy: nameOf(policy), rule: nameOf(binding), status: action === 'Allow' ? 'skip' : 'fail', reason: 'no params object found for the binding', path: ['spec', 'paramKind'] });
-      continue;
-    }
-    for (const params of paramSets) {
-      const out = mutating ? run(params, nameOf(binding)) : run(params, nameOf(binding));
-      rules.push(...out.rules);
-      patched = out.patched;
-    }
+  // As `kyverno test` applies bindings: the first whose matchResources select the request decides
+  // alone; when none does, the policy does not apply (the entry is excluded).
+  const binding = bindings.find((b) => bindingMatches(b.spec as Record<string, unknown>, resource, context));
+  if (!binding) return { rules: [], patched: resource };
+  const bspec = binding.spec as Record<string, unknown>;
+  const paramSets = resolveParams(spec.paramKind, bspec.paramRef, resource, context);
+  if (paramSets === 'missing') {
+    const action = isObj(bspec.paramRef) ? bspec.paramRef.parameterNotFoundAction : undefined;
+    return { rules: [{ policy: nameOf(policy), rule: nameOf(binding), status: action === 'Allow' ? 'skip' : 'fail', reason: 'no params object found for the binding', path: ['spec', 'paramKind'] }], patched: resource };
   }
-  return { rules, patched };
+  // Every params object is evaluated; the first that errors or denies decides, as the API server does.
+  let decided: PolicyResult | undefined;
+  let patched = resource;
+  for (const params of paramSets) {
+    const out = run(params, nameOf(binding));
+    patched = out.patched;
+    const worst = out.rules.find((r) => r.status === 'error' || r.status === 'fail' || r.status === 'unknown');
+    if (worst) return { rules: [worst], patched };
+    decided ??= out;
+  }
+  return { rules: decided?.rules ?? [], patched };
+}
+
+/**
+ * A binding's matchResources narrow the policy's: selectors and exclusions always apply, resource
+ * rules only when given (an absent or empty list leaves the policy's own).
+ */
+function bindingMatches(bspec: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): boolean {
+  const mr = bspec.matchResources;
+  if (!isObj(mr)) return true;
+  const rules = asArray(mr.resourceRules);
+  const constraints = rules.length ? mr : { ...mr, resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*', '*/*'] }] };
+  return matchConstraints(constraints, resource, context).kind === 'match';
 }
 
 function resolveParams(paramKind: unknown, paramRef: unknown, resource: Record<string, unknown>, context: AdmissionContext): unknown[] | 'missing' {

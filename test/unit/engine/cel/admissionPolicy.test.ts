@@ -21,9 +21,35 @@ test('params from the binding decide the verdict', () => {
   assert.equal(evaluateCelPolicy(vap, withReplicas(5), ctx).rules[0]!.status, 'fail');
 });
 
-test('params found by selector: every matching object is applied', () => {
+test('params found by selector: every matching object is applied and one that denies decides', () => {
   const ctx = { ...create, clusterResources: [binding({ selector: { matchLabels: { role: 'limits' } } }), limits('10', 'a'), limits('3', 'b')] };
-  assert.deepEqual(evaluateCelPolicy(vap, withReplicas(5), ctx).rules.map((r) => r.status), ['pass', 'fail']);
+  assert.deepEqual(evaluateCelPolicy(vap, withReplicas(5), ctx).rules.map((r) => r.status), ['fail']);
+  assert.deepEqual(evaluateCelPolicy(vap, withReplicas(2), ctx).rules.map((r) => r.status), ['pass']);
+});
+
+const matching = (name: string, matchResources: Record<string, unknown>, max: string) => ({
+  apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name },
+  spec: { policyName: 'max-replicas', validationActions: ['Deny'], paramRef: { name: `limits-${max}`, namespace: 'default' }, matchResources },
+});
+
+test('the first binding whose matchResources select the request decides alone', () => {
+  const staging = matching('staging', { namespaceSelector: { matchLabels: { env: 'staging' } } }, '10');
+  const labelled = matching('labelled', { objectSelector: { matchLabels: { app: 'd' } } }, '3');
+  const params = [limits('10', 'limits-10'), limits('3', 'limits-3')];
+  const inProd = { ...create, namespaceLabels: { env: 'prod' }, clusterResources: [staging, labelled, ...params] };
+  const d = withReplicas(5);
+  (d.metadata as Record<string, unknown>).labels = { app: 'd' };
+  assert.deepEqual(evaluateCelPolicy(vap, d, inProd).rules.map((r) => [r.rule, r.status]), [['labelled', 'fail']]);
+  assert.deepEqual(evaluateCelPolicy(vap, withReplicas(5), inProd).rules, []);
+  const inStaging = { ...inProd, namespaceLabels: { env: 'staging' } };
+  assert.deepEqual(evaluateCelPolicy(vap, d, inStaging).rules.map((r) => [r.rule, r.status]), [['staging', 'pass']]);
+});
+
+test('no binding selecting the request: the policy does not apply', () => {
+  const excluding = matching('not-default', { excludeResourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['*'], resources: ['deployments'] }] }, '3');
+  const otherKind = matching('pods-only', { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['*'], resources: ['pods'] }] }, '3');
+  const ctx = { ...create, clusterResources: [excluding, otherKind, limits('3', 'limits-3')] };
+  assert.deepEqual(evaluateCelPolicy(vap, withReplicas(5), ctx).rules, []);
 });
 
 test('a missing params object denies unless the binding allows it', () => {
