@@ -89,6 +89,14 @@ function moveToPreconditionFix(ctx: DocumentCheckContext, policyPath: Path, skip
   return { title: `Move \`${skip.reason}\` into a precondition (autogen translates it to the Pod template)`, edits: [removal, insertion], isPreferred: true };
 }
 
+/** A rule written for Pods themselves that a controller copy would carry: not a generate rule, not only a Pod subresource (Pod/exec). */
+function affected(rule: Obj): boolean {
+  if (rule.generate !== undefined || !isPodRule(rule)) return false;
+  const match = asObj(rule.match) ?? {};
+  const filters = [match.resources, ...(Array.isArray(match.any) ? match.any : []), ...(Array.isArray(match.all) ? match.all : [])].map((f) => (f === match.resources ? asObj(f) : asObj(asObj(f)?.resources)));
+  return filters.some((rd) => Array.isArray(rd?.kinds) && rd.kinds.some((k) => typeof k === 'string' && (k === 'Pod' || /\/Pod$/.test(k))));
+}
+
 function checkLegacy(ctx: DocumentCheckContext, policy: Policy): void {
   const raw = policy.raw;
   const requested = requestedControllers(raw);
@@ -96,7 +104,7 @@ function checkLegacy(ctx: DocumentCheckContext, policy: Policy): void {
   const skip = autogenSkip(raw);
   if (!skip) return;
   const rules = Array.isArray(asObj(raw.spec)?.rules) ? (asObj(raw.spec)!.rules as unknown[]) : [];
-  const podRules = rules.map((r, i) => ({ r: asObj(r), i })).filter((x): x is { r: Obj; i: number } => !!x.r && isPodRule(x.r));
+  const podRules = rules.map((r, i) => ({ r: asObj(r), i })).filter((x): x is { r: Obj; i: number } => !!x.r && affected(x.r));
   if (podRules.length === 0) return;
   // Controllers a rule of the policy matches by name are covered on purpose (Pod, Deployment, ...).
   const covered = new Set(rules.flatMap((r) => (isObj(r) ? matchedKinds(r) : [])));
@@ -127,7 +135,8 @@ function checkLegacy(ctx: DocumentCheckContext, policy: Policy): void {
     if (optOut) out.push(optOut);
     return out;
   };
-  ctx.report({ file: ctx.file.file, span: ctx.spanOf([...policyPath, ...skip.path], 'key') }, message, { related, fixes });
+  // Pods are still mutated when created: losing the template copy matters less than a check.
+  ctx.report({ file: ctx.file.file, span: ctx.spanOf([...policyPath, ...skip.path], 'key') }, message, { related, fixes, ...(mutating ? { severity: 'info' as const } : {}) });
 }
 
 // A namespaceSelector disables CEL autogen in some Kyverno releases and not in others
@@ -174,7 +183,7 @@ function checkCel(ctx: DocumentCheckContext, policy: Policy): void {
     const optOut = optOutFix(ctx, policyPath, true);
     return optOut ? [optOut] : [];
   };
-  ctx.report({ file: ctx.file.file, span: ctx.spanOf([...policyPath, 'spec', 'matchConstraints', ...skip.path], 'key') }, message, { fixes });
+  ctx.report({ file: ctx.file.file, span: ctx.spanOf([...policyPath, 'spec', 'matchConstraints', ...skip.path], 'key') }, message, { fixes, ...(validating ? {} : { severity: 'info' as const }) });
 }
 
 /** A Pod rule for which Kyverno silently generates no rules for Pod controllers. */
