@@ -33,6 +33,19 @@ const CEL_WEBHOOK_KINDS = new Set([
   'GeneratingPolicy', 'NamespacedGeneratingPolicy', 'ImageValidatingPolicy', 'NamespacedImageValidatingPolicy',
 ]);
 
+/**
+ * The operations recovery needs on each kind: a namespace or node is created (registration is a
+ * CREATE; heartbeats go to nodes/status and Leases), RBAC and CRDs are created or repaired,
+ * Leases are renewed. A webhook registered only for other operations is in nobody's way.
+ */
+const RECOVERY_OPERATIONS: Record<string, readonly string[]> = {
+  Namespace: ['CREATE'],
+  Node: ['CREATE'],
+  CertificateSigningRequest: ['CREATE'],
+};
+const blocksRecovery = (kind: string, operations: string[]): boolean =>
+  operations.length === 0 || operations.includes('*') || operations.some((o) => (RECOVERY_OPERATIONS[kind] ?? ['CREATE', 'UPDATE']).includes(o));
+
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const nonEmpty = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
 const selects = (selector: unknown): boolean => {
@@ -77,26 +90,28 @@ function legacyCriticalKinds(rule: Obj, rulePath: Path): CriticalKind[] {
   }
   const found: CriticalKind[] = [];
   for (const { resources, at } of blocks) {
+    const operations = strings(asObj(resources)?.operations);
     strings(asObj(resources)?.kinds).forEach((ref, i) => {
       const kind = kindName(ref);
-      if (RECOVERY[kind]) found.push({ kind, at: [...at, 'kinds', i] });
+      if (RECOVERY[kind] && blocksRecovery(kind, operations)) found.push({ kind, at: [...at, 'kinds', i] });
     });
   }
   return found;
 }
 
 /** The critical kinds a CEL policy's matchConstraints name (plural resources mapped to kinds). */
-function celCriticalKinds(spec: Obj): CriticalKind[] {
+function celCriticalKinds(spec: Obj, allOperations: boolean): CriticalKind[] {
   const rules = asObj(spec.matchConstraints)?.resourceRules;
   const found: CriticalKind[] = [];
   (Array.isArray(rules) ? rules : []).forEach((raw, r) => {
     const rule = asObj(raw);
     if (!rule) return;
+    const operations = allOperations ? [] : strings(rule.operations);
     const groups = strings(rule.apiGroups);
     strings(rule.resources).forEach((resource, i) => {
       const plural = resource.split('/')[0];
       const kinds = plural === '*' ? ['*'] : (groups.length ? groups : ['']).flatMap((g) => (g === '*' ? kindsForPlural('*', plural) : kindsForPlural(g, plural)));
-      for (const kind of new Set(kinds)) if (RECOVERY[kind]) found.push({ kind, at: ['spec', 'matchConstraints', 'resourceRules', r, 'resources', i] });
+      for (const kind of new Set(kinds)) if (RECOVERY[kind] && blocksRecovery(kind, operations)) found.push({ kind, at: ['spec', 'matchConstraints', 'resourceRules', r, 'resources', i] });
     });
   });
   return found;
@@ -179,7 +194,8 @@ export const failClosedCriticalCheck: Check = {
     if (!failure.fail || nonEmpty(spec.matchConditions) || selects(constraints.objectSelector)) return;
     // Kyverno puts the policy's namespaceSelector on its webhook: it can keep namespaces (by their labels) and namespaced objects out.
     const namespaceSelector = selects(constraints.namespaceSelector);
-    const kinds = celCriticalKinds(spec).filter((k) => !(namespaceSelector && SELECTABLE.has(k.kind)));
+    // Kyverno registers a GeneratingPolicy's resources for every operation, whatever it lists.
+    const kinds = celCriticalKinds(spec, policy.cls.kind.endsWith('GeneratingPolicy')).filter((k) => !(namespaceSelector && SELECTABLE.has(k.kind)));
     if (kinds.length) report(ctx, `${policy.cls.kind} '${policy.name}'`, kinds, failure, false);
   },
 };
