@@ -8,6 +8,7 @@ const usage = `Usage:
                          [--config FILE] [--cache] [--cache-location DIR] [--jobs N]
   kyverno-analyzer test [dirs…] [--format text|json]
   kyverno-analyzer graph [paths…] [--format mermaid|dot]
+  kyverno-analyzer impact [paths…] [--resources PATH…] [--format text|json] [--fail-on enforce|any|never]
   kyverno-analyzer lsp --stdio|--node-ipc
   kyverno-analyzer --version
 `;
@@ -19,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => runCheckCommand,
   test: async () => (await import('./test.ts')).runTestCommand,
   graph: async () => (await import('./graph.ts')).runGraphCommand,
+  impact: async () => (await import('./impact.ts')).runImpactCommand,
   lsp: async () => (await import('../lsp/server.ts')).runLanguageServer,
 };
 

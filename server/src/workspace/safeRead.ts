@@ -23,7 +23,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 // O_NONBLOCK: opening a FIFO that has no writer returns at once instead of waiting for one (the
 // file type is refused right after). O_NOFOLLOW: the real path was resolved just before, so a
 // symlink in its place now is a swap between the two calls and is refused.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0) | (constants.O_NOCTTY ?? 0);
+export const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0) | (constants.O_NOCTTY ?? 0);
 
 /** Real paths of the given folders, for `SafeReadOptions.roots` (a path that does not resolve is kept as given). */
 export function workspaceRoots(folders: readonly string[]): string[] {

@@ -1,0 +1,191 @@
+// The Enforce impact preview: for each validating policy, which objects of a workspace (or of a
+// cluster export) it denies, as if it enforced. An object counts as denied when the policy denies
+// it, or denies what its controllers create from it (the ReplicaSet and Pods of a Deployment, the
+// Job and Pod of a CronJob): the team switching a policy from Audit to Enforce meets both.
+// Pure: the CLI and the code lens give it objects; a verdict cache keyed by the policy's verdict key
+// lets the editor recount after a keystroke without simulating again.
+import type { Policy, Resource } from '../model/types.ts';
+import type { AdmissionContext, RuleResult } from '../engine/types.ts';
+import { simulate } from '../engine/simulate.ts';
+import { verdictKeyOf } from '../model/verdictKey.ts';
+import { asController, createdBy, CREATES, namespaceContext, type Created } from './created.ts';
+import type { Obj } from '../k8s/objects.ts';
+
+/** An object the preview judges: a workspace resource, or an item of a cluster export. */
+export interface ImpactObject {
+  kind: string;
+  name: string;
+  namespace?: string;
+  file: string;
+  raw: Obj;
+  /** The workspace resource it was read from (code lens peek locations), when there is one. */
+  resource?: Resource;
+}
+
+export interface Denial {
+  object: ImpactObject;
+  /** The policy's failure as the engine words it: its message and where the pattern failed. */
+  message: string;
+  /** The first failing field of the denied object (`/spec/containers/0/securityContext/`), when the engine names it. */
+  field?: string;
+  rule: string;
+  /** The object the policy denies when it is not the workload itself (`Pod`, `Job`, `ReplicaSet`). */
+  via?: Created['kind'];
+}
+
+export interface PolicyImpact {
+  policy: Policy;
+  /** Enforce when one of its validations denies today (Enforce, Deny), Audit otherwise. */
+  mode: 'Audit' | 'Enforce';
+  /** Objects at least one of its validations applies to (itself or what its controllers create). */
+  evaluated: number;
+  denied: Denial[];
+}
+
+/** One object's verdict under one policy version; `denial` quotes the message of the version that computed it. */
+interface Verdict {
+  applied: boolean;
+  denial?: Omit<Denial, 'object'>;
+}
+
+/**
+ * Verdicts remembered across calls: policy verdict key -> object key -> verdict. Verdict keys leave
+ * messages out, so a message edit reuses every verdict: counts stay exact, a quoted message may be
+ * the previous one (the peek asks again with `fresh`).
+ */
+export class ImpactCache {
+  readonly verdicts = new Map<string, Map<string, Verdict>>();
+  /** Simulations run (tests count them). */
+  simulations = 0;
+  /** Drops the verdicts of policy versions that are gone. */
+  keep(policies: readonly Policy[]): void {
+    const live = new Set(policies.map(verdictKeyOf));
+    for (const key of this.verdicts.keys()) if (!live.has(key)) this.verdicts.delete(key);
+  }
+}
+
+const isValidation = (policy: Policy) => policy.rules.some((r) => r.phase === 'validate' || r.phase === 'verifyImages');
+
+/** The policies whose validations the preview answers for: legacy validate and verifyImages rules, ValidatingPolicy, ImageValidatingPolicy, VAP. */
+export function validationPolicies(policies: readonly Policy[]): Policy[] {
+  return policies.filter(isValidation);
+}
+
+export function modeOf(policy: Policy): 'Audit' | 'Enforce' {
+  return policy.rules.some((r) => (r.phase === 'validate' || r.phase === 'verifyImages') && (r.enforcement === 'Enforce' || r.enforcement === 'Deny')) ? 'Enforce' : 'Audit';
+}
+
+/** The kinds the objects of this kind lead to (itself, then what its controllers create). */
+function chainKinds(kind: string): string[] {
+  const kinds = [kind];
+  for (let at = CREATES[kind]; at; at = CREATES[at.kind]) kinds.push(at.kind);
+  return kinds;
+}
+
+/** Whether the policy can meet an object of this kind or anything created from it (cheap, from the model). */
+function mayMeet(policy: Policy, kind: string): boolean {
+  const chain = chainKinds(kind);
+  return policy.rules.some((r) => (r.phase === 'validate' || r.phase === 'verifyImages') && (r.match.kinds.length === 0 || r.match.kinds.some((k) => k === '*' || chain.includes(k))));
+}
+
+const FIELD = /failed at path (\/\S*?)(?::|\s|\)|$)/;
+
+function failureOf(results: RuleResult[]): RuleResult | undefined {
+  return results.find((r) => r.status === 'fail');
+}
+
+/** Runs the policy on the object and on each object its controllers create, until one is denied. */
+function judge(policy: Policy, object: Obj, base: AdmissionContext): Verdict {
+  const policies = [{ doc: policy.raw }];
+  let applied = false;
+  let current: Obj | undefined = object;
+  let created: Created | undefined;
+  let context = base;
+  while (current) {
+    const result = simulate(current, policies, context);
+    if (result.validations.some((v) => v.status !== 'skip')) applied = true;
+    const failed = failureOf(result.validations);
+    if (failed) {
+      return {
+        applied: true,
+        denial: { message: failed.reason, field: FIELD.exec(failed.reason)?.[1], rule: failed.rule.replace(/^autogen-(?:cronjob-)?/, ''), ...(created ? { via: created.kind } : {}) },
+      };
+    }
+    created = createdBy(result.afterEachMutation.at(-1) ?? current);
+    if (created) context = asController(created.controller, base);
+    current = created?.object;
+  }
+  return { applied };
+}
+
+export interface ImpactOptions {
+  /** Namespace objects by name (namespaceSelector, namespace labels); missing ones are assumed unlabelled. */
+  namespaces?: ReadonlyMap<string, Resource>;
+  cache?: ImpactCache;
+  /** The simulation count goes here when no cache is given. */
+  onSimulate?: () => void;
+}
+
+/** A key per object version and namespace labels: the cache's second level. */
+const objectKeys = new WeakMap<Obj, string>();
+function objectKey(object: ImpactObject, base: AdmissionContext): string {
+  let key = objectKeys.get(object.raw);
+  if (key === undefined) objectKeys.set(object.raw, (key = JSON.stringify(object.raw)));
+  return `${key}\0${JSON.stringify(base.namespaceLabels ?? {})}`;
+}
+
+/**
+ * Judges objects one at a time (a cluster export is streamed, never held): `add` each object, then
+ * `result()`. The namespaces must be known before the objects they hold are added.
+ */
+export class ImpactAccumulator {
+  private readonly contexts = new Map<string, AdmissionContext>();
+  private readonly entries: { policy: Policy; key: string; evaluated: number; denied: Denial[] }[];
+
+  constructor(policies: readonly Policy[], private readonly options: ImpactOptions = {}) {
+    this.entries = validationPolicies(policies).map((policy) => ({ policy, key: verdictKeyOf(policy), evaluated: 0, denied: [] }));
+  }
+
+  private contextOf(namespace: string | undefined): AdmissionContext {
+    const ns = namespace ?? 'default';
+    let context = this.contexts.get(ns);
+    if (!context) this.contexts.set(ns, (context = namespaceContext(this.options.namespaces ?? new Map(), ns)));
+    return context;
+  }
+
+  add(object: ImpactObject): void {
+    const { cache } = this.options;
+    for (const entry of this.entries) {
+      if (!mayMeet(entry.policy, object.kind)) continue;
+      const base = this.contextOf(object.namespace);
+      let verdicts = cache?.verdicts.get(entry.key);
+      if (cache && !verdicts) cache.verdicts.set(entry.key, (verdicts = new Map()));
+      const key = verdicts && objectKey(object, base);
+      let verdict = key === undefined ? undefined : verdicts!.get(key);
+      if (!verdict) {
+        verdict = judge(entry.policy, object.raw, base);
+        if (cache) cache.simulations++;
+        else this.options.onSimulate?.();
+        if (key !== undefined) verdicts!.set(key, verdict);
+      }
+      if (verdict.applied) entry.evaluated++;
+      if (verdict.denial) entry.denied.push({ object, ...verdict.denial });
+    }
+  }
+
+  result(): PolicyImpact[] {
+    return this.entries.map(({ policy, evaluated, denied }) => ({ policy, mode: modeOf(policy), evaluated, denied }));
+  }
+}
+
+/** What each policy would deny among the objects, in the order given. */
+export function impactOf(policies: readonly Policy[], objects: readonly ImpactObject[], options: ImpactOptions = {}): PolicyImpact[] {
+  const accumulator = new ImpactAccumulator(policies, options);
+  for (const object of objects) accumulator.add(object);
+  return accumulator.result();
+}
+
+/** Workspace resources as impact objects. */
+export function objectsOf(resources: readonly Resource[]): ImpactObject[] {
+  return resources.map((r) => ({ kind: r.kind, name: r.name, namespace: r.namespace, file: r.source.file, raw: r.raw, resource: r }));
+}
