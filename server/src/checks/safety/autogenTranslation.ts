@@ -66,7 +66,9 @@ function checkLegacy(ctx: DocumentCheckContext, policy: Policy): void {
     for (const { pattern, path, alternative } of patterns) metadataPatterns(ctx, policy, pattern, path, alternative, enforced, controllers);
     const found: { text: string; path: Path }[] = [];
     strings(rule, [...base, i], found);
-    for (const { text, path } of found) jmesReferences(ctx, policy, text, path, controllers);
+    // A rule with validate.cel is rewritten with Kyverno's CEL list (object.metadata, nothing protected).
+    const celRule = validate?.cel !== undefined;
+    for (const { text, path } of found) (celRule ? legacyCelReferences : jmesReferences)(ctx, policy, text, path, controllers);
   });
 }
 
@@ -107,6 +109,23 @@ function jmesReferences(ctx: DocumentCheckContext, policy: Policy, text: string,
       const q = ctx.file.text[ctx.spanOf(path, 'value').start] === '"' ? '\\"' : '"';
       if (exact) out.push({ title: `Keep the reference on the controller: request."${root}".metadata.${field} (not rewritten)`, edits: [{ file: ctx.file.file, span, newText: `request.${q}${root}${q}.metadata.${field}` }] });
       return [...out, ...fixList(ctx, policy, false)];
+    };
+    ctx.report({ file: ctx.file.file, span }, message, { fixes });
+  }
+}
+
+function legacyCelReferences(ctx: DocumentCheckContext, policy: Policy, text: string, path: Path, controllers: string): void {
+  const seen = new Map<string, number>();
+  for (const m of text.matchAll(CEL_REF)) {
+    const [ref, root, field] = m as unknown as [string, string, string];
+    const nth = seen.get(ref) ?? 0;
+    seen.set(ref, nth + 1);
+    const span = spanIn(ctx, path, ref, nth);
+    const message = `Autogen rewrites ${ref} to ${root}.spec.template.metadata.${field} in the rules for ${controllers}: Pod templates never set ${field}, so there it is absent instead of the controller's ${field}.`;
+    const fixes = (): Fix[] => {
+      const exact = span.end - span.start === ref.length;
+      const own = exact && field === 'namespace' && root === 'object' && text.slice(m.index! - 8, m.index) !== 'request.';
+      return [...(own ? [{ title: 'Read request.namespace (the same for a Pod and its controller, and never rewritten)', edits: [{ file: ctx.file.file, span, newText: 'request.namespace' }], isPreferred: true }] : []), ...fixList(ctx, policy, false)];
     };
     ctx.report({ file: ctx.file.file, span }, message, { fixes });
   }
