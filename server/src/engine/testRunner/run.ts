@@ -6,6 +6,7 @@ import { findTestFiles } from './discover.ts';
 import { SuiteError, loadDocuments, resolveConfined } from './files.ts';
 import { isGeneration, pickExpected, reportedStatus, resourceId, sameResource } from './compare.ts';
 import { defaultNamespace, loadSuite, type LoadedSuite } from './load.ts';
+import { hasLegacyPhase, legacyPhase, stageOf, type Stage } from './order.ts';
 import type { ExpectedResult } from './model.ts';
 import { resourceVariables, ruleVariables, type SubresourceDecl } from './values.ts';
 import { isObj } from '../../k8s/objects.ts';
@@ -80,11 +81,18 @@ function subresourceOf(resource: Record<string, unknown>, decls: SubresourceDecl
   return { subresource: d.name.split('/')[1] ?? '', parent: d.parent };
 }
 
+/** Per resource: each mutating policy's result in the suite's chain, and the resource after the legacy and after all mutations. */
+type Plan = { mutated: Map<number, PolicyResult>; afterLegacy: Record<string, unknown>; afterAll: Record<string, unknown> };
+
 class SuiteRunner {
   private readonly cache = new Map<string, PolicyResult>();
+  private readonly plans = new Map<number, Plan>();
+  private readonly stages: Stage[];
   /** One clock reading per suite, so its results do not depend on which evaluation ran first. */
   private readonly now = new Date().toISOString();
-  constructor(private readonly suite: LoadedSuite, private readonly evaluate: PolicyEvaluator) {}
+  constructor(private readonly suite: LoadedSuite, private readonly evaluate: PolicyEvaluator) {
+    this.stages = suite.policies.map((p) => stageOf(p, familyOf(p)));
+  }
 
   contextFor(policy: Record<string, unknown>, resource: Record<string, unknown>, extra: Record<string, unknown>): AdmissionContext {
     const { values } = this.suite;
@@ -120,23 +128,70 @@ class SuiteRunner {
     return context;
   }
 
-  /** One policy on one resource; rule values, when the values file has them, apply per rule. */
+  /** One policy on one resource, in the order `kyverno test` applies the suite's policies to it. */
   run(pi: number, ri: number): PolicyResult {
     const key = `${pi}:${ri}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const policy = this.suite.policies[pi]!;
-    const resource = this.suite.resources[ri]!;
+    const out = this.ordered(pi, ri) ?? this.evaluatePart(policy, policy, this.suite.resources[ri]!);
+    this.cache.set(key, out);
+    return out;
+  }
+
+  /** What the suite's mutations make of resource ri before each stage sees it. */
+  private plan(ri: number): Plan {
+    const hit = this.plans.get(ri);
+    if (hit) return hit;
+    const mutated = new Map<number, PolicyResult>();
+    let current = this.suite.resources[ri]!;
+    this.suite.policies.forEach((p, j) => {
+      if (this.stages[j] !== 'legacy' || !hasLegacyPhase(p, 'mutate')) return;
+      const r = this.evaluatePart(p, legacyPhase(p, 'mutate'), current);
+      mutated.set(j, r);
+      current = r.patched;
+    });
+    const afterLegacy = current;
+    this.suite.policies.forEach((p, j) => {
+      if (this.stages[j] !== 'celMutate') return;
+      const r = this.evaluatePart(p, p, current);
+      mutated.set(j, r);
+      current = r.patched;
+    });
+    const plan = { mutated, afterLegacy, afterAll: current };
+    this.plans.set(ri, plan);
+    return plan;
+  }
+
+  /** Policy pi as it takes part in the suite's order; undefined when nothing else mutates before it. */
+  private ordered(pi: number, ri: number): PolicyResult | undefined {
+    const policy = this.suite.policies[pi]!;
+    const stage = this.stages[pi]!;
+    const others = this.suite.policies.some((p, j) => j !== pi && (this.stages[j] === 'celMutate' || (this.stages[j] === 'legacy' && hasLegacyPhase(p, 'mutate'))));
+    if (!others || stage === 'asWritten') return undefined;
+    const plan = this.plan(ri);
+    if (stage === 'celMutate') return plan.mutated.get(pi);
+    if (stage === 'celMutated') return this.evaluatePart(policy, policy, plan.afterAll);
+    const parts: PolicyResult[] = [];
+    const mutation = plan.mutated.get(pi);
+    if (mutation) parts.push(mutation);
+    if (hasLegacyPhase(policy, 'validate')) parts.push(this.evaluatePart(policy, legacyPhase(policy, 'validate'), plan.afterLegacy));
+    if (hasLegacyPhase(policy, 'generate')) parts.push(this.evaluatePart(policy, legacyPhase(policy, 'generate'), plan.afterAll));
+    if (parts.length === 0) return undefined;
+    return { rules: parts.flatMap((p) => p.rules), patched: mutation ? mutation.patched : plan.afterLegacy };
+  }
+
+  /** `doc` (the policy or a part of it) on one resource; rule values, when the values file has them, apply per rule. */
+  private evaluatePart(policy: Record<string, unknown>, doc: Record<string, unknown>, resource: Record<string, unknown>): PolicyResult {
     const perRule = ruleVariables(this.suite.values, meta(policy).name);
     const perForeach = this.suite.values.foreachValues.get(meta(policy).name) ?? new Map<string, Record<string, unknown[]>[]>();
-    let out: PolicyResult;
-    const spec = isObj(policy.spec) ? policy.spec : {};
-    if ((perRule.size > 0 || perForeach.size > 0) && familyOf(policy) === 'legacy' && Array.isArray(spec.rules)) {
+    const spec = isObj(doc.spec) ? doc.spec : {};
+    if ((perRule.size > 0 || perForeach.size > 0) && familyOf(doc) === 'legacy' && Array.isArray(spec.rules)) {
       const rules: RuleResult[] = [];
       let patched = resource;
       for (const rule of spec.rules) {
         const name = isObj(rule) ? String(rule.name ?? '') : '';
-        const single = { ...policy, spec: { ...spec, rules: [rule] } };
+        const single = { ...doc, spec: { ...spec, rules: [rule] } };
         const context = this.contextFor(policy, resource, perRule.get(name) ?? {});
         const foreach = perForeach.get(name);
         // Kyverno's CLI keeps one element index for every foreach block: the blocks' values merge.
@@ -145,12 +200,9 @@ class SuiteRunner {
         rules.push(...r.rules);
         patched = r.patched;
       }
-      out = { rules, patched };
-    } else {
-      out = this.evaluate(policy, resource, this.contextFor(policy, resource, {}));
+      return { rules, patched };
     }
-    this.cache.set(key, out);
-    return out;
+    return this.evaluate(doc, resource, this.contextFor(policy, resource, {}));
   }
 
   expectedDocs(path: string): Record<string, unknown>[] {

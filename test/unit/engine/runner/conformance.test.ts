@@ -1,0 +1,16 @@
+// The runner's judgement as `kyverno test` makes it: the order policies apply in, how values and
+// context entries combine, how entries find their responses.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
+
+const suites = join(import.meta.dirname, '../../../fixtures/engine-suites/suites');
+
+test('every legacy mutation applies before any validation, and a mutate response carries what earlier policies patched', () => {
+  const report = runSuites([join(suites, 'conf-mutate-order')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 4, agree: 4, disagree: 0, unknown: 0 });
+  assert.equal(report.excludedAgreements, 0);
+});
