@@ -143,18 +143,21 @@ function fixesFor(ctx: DocumentCheckContext, legacy: boolean, policy: FailurePol
   };
 }
 
-function describe(kinds: string[]): string {
-  const reasons = [...new Set(kinds.map((k) => RECOVERY[k]))];
+/** `*` under a namespaceSelector: namespaced objects and Namespaces can be kept out, cluster-scoped objects cannot. */
+const WILDCARD_SELECTED = 'every cluster-scoped object (Nodes, CRDs, cluster RBAC, CSRs) is still sent, since a namespaceSelector never skips them';
+
+function describe(kinds: string[], namespaceSelector: boolean): string {
+  const reasons = [...new Set(kinds.map((k) => (k === '*' && namespaceSelector ? WILDCARD_SELECTED : RECOVERY[k])))];
   const named = kinds.map((k) => (k === '*' ? 'every kind (`*`)' : k)).join(', ');
   return `${named}: ${reasons.join('; ')}`;
 }
 
-function report(ctx: DocumentCheckContext, subject: string, kinds: CriticalKind[], policy: FailurePolicy, legacy: boolean): void {
+function report(ctx: DocumentCheckContext, subject: string, kinds: CriticalKind[], policy: FailurePolicy, legacy: boolean, namespaceSelector = false): void {
   const names = [...new Set(kinds.map((k) => k.kind))];
   const origin = policy.at ? `failurePolicy is Fail (${policy.at.join('.')})` : 'failurePolicy is Fail (the default)';
   ctx.report(
     { file: ctx.file.file, span: ctx.spanOf(kinds[0].at, 'value') },
-    `${subject} matches what the cluster needs to recover, and its ${origin}: while Kyverno is unavailable the API server rejects these requests, whatever the rule's action (Audit included). ${describe(names)}. Kyverno's resourceFilters do not help then (Kyverno applies them itself). Exempt the recovery path at the webhook (matchConditions), or set failurePolicy: Ignore if this policy is not a security boundary.`,
+    `${subject} matches what the cluster needs to recover, and its ${origin}: while Kyverno is unavailable the API server rejects these requests, whatever the rule's action (Audit included). ${describe(names, namespaceSelector)}. Kyverno's resourceFilters do not help then (Kyverno applies them itself). Exempt the recovery path at the webhook (matchConditions), or set failurePolicy: Ignore if this policy is not a security boundary.`,
     { fixes: fixesFor(ctx, legacy, policy) },
   );
 }
@@ -196,6 +199,6 @@ export const failClosedCriticalCheck: Check = {
     const namespaceSelector = selects(constraints.namespaceSelector);
     // Kyverno registers a GeneratingPolicy's resources for every operation, whatever it lists.
     const kinds = celCriticalKinds(spec, policy.cls.kind.endsWith('GeneratingPolicy')).filter((k) => !(namespaceSelector && SELECTABLE.has(k.kind)));
-    if (kinds.length) report(ctx, `${policy.cls.kind} '${policy.name}'`, kinds, failure, false);
+    if (kinds.length) report(ctx, `${policy.cls.kind} '${policy.name}'`, kinds, failure, false, namespaceSelector);
   },
 };

@@ -37,11 +37,12 @@ const orList = (kinds: string[]) => {
  * Namespace objects, and for other cluster-scoped objects it is evaluated against the labels of no
  * namespace, an empty set.
  */
-function legacyMessage(kinds: string[], selector: Obj, clause: 'match' | 'exclude'): string {
+function legacyMessage(kinds: string[], selector: Obj, clause: 'match' | 'exclude', wildcard: boolean): string {
   const namespaces = kinds.filter((k) => k === 'Namespace');
   const others = kinds.filter((k) => k !== 'Namespace');
   const parts: string[] = [];
-  if (namespaces.length) {
+  if (wildcard) parts.push('`*` includes Namespace objects');
+  if (namespaces.length || wildcard) {
     parts.push(clause === 'match'
       ? 'Kyverno skips a namespaceSelector for Namespace objects, so this filter matches every Namespace whatever its labels (to select Namespaces by their own labels, use `selector`)'
       : 'Kyverno skips a namespaceSelector for Namespace objects, so this exclude applies to every Namespace whatever its labels (to exclude Namespaces by their own labels, use `selector`)');
@@ -53,7 +54,7 @@ function legacyMessage(kinds: string[], selector: Obj, clause: 'match' | 'exclud
       : (holds ? `this exclude applies to every ${orList(others)}` : `this exclude never excludes any ${orList(others)}`);
     parts.push(`${list(others)} ${others.length > 1 ? 'are' : 'is'} cluster-scoped: Kyverno evaluates the namespaceSelector against the labels of no namespace (an empty set), which it ${holds ? 'always matches' : 'never matches'}, so ${effect}`);
   }
-  return `This namespaceSelector does not select what it seems to. ${parts.join('. ')}.`;
+  return `This namespaceSelector does not select what it seems to. ${parts.join(wildcard ? ', and ' : '. ')}.`;
 }
 
 /** `owner` holds match/exclude: a rule of a ClusterPolicy, or a cleanup policy's spec. */
@@ -71,9 +72,12 @@ function checkLegacy(ctx: DocumentCheckContext, owners: { owner: Obj; at: Path }
       for (const { resources, at } of filters) {
         const selector = asObj(resources?.namespaceSelector);
         if (!resources || !selector || !selects(selector)) continue;
-        const kinds = clusterScoped(strings(resources.kinds).map(kindName));
-        if (!kinds) continue;
-        ctx.report({ file: ctx.file.file, span: ctx.spanOf([...at, 'namespaceSelector'], 'key') }, legacyMessage(kinds, selector, clause));
+        const named = strings(resources.kinds).map(kindName);
+        const kinds = clusterScoped(named);
+        // Kyverno skips the selector for Namespace objects even beside namespaced kinds or under `*`.
+        const wildcard = !kinds && named.includes('*');
+        if (kinds) ctx.report({ file: ctx.file.file, span: ctx.spanOf([...at, 'namespaceSelector'], 'key') }, legacyMessage(kinds, selector, clause, false));
+        else if (wildcard || named.includes('Namespace')) ctx.report({ file: ctx.file.file, span: ctx.spanOf([...at, 'namespaceSelector'], 'key') }, legacyMessage(wildcard ? [] : ['Namespace'], selector, clause, wildcard));
       }
     }
   }

@@ -55,4 +55,7 @@ spec:
   const [finding] = analyze({ '/ws/p.yaml': policy('leases, clusterroles') }, [failClosedCriticalCheck]);
   assert.match(finding.message, /ClusterRole:/);
   assert.doesNotMatch(finding.message, /Lease/);
+  const [wildcard] = analyze({ '/ws/p.yaml': policy('"*"') }, [failClosedCriticalCheck]);
+  assert.match(wildcard.message, /every cluster-scoped object .* is still sent/);
+  assert.doesNotMatch(wildcard.message, /node heartbeats/);
 });

@@ -33,10 +33,15 @@ test('legacy: NotIn and DoesNotExist hold for no labels, so the filter covers ev
   assert.match(m, /always matches, so the rule applies to every PersistentVolume or StorageClass, cluster-wide/);
 });
 
-test('legacy: Namespace objects skip the selector; a Namespace rule mixed with namespaced kinds is not judged', () => {
+test('legacy: Namespace objects skip the selector, alone, beside namespaced kinds or under `*`', () => {
   const [m] = messages(legacy('exclude', 'Namespace', '{matchLabels: {env: prod}}'));
   assert.match(m, /this exclude applies to every Namespace whatever its labels/);
-  assert.deepEqual(messages(legacy('match', 'Namespace, Pod', '{matchLabels: {env: prod}}')), []);
+  const [mixed] = messages(legacy('match', 'Namespace, Pod', '{matchLabels: {env: prod}}'));
+  assert.match(mixed, /this filter matches every Namespace whatever its labels/);
+  assert.doesNotMatch(mixed, /Pod/);
+  const [wildcard] = messages(legacy('match', '"*"', '{matchLabels: {freeze: "true"}}'));
+  assert.match(wildcard, /`\*` includes Namespace objects, and Kyverno skips/);
+  assert.deepEqual(messages(legacy('match', 'Pod, ConfigMap', '{matchLabels: {env: prod}}')), []);
 });
 
 test('cleanup policies: the selector of spec.match is read the same way', () => {
