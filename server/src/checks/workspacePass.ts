@@ -7,6 +7,7 @@ import type { FileId, Finding } from '../findings.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { IndexedDocument } from '../workspace/document.ts';
 import { isCheckedFile, reporter, uncheckedFilesOf, workspaceContext, type RunHooks } from './run.ts';
+import { workspaceConflictSteps } from './conflicts.ts';
 import type { Check, DocumentInWorkspaceCheck, WorkspaceCheckContext } from './types.ts';
 
 interface FileResult {
@@ -78,6 +79,8 @@ export class WorkspacePass {
     let state = this.states.get(check.id);
     if (!state) this.states.set(check.id, (state = { byFile: new Map(), results: new Map(), readers: new Map(), seenRevision: -1, pending: new Map(), unreported: new Set() }));
     if (check.checkWorkspace) {
+      // The conflict join is computed in steps here, not in one go when the check first asks for it.
+      if (check.conflicts?.length && this.context(check, [])) yield* workspaceConflictSteps(this.index);
       this.runWhole(check, state, state.unreported);
       if (!check.checkInWorkspace) state.seenRevision = this.index.revision;
     }

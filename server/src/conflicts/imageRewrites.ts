@@ -74,7 +74,8 @@ function imagesOf(object: Obj, kind: string, list: string): Map<string, string> 
  */
 const memo = new WeakMap<RuleRef, Map<RuleFacts, { bases: unknown[]; conflict: Conflict | undefined; cost: number }>>();
 
-export function simulatedImageBreaks(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): void {
+/** A generator: it pauses after each (rewrite, verifier) pair (conflicts/index.ts, conflictSteps). */
+export function* simulatedImageBreaks(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): Generator<void> {
   const verifiers = join.imageVerifiersInOrder();
   if (verifiers.length === 0) return;
   let budget = MAX_IMAGE_SIMULATIONS;
@@ -82,6 +83,7 @@ export function simulatedImageBreaks(join: ConflictJoin, found: Set<string>, out
     const owner = write.owner;
     const list = write.podPath![1];
     for (const v of verifiers) {
+      yield;
       if (v.ref.policy === owner.policy) continue;
       const key = pairKey(MUTATION_BREAKS_IMAGE_VERIFICATION, owner, v.ref);
       if (found.has(key)) continue;

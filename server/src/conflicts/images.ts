@@ -49,13 +49,15 @@ function isImageRewrite(w: WriteFact): boolean {
   return !!p && p.length === 4 && p[0] === 'spec' && containerLists.has(p[1]) && p[2] === '*' && p[3] === 'image' && w.guard === 'always';
 }
 
-export function imageVerificationBreaks(join: ConflictJoin, out: (c: Conflict) => void): void {
+/** A generator: it pauses after each bucket (conflicts/index.ts, conflictSteps). */
+export function* imageVerificationBreaks(join: ConflictJoin, out: (c: Conflict) => void): Generator<void> {
   const verifiers = join.imageVerifiersInOrder();
   if (verifiers.length === 0) return;
   // Index the verifiers by kind: a write meets only the verifiers of its kind (and of '*').
   const byKind = new Map<string, RuleFacts[]>();
   for (const v of verifiers) for (const ref of v.imageReferences) for (const k of ref.kinds) byKind.set(k, [...(byKind.get(k) ?? []), v]);
   for (const { kind, facts } of join.writeBuckets()) {
+    yield;
     if (!isPodLike(kind)) continue;
     for (const w of facts) {
       if (!isImageRewrite(w)) continue;

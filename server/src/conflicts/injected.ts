@@ -122,12 +122,14 @@ const memo = new WeakMap<RuleRef, Map<RuleRef, { bases: unknown[]; conflict: Con
 const quiet = new Map<string, { bases: unknown[]; cost: number }>();
 const QUIET_LIMIT = 20_000;
 
-export function injectedRejections(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): void {
+/** A generator: it pauses after each injection and each validation it judges (conflicts/index.ts, conflictSteps). */
+export function* injectedRejections(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): Generator<void> {
   let budget = MAX_INJECTION_SIMULATIONS;
   for (const injection of injections(join)) {
     const { kind, write } = injection;
     const owner = write.owner;
     const validators = validatorsFor(join, kind, owner).filter((v) => !found.has(pairKey(MUTATION_REJECTED, owner, v)));
+    yield;
     if (!validators.length) continue;
     const witnesses = witnessesFor(join, kind, owner);
     const bases = witnesses.flatMap((w) => [w.basis, ...w.reads]);
@@ -147,6 +149,7 @@ export function injectedRejections(join: ConflictJoin, found: Set<string>, out: 
       return runs;
     };
     for (const v of validators) {
+      yield;
       const known = remembered.get(v);
       if (known && known.bases.length === bases.length && known.bases.every((x, i) => x === bases[i])) {
         if ((budget -= known.cost) < 0) return;

@@ -11,8 +11,10 @@ import { shortName, showValue } from './describe.ts';
 
 export const MUTATION_OVERWRITE = 'conflict/mutation-overwrite';
 
-export function mutationOverwrites(join: ConflictJoin, out: (c: Conflict) => void): void {
+/** A generator: it pauses after each bucket (conflicts/index.ts, conflictSteps). */
+export function* mutationOverwrites(join: ConflictJoin, out: (c: Conflict) => void): Generator<void> {
   for (const { kind, key, facts } of join.writeBuckets()) {
+    yield;
     if (facts.length < 2) continue;
     join.memo.run(`overwrite\u0001${kind}\u0001${key}`, facts, out, (emit) => overwriteBucket(kind, facts, emit));
   }

@@ -5,12 +5,13 @@ import type { MatchFacts } from './overlap.ts';
 import { MUTATION_OVERWRITE, mutationOverwrites } from './overwrite.ts';
 import { MAX_ORDER_CHECKS, orderEvidence } from './simulated.ts';
 
-export function confirmedOverwrites(join: ConflictJoin, out: (c: Conflict) => void): void {
+/** A generator, as mutationOverwrites: it pauses after each bucket (conflicts/index.ts, conflictSteps). */
+export function* confirmedOverwrites(join: ConflictJoin, out: (c: Conflict) => void): Generator<void> {
   // An overwrite whose writes hang on conditions is confirmed in both orders on witnesses: a
   // condition the other write defeats, or one that holds on no witness where both apply, is no
   // conflict when both orders end alike.
   const budget = { left: MAX_ORDER_CHECKS };
-  mutationOverwrites(join, (c) => {
+  yield* mutationOverwrites(join, (c) => {
     if (conditionalPair(c) && c.writes?.length === 2 && orderEvidence(join, c.kind, c.writes[0], c.writes[1], budget) === 'same') return;
     if (!layeredDefault(c)) out(c);
   });

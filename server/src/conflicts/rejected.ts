@@ -29,8 +29,10 @@ function enforcingOf(list: RequirementFact[]): RequirementFact[] {
   return enforcing;
 }
 
-export function mutationsRejected(join: ConflictJoin, out: (c: Conflict) => void): void {
+/** A generator: it pauses after each bucket (conflicts/index.ts, conflictSteps). */
+export function* mutationsRejected(join: ConflictJoin, out: (c: Conflict) => void): Generator<void> {
   for (const { kind, key, facts } of join.writeBuckets()) {
+    yield;
     // Every write of a bucket has the same plain path: one lookup serves them all.
     // Only an enforcing validation rejects: the others are left out of the bucket's inputs, so typing in an Audit policy re-judges nothing.
     const requirements = join.requirementListsAlong(kind, facts[0].path).flatMap(enforcingOf);

@@ -212,7 +212,8 @@ function rememberQuiet(key: string | undefined, basis: unknown, others: unknown[
   quiet.set(key, { basis, others });
 }
 
-export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): void {
+/** A generator: it pauses after each bucket and each pair it decides (conflicts/index.ts, conflictSteps). */
+export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): Generator<void> {
   let budget = MAX_SIMULATIONS;
   const spend = (n: number) => (budget -= n) >= 0;
 
@@ -254,6 +255,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       if (!firstTime(w, r.owner) || found.has(key)) continue;
       bestByKey(rejectCandidates, key, kind, { w, r });
     }
+    yield;
   }
   for (const [key, { kind, item: { w, r } }] of rejectCandidates) {
     try {
@@ -262,6 +264,7 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       // A witness the engine cannot handle decides nothing, but is counted.
       recordInternalError('simulation', error);
     }
+    yield;
   }
   function rejectedBySimulation(key: string, kind: string, w: WriteFact, r: ReadFact): void {
     const overlap = overlapOf(w.owner.match, r.owner.match);
@@ -349,8 +352,10 @@ export function simulatedConflicts(join: ConflictJoin, found: Set<string>, out: 
       if (found.has(pairKey(MUTATION_OVERWRITE, a.owner, b.owner)) || found.has(pairKey(INCOMPATIBLE_MUTATIONS, a.owner, b.owner))) continue;
       bestByKey(orderCandidates, pairKey(ORDER_DEPENDENT, a.owner, b.owner), kind, { a, b });
     }
+    yield;
   }
   for (const [key, { kind, item: { a, b } }] of orderCandidates) {
+    yield;
     if (overlapOf(a.owner.match, b.owner.match).overlap === 'never') continue;
     const validators = uniqueOwners(join.readsAlong(kind, a.path).map((r) => r.owner)).filter((v) => overlapOf(v.match, a.owner.match).overlap !== 'never').slice(0, 4);
     const owners = [a.owner, b.owner, ...validators];
