@@ -1,13 +1,14 @@
-// Kyverno's CEL libraries. Pure ones (image, json, yaml, hashes, math, base64, transform, time
+// Kyverno's CEL libraries. Pure ones (image, json, yaml, hashes, math, base64, transform, time,
 // arithmetic) are implemented; anything that would touch the cluster, a registry or the network
 // answers only from the session's modelled data, otherwise the evaluation is "unknown".
 import { createHash } from 'node:crypto';
 import type { Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
 import { ImageRef } from './image.ts';
-import { UnknownValue, type Session } from '../session.ts';
+import type { Session } from '../session.ts';
 import { toCel } from './celValues.ts';
 import { namespace, registerIo } from './io.ts';
+import { decodeX509 } from './x509.ts';
 
 export { toCel };
 
@@ -38,7 +39,7 @@ function registerPure(env: Environment): void {
   env.registerFunction('JsonPatchNamespace.escapeKey(string): string', (_: unknown, s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1'));
 
   namespace(env, 'X509Namespace', 'x509');
-  env.registerFunction('X509Namespace.decode(string): dyn', () => { throw new UnknownValue('x509.decode()'); });
+  env.registerFunction('X509Namespace.decode(string): dyn', (_: unknown, pem: string) => decodeX509(pem));
 
   namespace(env, 'Base64Namespace', 'base64');
   env
