@@ -7,6 +7,9 @@ import { autogenSkippedCheck } from '../../../../server/src/checks/safety/autoge
 import { autogenTranslationCheck } from '../../../../server/src/checks/safety/autogenTranslation.ts';
 import { autogenKinds, autogenSkip } from '../../../../server/src/model/autogen.ts';
 import { celAutogenKinds, celAutogenSkip } from '../../../../server/src/model/celAutogen.ts';
+import { parse as parseYaml } from 'yaml';
+
+const parse = (text: string) => parseYaml(text) as Record<string, unknown>;
 
 const legacy = (metadataExtra: string, filter: string, body: string) => `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
@@ -122,4 +125,68 @@ test('model: CEL autogen is off with excludeResourceRules, and the reason names 
   assert.deepEqual(celAutogenSkip(spec({ excludeResourceRules: [rule] }).matchConstraints), { reason: 'excludeResourceRules', path: ['excludeResourceRules'] });
   assert.deepEqual(celAutogenKinds('ValidatingPolicy', spec({ excludeResourceRules: [rule] })), []);
   assert.deepEqual(celAutogenSkip(spec({ objectSelector: { matchLabels: { a: 'b' } } }).matchConstraints)?.reason, 'objectSelector');
+});
+
+test('autogen-skipped: splitting a Pod + Service filter keeps Pod alone, copies the rule for Service, and autogen applies', () => {
+  const text = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: owner
+spec:
+  rules:
+    - name: owner-label
+      match:
+        any:
+          - resources:
+              kinds:
+                - Pod
+                - Service   # services too
+      validate:
+        failureAction: Enforce
+        message: An owner label is required.
+        pattern:
+          metadata:
+            labels:
+              owner: "?*"
+    - name: last
+      match:
+        any:
+          - resources:
+              kinds: [ConfigMap]
+      validate:
+        message: m
+        pattern:
+          data:
+            a: "?*"
+`;
+  const after = fixNamed({ '/w/p.yaml': text }, autogenSkippedCheck, /^Split the rule/)['/w/p.yaml']!;
+  assert.match(after, /kinds:\n {16}- Pod\n {6}validate:/);
+  assert.match(after, /\n {4}- name: owner-label-other-kinds\n {6}match:\n {8}any:\n {10}- resources:\n {14}kinds:\n {16}- Service\n/);
+  assert.ok(after.indexOf('owner-label-other-kinds') < after.indexOf('name: last'));
+  assert.deepEqual(analyze({ '/w/p.yaml': after }, [autogenSkippedCheck]), []);
+  assert.ok(autogenKinds(parse(after)).includes('Deployment'));
+});
+
+test('autogen-skipped: no split is offered when another cause would still disable autogen', () => {
+  const text = legacy('', '\n                - Service', `      validate:
+        message: m
+        pattern:
+          metadata:
+            labels:
+              owner: "?*"
+    - name: gen
+      match:
+        any:
+          - resources:
+              kinds: [Namespace]
+      generate:
+        apiVersion: v1
+        kind: ConfigMap
+        name: x
+        namespace: "{{request.object.metadata.name}}"
+        data: {}
+`);
+  const [finding] = analyze({ '/w/p.yaml': text }, [autogenSkippedCheck]);
+  assert.ok(finding);
+  assert.deepEqual(finding.fixes?.map((f) => f.title.split(':')[0]), ['Keep the policy Pod-only on purpose (pod-policies.kyverno.io/autogen-controllers']);
 });
