@@ -1,4 +1,4 @@
-// Kyverno's image library answers as go-containerregistry parses references.
+// Kyverno's image and user libraries: references as go-containerregistry parses them, service accounts as Kyverno splits them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateCel } from '../../../server/src/cel/evaluate.ts';
@@ -21,4 +21,11 @@ test('a reference with a digest is a digest reference: no tag, the digest identi
 test('what the parser rejects: isImage is false and image() is an error', () => {
   assert.deepEqual(evaluateCel("isImage('Nginx:1') || isImage('nginx@sha256:abc')", {}), { ok: true, value: false });
   assert.equal('error' in evaluateCel("image('UPPER/case')", {}), true);
+});
+
+test('parseServiceAccount splits after the prefix at the first colon; other users give empty parts', () => {
+  const sa = (u: string) => evaluateCel(`[parseServiceAccount('${u}').Namespace, parseServiceAccount('${u}').Name]`, {});
+  assert.deepEqual(sa('system:serviceaccount:kube-system:replicaset-controller'), { ok: true, value: ['kube-system', 'replicaset-controller'] });
+  assert.deepEqual(sa('system:serviceaccount:ns:odd:name'), { ok: true, value: ['ns', 'odd:name'] });
+  assert.deepEqual(sa('alice'), { ok: true, value: ['', ''] });
 });

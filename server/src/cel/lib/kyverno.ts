@@ -1,4 +1,4 @@
-// Kyverno's CEL libraries. Pure ones (image, json, yaml, hashes, math, base64, transform, time,
+// Kyverno's CEL libraries. Pure ones (image, json, yaml, x509, hashes, math, base64, transform, time
 // arithmetic) are implemented; anything that would touch the cluster, a registry or the network
 // answers only from the session's modelled data, otherwise the evaluation is "unknown".
 import { createHash } from 'node:crypto';
@@ -70,8 +70,10 @@ function registerPure(env: Environment): void {
 
   env
     .registerFunction('parseServiceAccount(string): dyn', (s: string) => {
-      const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(s);
-      return { Namespace: m?.[1] ?? '', Name: m?.[2] ?? '' };
+      // As Kyverno splits it: the namespace ends at the first ':' after the prefix.
+      const rest = s.startsWith('system:serviceaccount:') ? s.slice('system:serviceaccount:'.length) : '';
+      const sep = rest.indexOf(':');
+      return sep < 0 ? { Namespace: '', Name: '' } : { Namespace: rest.slice(0, sep), Name: rest.slice(sep + 1) };
     })
     .registerFunction('listObjToMap(list<dyn>, list<dyn>, string, string): map<dyn, dyn>', (keys: unknown[], values: unknown[], k: string, v: string) => {
       const out: Record<string, unknown> = {};
