@@ -96,6 +96,14 @@ export interface RuleResult {
   patched?: Record<string, unknown>;
   /** For generation: the resources this rule creates. */
   generated?: Record<string, unknown>[];
+  /** For mutate existing: each target the rule reaches, as patched, with its own status. */
+  targets?: TargetResult[];
+}
+
+export interface TargetResult {
+  resource: Record<string, unknown>;
+  status: RuleStatus;
+  reason: string;
 }
 
 export interface PolicyResult {

@@ -11,6 +11,7 @@ import { applyJsonPatch, type PatchOp } from './jsonPatch.ts';
 import { ConditionNotMet, preprocess } from './smpAnchors.ts';
 import { strategicMerge } from './smp.ts';
 import { error, fromThrown, pass, skip, unknown, type Outcome } from './outcome.ts';
+import { mutateExisting } from './mutateExisting.ts';
 import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
@@ -46,7 +47,7 @@ function applyPatches(m: Obj, resource: Obj, data: Obj, path: Path): Step {
 }
 
 export function mutateRule(m: Obj, resource: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
-  if (m.targets !== undefined) return unknown('mutate existing resources (targets) is not modelled', [...path, 'targets']);
+  if (m.targets !== undefined) return mutateExisting(m, resource, data, ctx, path, applyPatches);
   try {
     let current = resource;
     if (m.patchStrategicMerge !== undefined || m.patchesJson6902 !== undefined) {

@@ -1,5 +1,5 @@
 // A rule's verdict before it is stamped with policy/rule names.
-import type { RuleStatus } from '../types.ts';
+import type { RuleStatus, TargetResult } from '../types.ts';
 import type { Path } from '../../yaml/paths.ts';
 import { UnsupportedError } from '../jmespath/errors.ts';
 
@@ -9,6 +9,7 @@ export interface Outcome {
   path?: Path;
   patched?: Record<string, unknown>;
   generated?: Record<string, unknown>[];
+  targets?: TargetResult[];
 }
 
 export const pass = (reason: string, path?: Path): Outcome => ({ status: 'pass', reason, path });

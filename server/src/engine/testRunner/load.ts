@@ -27,6 +27,8 @@ export interface LoadedSuite {
   globalContext: Record<string, GlobalContextValue>;
   /** A Context file's spec.images. */
   images: Record<string, unknown>[];
+  /** The Test's targetResources: what entries on mutate-existing rules name. */
+  targets: Record<string, unknown>[];
 }
 
 function mergeValues(into: ValuesModel, from: ValuesModel): void {
@@ -66,6 +68,9 @@ export function loadSuite(path: string, root: string): LoadedSuite {
   for (const p of test.resources) for (const d of read(p)) if (typeof d.kind === 'string') resources.push(defaultNamespace(d));
   const cloneSources = test.results.flatMap((r) => (r.cloneSourceResource ? [r.cloneSourceResource] : []));
   for (const p of [...test.exceptions, ...test.paramResources, ...new Set(cloneSources)]) clusterResources.push(...read(p));
+  // Targets are cluster objects too: mutate-existing rules find them there.
+  const targets = test.targetResources.flatMap((p) => read(p)).filter((d) => typeof d.kind === 'string').map(defaultNamespace);
+  clusterResources.push(...targets);
   // A clusterResources file is a cli.kyverno.io ClusterResource (its spec.resources) or plain objects.
   for (const p of test.clusterResources) {
     for (const d of read(p)) {
@@ -107,7 +112,7 @@ export function loadSuite(path: string, root: string): LoadedSuite {
       clusterRoles: asArray(d.clusterRoles).map(String),
     };
   }
-  return { path, dir, root, test, policies, resources, clusterResources, values, httpMocks, globalContext, images, ...(userInfo ? { userInfo } : {}) };
+  return { path, dir, root, test, policies, resources, clusterResources, values, httpMocks, globalContext, images, targets, ...(userInfo ? { userInfo } : {}) };
 }
 
 function parseHttpMocks(raw: unknown): HttpMock[] {

@@ -23,6 +23,8 @@ export interface TestSpec {
   exceptions: string[];
   clusterResources: string[];
   paramResources: string[];
+  /** Existing resources mutate-existing rules patch; entries may name them. */
+  targetResources: string[];
   /** The Test document as written, for the answers it models inline (apiCallResponses). */
   raw: Record<string, unknown>;
   variables?: string;
@@ -83,6 +85,7 @@ export function parseTest(doc: Record<string, unknown>): TestSpec {
     exceptions: strings(ci(doc, 'exceptions')),
     clusterResources: strings(ci(doc, 'clusterResources')),
     paramResources: strings(ci(doc, 'paramResources')),
+    targetResources: strings(ci(doc, 'targetResources')),
     raw: doc,
     results,
   };

@@ -215,6 +215,13 @@ type Outcome = { kind: 'agree' | 'disagree' | 'unknown'; actual: string; reason:
 function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, resourceName: string): Outcome {
   const policies = suite.policies.map((p, i) => ({ p, i })).filter(({ p }) => policyMatchesEntry(p, entry));
   const resources = suite.resources.map((r, i) => ({ r, i })).filter(({ r }) => resourceMatches(r, entry.kind, resourceName, entry.namespace));
+  if (policies.length > 0 && resources.length === 0) {
+    const targeted = targetRows(runner, suite, policies, entry, resourceName);
+    // A target no rule patched has no response in `kyverno test`: not found.
+    const undecided = targeted?.responses.some((r) => r.rules.some((x) => x.status === 'unknown'));
+    if (targeted && targeted.rows.length === 0 && !undecided) return { kind: 'disagree', actual: 'not found', rule: entry.rule, reason: `no rule patched ${entry.kind} ${resourceName}` };
+    if (targeted) return judgeRows(runner, entry, targeted.rows, targeted.responses);
+  }
   if (policies.length === 0 || resources.length === 0) {
     return { kind: 'disagree', actual: 'not found', rule: entry.rule, reason: policies.length === 0 ? `no policy ${entry.policy} in the suite` : `no ${entry.kind} ${resourceName} in the suite` };
   }
@@ -232,6 +239,31 @@ function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, r
       for (const rule of decided.length ? decided : named) rows.push({ rule, response, resource: r, policy: p });
     }
   }
+  return judgeRows(runner, entry, rows, responses);
+}
+
+/**
+ * An entry naming one of the Test's targetResources: `kyverno test` looks for the rule response
+ * that patched it (whatever the rule's name), on any trigger, and compares that patched target.
+ */
+function targetRows(runner: SuiteRunner, suite: LoadedSuite, policies: { p: Record<string, unknown>; i: number }[], entry: ExpectedResult, resourceName: string): { rows: Row[]; responses: PolicyResult[] } | undefined {
+  if (!suite.targets.some((t) => resourceMatches(t, entry.kind, resourceName, entry.namespace))) return undefined;
+  const rows: Row[] = [];
+  const responses: PolicyResult[] = [];
+  for (const { i: pi, p } of policies) {
+    for (let ri = 0; ri < suite.resources.length; ri++) {
+      const response = runner.run(pi, ri);
+      responses.push(response);
+      for (const rule of response.rules) {
+        const patched = (rule.targets ?? []).find((t) => t.status === 'pass' && resourceMatches(t.resource, entry.kind, resourceName, entry.namespace));
+        if (patched) rows.push({ rule: { ...rule, status: patched.status, reason: patched.reason }, response: { rules: [], patched: patched.resource }, resource: patched.resource, policy: p });
+      }
+    }
+  }
+  return { rows, responses };
+}
+
+function judgeRows(runner: SuiteRunner, entry: ExpectedResult, rows: Row[], responses: PolicyResult[]): Outcome {
   if (rows.length === 0) {
     // An undecided rule may be the one the entry names: that is not an exclusion.
     const undecided = responses.flatMap((r) => r.rules).find((r) => r.status === 'unknown');

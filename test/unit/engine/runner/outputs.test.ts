@@ -5,6 +5,7 @@ import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
 import { evaluatePolicyDoc } from '../../../../server/src/engine/simulate.ts';
 import type { PolicyEvaluator } from '../../../../server/src/engine/types.ts';
 import { collectingExpression } from '../../../../server/src/engine/cel/generating.ts';
+import { loadDocuments } from '../../../../server/src/engine/testRunner/files.ts';
 
 const suites = join(import.meta.dirname, '../../../fixtures/engine-suites/suites');
 
@@ -78,4 +79,44 @@ test('generator.Apply shapes: the call itself and the body of a loop macro are c
   assert.equal(collectingExpression('variables.l.filter(x, x != "").all(n, generator.apply(n, [variables.s]))'), '(variables.l.filter(x, x != "")).map(n, [dyn(n), dyn( [variables.s])])');
   assert.equal(collectingExpression('generator.Apply(a, [b]) && generator.Apply(c, [d])'), undefined);
   assert.equal(collectingExpression('variables.l.all(n, generator.Apply(n, [x])) || true'), undefined);
+});
+
+test('mutate existing: an entry naming a targetResource is judged on the patched target, compared with patchedResources', () => {
+  const report = runSuites([join(suites, 'mutate-existing')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 1, agree: 1, disagree: 0, unknown: 0 });
+  assert.equal(report.excludedAgreements, 0);
+});
+
+test('mutate existing: targets are resolved by namespace and name pattern, each with its own preconditions; the trigger is left as it is', () => {
+  const dir = join(suites, 'mutate-existing');
+  const [policy] = loadDocuments(join(dir, 'policy.yaml'));
+  const [trigger] = loadDocuments(join(dir, 'trigger.yaml'));
+  const targets = loadDocuments(join(dir, 'targets.yaml'));
+  const out = evaluatePolicyDoc(policy!, trigger!, { operation: 'CREATE', clusterResources: targets });
+  assert.deepEqual(out.patched, trigger);
+  const rule = out.rules[0]!;
+  assert.equal(rule.status, 'pass');
+  const byName = Object.fromEntries((rule.targets ?? []).map((t) => [(t.resource.metadata as { name: string }).name, t]));
+  assert.deepEqual(Object.keys(byName).sort(), ['consumer-a', 'consumer-b']);
+  assert.equal(byName['consumer-a']!.status, 'pass');
+  assert.equal((byName['consumer-a']!.resource.spec as any).template.metadata.annotations['config/revision'], '42');
+  assert.equal(byName['consumer-b']!.status, 'skip');
+  assert.match(byName['consumer-b']!.reason, /preconditions not met/);
+});
+
+test('mutate existing: a patched target that differs from patchedResources disagrees; a target no rule patched is not found', () => {
+  const evaluate: PolicyEvaluator = (policy, resource, context) => {
+    const out = evaluatePolicyDoc(policy, resource, context);
+    return { ...out, rules: out.rules.map((r) => ({ ...r, targets: (r.targets ?? []).map((t) => ({ ...t, resource: { ...t.resource, spec: {} } })) })) };
+  };
+  const differs = runSuites([join(suites, 'mutate-existing')], { evaluate });
+  assert.match(differs.failures[0]!.actual, /patched resource differs/);
+  const none: PolicyEvaluator = (policy, resource, context) => {
+    const out = evaluatePolicyDoc(policy, resource, context);
+    return { ...out, rules: out.rules.map((r) => ({ ...r, targets: [] })) };
+  };
+  const missing = runSuites([join(suites, 'mutate-existing')], { evaluate: none });
+  assert.equal(missing.failures[0]!.actual, 'not found');
 });
