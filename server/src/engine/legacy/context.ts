@@ -107,18 +107,22 @@ export function loadContext(entries: unknown, data: Obj, ctx: AdmissionContext):
   for (const entry of entries) {
     if (!isObj(entry) || typeof entry.name !== 'string') continue;
     const name = entry.name;
+    // `kyverno test` puts the values file's answers in first and then loads every entry it can;
+    // a variable entry it always can, so it overwrites what the values gave.
+    if (isObj(entry.variable)) {
+      setPath(data, name, variableEntry(entry.variable, data));
+      continue;
+    }
     const perElement = ctx.foreachValues?.[name];
     if (perElement && typeof data.elementIndex === 'number') {
       setPath(data, name, perElement[data.elementIndex] ?? null);
       continue;
     }
-    // A values file that supplies the entry wins, as in `kyverno test`.
+    // Other entries `kyverno test` loads only with a cluster or a registry: here the values file's answer stays.
     if (Object.prototype.hasOwnProperty.call(ctx.variables ?? {}, name) || hasPathPrefix(ctx.variables ?? {}, name)) {
       continue;
     }
-    if (isObj(entry.variable)) {
-      setPath(data, name, variableEntry(entry.variable, data));
-    } else if (isObj(entry.configMap)) {
+    if (isObj(entry.configMap)) {
       const cm = substitute(entry.configMap, data) as Obj;
       const found = findResource(ctx, 'ConfigMap', String(cm.name ?? ''), String(cm.namespace ?? ''));
       if (!found) throw new UnsupportedError(`context entry ${name}: ConfigMap ${String(cm.namespace)}/${String(cm.name)} is not among the supplied resources`);

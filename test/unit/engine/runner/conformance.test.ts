@@ -14,3 +14,10 @@ test('every legacy mutation applies before any validation, and a mutate response
   assert.deepEqual(report.results, { total: 4, agree: 4, disagree: 0, unknown: 0 });
   assert.equal(report.excludedAgreements, 0);
 });
+
+test('a variable context entry overwrites the value the values file gives; a ConfigMap entry without a cluster keeps it', () => {
+  const report = runSuites([join(suites, 'conf-variable-precedence')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
+});
