@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Finding } from './findings.ts';
-import { WorkspaceIndex } from './workspace/index.ts';
+import { WorkspaceIndex, analyzeOptions } from './workspace/index.ts';
 import { discoverFiles } from './workspace/discover.ts';
 import { confinementRoots, readWorkspacePath, workspaceRoots } from './workspace/safeRead.ts';
 import { contentHash, type IndexedFile } from './workspace/document.ts';
@@ -96,8 +96,9 @@ function prepare(request: AnalyzeRequest): Prepared | AnalysisResult {
   }
 
   // Every test is read before any file is indexed, so each file is indexed once, in its role; the
-  // role joins the cache key (a test that starts naming a file changes the file's findings).
-  const testData = registryOf(texts, request.workspaceRoot, config.testData);
+  // role joins the cache key (a test that starts naming a file changes the file's findings). The
+  // tests' parses are kept for indexing on this thread.
+  const testData = registryOf(texts, request.workspaceRoot, config.testData, analyzeOptions(config));
   for (const t of texts) {
     const info = testData.lookup(t.path);
     if (isTestRelevant(info)) t.hash = hashOf(t.hash, JSON.stringify(info));
@@ -177,6 +178,7 @@ export async function analyzeWorkspaceInParallel(request: AnalyzeRequest, worker
   const script = workerScript();
   const registered = p.checks.every((c) => allChecks.includes(c));
   if (workers <= 1 || p.texts.length < minFiles || !script || !registered) return finish(p, indexOnThisThread(p, request), request);
+  p.testData.dropParses();
   let results;
   try {
     const files = p.texts.map((t) => ({ path: t.path, text: t.text, runChecks: !p.cache?.getFile(t.path, t.hash), testData: p.testData.lookup(t.path) }));

@@ -97,9 +97,13 @@ export interface AnalyzeOptions extends ParseLimits {
   maxFileSize: number;
 }
 
-/** `testData`: what the workspace's tests and configuration say about this file (testData.ts). */
-export function indexText(file: FileId, text: string, options: AnalyzeOptions, testData?: TestDataInfo): IndexedFile {
-  return withLazyLines(indexTextWithoutLines(file, text, options, testData));
+/**
+ * `testData`: what the workspace's tests and configuration say about this file (testData.ts).
+ * `parsed`: `parseYaml(text, options, () => false)`, done already (the test-data scan reads test
+ * definitions so), reused unless the file's trees are wanted now.
+ */
+export function indexText(file: FileId, text: string, options: AnalyzeOptions, testData?: TestDataInfo, parsed?: YamlFile): IndexedFile {
+  return withLazyLines(indexTextWithoutLines(file, text, options, testData, parsed));
 }
 
 /** Most files are never asked for a position (no finding, not open): the line table is built on first use. */
@@ -111,7 +115,7 @@ export function withLazyLines(file: Omit<IndexedFile, 'lines'>): IndexedFile {
 const holdsPolicy = (classes: readonly (DocClass | undefined)[]) => classes.some((c) => c !== undefined && isPolicyClass(c));
 const definesTest = (classes: readonly (DocClass | undefined)[]) => classes.some((c) => c?.kind === 'Test' && (c.group === 'cli.kyverno.io' || c.group === 'chainsaw.kyverno.io'));
 
-function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptions, testData: TestDataInfo = { byLocation: inTestFolder(file), namedBy: [] }): Omit<IndexedFile, 'lines'> {
+function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptions, testData: TestDataInfo = { byLocation: inTestFolder(file), namedBy: [] }, parsed?: YamlFile): Omit<IndexedFile, 'lines'> {
   const base = { file, text, hash: contentHash(text), documents: [] as IndexedDocument[] };
   if (text.length > options.maxFileSize) {
     return { ...base, role: 'skipped', problems: [fileProblem(file, 'limits/file-size', 'warning', `File is ${text.length} characters, over the limit of ${options.maxFileSize} (maxFileSize); it is not analysed.`)] };
@@ -123,11 +127,21 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
   // Classified once: the decision on trees, the role and the model below read the same classes.
   let classes: (DocClass | undefined)[] | undefined;
   let role: FileRole | undefined;
-  const yaml = parseYaml(text, options, (values) => {
+  // Test data holding CronJobs is composed now for the landmark spans of its CronJobs (the
+  // cross-file CronJob checks point at them), from the tokens at hand, and released after: asking
+  // for a tree later would lex and parse the file a second time.
+  let treesForLandmarksOnly = false;
+  const wantsTrees = (values: readonly unknown[]) => {
     classes = values.map(classify);
     role = testDataRole(testData, holdsPolicy(classes), definesTest(classes));
-    return role === 'workspace' && classes.some(treesReadWhileIndexing);
-  });
+    if (role === 'workspace') return classes.some(treesReadWhileIndexing);
+    treesForLandmarksOnly = role === 'test-data' && classes.some((c) => c?.family === 'resource' && c.kind === 'CronJob');
+    return treesForLandmarksOnly;
+  };
+  // A parse without trees serves when none are wanted; one with trees (values the token walk could
+  // not vouch for) is what parsing again would give.
+  const reusable = parsed && (!parsed.treesOnDemand || !wantsTrees(parsed.documents.map((d) => d.value)));
+  const yaml = reusable ? parsed : parseYaml(text, options, wantsTrees);
   if (role === undefined) {
     classes = yaml.documents.map((d) => (d.value === undefined ? undefined : classify(d.value)));
     role = testDataRole(testData, holdsPolicy(classes), definesTest(classes));
@@ -150,7 +164,9 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
     }
     return indexed;
   });
-  const indexed: Omit<IndexedFile, 'lines'> = { ...base, yaml, role, documents, problems, spans: landmarkSpans(documents, yaml.treesOnDemand === true) };
+  const spans = landmarkSpans(documents, treesForLandmarksOnly || yaml.treesOnDemand === true);
+  if (treesForLandmarksOnly) releaseYamlTrees(yaml, options);
+  const indexed: Omit<IndexedFile, 'lines'> = { ...base, yaml, role, documents, problems, spans };
   if (role !== 'workspace') indexed.testData = testData;
   return indexed;
 }

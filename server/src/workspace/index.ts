@@ -149,7 +149,8 @@ export class WorkspaceIndex {
     const existing = this.byFile.get(file);
     if (existing && existing.text === text) return { indexed: existing, changed: false };
     const named = this.testData.setTest(file, text);
-    const indexed = indexText(file, text, analyzeOptions(this.config), this.testData.lookup(file));
+    const options = analyzeOptions(this.config);
+    const indexed = indexText(file, text, options, this.testData.lookup(file), this.testData.takeParse(file, text, options));
     this.store(file, indexed);
     this.reindexNamed(named, file);
     return { indexed, changed: true };

@@ -3,7 +3,7 @@
 // role depends on other files (the tests naming it), so the index keeps a registry of what every
 // test definition names and asks it when a file is indexed.
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { parseYaml, type ParseLimits } from '../yaml/parse.ts';
+import { defaultParseLimits, depthExceeds, parseYaml, type ParseLimits, type YamlFile } from '../yaml/parse.ts';
 import { compileGlobs } from './glob.ts';
 import { markdownCode } from '../escape.ts';
 import type { FileId } from '../findings.ts';
@@ -64,8 +64,27 @@ export function mayDefineTests(file: FileId, text: string): boolean {
 
 const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
-/** The files a test definition names (none when the text is not one). Never throws. */
-export function testReferences(file: FileId, text: string): Reference[] {
+/**
+ * Whether a parse under `limits` gives, through `testValues`, what a parse under TEST_LIMITS gives:
+ * the same bounds on aliases, nodes, entries and time, and at least as many documents (only the
+ * first TEST_LIMITS.maxDocuments are read) and as deep (deeper documents are dropped here).
+ */
+function servesTestScan(limits: ParseLimits): boolean {
+  const bound = (l: ParseLimits, key: 'maxNodes' | 'maxCollectionItems' | 'maxParseMs' | 'maxDepth') => l[key] ?? defaultParseLimits[key];
+  return limits.maxAliasCount === TEST_LIMITS.maxAliasCount && limits.maxDocuments >= TEST_LIMITS.maxDocuments && bound(limits, 'maxDepth')! >= TEST_LIMITS.maxDepth!
+    && (['maxNodes', 'maxCollectionItems', 'maxParseMs'] as const).every((key) => bound(limits, key) === bound(TEST_LIMITS, key));
+}
+
+/** The documents' values of `parsed` (under limits `servesTestScan` accepts) as a parse under TEST_LIMITS reads them. */
+function testValues(parsed: YamlFile): unknown[] {
+  return parsed.documents.slice(0, TEST_LIMITS.maxDocuments).map((d) => (d.value !== undefined && depthExceeds(d.value, TEST_LIMITS.maxDepth!) ? undefined : d.value));
+}
+
+/**
+ * The files a test definition names (none when the text is not one). Never throws. `parsed`: the
+ * text parsed under limits `servesTestScan` accepts (the index's), read instead of parsing again.
+ */
+export function testReferences(file: FileId, text: string, parsed?: YamlFile): Reference[] {
   if (!mayDefineTests(file, text)) return [];
   const dir = dirname(file);
   const refs: Reference[] = [];
@@ -76,7 +95,7 @@ export function testReferences(file: FileId, text: string): Reference[] {
   // Values straight from the token stream where it can (most test files): a workspace holds hundreds of tests.
   let values: unknown[];
   try {
-    values = parseYaml(text, TEST_LIMITS, () => false).documents.map((d) => d.value);
+    values = parsed ? testValues(parsed) : parseYaml(text, TEST_LIMITS, () => false).documents.map((d) => d.value);
   } catch {
     return [];
   }
@@ -118,6 +137,31 @@ export class TestDataRegistry {
   private readonly patterns: { ref: Reference; matches: (file: string) => boolean }[] = [];
   /** The configured `testData` globs, as a predicate on absolute paths (set by whoever knows the roots). */
   inGlobs: (file: FileId) => boolean = () => false;
+  /** The text each test definition was last read from: the same text again names the same files. */
+  private readonly scanned = new Map<FileId, string>();
+  /** Parses of test definitions under `keepLimits`, until the index takes them (`takeParse`). */
+  private readonly kept = new Map<FileId, { text: string; parsed: YamlFile }>();
+
+  /**
+   * `keepLimits`: the index's parse limits, when every text is scanned here before it is indexed
+   * (the command line): test definitions are parsed once under them, and indexing reuses the parse.
+   */
+  constructor(private keepLimits?: ParseLimits) {
+    if (keepLimits && !servesTestScan(keepLimits)) this.keepLimits = undefined;
+  }
+
+  /** The parse of `text` kept by the scan for indexing under `limits`, handed over once. */
+  takeParse(file: FileId, text: string, limits: ParseLimits): YamlFile | undefined {
+    const kept = this.kept.get(file);
+    if (!kept) return undefined;
+    this.kept.delete(file);
+    return kept.text === text && sameParseLimits(limits, this.keepLimits!) ? kept.parsed : undefined;
+  }
+
+  /** Forgets the kept parses (indexing happens elsewhere, on worker threads). */
+  dropParses(): void {
+    this.kept.clear();
+  }
 
   /**
    * Records (or forgets, with undefined) what one file names. Returns the targets whose namings
@@ -125,7 +169,12 @@ export class TestDataRegistry {
    */
   setTest(file: FileId, text: string | undefined): { paths: string[]; patterns: ((file: string) => boolean)[] } {
     const before = this.byTest.get(file) ?? [];
-    const after = text === undefined ? [] : testReferences(file, text);
+    if (text !== undefined && this.scanned.get(file) === text) return { paths: [], patterns: [] };
+    if (text === undefined) {
+      this.scanned.delete(file);
+      this.kept.delete(file);
+    }
+    const after = text === undefined ? [] : this.references(file, text);
     if (JSON.stringify(before) === JSON.stringify(after)) return { paths: [], patterns: [] };
     for (const ref of before) {
       const list = this.byTarget.get(ref.target);
@@ -155,6 +204,17 @@ export class TestDataRegistry {
     if (after.length) this.byTest.set(file, after);
     else this.byTest.delete(file);
     return { paths: [...new Set(paths)], patterns };
+  }
+
+  private references(file: FileId, text: string): Reference[] {
+    this.scanned.delete(file);
+    this.kept.delete(file);
+    if (!mayDefineTests(file, text)) return [];
+    this.scanned.set(file, text);
+    if (!this.keepLimits) return testReferences(file, text);
+    const parsed = parseYaml(text, this.keepLimits, () => false);
+    this.kept.set(file, { text, parsed });
+    return testReferences(file, text, parsed);
   }
 
   lookup(file: FileId): TestDataInfo {
@@ -213,9 +273,12 @@ export function testDataGlobs(root: string, globs: readonly string[]): (file: Fi
   };
 }
 
-/** The registry of a workspace whose texts are all at hand (the command line). */
-export function registryOf(texts: Iterable<{ path: FileId; text: string }>, root: string, globs: readonly string[]): TestDataRegistry {
-  const registry = new TestDataRegistry();
+/**
+ * The registry of a workspace whose texts are all at hand (the command line). `limits`: the index's
+ * parse limits; the test definitions' parses are kept for it (`takeParse`).
+ */
+export function registryOf(texts: Iterable<{ path: FileId; text: string }>, root: string, globs: readonly string[], limits?: ParseLimits): TestDataRegistry {
+  const registry = new TestDataRegistry(limits);
   registry.inGlobs = testDataGlobs(root, globs);
   for (const { path, text } of texts) registry.setTest(path, text);
   return registry;
@@ -224,4 +287,9 @@ export function registryOf(texts: Iterable<{ path: FileId; text: string }>, root
 /** Whether the tests or the location say anything about the file (else its role is plain `workspace`). */
 export function isTestRelevant(info: TestDataInfo): boolean {
   return info.byLocation || info.namedBy.length > 0;
+}
+
+function sameParseLimits(a: ParseLimits, b: ParseLimits): boolean {
+  const keys = ['maxAliasCount', 'maxDocuments', 'maxDepth', 'maxNodes', 'maxCollectionItems', 'maxParseMs'] as const;
+  return keys.every((key) => (a[key] ?? defaultParseLimits[key]) === (b[key] ?? defaultParseLimits[key]));
 }

@@ -221,7 +221,7 @@ function aliasProblem(doc: Document.Parsed, error: unknown): YamlProblem {
 }
 
 /** Iterative, so that the check itself cannot overflow the stack it protects. */
-function depthExceeds(value: unknown, maxDepth: number): boolean {
+export function depthExceeds(value: unknown, maxDepth: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
     const [node, depth] = stack.pop()!;
