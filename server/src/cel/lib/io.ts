@@ -87,6 +87,9 @@ function registerResource(env: Environment, session: Session): void {
     // Cluster-wide policies.
     .registerFunction('ResourceNamespace.Get(string, string, string, string): dyn', (_: R, v: string, r: string, ns: string, n: string) => getResource(io(), v, r, ns, n))
     .registerFunction('ResourceNamespace.Get(GVR, string, string): dyn', (_: R, g: GroupVersionResource, ns: string, n: string) => getResource(io(), g.apiVersion, g.resource, ns, n))
+    // With subresources to read; the object stands for them, as Kyverno's CLI answers.
+    .registerFunction('ResourceNamespace.Get(string, string, string, string, list<string>): dyn', (_: R, v: string, r: string, ns: string, n: string) => getResource(io(), v, r, ns, n))
+    .registerFunction('ResourceNamespace.Get(GVR, string, string, list<string>): dyn', (_: R, g: GroupVersionResource, ns: string, n: string) => getResource(io(), g.apiVersion, g.resource, ns, n))
     .registerFunction('ResourceNamespace.List(string, string, string): dyn', (_: R, v: string, r: string, ns: string) => listResources(io(), v, r, ns))
     .registerFunction('ResourceNamespace.List(string, string, string, map<string, string>): dyn', (_: R, v: string, r: string, ns: string, l: Labels) => listResources(io(), v, r, ns, l))
     .registerFunction('ResourceNamespace.List(GVR, string): dyn', (_: R, g: GroupVersionResource, ns: string) => listResources(io(), g.apiVersion, g.resource, ns))
@@ -95,6 +98,8 @@ function registerResource(env: Environment, session: Session): void {
     // Namespaced policies: the namespace is the policy's own.
     .registerFunction('ResourceNamespace.Get(string, string, string): dyn', (_: R, v: string, r: string, n: string) => getResource(io(), v, r, policyNamespace(io(), 'resource.Get(apiVersion, resource, name)'), n))
     .registerFunction('ResourceNamespace.Get(GVR, string): dyn', (_: R, g: GroupVersionResource, n: string) => getResource(io(), g.apiVersion, g.resource, policyNamespace(io(), 'resource.Get(gvr, name)'), n))
+    .registerFunction('ResourceNamespace.Get(string, string, string, list<string>): dyn', (_: R, v: string, r: string, n: string) => getResource(io(), v, r, policyNamespace(io(), 'resource.Get(apiVersion, resource, name, subresources)'), n))
+    .registerFunction('ResourceNamespace.Get(GVR, string, list<string>): dyn', (_: R, g: GroupVersionResource, n: string) => getResource(io(), g.apiVersion, g.resource, policyNamespace(io(), 'resource.Get(gvr, name, subresources)'), n))
     .registerFunction('ResourceNamespace.List(string, string): dyn', (_: R, v: string, r: string) => listResources(io(), v, r, policyNamespace(io(), 'resource.List(apiVersion, resource)')))
     .registerFunction('ResourceNamespace.List(string, string, map<string, string>): dyn', (_: R, v: string, r: string, l: Labels) => listResources(io(), v, r, policyNamespace(io(), 'resource.List(apiVersion, resource, labels)'), l))
     .registerFunction('ResourceNamespace.List(GVR): dyn', (_: R, g: GroupVersionResource) => listResources(io(), g.apiVersion, g.resource, policyNamespace(io(), 'resource.List(gvr)')))

@@ -23,11 +23,13 @@ test('a namespaced policy reads its own namespace through the three-argument Get
   assert.match((clusterWide as { error: string }).error, /only for namespaced policies/);
 });
 
-test('cluster-wide Get and List name the namespace; List filters by labels', () => {
+test('cluster-wide Get and List name the namespace; List filters by labels; Get takes GVRs and subresources', () => {
   assert.equal(run('resource.Get("v1", "configmaps", "other", "c").data.name', suite), 'c');
   assert.deepEqual(run('resource.List("v1", "configmaps", "team", {"tier": "gold"}).items.map(i, i.metadata.name)', suite), ['a']);
   assert.deepEqual(run('resource.Get(resource.ToGVR("v1", "ConfigMap"), "team", "b").data', suite), { name: 'b' });
   assert.deepEqual(run('resource.List(resource.ToGVR("v1", "Namespace"), "").items.map(i, i.metadata.name)', suite), ['team']);
+  assert.equal(run('resource.Get("v1", "configmaps", "team", "a", ["status"]).data.name', suite), 'a');
+  assert.equal(run('resource.Get("v1", "configmaps", "b", []).data.name', suite, 'team'), 'b');
 });
 
 test('in a suite a missing object is not found and "" lists the cluster-scoped objects only; outside one it is unknown', () => {
