@@ -20,6 +20,7 @@ const RECOVERY: Record<string, string> = {
   ClusterRoleBinding: 'cluster-wide RBAC cannot be repaired or reinstalled',
   CustomResourceDefinition: 'no CRD can be installed or upgraded, Kyverno\'s own included',
   Node: 'nodes cannot register after a restart, so Kyverno\'s own Pods have nowhere to run',
+  'Node/status': 'kubelets cannot report their nodes Ready again after a restart (status updates refused), so nothing is scheduled, Kyverno included',
   CertificateSigningRequest: 'kubelets cannot get their client certificates (TLS bootstrap)',
   Lease: 'node heartbeats (Leases in kube-node-lease, which the default webhook selector does not skip) fail and every node goes NotReady',
   '*': 'every request outside kube-system and kyverno fails, node heartbeats and namespace creation included',
@@ -39,6 +40,7 @@ const CEL_WEBHOOK_KINDS = new Set([
  * Leases are renewed. A webhook registered only for other operations is in nobody's way.
  */
 const RECOVERY_OPERATIONS: Record<string, readonly string[]> = {
+  'Node/status': ['UPDATE'],
   Namespace: ['CREATE'],
   Node: ['CREATE'],
   CertificateSigningRequest: ['CREATE'],
@@ -92,7 +94,7 @@ function legacyCriticalKinds(rule: Obj, rulePath: Path): CriticalKind[] {
   for (const { resources, at } of blocks) {
     const operations = strings(asObj(resources)?.operations);
     strings(asObj(resources)?.kinds).forEach((ref, i) => {
-      const kind = kindName(ref);
+      const kind = /(^|\/)Node\/status$/.test(ref) ? 'Node/status' : kindName(ref);
       if (RECOVERY[kind] && blocksRecovery(kind, operations)) found.push({ kind, at: [...at, 'kinds', i] });
     });
   }
@@ -110,7 +112,7 @@ function celCriticalKinds(spec: Obj, allOperations: boolean): CriticalKind[] {
     const groups = strings(rule.apiGroups);
     strings(rule.resources).forEach((resource, i) => {
       const plural = resource.split('/')[0];
-      const kinds = plural === '*' ? ['*'] : (groups.length ? groups : ['']).flatMap((g) => (g === '*' ? kindsForPlural('*', plural) : kindsForPlural(g, plural)));
+      const kinds = resource === 'nodes/status' ? ['Node/status'] : plural === '*' ? ['*'] : (groups.length ? groups : ['']).flatMap((g) => (g === '*' ? kindsForPlural('*', plural) : kindsForPlural(g, plural)));
       for (const kind of new Set(kinds)) if (RECOVERY[kind] && blocksRecovery(kind, operations)) found.push({ kind, at: ['spec', 'matchConstraints', 'resourceRules', r, 'resources', i] });
     });
   });

@@ -13,7 +13,7 @@ for (const [title, pick] of [['failurePolicy: Ignore', /failurePolicy: Ignore/],
   test(`fail-closed-critical: the ${title} fix removes every finding and stays schema-valid`, () => {
     let files: Record<string, string> = { '/ws/p.yaml': fires };
     const count = analyze(files, [failClosedCriticalCheck]).length;
-    assert.equal(count, 4);
+    assert.equal(count, 5);
     for (let i = 0; i < count; i++) {
       const [next] = analyze(files, [failClosedCriticalCheck]);
       const fix = next.fixes!.find((f) => pick.test(f.title));
