@@ -31,9 +31,32 @@ export interface ImpactReport {
   }[];
 }
 
+/** `--resources a b c` takes every path up to the next option, as the usage line reads; the flag may also be repeated. */
+function spreadResources(args: string[]): string[] {
+  const out: string[] = [];
+  let taking = false;
+  let pending = false;
+  for (const arg of args) {
+    if (arg === '--resources') {
+      if (pending) out.push('--resources');
+      taking = pending = true;
+    } else if (taking && !arg.startsWith('-')) {
+      out.push('--resources', arg);
+      pending = false;
+    } else {
+      // A flag with no path: parseArgs says so.
+      if (pending) out.push('--resources');
+      taking = pending = false;
+      out.push(arg);
+    }
+  }
+  if (pending) out.push('--resources');
+  return out;
+}
+
 function parseArgsOrThrow(args: string[]) {
   try {
-    return parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, resources: { type: 'string', multiple: true }, config: { type: 'string' }, 'fail-on': { type: 'string' } } });
+    return parseArgs({ args: spreadResources(args), allowPositionals: true, options: { format: { type: 'string' }, resources: { type: 'string', multiple: true }, config: { type: 'string' }, 'fail-on': { type: 'string' } } });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

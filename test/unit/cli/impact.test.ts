@@ -147,9 +147,11 @@ test('impact --format json: each policy, its mode, what it evaluated and what it
     'apps/a.yaml': deployment('a', false),
     'apps/b.yaml': deployment('b', true),
     'cluster/export.yaml': clusterExport,
+    // A second --resources path, after the first (the usage reads `--resources PATH…`).
+    'extra/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: lone, namespace: shop }\nspec:\n  containers: [{ name: c, image: nginx }]\n',
   });
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const { code, stdout, stderr } = await run(root, 'impact', 'policies', 'apps', '--resources', 'cluster', '--format', 'json');
+  const { code, stdout, stderr } = await run(root, 'impact', 'policies', 'apps', '--resources', 'cluster/export.yaml', 'extra', '--format', 'json');
   assert.equal(stderr, '');
   assert.equal(code, 0, 'Audit policies that would deny exit 0 under the default --fail-on enforce');
   const report: any = JSON.parse(stdout);
@@ -159,8 +161,12 @@ test('impact --format json: each policy, its mode, what it evaluated and what it
   const byName: Record<string, any> = Object.fromEntries(report.policies.map((p: { policy: string }) => [p.policy, p]));
   assert.deepEqual(Object.keys(byName).sort(), ['pods-drop-all', 'prod-needs-owner']);
   const dropAll = byName['pods-drop-all'];
-  assert.deepEqual({ kind: dropAll.kind, file: dropAll.file, mode: dropAll.mode, evaluated: dropAll.evaluated }, { kind: 'ClusterPolicy', file: join('policies', 'drop-all.yaml'), mode: 'Audit', evaluated: 4 });
-  assert.deepEqual(dropAll.denied.map((d: Record<string, string>) => [d.kind, d.namespace, d.name, d.file]), [['Deployment', 'shop', 'a', join('apps', 'a.yaml')], ['Deployment', 'prod', 'search', join('cluster', 'export.yaml')]]);
+  assert.deepEqual({ kind: dropAll.kind, file: dropAll.file, mode: dropAll.mode, evaluated: dropAll.evaluated }, { kind: 'ClusterPolicy', file: join('policies', 'drop-all.yaml'), mode: 'Audit', evaluated: 5 });
+  assert.deepEqual(dropAll.denied.map((d: Record<string, string>) => [d.kind, d.namespace, d.name, d.file]), [
+    ['Deployment', 'shop', 'a', join('apps', 'a.yaml')],
+    ['Deployment', 'prod', 'search', join('cluster', 'export.yaml')],
+    ['Pod', 'shop', 'lone', join('extra', 'pod.yaml')],
+  ]);
   assert.match(dropAll.denied[0].message, /^the Pod its controller creates: .*Containers must drop every capability.*failed at path \/spec\/containers\/0\/securityContext\//);
   // The namespaceSelector reads the labels of the export's Namespace, listed after the Deployments.
   const owner = byName['prod-needs-owner'];
