@@ -177,7 +177,8 @@ function checkLegacy(ctx: DocumentCheckContext, policy: Policy): void {
   const missed = wanted.filter((c) => !covered.has(c));
   if (missed.length === 0) return;
   const policyPath = policy.source.path;
-  const modelled = podRules.map(({ i }) => policy.rules.find((r) => r.source.path[r.source.path.length - 1] === i));
+  const byIndex = new Map(policy.rules.map((r) => [r.source.path[r.source.path.length - 1], r]));
+  const modelled = podRules.map(({ i }) => byIndex.get(i));
   const enforced = modelled.some((r) => r?.phase === 'validate' && r.enforcement === 'Enforce');
   const mutating = modelled.every((r) => r?.phase === 'mutate');
   const names = podRules.map(({ r, i }) => `"${String(r.name ?? i)}"`);

@@ -55,10 +55,11 @@ function checkLegacy(ctx: DocumentCheckContext, policy: Policy): void {
   const controllers = list(kinds.length ? kinds : policy.autogenKinds);
   const rules = Array.isArray(asObj(policy.raw.spec)?.rules) ? (asObj(policy.raw.spec)!.rules as unknown[]) : [];
   const base = [...policy.source.path, 'spec', 'rules'];
+  const byIndex = new Map(policy.rules.map((r) => [r.source.path[r.source.path.length - 1], r]));
   rules.forEach((raw, i) => {
     const rule = asObj(raw);
     if (!rule || !autogenNamesOf(String(rule.name)).some((n) => generated.has(n))) return;
-    const enforced = policy.rules.find((r) => r.source.path[r.source.path.length - 1] === i)?.enforcement === 'Enforce';
+    const enforced = byIndex.get(i)?.enforcement === 'Enforce';
     const validate = asObj(rule.validate);
     const patterns: { pattern: unknown; path: Path; alternative: boolean }[] = [];
     if (validate?.pattern !== undefined) patterns.push({ pattern: validate.pattern, path: [...base, i, 'validate', 'pattern'], alternative: false });
