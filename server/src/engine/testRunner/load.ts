@@ -48,6 +48,13 @@ export function defaultNamespace(d: Record<string, unknown>): Record<string, unk
   return { ...d, metadata: { ...meta, namespace: 'default' } };
 }
 
+function uniqueKey(r: Record<string, unknown>): string {
+  const apiVersion = String(r.apiVersion ?? '');
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  const m = isObj(r.metadata) ? r.metadata : {};
+  return JSON.stringify([group, r.kind, String(m.namespace ?? ''), String(m.name ?? '')]);
+}
+
 export function loadSuite(path: string, root: string): LoadedSuite {
   const dir = dirname(path);
   const docs = loadDocuments(path);
@@ -65,7 +72,18 @@ export function loadSuite(path: string, root: string): LoadedSuite {
     }
   }
   const resources: Record<string, unknown>[] = [];
-  for (const p of test.resources) for (const d of read(p)) if (typeof d.kind === 'string') resources.push(defaultNamespace(d));
+  // `kyverno test` keeps the first of resources sharing group, kind, namespace and name.
+  const seen = new Set<string>();
+  for (const p of test.resources) {
+    for (const d of read(p)) {
+      if (typeof d.kind !== 'string') continue;
+      const r = defaultNamespace(d);
+      const key = uniqueKey(r);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      resources.push(r);
+    }
+  }
   const cloneSources = test.results.flatMap((r) => (r.cloneSourceResource ? [r.cloneSourceResource] : []));
   for (const p of [...test.exceptions, ...test.paramResources, ...new Set(cloneSources)]) clusterResources.push(...read(p));
   // Targets are cluster objects too: mutate-existing rules find them there.

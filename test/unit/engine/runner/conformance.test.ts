@@ -21,3 +21,10 @@ test('a variable context entry overwrites the value the values file gives; a Con
   assert.deepEqual(report.failures, []);
   assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
 });
+
+test('resources sharing group, kind, namespace and name: the first one read is the one evaluated', () => {
+  const report = runSuites([join(suites, 'conf-duplicates')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
+});
