@@ -6,6 +6,7 @@ import type { AdmissionContext, PolicyResult, RuleResult } from '../types.ts';
 import { applyConfiguration } from './applyConfiguration.ts';
 import { CEL_AUTOGEN_CONTROLLERS, autogenControllers, canAutogen } from '../../model/celAutogen.ts';
 import { openFrame, result, type Frame } from './frame.ts';
+import { mutateExistingEnabled, mutateExistingTargets } from './mutateExisting.ts';
 import { asArray, clone, fromCel } from './values.ts';
 import { isObj } from '../../k8s/objects.ts';
 import { podTemplateField } from '../../k8s/workloads.ts';
@@ -15,6 +16,8 @@ export function evaluateMutatingPolicy(policy: Record<string, unknown>, resource
   const opened = openFrame(policy, resource, context, { autogenKeys: [], ...(isKyverno ? { autogen: mutatingAutogen } : {}) });
   if ('results' in opened) return { rules: opened.results, patched: resource };
   const r = runMutations(opened.frame, resource);
+  // Mutate existing: the targets too, each on its own; the trigger's own mutation stands.
+  if (isKyverno && mutateExistingEnabled(opened.frame.spec)) r.targets = mutateExistingTargets(opened.frame, resource, context);
   return { rules: [r], patched: r.patched ?? resource };
 }
 

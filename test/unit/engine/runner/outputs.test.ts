@@ -120,3 +120,18 @@ test('mutate existing: a patched target that differs from patchedResources disag
   const missing = runSuites([join(suites, 'mutate-existing')], { evaluate: none });
   assert.equal(missing.failures[0]!.actual, 'not found');
 });
+
+test('MutatingPolicy mutateExisting: targets by a resource.Get expression, and by resource rules with a namespace selector and targetMatchConditions', () => {
+  const report = runSuites([join(suites, 'mutate-existing-cel')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
+  const dir = join(suites, 'mutate-existing-cel');
+  const policies = loadDocuments(join(dir, 'policy.yaml'));
+  const [, audit] = loadDocuments(join(dir, 'triggers.yaml'));
+  const targets = loadDocuments(join(dir, 'targets.yaml'));
+  const out = evaluatePolicyDoc(policies[1]!, audit!, { operation: 'CREATE', clusterResources: targets });
+  const status = Object.fromEntries((out.rules[0]!.targets ?? []).map((t) => [(t.resource.metadata as { name: string }).name, t.status]));
+  // hr is not labelled for audit; opted-out fails the targetMatchCondition
+  assert.deepEqual(status, { ledger: 'pass', 'opted-out': 'skip' });
+});
