@@ -19,7 +19,7 @@ export interface ModelledIO {
   /** A namespaced policy's namespace: what resource.Get(3)/List(2) read, as Kyverno binds them. */
   policyNamespace?: string;
   /** http.Get/Post answers keyed `GET:<url>` / `POST:<url>`, or `<url>` for any method. */
-  http?: Record<string, unknown>;
+  http?: Record<string, { statusCode: number; body: unknown }>;
   /** globalContext.Get answers by entry name. */
   globalContext?: Record<string, GlobalContextData>;
   /** image.GetMetadata answers keyed by image reference. */

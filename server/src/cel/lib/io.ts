@@ -113,11 +113,17 @@ function registerResource(env: Environment, session: Session): void {
     });
 }
 
-/** A mock answers its method only when it names one; `GET:<url>` before `<url>`, as Kyverno's CLI. */
+/**
+ * A mock answers by method and URL (`GET:<url>` before `<url>`, as Kyverno's CLI looks them up),
+ * shaped as Kyverno's HTTP library shapes a response: an object body with `statusCode` added,
+ * any other body as `{body, statusCode}`.
+ */
 function httpAnswer(io: ModelledIO, method: 'GET' | 'POST', url: string): unknown {
   const table = io.http;
   for (const key of [`${method}:${url}`, url]) {
-    if (table && Object.prototype.hasOwnProperty.call(table, key)) return toCel(table[key]);
+    if (!table || !Object.prototype.hasOwnProperty.call(table, key)) continue;
+    const { statusCode, body } = table[key]!;
+    return toCel(isObj(body) ? { ...body, statusCode } : { body, statusCode });
   }
   throw new UnknownValue(`http.${method === 'GET' ? 'Get' : 'Post'}(${url}) needs the network`);
 }

@@ -50,9 +50,9 @@ export function modelledIO(context: AdmissionContext, policyNamespace?: string):
     if (typeof img.image !== 'string') continue;
     for (const key of imageKeys(img.image)) imageData[key] ??= img;
   }
-  const http: Record<string, unknown> = {};
+  const http: NonNullable<ModelledIO['http']> = {};
   for (const mock of context.httpMocks ?? []) {
-    http[mock.method ? `${mock.method.toUpperCase()}:${mock.url}` : mock.url] ??= mock.body;
+    http[mock.method ? `${mock.method.toUpperCase()}:${mock.url}` : mock.url] ??= { statusCode: mock.statusCode, body: mock.body };
   }
   return {
     resources,

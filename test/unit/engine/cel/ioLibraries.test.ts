@@ -40,9 +40,13 @@ test('in a suite a missing object is not found and "" lists the cluster-scoped o
   assert.match((run('resource.List("apps/v1", "deployments", "team")', suite) as { error: string }).error, /resource not found/);
 });
 
-test('http answers only from mocks, by method and URL; anything else needs the network', () => {
-  const ctx: AdmissionContext = { ...suite, httpMocks: [{ method: 'POST', url: 'https://authz.example/check', statusCode: 200, body: { allowed: true } }] };
-  assert.equal(run('http.Post("https://authz.example/check", {"a": 1}).allowed', ctx), true);
+test('http answers only from mocks, by method and URL, shaped as Kyverno\'s HTTP library; anything else needs the network', () => {
+  const ctx: AdmissionContext = { ...suite, httpMocks: [
+    { method: 'POST', url: 'https://authz.example/check', statusCode: 200, body: { allowed: true } },
+    { method: 'GET', url: 'https://authz.example/teams', statusCode: 203, body: ['a', 'b'] },
+  ] };
+  assert.deepEqual(run('http.Post("https://authz.example/check", {"a": 1})', ctx), { allowed: true, statusCode: 200 });
+  assert.deepEqual(run('http.Get("https://authz.example/teams")', ctx), { body: ['a', 'b'], statusCode: 203 });
   assert.equal(run('http.Client("").Post("https://authz.example/check", {}, {"X": "y"}).allowed', ctx), true);
   assert.deepEqual(run('http.Get("https://authz.example/check")', ctx), { ok: false, unknown: 'http.Get(https://authz.example/check) needs the network' });
 });
