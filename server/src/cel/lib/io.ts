@@ -118,14 +118,14 @@ function registerResource(env: Environment, session: Session): void {
  * shaped as Kyverno's HTTP library shapes a response: an object body with `statusCode` added,
  * any other body as `{body, statusCode}`.
  */
-function httpAnswer(io: ModelledIO, method: 'GET' | 'POST', url: string): unknown {
+function httpAnswer(io: ModelledIO, method: 'GET' | 'POST' | 'PUT', url: string): unknown {
   const table = io.http;
   for (const key of [`${method}:${url}`, url]) {
     if (!table || !Object.prototype.hasOwnProperty.call(table, key)) continue;
     const { statusCode, body } = table[key]!;
     return toCel(isObj(body) ? { ...body, statusCode } : { body, statusCode });
   }
-  throw new UnknownValue(`http.${method === 'GET' ? 'Get' : 'Post'}(${url}) needs the network`);
+  throw new UnknownValue(`http.${method[0]}${method.slice(1).toLowerCase()}(${url}) needs the network`);
 }
 
 function registerHttp(env: Environment, session: Session): void {
@@ -137,9 +137,11 @@ function registerHttp(env: Environment, session: Session): void {
       .registerFunction(`${recv}.Get(string): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'GET', url))
       .registerFunction(`${recv}.Get(string, map<string, string>): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'GET', url))
       .registerFunction(`${recv}.Post(string, dyn): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'POST', url))
-      .registerFunction(`${recv}.Post(string, dyn, map<string, string>): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'POST', url));
+      .registerFunction(`${recv}.Post(string, dyn, map<string, string>): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'POST', url))
+      .registerFunction(`${recv}.Put(string, dyn): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'PUT', url))
+      .registerFunction(`${recv}.Put(string, dyn, map<string, string>): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'PUT', url))
+      .registerFunction(`${recv}.Client(string): HttpClient`, () => new HttpClient());
   }
-  env.registerFunction('HttpNamespace.Client(string): HttpClient', () => new HttpClient());
 }
 
 function globalContextAnswer(io: ModelledIO, name: string, projection: string): unknown {

@@ -47,6 +47,7 @@ test('http answers only from mocks, by method and URL, shaped as Kyverno\'s HTTP
   ] };
   assert.deepEqual(run('http.Post("https://authz.example/check", {"a": 1})', ctx), { allowed: true, statusCode: 200 });
   assert.deepEqual(run('http.Get("https://authz.example/teams")', ctx), { body: ['a', 'b'], statusCode: 203 });
+  assert.deepEqual(run('http.Put("https://authz.example/check", {})', ctx), { ok: false, unknown: 'http.Put(https://authz.example/check) needs the network' });
   assert.equal(run('http.Client("").Post("https://authz.example/check", {}, {"X": "y"}).allowed', ctx), true);
   assert.deepEqual(run('http.Get("https://authz.example/check")', ctx), { ok: false, unknown: 'http.Get(https://authz.example/check) needs the network' });
 });
