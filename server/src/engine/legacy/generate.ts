@@ -8,6 +8,7 @@ import { evaluateList, withElement } from './list.ts';
 import { error, fromThrown, pass, skip, unknown, type Outcome } from './outcome.ts';
 import { gvkOf, kindMatches, selectorMatches } from '../match/index.ts';
 import type { LabelSelector } from '../match/selector.ts';
+import { identityOf } from '../cel/kinds.ts';
 import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
@@ -48,13 +49,15 @@ function cloneList(g: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcom
   const target = substitute({ namespace: g.namespace }, data) as Obj;
   const kinds = Array.isArray(spec.kinds) ? spec.kinds.map(String) : [];
   const selector = isObj(spec.selector) ? (spec.selector as LabelSelector) : undefined;
-  const sources = (ctx.clusterResources ?? []).filter((r) => {
+  // Kyverno does not clone a namespace into itself.
+  if (String(spec.namespace ?? '') === String(target.namespace ?? '')) return skip('cloneList source and target namespaces are the same', [...path, 'cloneList']);
+  const found = sources(data, ctx).filter((r) => {
     const m = isObj(r.metadata) ? r.metadata : {};
     const labels = isObj(m.labels) ? (m.labels as Record<string, string>) : {};
-    return (m.namespace ?? '') === (spec.namespace ?? '') && kindMatches(kinds, gvkOf(r)) && (!selector || selectorMatches(selector, labels));
+    return namespaceOf(r) === String(spec.namespace ?? '') && kindMatches(kinds, gvkOf(r)) && (!selector || selectorMatches(selector, labels));
   });
-  if (sources.length === 0) return unknown(`no supplied resource matches cloneList in namespace ${String(spec.namespace ?? '')}`, [...path, 'cloneList']);
-  const generated = sources.map((src) => {
+  if (found.length === 0) return unknown(`no supplied resource matches cloneList in namespace ${String(spec.namespace ?? '')}`, [...path, 'cloneList']);
+  const generated = found.map((src) => {
     const copy = JSON.parse(JSON.stringify(src)) as Obj;
     const meta = isObj(copy.metadata) ? copy.metadata : {};
     for (const f of SERVER_FIELDS) delete meta[f];
@@ -63,6 +66,20 @@ function cloneList(g: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcom
     return copy;
   });
   return { ...pass(`clones ${generated.length} resource(s)`, path), generated };
+}
+
+/** A resource's namespace as `kyverno test` loads it: a namespaced one written without a namespace is in `default`. */
+function namespaceOf(r: Obj): string {
+  const m = isObj(r.metadata) ? r.metadata : {};
+  if (m.namespace) return String(m.namespace);
+  return identityOf(r).namespaced === false ? '' : 'default';
+}
+
+/** The objects a clone may read: the supplied cluster resources and the trigger, which Kyverno's CLI also holds. */
+function sources(data: Obj, ctx: AdmissionContext): Obj[] {
+  const request = isObj(data.request) ? data.request : {};
+  const trigger = isObj(request.object) ? [request.object] : [];
+  return [...(ctx.clusterResources ?? []), ...trigger];
 }
 
 function name(r: Obj): string {
@@ -81,9 +98,11 @@ function generateOne(g: Obj, data: Obj, ctx: AdmissionContext, path: Path): { re
   }
   if (isObj(g.clone)) {
     const src = substitute(g.clone, data) as Obj;
-    const found = (ctx.clusterResources ?? []).find((r) => {
+    // Kyverno does not clone a resource onto itself.
+    if (String(src.namespace ?? '') === String(target.namespace ?? '') && src.name === target.name) return { outcome: skip('the clone source is the resource to generate', [...path, 'clone']) };
+    const found = sources(data, ctx).find((r) => {
       const m = isObj(r.metadata) ? r.metadata : {};
-      return r.kind === target.kind && m.name === src.name && (m.namespace ?? '') === (src.namespace ?? '');
+      return r.kind === target.kind && m.name === src.name && (namespaceOf(r) === String(src.namespace ?? '') || (m.namespace ?? '') === (src.namespace ?? ''));
     });
     if (!found) return { outcome: unknown(`clone source ${String(src.namespace ?? '')}/${String(src.name)} is not among the supplied resources`, [...path, 'clone']) };
     const copy = JSON.parse(JSON.stringify(found)) as Obj;
