@@ -55,6 +55,9 @@ spec:
   validations: [{expression: "true"}]
 `;
   assert.deepEqual(analyze({ '/ws/p.yaml': policy('namespaces, leases') }, [failClosedCriticalCheck]), []);
+  // Without the selector, node heartbeats (Leases in kube-node-lease) are on the webhook.
+  const [lease] = analyze({ '/ws/p.yaml': policy('leases').replace(/ {4}namespaceSelector: .*\n/, '') }, [failClosedCriticalCheck]);
+  assert.match(lease.message, /Lease: node heartbeats/);
   const [finding] = analyze({ '/ws/p.yaml': policy('leases, clusterroles') }, [failClosedCriticalCheck]);
   assert.match(finding.message, /ClusterRole:/);
   assert.doesNotMatch(finding.message, /Lease/);
