@@ -129,15 +129,17 @@ function interpolate(frame: Frame, value: unknown, path: (string | number)[]): u
   return value.replace(PLACEHOLDER, (_all, escaped: string, expr: string) => (escaped ? `((${expr}))` : String(evaluate(expr))));
 }
 
-function fromTemplate(frame: Frame, template: Obj, path: (string | number)[]): Step {
+/** A NamespacedGeneratingPolicy's documents without a namespace land in the policy's own. */
+function fromTemplate(frame: Frame, template: Obj, path: (string | number)[], policyNamespace: string): Step {
   if (typeof template.value !== 'string') return result(frame, 'error', 'the template has no value', path);
   const parsed = parseYaml(template.value);
   const problem = parsed.errors[0] ?? parsed.documents.flatMap((d) => d.errors)[0];
   if (problem) return result(frame, 'error', `the template is not YAML: ${problem.message}`, [...path, 'value']);
   const docs = parsed.documents.map((d) => d.value).filter(isObj);
-  if (template.interpolate !== 'cel') return docs.map((d) => downstream(d, ''));
+  const place = (d: Obj): Obj => downstream(d, isObj(d.metadata) && d.metadata.namespace ? '' : policyNamespace);
+  if (template.interpolate !== 'cel') return docs.map(place);
   try {
-    return docs.map((d) => downstream(interpolate(frame, d, [...path, 'value']) as Obj, ''));
+    return docs.map((d) => place(interpolate(frame, d, [...path, 'value']) as Obj));
   } catch (e) {
     if (isObj(e) && typeof e.status === 'string') return e as unknown as RuleResult;
     throw e;
@@ -148,6 +150,8 @@ export function evaluateGeneratingPolicy(policy: Record<string, unknown>, resour
   const opened = openFrame(policy, resource, context, { autogenKeys: [] });
   if ('results' in opened) return { rules: opened.results, patched: resource };
   const { frame } = opened;
+  const meta = isObj(policy.metadata) ? policy.metadata : {};
+  const policyNamespace = String(policy.kind ?? '').startsWith('Namespaced') ? String(meta.namespace ?? '') : '';
   const generated: Obj[] = [];
   const list = asArray(frame.spec.generate);
   for (let i = 0; i < list.length; i++) {
@@ -155,7 +159,7 @@ export function evaluateGeneratingPolicy(policy: Record<string, unknown>, resour
     const path = ['spec', 'generate', i];
     let step: Step;
     if (isObj(g) && typeof g.expression === 'string') step = fromExpression(frame, g.expression, [...path, 'expression']);
-    else if (isObj(g) && isObj(g.template)) step = fromTemplate(frame, g.template, [...path, 'template']);
+    else if (isObj(g) && isObj(g.template)) step = fromTemplate(frame, g.template, [...path, 'template'], policyNamespace);
     else step = result(frame, 'error', `generate entry ${i} has neither an expression nor a template`, path);
     if (!Array.isArray(step)) return { rules: [step], patched: resource };
     generated.push(...step);

@@ -135,3 +135,16 @@ test('MutatingPolicy mutateExisting: targets by a resource.Get expression, and b
   // hr is not labelled for audit; opted-out fails the targetMatchCondition
   assert.deepEqual(status, { ledger: 'pass', 'opted-out': 'skip' });
 });
+
+test('NamespacedGeneratingPolicy: template documents without a namespace land in the policy namespace', () => {
+  const policy = {
+    apiVersion: 'policies.kyverno.io/v1', kind: 'NamespacedGeneratingPolicy', metadata: { name: 'team-defaults', namespace: 'team-x' },
+    spec: {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+      generate: [{ template: { interpolate: 'cel', value: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: (( object.metadata.name ))-copy\ndata:\n  from: (( object.metadata.name ))\n' } }],
+    },
+  };
+  const trigger = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'seed', namespace: 'team-x' }, data: {} };
+  const out = evaluatePolicyDoc(policy, trigger, { operation: 'CREATE' });
+  assert.deepEqual(out.rules[0]!.generated, [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'seed-copy', namespace: 'team-x' }, data: { from: 'seed' } }]);
+});
