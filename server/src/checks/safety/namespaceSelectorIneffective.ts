@@ -33,20 +33,29 @@ const orList = (kinds: string[]) => {
 };
 
 /**
- * Kyverno's own matching (pkg/utils/match, pkg/engine): the namespaceSelector is skipped for
- * Namespace objects, and for other cluster-scoped objects it is evaluated against the labels of no
- * namespace, an empty set.
+ * Kyverno has two matchers, and they part on Namespace objects. Rules go through the engine's
+ * (pkg/engine/utils/match.go, doesResourceMatchConditionBlock): a filter with a namespaceSelector
+ * never matches a Namespace. Cleanup policies go through pkg/utils/match (checkResourceDescription),
+ * which skips the selector for a Namespace, so the filter matches it whatever its labels. Both
+ * evaluate the selector for other cluster-scoped objects against the labels of no namespace.
  */
-function legacyMessage(kinds: string[], selector: Obj, clause: 'match' | 'exclude', wildcard: boolean): string {
+function namespacePart(clause: 'match' | 'exclude', cleanup: boolean, wildcard: boolean): string {
+  if (cleanup) {
+    return clause === 'match'
+      ? 'Kyverno\'s cleanup matching skips a namespaceSelector for Namespace objects, so this filter matches every Namespace whatever its labels (to select Namespaces by their own labels, use `selector`)'
+      : 'Kyverno\'s cleanup matching skips a namespaceSelector for Namespace objects, so this exclude applies to every Namespace whatever its labels (to exclude Namespaces by their own labels, use `selector`)';
+  }
+  const covered = wildcard ? '`*` does not cover Namespace objects here: ' : '';
+  return clause === 'match'
+    ? `${covered}Kyverno's rule matching fails a filter with a namespaceSelector for every Namespace object, so this filter never matches a Namespace itself, whatever its labels (to select Namespaces by their own labels, add a filter with kinds [Namespace] and \`selector\`)`
+    : `${covered}Kyverno's rule matching fails a filter with a namespaceSelector for every Namespace object, so this exclude never excludes a Namespace itself, whatever its labels (to exclude Namespaces by their own labels, use \`selector\`)`;
+}
+
+function legacyMessage(kinds: string[], selector: Obj, clause: 'match' | 'exclude', wildcard: boolean, cleanup: boolean): string {
   const namespaces = kinds.filter((k) => k === 'Namespace');
   const others = kinds.filter((k) => k !== 'Namespace');
   const parts: string[] = [];
-  if (wildcard) parts.push('`*` includes Namespace objects');
-  if (namespaces.length || wildcard) {
-    parts.push(clause === 'match'
-      ? 'Kyverno skips a namespaceSelector for Namespace objects, so this filter matches every Namespace whatever its labels (to select Namespaces by their own labels, use `selector`)'
-      : 'Kyverno skips a namespaceSelector for Namespace objects, so this exclude applies to every Namespace whatever its labels (to exclude Namespaces by their own labels, use `selector`)');
-  }
+  if (namespaces.length || wildcard) parts.push(namespacePart(clause, cleanup, wildcard));
   if (others.length) {
     const holds = holdsForNoLabels(selector);
     const effect = clause === 'match'
@@ -54,11 +63,11 @@ function legacyMessage(kinds: string[], selector: Obj, clause: 'match' | 'exclud
       : (holds ? `this exclude applies to every ${orList(others)}` : `this exclude never excludes any ${orList(others)}`);
     parts.push(`${list(others)} ${others.length > 1 ? 'are' : 'is'} cluster-scoped: Kyverno evaluates the namespaceSelector against the labels of no namespace (an empty set), which it ${holds ? 'always matches' : 'never matches'}, so ${effect}`);
   }
-  return `This namespaceSelector does not select what it seems to. ${parts.join(wildcard ? ', and ' : '. ')}.`;
+  return `This namespaceSelector does not select what it seems to. ${parts.join('. ')}.`;
 }
 
 /** `owner` holds match/exclude: a rule of a ClusterPolicy, or a cleanup policy's spec. */
-function checkLegacy(ctx: DocumentCheckContext, owners: { owner: Obj; at: Path }[]): void {
+function checkLegacy(ctx: DocumentCheckContext, owners: { owner: Obj; at: Path }[], cleanup: boolean): void {
   for (const { owner, at: ownerAt } of owners) {
     for (const clause of ['match', 'exclude'] as const) {
       const block = asObj(owner[clause]);
@@ -74,10 +83,10 @@ function checkLegacy(ctx: DocumentCheckContext, owners: { owner: Obj; at: Path }
         if (!resources || !selector || !selects(selector)) continue;
         const named = strings(resources.kinds).map(kindName);
         const kinds = clusterScoped(named);
-        // Kyverno skips the selector for Namespace objects even beside namespaced kinds or under `*`.
+        // Namespace objects part from the selector even beside namespaced kinds or under `*`.
         const wildcard = !kinds && named.includes('*');
-        if (kinds) ctx.report({ file: ctx.file.file, span: ctx.spanOf([...at, 'namespaceSelector'], 'key') }, legacyMessage(kinds, selector, clause, false));
-        else if (wildcard || named.includes('Namespace')) ctx.report({ file: ctx.file.file, span: ctx.spanOf([...at, 'namespaceSelector'], 'key') }, legacyMessage(wildcard ? [] : ['Namespace'], selector, clause, wildcard));
+        if (kinds) ctx.report({ file: ctx.file.file, span: ctx.spanOf([...at, 'namespaceSelector'], 'key') }, legacyMessage(kinds, selector, clause, false, cleanup));
+        else if (wildcard || named.includes('Namespace')) ctx.report({ file: ctx.file.file, span: ctx.spanOf([...at, 'namespaceSelector'], 'key') }, legacyMessage(wildcard ? [] : ['Namespace'], selector, clause, wildcard, cleanup));
       }
     }
   }
@@ -114,9 +123,9 @@ export const namespaceSelectorIneffectiveCheck: Check = {
     if (policy.cls.family === 'kyverno-legacy') {
       if (policy.cls.kind === 'ClusterPolicy' || policy.cls.kind === 'Policy') {
         const rules = Array.isArray(spec.rules) ? spec.rules : [];
-        checkLegacy(ctx, rules.flatMap((raw, index) => (asObj(raw) ? [{ owner: asObj(raw)!, at: ['spec', 'rules', index] }] : [])));
+        checkLegacy(ctx, rules.flatMap((raw, index) => (asObj(raw) ? [{ owner: asObj(raw)!, at: ['spec', 'rules', index] }] : [])), false);
       } else if (policy.cls.kind === 'CleanupPolicy' || policy.cls.kind === 'ClusterCleanupPolicy') {
-        checkLegacy(ctx, [{ owner: spec, at: ['spec'] }]);
+        checkLegacy(ctx, [{ owner: spec, at: ['spec'] }], true);
       }
       return;
     }

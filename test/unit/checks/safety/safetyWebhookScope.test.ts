@@ -97,15 +97,32 @@ test('legacy: NotIn and DoesNotExist hold for no labels, so the filter covers ev
   assert.match(m, /always matches, so the rule applies to every PersistentVolume or StorageClass, cluster-wide/);
 });
 
-test('legacy: Namespace objects skip the selector, alone, beside namespaced kinds or under `*`', () => {
+test('legacy rules: a filter with a namespaceSelector never matches a Namespace itself, alone, beside namespaced kinds or under `*`', () => {
+  // Kyverno's engine (doesResourceMatchConditionBlock) fails the filter for Namespace objects.
   const [m] = messages(legacy('exclude', 'Namespace', '{matchLabels: {env: prod}}'));
-  assert.match(m, /this exclude applies to every Namespace whatever its labels/);
+  assert.match(m, /this exclude never excludes a Namespace itself, whatever its labels/);
   const [mixed] = messages(legacy('match', 'Namespace, Pod', '{matchLabels: {env: prod}}'));
-  assert.match(mixed, /this filter matches every Namespace whatever its labels/);
+  assert.match(mixed, /this filter never matches a Namespace itself/);
   assert.doesNotMatch(mixed, /Pod/);
   const [wildcard] = messages(legacy('match', '"*"', '{matchLabels: {freeze: "true"}}'));
-  assert.match(wildcard, /`\*` includes Namespace objects, and Kyverno skips/);
+  assert.match(wildcard, /`\*` does not cover Namespace objects here: Kyverno's rule matching fails/);
   assert.deepEqual(messages(legacy('match', 'Pod, ConfigMap', '{matchLabels: {env: prod}}')), []);
+});
+
+test('cleanup policies: their matcher (pkg/utils/match) skips the selector for a Namespace, so every Namespace matches', () => {
+  const text = `apiVersion: kyverno.io/v2
+kind: ClusterCleanupPolicy
+metadata: {name: c}
+spec:
+  schedule: "0 * * * *"
+  match:
+    any:
+      - resources:
+          kinds: [Namespace]
+          namespaceSelector: {matchLabels: {env: dev}}
+`;
+  const [finding] = analyze({ '/ws/c.yaml': text }, [namespaceSelectorIneffectiveCheck]);
+  assert.match(finding.message, /cleanup matching skips a namespaceSelector for Namespace objects, so this filter matches every Namespace/);
 });
 
 test('cleanup policies: the selector of spec.match is read the same way', () => {
