@@ -69,6 +69,11 @@ function ruleNameMatches(actual: string, wanted: string): boolean {
   return actual === wanted || actual === `autogen-${wanted}` || actual === `autogen-cronjob-${wanted}` || actual === `autogen-cronjobs-${wanted}`;
 }
 
+/** A legacy rule whose match/exclude leaves the resource out: Kyverno's engine gives it no rule response at all. */
+function notApplied(policy: Record<string, unknown>, rule: RuleResult): boolean {
+  return rule.status === 'skip' && rule.path?.[rule.path.length - 1] === 'match' && familyOf(policy) === 'legacy';
+}
+
 /** A resource whose kind the values declare a subresource of (Scale -> deployments/scale) is requested as its parent's subresource. */
 function subresourceOf(resource: Record<string, unknown>, decls: SubresourceDecl[]): { subresource: string; parent: SubresourceDecl['parent'] } | undefined {
   const apiVersion = String(resource.apiVersion ?? '');
@@ -214,7 +219,8 @@ type Outcome = { kind: 'agree' | 'disagree' | 'unknown'; actual: string; reason:
 
 function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, resourceName: string): Outcome {
   const policies = suite.policies.map((p, i) => ({ p, i })).filter(({ p }) => policyMatchesEntry(p, entry));
-  const resources = suite.resources.map((r, i) => ({ r, i })).filter(({ r }) => resourceMatches(r, entry.kind, resourceName, entry.namespace));
+  // `kyverno test` finds resources by name (or namespace/name) alone: the entry's kind does not narrow them.
+  const resources = suite.resources.map((r, i) => ({ r, i })).filter(({ r }) => resourceMatches(r, String(r.kind), resourceName, entry.namespace));
   if (policies.length > 0 && resources.length === 0) {
     const targeted = targetRows(runner, suite, policies, entry, resourceName);
     // A target no rule patched has no response in `kyverno test`: not found.
@@ -232,7 +238,7 @@ function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, r
       const response = runner.run(pi, ri);
       responses.push(response);
       const wantAll = entry.rule === '' || entry.flags.isValidatingAdmissionPolicy === true || familyOf(p) === 'cel';
-      const named = response.rules.filter((rule) => wantAll || ruleNameMatches(rule.rule, entry.rule));
+      const named = response.rules.filter((rule) => (wantAll || ruleNameMatches(rule.rule, entry.rule)) && !notApplied(p, rule));
       // A rule and its autogen variants never match the same object: Kyverno reports only the one
       // that applied, where an evaluator may also list the others as skipped.
       const decided = named.filter((rule) => rule.status !== 'skip');

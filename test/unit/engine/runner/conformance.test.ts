@@ -28,3 +28,19 @@ test('resources sharing group, kind, namespace and name: the first one read is t
   assert.deepEqual(report.failures, []);
   assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
 });
+
+test("an entry finds its resources by name whatever kind it states, as kyverno test does", () => {
+  const report = runSuites([join(suites, 'conf-entry-kind')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
+});
+
+test('a legacy rule whose match or exclude leaves the resource out has no response (excluded); a false precondition is a skip', () => {
+  const report = runSuites([join(suites, 'conf-not-applied')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 4, agree: 4, disagree: 0, unknown: 0 });
+  // staging/web expected pass and agreed only as excluded
+  assert.equal(report.excludedAgreements, 1);
+});
