@@ -78,12 +78,32 @@ function policyNamespace(io: ModelledIO, call: string): string {
   return io.policyNamespace;
 }
 
+/**
+ * Kyverno 1.18 declares every member function of these libraries twice, PascalCase and camelCase
+ * (`resource.Get` and `resource.get`): registering through this declares both.
+ */
+interface Registrar {
+  registerFunction(signature: string, fn: (...args: any[]) => unknown): Registrar;
+}
+
+function bothCases(env: Environment): Registrar {
+  const self: Registrar = {
+    registerFunction(signature: string, fn: (...args: any[]) => unknown) {
+      env.registerFunction(signature, fn);
+      const m = /^(\w+)\.([A-Z])(\w*)\(/.exec(signature);
+      if (m) env.registerFunction(`${m[1]}.${m[2]!.toLowerCase()}${m[3]}${signature.slice(m[0].length - 1)}`, fn);
+      return self;
+    },
+  };
+  return self;
+}
+
 function registerResource(env: Environment, session: Session): void {
   namespace(env, 'ResourceNamespace', 'resource');
   env.registerType('GVR', GroupVersionResource);
   const io = () => session.io;
   type R = unknown;
-  env
+  bothCases(env)
     // Cluster-wide policies.
     .registerFunction('ResourceNamespace.Get(string, string, string, string): dyn', (_: R, v: string, r: string, ns: string, n: string) => getResource(io(), v, r, ns, n))
     .registerFunction('ResourceNamespace.Get(GVR, string, string): dyn', (_: R, g: GroupVersionResource, ns: string, n: string) => getResource(io(), g.apiVersion, g.resource, ns, n))
@@ -118,7 +138,7 @@ function registerResource(env: Environment, session: Session): void {
  * shaped as Kyverno's HTTP library shapes a response: an object body with `statusCode` added,
  * any other body as `{body, statusCode}`.
  */
-function httpAnswer(io: ModelledIO, method: 'GET' | 'POST' | 'PUT', url: string): unknown {
+function httpAnswer(io: ModelledIO, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string): unknown {
   const table = io.http;
   for (const key of [`${method}:${url}`, url]) {
     if (!table || !Object.prototype.hasOwnProperty.call(table, key)) continue;
@@ -133,13 +153,17 @@ function registerHttp(env: Environment, session: Session): void {
   namespace(env, 'HttpNamespace', 'http');
   env.registerType('HttpClient', HttpClient);
   for (const recv of ['HttpNamespace', 'HttpClient']) {
-    env
+    bothCases(env)
       .registerFunction(`${recv}.Get(string): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'GET', url))
       .registerFunction(`${recv}.Get(string, map<string, string>): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'GET', url))
       .registerFunction(`${recv}.Post(string, dyn): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'POST', url))
       .registerFunction(`${recv}.Post(string, dyn, map<string, string>): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'POST', url))
       .registerFunction(`${recv}.Put(string, dyn): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'PUT', url))
       .registerFunction(`${recv}.Put(string, dyn, map<string, string>): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'PUT', url))
+      .registerFunction(`${recv}.Patch(string, dyn): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'PATCH', url))
+      .registerFunction(`${recv}.Patch(string, dyn, map<string, string>): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'PATCH', url))
+      .registerFunction(`${recv}.Delete(string): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'DELETE', url))
+      .registerFunction(`${recv}.Delete(string, map<string, string>): dyn`, (_: unknown, url: string) => httpAnswer(session.io, 'DELETE', url))
       .registerFunction(`${recv}.Client(string): HttpClient`, () => new HttpClient());
   }
 }
@@ -187,10 +211,12 @@ export function registerIo(env: Environment, session: Session): void {
   registerResource(env, session);
   registerHttp(env, session);
   namespace(env, 'GlobalContextNamespace', 'globalContext');
-  env.registerFunction('GlobalContextNamespace.Get(string, string): dyn', (_: unknown, entry: string, projection: string) => globalContextAnswer(session.io, entry, projection));
+  bothCases(env)
+    .registerFunction('GlobalContextNamespace.Get(string, string): dyn', (_: unknown, entry: string, projection: string) => globalContextAnswer(session.io, entry, projection))
+    .registerFunction('GlobalContextNamespace.Get(string): dyn', (_: unknown, entry: string) => globalContextAnswer(session.io, entry, ''));
   // `image` is also the image() function; cel-js keeps functions and constants apart.
   namespace(env, 'ImageDataNamespace', 'image');
-  env.registerFunction('ImageDataNamespace.GetMetadata(string): dyn', (_: unknown, ref: string) => imageMetadata(session.io, ref));
+  bothCases(env).registerFunction('ImageDataNamespace.GetMetadata(string): dyn', (_: unknown, ref: string) => imageMetadata(session.io, ref));
   namespace(env, 'GeneratorNamespace', 'generator');
   env.registerFunction('GeneratorNamespace.Apply(string, list<dyn>): bool', () => true);
   env

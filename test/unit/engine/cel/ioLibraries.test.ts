@@ -78,3 +78,14 @@ test('resource.Post in a suite answers with the object as posted, in the policy\
   assert.equal(run('resource.Post("v1", "configmaps", {"metadata": {"name": "x"}}).metadata.namespace', suite, 'team'), 'team');
   assert.equal('unknown' in (run('resource.Post("v1", "configmaps", {"metadata": {"name": "x"}})', base) as object), true);
 });
+
+test('Kyverno 1.18\'s camelCase members answer as their PascalCase twins', () => {
+  const ctx: AdmissionContext = { ...suite, images: [{ image: 'ghcr.io/acme/app:1', config: { os: 'linux' } }], globalContext: { g: { ok: true, value: { n: 1 } } },
+    httpMocks: [{ method: 'DELETE', url: 'https://x.example/a', statusCode: 204, body: null }] };
+  assert.equal(run('resource.get("v1", "configmaps", "team", "a").data.name', ctx), 'a');
+  assert.equal(run('resource.list("v1", "configmaps").items.size()', ctx, 'team'), 2);
+  assert.equal(run('resource.get(resource.toGVR("v1", "ConfigMap"), "team", "b").data.name', ctx), 'b');
+  assert.deepEqual(run('[globalContext.get("g", "n"), globalContext.Get("g").n]', ctx), [1, 1]);
+  assert.equal(run('image.getMetadata("ghcr.io/acme/app:1").config.os', ctx), 'linux');
+  assert.deepEqual(run('http.client("").delete("https://x.example/a")', ctx), { body: null, statusCode: 204 });
+});
