@@ -172,6 +172,30 @@ describe('language server over stdio: a workspace folder', () => {
     assert.match(hover.contents.value, /\*\*rules\*\*/);
   });
 
+  it('given an Audit policy and a Deployment it would deny (both open, not saved), when the policy\'s lenses are resolved, then one on its name says "Enforce would deny 1 of 1 workloads here" and peeks at the failing field', async () => {
+    const policyUri = ws.uri('impact/audit.yaml');
+    const deploymentUri = ws.uri('impact/web.yaml');
+    const policy = fixedPolicy.replace('Enforce', 'Audit').replace('name: require-team-label', 'name: audit-team-label');
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      containers: [{ name: web, image: nginx }]\n';
+    client.open(policyUri, policy);
+    client.open(deploymentUri, deployment);
+    await client.diagnostics(deploymentUri);
+    await client.diagnostics(policyUri);
+    const lenses = await client.request('textDocument/codeLens', { textDocument: { uri: policyUri } });
+    const resolved = await Promise.all(lenses.map((l: any) => client.request('codeLens/resolve', l)));
+    const impact = resolved.find((l: any) => /deny/.test(l.command.title));
+    assert.ok(impact, resolved.map((l: any) => l.command.title).join(' | '));
+    assert.equal(impact.command.title, 'Enforce would deny 1 of 1 workloads here');
+    assert.equal(impact.range.start.line, policy.split('\n').findIndex((l) => l.includes('name: audit-team-label')));
+    assert.equal(impact.command.command, 'kyverno.showRules');
+    const [location] = impact.command.arguments[2];
+    assert.equal(location.uri, deploymentUri);
+    assert.equal(deployment.split('\n')[location.range.start.line].slice(location.range.start.character, location.range.end.character), 'labels', 'the first failing field: the template\'s labels lack team');
+    assert.match(impact.command.tooltip, /^Deployment web: .*label team is required/);
+    client.notify('textDocument/didClose', { textDocument: { uri: deploymentUri } });
+    client.notify('textDocument/didClose', { textDocument: { uri: policyUri } });
+  });
+
   it('when shut down, then it exits with 0', async () => {
     assert.equal(await client.shutdown(), 0);
   });

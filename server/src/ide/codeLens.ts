@@ -11,14 +11,15 @@ import { spanOf } from '../yaml/paths.ts';
 import type { Conflict } from '../conflicts/index.ts';
 import { workspaceConflicts } from '../checks/conflicts.ts';
 import { ruleId } from '../conflicts/facts.ts';
+import { hasImpactLens, resolveImpactLens, type ImpactAnswer } from './impactLens.ts';
 
 /** What a lens needs to be resolved later: the rule it sits on. */
 export interface LensTarget {
   file: FileId;
   docIndex: number;
   path: (string | number)[];
-  /** 'conflicts': the "N conflicts" part; absent: the "M rules touch these fields" part. */
-  part?: 'conflicts';
+  /** 'conflicts': the "N conflicts" part; 'impact': what the policy would deny (on its name, `path` empty); absent: the "M rules touch these fields" part. */
+  part?: 'conflicts' | 'impact';
 }
 
 export interface LensSpot {
@@ -30,7 +31,8 @@ export interface LensSpot {
 export type ResolvedLens =
   | { kind: 'stale'; title: string }
   | { kind: 'conflicts'; title: string; count: number }
-  | { kind: 'rules'; title: string; rules: { file: FileId; span: Span }[] };
+  | { kind: 'rules'; title: string; rules: { file: FileId; span: Span }[] }
+  | ImpactAnswer;
 
 /** How many conflicts each rule takes part in (as a side or as context), by rule id. */
 export function conflictCounts(conflicts: readonly Conflict[]): Map<string, number> {
@@ -50,6 +52,9 @@ export function lensSpots(file: IndexedFile, index?: WorkspaceIndex): LensSpot[]
   const spots: LensSpot[] = [];
   const counts = index ? conflictCounts(workspaceConflicts(index)) : new Map<string, number>();
   for (const document of file.documents) {
+    if (index && hasImpactLens(document, index)) {
+      spots.push({ offset: spanOf(document.yaml.doc, ['metadata', 'name']).start, target: { file: file.file, docIndex: document.index, path: [], part: 'impact' } });
+    }
     for (const rule of document.policy?.rules ?? []) {
       const conflicts = counts.get(ruleId(rule)) ?? 0;
       const touches = fieldsOf(rule).size > 0;
@@ -64,6 +69,10 @@ export function lensSpots(file: IndexedFile, index?: WorkspaceIndex): LensSpot[]
 }
 
 export function resolveLens(index: WorkspaceIndex, target: LensTarget): ResolvedLens {
+  if (target.part === 'impact') {
+    const policy = index.getFile(target.file)?.documents[target.docIndex]?.policy;
+    return policy ? resolveImpactLens(index, policy) : { kind: 'stale', title: 'policy changed; save to recount' };
+  }
   const found = findRule(index, target);
   if (!found) return { kind: 'stale', title: 'rule changed; save to recount' };
   if (target.part === 'conflicts') {

@@ -9,7 +9,8 @@ import type { AdmissionContext, RuleResult } from '../engine/types.ts';
 import { simulate } from '../engine/simulate.ts';
 import { verdictKeyOf } from '../model/verdictKey.ts';
 import { asController, createdBy, CREATES, namespaceContext, type Created } from './created.ts';
-import type { Obj } from '../k8s/objects.ts';
+import { asObj, type Obj } from '../k8s/objects.ts';
+import { podTemplatePath, WORKLOAD_KINDS } from '../k8s/workloads.ts';
 
 /** An object the preview judges: a workspace resource, or an item of a cluster export. */
 export interface ImpactObject {
@@ -39,6 +40,8 @@ export interface PolicyImpact {
   mode: 'Audit' | 'Enforce';
   /** Objects at least one of its validations applies to (itself or what its controllers create). */
   evaluated: number;
+  /** Every object evaluated runs Pods (a Pod or a Pod controller): the lens says "workloads". */
+  onlyWorkloads: boolean;
   denied: Denial[];
 }
 
@@ -46,12 +49,14 @@ export interface PolicyImpact {
 interface Verdict {
   applied: boolean;
   denial?: Omit<Denial, 'object'>;
+  /** The policy document that computed it: a denial found by another version quotes an old message. */
+  by?: Obj;
 }
 
 /**
  * Verdicts remembered across calls: policy verdict key -> object key -> verdict. Verdict keys leave
- * messages out, so a message edit reuses every verdict: counts stay exact, a quoted message may be
- * the previous one (the peek asks again with `fresh`).
+ * messages out, so a message edit reuses every admission and judges only the denied objects again
+ * (their denial quotes the message).
  */
 export class ImpactCache {
   readonly verdicts = new Map<string, Map<string, Verdict>>();
@@ -140,10 +145,10 @@ function objectKey(object: ImpactObject, base: AdmissionContext): string {
  */
 export class ImpactAccumulator {
   private readonly contexts = new Map<string, AdmissionContext>();
-  private readonly entries: { policy: Policy; key: string; evaluated: number; denied: Denial[] }[];
+  private readonly entries: { policy: Policy; key: string; evaluated: number; onlyWorkloads: boolean; denied: Denial[] }[];
 
   constructor(policies: readonly Policy[], private readonly options: ImpactOptions = {}) {
-    this.entries = validationPolicies(policies).map((policy) => ({ policy, key: verdictKeyOf(policy), evaluated: 0, denied: [] }));
+    this.entries = validationPolicies(policies).map((policy) => ({ policy, key: verdictKeyOf(policy), evaluated: 0, onlyWorkloads: true, denied: [] }));
   }
 
   private contextOf(namespace: string | undefined): AdmissionContext {
@@ -162,19 +167,24 @@ export class ImpactAccumulator {
       if (cache && !verdicts) cache.verdicts.set(entry.key, (verdicts = new Map()));
       const key = verdicts && objectKey(object, base);
       let verdict = key === undefined ? undefined : verdicts!.get(key);
-      if (!verdict) {
-        verdict = judge(entry.policy, object.raw, base);
+      // A denial is judged again when the policy's text changed since (a message edit keeps the
+      // verdict key): its message is quoted. Admissions are reused as they are.
+      if (!verdict || (verdict.denial && verdict.by !== entry.policy.raw)) {
+        verdict = { ...judge(entry.policy, object.raw, base), by: entry.policy.raw };
         if (cache) cache.simulations++;
         else this.options.onSimulate?.();
         if (key !== undefined) verdicts!.set(key, verdict);
       }
-      if (verdict.applied) entry.evaluated++;
+      if (verdict.applied) {
+        entry.evaluated++;
+        if (!WORKLOAD_KINDS.has(object.kind)) entry.onlyWorkloads = false;
+      }
       if (verdict.denial) entry.denied.push({ object, ...verdict.denial });
     }
   }
 
   result(): PolicyImpact[] {
-    return this.entries.map(({ policy, evaluated, denied }) => ({ policy, mode: modeOf(policy), evaluated, denied }));
+    return this.entries.map(({ policy, evaluated, onlyWorkloads, denied }) => ({ policy, mode: modeOf(policy), evaluated, onlyWorkloads, denied }));
   }
 }
 
@@ -188,4 +198,26 @@ export function impactOf(policies: readonly Policy[], objects: readonly ImpactOb
 /** Workspace resources as impact objects. */
 export function objectsOf(resources: readonly Resource[]): ImpactObject[] {
   return resources.map((r) => ({ kind: r.kind, name: r.name, namespace: r.namespace, file: r.source.file, raw: r.raw, resource: r }));
+}
+
+/**
+ * Where the first failing field of a denial stands in the object as written: the engine's path into
+ * the object it judged, carried back into the workload's template when that object was created from
+ * it, and cut to its longest prefix present in the object. Empty when nothing of it is written.
+ */
+export function failingPathOf(denial: Pick<Denial, 'object' | 'field' | 'via'>): (string | number)[] {
+  if (!denial.field) return [];
+  const segments = denial.field.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const kind = denial.object.kind;
+  const prefix = denial.via === 'Pod' ? (podTemplatePath(kind) ?? []) : denial.via === 'Job' && kind === 'CronJob' ? ['spec', 'jobTemplate'] : [];
+  const path = [...prefix, ...segments];
+  const present: (string | number)[] = [];
+  let at: unknown = denial.object.raw;
+  for (const key of path) {
+    const next = Array.isArray(at) ? (typeof key === 'number' ? at[key] : undefined) : asObj(at)?.[String(key)];
+    if (next === undefined) break;
+    present.push(key);
+    at = next;
+  }
+  return present;
 }

@@ -43,7 +43,7 @@ export interface AdmissionPreviewResult {
 
 /** `workspace/executeCommand`: re-read the settings and re-index; answers the new status. */
 export const REINDEX_COMMAND = 'kyverno.server.reindex';
-/** Client command a lens invokes: show these rules (VS Code: the references peek). */
+/** Client command a lens invokes: show these rules, or the objects a validation denies (VS Code: the references peek). */
 export const SHOW_RULES_COMMAND = 'kyverno.showRules';
 /** Client command a lens invokes: open the workspace conflict view. */
 export const SHOW_CONFLICTS_COMMAND = 'kyverno.showConflicts';
