@@ -25,10 +25,11 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
   };
   const spec = isObj(policy.spec) ? policy.spec : {};
   if (bindings.length === 0) {
-    if (spec.paramKind && context.params === undefined) {
+    // `kyverno test` validates a policy without bindings with no params at all (null).
+    if (spec.paramKind && context.params === undefined && !context.closedWorld) {
       return { rules: [{ policy: nameOf(policy), rule: nameOf(policy), status: 'unknown', reason: 'the policy takes params and no binding or params were given', path: ['spec', 'paramKind'] }], patched: resource };
     }
-    return run(context.params, nameOf(policy));
+    return run(context.params ?? null, nameOf(policy));
   }
   // As `kyverno test` applies bindings: the first whose matchResources select the request decides
   // alone; when none does, the policy does not apply (the entry is excluded).

@@ -59,8 +59,12 @@ test('a missing params object denies unless the binding allows it', () => {
   assert.equal(evaluateCelPolicy(vap, withReplicas(1), allow).rules[0]!.status, 'skip');
 });
 
-test('a policy that takes params, with neither binding nor params, is unknown', () => {
+test('a policy that takes params, with neither binding nor params, is unknown; in a suite it runs with null params', () => {
   assert.equal(evaluateCelPolicy(vap, withReplicas(1), create).rules[0]!.status, 'unknown');
+  const out = evaluateCelPolicy(vap, withReplicas(1), { ...create, closedWorld: true }).rules[0]!;
+  assert.equal(out.status, 'error');
+  const noParamsUsed = { ...vap, spec: { ...vap.spec, validations: [{ expression: 'params == null' }] } };
+  assert.equal(evaluateCelPolicy(noParamsUsed, withReplicas(1), { ...create, closedWorld: true }).rules[0]!.status, 'pass');
 });
 
 test('a MutatingAdmissionPolicy applies its JSONPatch', () => {
