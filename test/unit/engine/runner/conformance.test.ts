@@ -44,3 +44,10 @@ test('a legacy rule whose match or exclude leaves the resource out has no respon
   // staging/web expected pass and agreed only as excluded
   assert.equal(report.excludedAgreements, 1);
 });
+
+test('CEL mutations apply after legacy validation and before ValidatingPolicies, whatever the order the suite lists them in', () => {
+  const report = runSuites([join(suites, 'conf-cel-order')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
+});
