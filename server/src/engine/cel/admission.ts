@@ -33,7 +33,7 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
   }
   // As `kyverno test` applies bindings: the first whose matchResources select the request decides
   // alone; when none does, the policy does not apply (the entry is excluded).
-  const binding = bindings.find((b) => bindingMatches(b.spec as Record<string, unknown>, resource, context));
+  const binding = bindings.find((b) => bindingMatches(b.spec as Record<string, unknown>, resource, context, mutating));
   if (!binding) return { rules: [], patched: resource };
   const bspec = binding.spec as Record<string, unknown>;
   const paramSets = resolveParams(spec.paramKind, bspec.paramRef, resource, context);
@@ -56,11 +56,12 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
 
 /**
  * A binding's matchResources narrow the policy's: selectors and exclusions always apply, resource
- * rules only when given (an absent or empty list leaves the policy's own).
+ * rules only when given (an absent or empty list leaves the policy's own). Without matchResources a
+ * VAP binding selects everything and, in `kyverno test`, a MAP binding nothing.
  */
-function bindingMatches(bspec: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): boolean {
+function bindingMatches(bspec: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext, mutating: boolean): boolean {
   const mr = bspec.matchResources;
-  if (!isObj(mr)) return true;
+  if (!isObj(mr)) return !mutating;
   const rules = asArray(mr.resourceRules);
   const constraints = rules.length ? mr : { ...mr, resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*', '*/*'] }] };
   return matchConstraints(constraints, resource, context).kind === 'match';

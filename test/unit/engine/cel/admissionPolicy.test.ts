@@ -77,3 +77,18 @@ test('a MutatingAdmissionPolicy applies its JSONPatch', () => {
   assert.equal(out.rules[0]!.status, 'pass');
   assert.equal((out.patched.spec as Record<string, unknown>).replicas, 2);
 });
+
+test('a MutatingAdmissionPolicy binding applies through its matchResources; one without them selects nothing', () => {
+  const map = {
+    apiVersion: 'admissionregistration.k8s.io/v1alpha1', kind: 'MutatingAdmissionPolicy', metadata: { name: 'set-replicas' },
+    spec: { matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] }] },
+      mutations: [{ patchType: 'JSONPatch', jsonPatch: { expression: '[JSONPatch{op: "add", path: "/spec/replicas", value: 2}]' } }] },
+  };
+  const mapBinding = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'admissionregistration.k8s.io/v1alpha1', kind: 'MutatingAdmissionPolicyBinding', metadata: { name }, spec: { policyName: 'set-replicas', ...spec } });
+  const bare = { ...create, clusterResources: [mapBinding('bare', {})] };
+  assert.deepEqual(evaluateCelPolicy(map, deployment('d'), bare).rules, []);
+  const selecting = { ...create, clusterResources: [mapBinding('bare', {}), mapBinding('all', { matchResources: { namespaceSelector: {} } })] };
+  const out = evaluateCelPolicy(map, deployment('d'), selecting);
+  assert.deepEqual(out.rules.map((r) => [r.rule, r.status]), [['all', 'pass']]);
+  assert.equal((out.patched.spec as Record<string, unknown>).replicas, 2);
+});
