@@ -2,6 +2,7 @@
 // arithmetic) are implemented; anything that would touch the cluster, a registry or the network
 // answers only from the session's modelled data, otherwise the evaluation is "unknown".
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
 import { ImageRef } from './image.ts';
@@ -13,6 +14,9 @@ import { decodeX509 } from './x509.ts';
 export { toCel };
 
 const fail = (message: string): never => { throw new Error(message); };
+
+/** A decompression bomb stops here: far beyond any text a policy reads. */
+const GZIP_MAX_OUTPUT = 16 * 1024 * 1024;
 
 function registerPure(env: Environment): void {
   const img = (s: string): ImageRef => ImageRef.parse(s) ?? fail(`invalid image reference: ${s}`);
@@ -31,8 +35,24 @@ function registerPure(env: Environment): void {
 
   namespace(env, 'JsonNamespace', 'json');
   env
-    .registerFunction('JsonNamespace.unmarshal(string): dyn', (_: unknown, s: string) => toCel(JSON.parse(s)))
+    // Declared over dyn, as Kyverno does: a string or bytes holding JSON.
+    .registerFunction('JsonNamespace.unmarshal(dyn): dyn', (_: unknown, s: unknown) => {
+      if (typeof s === 'string') return toCel(JSON.parse(s));
+      if (s instanceof Uint8Array) return toCel(JSON.parse(Buffer.from(s).toString('utf8')));
+      return fail('json.unmarshal: expected a string or bytes');
+    })
     .registerFunction('JsonNamespace.marshal(dyn): string', (_: unknown, v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)));
+  namespace(env, 'GzipNamespace', 'gzip');
+  env
+    .registerFunction('GzipNamespace.decompress(bytes): string', (_: unknown, b: Uint8Array) => {
+      try {
+        return gunzipSync(b, { maxOutputLength: GZIP_MAX_OUTPUT }).toString('utf8');
+      } catch (e) {
+        return fail(`gzip: ${(e as Error).message}`);
+      }
+    })
+    .registerFunction('GzipNamespace.compress(dyn): bytes', (_: unknown, v: unknown) =>
+      typeof v === 'string' ? new Uint8Array(gzipSync(v)) : fail('gzip.compress: expected a string'));
   namespace(env, 'YamlNamespace', 'yaml');
   env.registerFunction('YamlNamespace.parse(string): dyn', (_: unknown, s: string) => toCel(parseYaml(s, { maxAliasCount: 100, logLevel: 'error' })));
   namespace(env, 'JsonPatchNamespace', 'jsonpatch');

@@ -1,6 +1,7 @@
-// Kyverno's image and user libraries: references as go-containerregistry parses them, service accounts as Kyverno splits them.
+// Kyverno's pure libraries: image references as go-containerregistry parses them, service accounts as Kyverno splits them, gzip and json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { evaluateCel } from '../../../server/src/cel/evaluate.ts';
 
 const parts = (ref: string) => evaluateCel(`[parseImageReference('${ref}').registry(), parseImageReference('${ref}').repository(), parseImageReference('${ref}').tag(), parseImageReference('${ref}').digest(), parseImageReference('${ref}').identifier()]`, {});
@@ -28,4 +29,11 @@ test('parseServiceAccount splits after the prefix at the first colon; other user
   assert.deepEqual(sa('system:serviceaccount:kube-system:replicaset-controller'), { ok: true, value: ['kube-system', 'replicaset-controller'] });
   assert.deepEqual(sa('system:serviceaccount:ns:odd:name'), { ok: true, value: ['ns', 'odd:name'] });
   assert.deepEqual(sa('alice'), { ok: true, value: ['', ''] });
+});
+
+test('gzip round-trips text and stops a decompression bomb; json.unmarshal reads strings and bytes', () => {
+  assert.deepEqual(evaluateCel("gzip.decompress(gzip.compress('kyverno'))", {}), { ok: true, value: 'kyverno' });
+  const bomb = `b'${[...gzipSync(Buffer.alloc(20 * 1024 * 1024))].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}'`;
+  assert.match((evaluateCel(`gzip.decompress(${bomb}).size()`, {}) as { error: string }).error, /gzip/);
+  assert.deepEqual(evaluateCel("json.unmarshal(b'{\"a\": 1}').a + json.unmarshal('{\"a\": 2}').a", {}), { ok: true, value: 3 });
 });
