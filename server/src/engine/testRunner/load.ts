@@ -29,6 +29,8 @@ export interface LoadedSuite {
   images: Record<string, unknown>[];
   /** The Test's targetResources: what entries on mutate-existing rules name. */
   targets: Record<string, unknown>[];
+  /** cloneSourceResource files by the policy their entry names. */
+  cloneSources: { policy: string; docs: Record<string, unknown>[] }[];
 }
 
 function mergeValues(into: ValuesModel, from: ValuesModel): void {
@@ -84,8 +86,10 @@ export function loadSuite(path: string, root: string): LoadedSuite {
       resources.push(r);
     }
   }
-  const cloneSources = test.results.flatMap((r) => (r.cloneSourceResource ? [r.cloneSourceResource] : []));
-  for (const p of [...test.exceptions, ...test.paramResources, ...new Set(cloneSources)]) clusterResources.push(...read(p));
+  for (const p of [...test.exceptions, ...test.paramResources]) clusterResources.push(...read(p));
+  // An entry's cloneSourceResource stands in the cluster for that entry's policy only.
+  const cloneFiles = new Map(test.results.flatMap((r) => (r.cloneSourceResource ? [[`${r.policy}\n${r.cloneSourceResource}`, { policy: r.policy, path: r.cloneSourceResource }] as const] : [])));
+  const cloneSources = [...cloneFiles.values()].map((c) => ({ policy: c.policy, docs: read(c.path) }));
   // Targets are cluster objects too: mutate-existing rules find them there.
   const targets = test.targetResources.flatMap((p) => read(p)).filter((d) => typeof d.kind === 'string').map(defaultNamespace);
   clusterResources.push(...targets);
@@ -130,7 +134,7 @@ export function loadSuite(path: string, root: string): LoadedSuite {
       clusterRoles: asArray(d.clusterRoles).map(String),
     };
   }
-  return { path, dir, root, test, policies, resources, clusterResources, values, httpMocks, globalContext, images, targets, ...(userInfo ? { userInfo } : {}) };
+  return { path, dir, root, test, policies, resources, clusterResources, values, httpMocks, globalContext, images, targets, cloneSources, ...(userInfo ? { userInfo } : {}) };
 }
 
 function parseHttpMocks(raw: unknown): HttpMock[] {

@@ -99,6 +99,12 @@ class SuiteRunner {
     this.stages = suite.policies.map((p) => stageOf(p, familyOf(p)));
   }
 
+  /** The suite's cluster resources and the clone sources of the entries on this policy. */
+  private cloneSourcesFor(policy: Record<string, unknown>): Record<string, unknown>[] {
+    const own = this.suite.cloneSources.filter((c) => policyMatchesEntry(policy, { policy: c.policy } as ExpectedResult));
+    return own.length ? [...this.suite.clusterResources, ...own.flatMap((c) => c.docs)] : this.suite.clusterResources;
+  }
+
   contextFor(policy: Record<string, unknown>, resource: Record<string, unknown>, extra: Record<string, unknown>): AdmissionContext {
     const { values } = this.suite;
     const m = meta(resource);
@@ -111,7 +117,7 @@ class SuiteRunner {
     const context: AdmissionContext = {
       operation,
       variables,
-      clusterResources: this.suite.clusterResources,
+      clusterResources: this.cloneSourcesFor(policy),
       completeCluster: this.suite.test.clusterResources.length > 0 || this.suite.test.context !== undefined,
       // `kyverno test` has no cluster: a namespace the values do not describe has no labels.
       namespaceLabels: labels ?? {},

@@ -148,3 +148,11 @@ test('NamespacedGeneratingPolicy: template documents without a namespace land in
   const out = evaluatePolicyDoc(policy, trigger, { operation: 'CREATE' });
   assert.deepEqual(out.rules[0]!.generated, [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'seed-copy', namespace: 'team-x' }, data: { from: 'seed' } }]);
 });
+
+test('cloneSourceResource: the clone source of an entry serves its own policy only, even where two policies share a rule name', () => {
+  const report = runSuites([join(suites, 'clone-source-per-policy')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
+  assert.equal(report.excludedAgreements, 0);
+});
