@@ -25,6 +25,8 @@ const sameFingerprint = (a: readonly unknown[] | undefined, b: readonly unknown[
 interface CheckState {
   /** Findings per file, as last published. */
   byFile: Map<FileId, Finding[]>;
+  /** Whole-workspace checks: each file's findings as compared (`signature`), kept so that a pass serialises only its own. */
+  signatures: Map<FileId, string>;
   /** Per-document checks: what each file read and contributed when it was last checked. */
   results: Map<FileId, FileResult>;
   readers: Map<string, Set<FileId>>;
@@ -77,7 +79,7 @@ export class WorkspacePass {
    */
   *checkSteps(check: Check): Generator<void, FileId[]> {
     let state = this.states.get(check.id);
-    if (!state) this.states.set(check.id, (state = { byFile: new Map(), results: new Map(), readers: new Map(), seenRevision: -1, pending: new Map(), unreported: new Set() }));
+    if (!state) this.states.set(check.id, (state = { byFile: new Map(), signatures: new Map(), results: new Map(), readers: new Map(), seenRevision: -1, pending: new Map(), unreported: new Set() }));
     if (check.checkWorkspace) {
       // The conflict join is computed in steps here, not in one go when the check first asks for it.
       if (check.conflicts?.length && this.context(check, [])) yield* workspaceConflictSteps(this.index);
@@ -131,11 +133,17 @@ export class WorkspacePass {
       else next.set(f.file, [f]);
     }
     for (const file of new Set([...state.byFile.keys(), ...next.keys()])) {
-      const before = state.byFile.get(file);
+      const before = state.signatures.get(file);
       const after = next.get(file);
-      if (!before || !after || signature(before) !== signature(after)) changed.add(file);
-      if (after) state.byFile.set(file, after);
-      else state.byFile.delete(file);
+      const now = after && signature(after);
+      if (before === undefined || now === undefined || before !== now) changed.add(file);
+      if (after) {
+        state.byFile.set(file, after);
+        state.signatures.set(file, now!);
+      } else {
+        state.byFile.delete(file);
+        state.signatures.delete(file);
+      }
     }
   }
 
@@ -179,6 +187,7 @@ export class WorkspacePass {
       if (previous.length !== findings.length || (findings.length && signature(previous) !== signature(findings))) state.unreported.add(file);
       if (findings.length) state.byFile.set(file, findings);
       else state.byFile.delete(file);
+      state.signatures.delete(file); // kept for whole-workspace runs only
       yield;
     }
   }

@@ -83,6 +83,20 @@ export class BucketMemo {
   }
 }
 
+/**
+ * The bucket keys of a path's plain prefixes, the empty one first. Per path array (a fact's path
+ * lives as long as its fact): the finders ask for every bucket on every pass.
+ */
+const prefixKeys = new WeakMap<readonly string[], readonly string[]>();
+function prefixKeysOf(path: readonly string[]): readonly string[] {
+  let keys = prefixKeys.get(path);
+  if (!keys) {
+    const plain = plainPath(path as string[]);
+    prefixKeys.set(path, (keys = Array.from({ length: plain.length + 1 }, (_, n) => pathKey(plain.slice(0, n)))));
+  }
+  return keys;
+}
+
 /** A write path as a validation sees it: named SMP elements are list elements. */
 export function plainPath(path: string[]): string[] {
   return path.map((s) => (s.includes('=') ? '*' : s));
@@ -300,10 +314,12 @@ export class ConflictJoin {
     }
   }
 
-  /** The kinds that have writes, in workspace order. */
+  /** The kinds that have writes, in workspace order (asked by several finders per pass: listed once per sync). */
   writeKinds(): string[] {
-    return [...new Set(this.ordered(this.writes).map((b) => b.kind))];
+    if (this.kindList?.revision !== this.seenRevision) this.kindList = { revision: this.seenRevision, kinds: [...new Set(this.writeBucketList().map((b) => b.kind))] };
+    return [...this.kindList.kinds];
   }
+  private kindList: { revision: number; kinds: readonly string[] } | undefined;
 
   /** Generate targets met by more than one rule's output, in workspace order. */
   targetBuckets(): TargetFact[][] {
@@ -324,8 +340,16 @@ export class ConflictJoin {
     return this.index.resourcesOfKind(kind);
   }
 
-  /** Writes of one kind (with '*'), for invariants that combine several fields. */
+  /** Writes of one kind (with '*'), for invariants that combine several fields; sorted once per sync and kind (several finders ask). */
   writesOfKind(kind: string): WriteFact[] {
+    if (this.kindWrites.revision !== this.seenRevision) this.kindWrites = { revision: this.seenRevision, byKind: new Map() };
+    let list = this.kindWrites.byKind.get(kind);
+    if (!list) this.kindWrites.byKind.set(kind, (list = this.sortedWritesOfKind(kind)));
+    return [...list];
+  }
+  private kindWrites: { revision: number; byKind: Map<string, readonly WriteFact[]> } = { revision: -1, byKind: new Map() };
+
+  private sortedWritesOfKind(kind: string): WriteFact[] {
     const out: WriteFact[] = [];
     for (const k of kind === '*' ? ['*'] : [kind, '*']) for (const list of this.writes.get(k)?.values() ?? []) out.push(...list);
     return out.sort((a, b) => this.rankOf(a) - this.rankOf(b));
@@ -342,12 +366,12 @@ export class ConflictJoin {
    */
   requirementListsAlong(kind: string, path: string[]): RequirementFact[][] {
     const out: RequirementFact[][] = [];
-    const plain = plainPath(path);
+    const prefixes = prefixKeysOf(path);
     for (const k of kind === '*' ? ['*'] : [kind, '*']) {
       const byPath = this.requirements.get(k);
       if (!byPath) continue;
-      for (let n = 0; n <= plain.length; n++) {
-        const list = byPath.get(pathKey(plain.slice(0, n)));
+      for (let n = 0; n < prefixes.length; n++) {
+        const list = byPath.get(prefixes[n]);
         if (list) out.push(list);
       }
     }
@@ -357,11 +381,11 @@ export class ConflictJoin {
   /** Enforcing validations reading `path`, one of its prefixes, or a field below it (one level of object writes). */
   readsAlong(kind: string, path: string[]): ReadFact[] {
     const out: ReadFact[] = [];
-    const plain = plainPath(path);
+    const prefixes = prefixKeysOf(path);
     for (const k of kind === '*' ? ['*'] : [kind, '*']) {
       const byPath = this.reads.get(k);
       if (!byPath) continue;
-      for (let n = 1; n <= plain.length; n++) out.push(...(byPath.get(pathKey(plain.slice(0, n))) ?? []));
+      for (let n = 1; n < prefixes.length; n++) out.push(...(byPath.get(prefixes[n]) ?? []));
     }
     return out;
   }

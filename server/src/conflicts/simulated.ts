@@ -89,6 +89,25 @@ function resourcesFor(join: ConflictJoin, kind: string, ns: string | undefined):
  */
 export function buildWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][], nth = 0): Witness | undefined {
   if (kind === '*') return undefined;
+  // The same rules on the same resources make the same witness: kept while the kind's resources
+  // and the ConfigMaps are the same lists (every pass asks for every candidate pair's witness).
+  const key = `${kind}\u0000${nth}\u0000${paths.map((p) => p.join('\u0000')).join('\u0001')}`;
+  const [resources, configMaps] = [join.resourcesOfKind(kind), join.resourcesOfKind('ConfigMap')];
+  let byKey = witnesses.get(owners[0]);
+  if (!byKey) witnesses.set(owners[0], (byKey = new Map()));
+  const entries = byKey.get(key) ?? [];
+  const hit = entries.find((e) => e.resources === resources && e.configMaps === configMaps && e.owners.length === owners.length && e.owners.every((o, i) => o === owners[i]));
+  if (hit) return hit.witness;
+  const witness = newWitness(join, kind, owners, paths, nth);
+  byKey.set(key, [...entries.filter((e) => e.resources === resources && e.configMaps === configMaps).slice(-(MAX_WITNESSES_PER_KEY - 1)), { owners, resources, configMaps, witness }]);
+  return witness;
+}
+
+/** Witnesses per first rule and question (see buildWitness); the entries of one key are few (one per other rule). */
+const witnesses = new WeakMap<RuleRef, Map<string, { owners: RuleRef[]; resources: readonly Resource[]; configMaps: readonly Resource[]; witness: Witness | undefined }[]>>();
+const MAX_WITNESSES_PER_KEY = 64;
+
+function newWitness(join: ConflictJoin, kind: string, owners: RuleRef[], paths: string[][], nth: number): Witness | undefined {
   const ns = namespaceFor(owners);
   if (ns === null) return undefined;
   const labels = Object.assign({}, ...owners.map((o) => o.match.objectLabels ?? {})) as Record<string, string>;
