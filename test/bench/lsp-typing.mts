@@ -6,7 +6,7 @@
 //  2. the same after switching the policy to Enforce (so blocked-by-policy screens with it);
 //  3. changing what the Pod validation requires (its pattern), edits 2 s apart: CPU per edit.
 // "Idle" is the first 250 ms window without server CPU after the last edit.
-//   npm run build && node --import tsx test/bench/lsp-typing.mts [folder] [relative policy path]
+//   npm run build && [LENSES=1] node --import tsx test/bench/lsp-typing.mts [folder] [relative policy path]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,6 +64,15 @@ const change = (next: string) => {
   client.notify('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
 };
 
+// LENSES=1: after each edit the policy's code lenses are listed and resolved, as VS Code does on
+// screen (the Enforce impact lens among them).
+const withLenses = process.env.LENSES === '1';
+async function lenses(): Promise<void> {
+  if (!withLenses) return;
+  const listed = (await client.request('textDocument/codeLens', { textDocument: { uri } }, 60_000)) as unknown[];
+  await Promise.all(listed.map((lens) => client.request('codeLens/resolve', lens, 60_000)));
+}
+
 async function typing(label: string, edits = 20, spacingMs = 300): Promise<void> {
   const hovers: number[] = [];
   const cpuStart = cpu();
@@ -77,6 +86,7 @@ async function typing(label: string, edits = 20, spacingMs = 300): Promise<void>
     const h = performance.now();
     await client.request('textDocument/hover', { textDocument: { uri }, position: lineOf('message:') }, 60_000);
     hovers.push(performance.now() - h);
+    await lenses();
     await sleep(Math.max(0, spacingMs - (performance.now() - tick)));
   }
   const quiet = await idle();
@@ -92,6 +102,7 @@ async function requirementEdits(edits = 5): Promise<void> {
     const marker = /(pattern:\s*\n(?:\s+.*\n)*?\s+(?:- )?[^\s:]+: +)("?)([^"\n]*)\2\n/;
     if (!marker.test(text)) throw new Error('no pattern value to change');
     change(text.replace(marker, (_m, head: string, quote: string, value: string) => `${head}${quote}${value.endsWith('z') ? value.slice(0, -1) : `${value}z`}${quote}\n`));
+    await lenses();
     await sleep(2000);
     await idle();
     costs.push(cpu() - before);
