@@ -51,3 +51,10 @@ test('CEL mutations apply after legacy validation and before ValidatingPolicies,
   assert.deepEqual(report.failures, []);
   assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
 });
+
+test('an entry finds its policy by the name after the last slash, whatever namespace it writes before it', () => {
+  const report = runSuites([join(suites, 'conf-policy-name')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
+});
