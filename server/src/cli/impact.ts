@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeWorkspaceInParallel, findConfigFile, loadConfig } from '../analysis.ts';
-import { ImpactAccumulator, objectsOf, type ImpactObject, type PolicyImpact } from '../impact/impact.ts';
+import { ImpactAccumulator, isClusterObject, objectsOf, type ImpactObject, type PolicyImpact } from '../impact/impact.ts';
 import { resourceFiles, streamObjects, type StreamOptions } from '../workspace/exportStream.ts';
 import { confinementRoots } from '../workspace/safeRead.ts';
 import { asObj, type Obj } from '../k8s/objects.ts';
@@ -114,6 +114,7 @@ export async function runImpactCommand(args: string[], io: CliIo): Promise<numbe
   const accumulator = new ImpactAccumulator(index.policies(), { namespaces });
   for (const object of objectsOf(workspace)) accumulator.add(object);
   for (const { file, object } of readAll(stream)) {
+    if (!isClusterObject(classify(object), String(object.kind))) continue;
     const metadata = asObj(object.metadata) ?? {};
     const item: ImpactObject = { kind: String(object.kind), name: String(metadata.name ?? ''), namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined, file, raw: object };
     accumulator.add(item);

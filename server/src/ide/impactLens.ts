@@ -40,11 +40,12 @@ function workspaceOf(index: WorkspaceIndex): Workspace {
   const known = workspaces.get(index);
   if (known?.revision === index.revision) return known;
   const resources = index.resources().filter((r) => index.getFile(r.source.file)?.role === 'workspace');
+  const objects = objectsOf(resources);
   const made: Workspace = {
     revision: index.revision,
-    objects: objectsOf(resources),
+    objects,
     namespaces: new Map(index.resourcesOfKind('Namespace').map((r) => [r.name, r] as const)),
-    kinds: new Set(resources.map((r) => r.kind)),
+    kinds: new Set(objects.map((o) => o.kind)),
   };
   workspaces.set(index, made);
   return made;

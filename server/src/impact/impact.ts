@@ -4,7 +4,7 @@
 // Job and Pod of a CronJob): the team switching a policy from Audit to Enforce meets both.
 // Pure: the CLI and the code lens give it objects; a verdict cache keyed by the policy's verdict key
 // lets the editor recount after a keystroke without simulating again.
-import type { Policy, Resource } from '../model/types.ts';
+import type { DocClass, Policy, Resource } from '../model/types.ts';
 import type { AdmissionContext, RuleResult } from '../engine/types.ts';
 import { simulate } from '../engine/simulate.ts';
 import { verdictKeyOf } from '../model/verdictKey.ts';
@@ -195,9 +195,20 @@ export function impactOf(policies: readonly Policy[], objects: readonly ImpactOb
   return accumulator.result();
 }
 
-/** Workspace resources as impact objects. */
+/**
+ * Documents of tools, never sent to a cluster: `kyverno test` suites and values, Chainsaw tests and
+ * configurations, Kustomize and KRM function configs. Not objects any admission sees.
+ */
+const TOOL_GROUPS = new Set(['cli.kyverno.io', 'chainsaw.kyverno.io', 'kustomize.config.k8s.io', 'config.kubernetes.io', 'kpt.dev']);
+
+/** Whether a document is an object the API server would admit (not a policy, not a tool's file, not a List). */
+export function isClusterObject(cls: DocClass | undefined, kind: string): boolean {
+  return cls?.family === 'resource' && !TOOL_GROUPS.has(cls.group) && !/List$/.test(kind);
+}
+
+/** Workspace resources as impact objects (tool documents left out). */
 export function objectsOf(resources: readonly Resource[]): ImpactObject[] {
-  return resources.map((r) => ({ kind: r.kind, name: r.name, namespace: r.namespace, file: r.source.file, raw: r.raw, resource: r }));
+  return resources.filter((r) => isClusterObject(r.cls, r.kind)).map((r) => ({ kind: r.kind, name: r.name, namespace: r.namespace, file: r.source.file, raw: r.raw, resource: r }));
 }
 
 /**

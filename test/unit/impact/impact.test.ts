@@ -113,3 +113,14 @@ test('with the cache, a message edit judges again only the denied object (its me
   impactOf(index.policies(), objectsOf(index.resources()), { cache });
   assert.equal(cache.simulations, first + 3);
 });
+
+test('tool documents are not cluster objects: kyverno test suites, Chainsaw tests and configurations, Kustomizations', () => {
+  const index = workspace({
+    '/ws/cm.yaml': configMap,
+    '/ws/chainsaw-test.yaml': 'apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: { name: t }\nspec: { steps: [] }\n',
+    '/ws/.chainsaw.yaml': 'apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Configuration\nmetadata: { name: c }\nspec: {}\n',
+    '/ws/kyverno-test.yaml': 'apiVersion: cli.kyverno.io/v1alpha1\nkind: Test\nmetadata: { name: t }\npolicies: []\nresources: []\nresults: []\n',
+    '/ws/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n',
+  });
+  assert.deepEqual(objectsOf(index.resources()).map((o) => o.kind), ['ConfigMap']);
+});

@@ -16,6 +16,9 @@ import { createFile } from '../cronjob/yamlEdits.ts';
 
 type StageKind = Created['kind'];
 
+/** A (mutation, validation) pair's screen key: both policy versions. */
+const pairKey = ([mutation, validation]: [Policy, Policy]) => `${verdictKeyOf(mutation)}+${verdictKeyOf(validation)}`;
+
 /** The objects the controllers create from a workload of this kind, in order (CronJob: Job, then Pod). */
 function stagesOf(kind: string): StageKind[] {
   const stages: StageKind[] = [];
@@ -77,6 +80,12 @@ interface KindInputs {
    * workload (autogen off or skipped, Pod-only, Job-only): the only ones that can make a difference.
    */
   screen: Map<StageKind, Policy[]>;
+  /**
+   * Per created kind, mutations that never see the workload (a Pod-only mutation) paired with the
+   * enforcing validations of that kind: the mutation can break what the validation accepted on the
+   * workload. Empty when no such mutation exists.
+   */
+  pairs: Map<StageKind, [Policy, Policy][]>;
   /** Every policy that takes part in admitting the workload and each object created. */
   sets: Map<string, Policy[]>;
   docs: Map<string, { doc: Obj }[]>;
@@ -107,13 +116,20 @@ function kindInputs(index: WorkspaceIndex, inputs: Inputs, kind: string): KindIn
   const stages = stagesOf(kind);
   const keys = (list: Policy[]) => list.map(verdictKeyOf).join(',');
   const screen = new Map(stages.map((s) => [s, unseen(s)] as const));
+  const unseenMutations = (stage: string) => policies(index.rulesForKind(stage).filter(({ rule }) => rule.phase === 'mutate' && !rule.match.kinds.includes(kind) && !rule.match.kinds.includes('*')));
+  const validations = (stage: string) => policies(index.rulesForKind(stage).filter(({ rule }) => enforcing(rule) && creates(rule)));
+  const pairs = new Map(stages.map((s) => {
+    const mutations = unseenMutations(s);
+    return [s, mutations.length ? mutations.flatMap((m) => validations(s).filter((v) => v !== m).map((v) => [m, v] as [Policy, Policy])) : []] as const;
+  }));
   const sets = new Map([kind, ...stages].map((k) => [k, all(k)] as const));
   const made: KindInputs = {
     stages,
     screen,
+    pairs,
     sets,
     docs: new Map([...sets].map(([k, list]) => [k, list.map((p) => ({ doc: p.raw }))] as const)),
-    screenKey: hashOf(...stages.map((s) => keys(screen.get(s)!))),
+    screenKey: hashOf(...stages.map((s) => keys(screen.get(s)!)), ...stages.map((s) => pairs.get(s)!.map(pairKey).join(','))),
     verdictKey: hashOf(...[...sets.values()].map(keys)),
   };
   inputs.byKind.set(kind, made);
@@ -194,27 +210,33 @@ export function createBlockedByPolicyCheck(options: BlockedByPolicyOptions = {})
 
   const prune = (index: WorkspaceIndex, inputs: Inputs) => {
     const live = new Set<string>();
-    for (const kind of CHECKED) for (const list of kindInputs(index, inputs, kind).screen.values()) for (const p of list) live.add(verdictKeyOf(p));
+    for (const kind of CHECKED) {
+      const own = kindInputs(index, inputs, kind);
+      for (const list of own.screen.values()) for (const p of list) live.add(verdictKeyOf(p));
+      for (const list of own.pairs.values()) for (const pair of list) live.add(pairKey(pair));
+    }
     for (const key of screened.keys()) if (!live.has(key)) screened.delete(key);
   };
 
   /** Whether some policy that never meets the workload denies what it creates; each policy version judges each distinct object once. */
   const flagged = (workload: Resource, own: KindInputs, inputs: Inputs): boolean => {
     const { keys, chain, base } = screenOf(workload, inputs);
-    return chain.some((created, i) =>
-      own.screen.get(created.kind)!.some((policy) => {
-        const policyKey = verdictKeyOf(policy);
-        let verdicts = screened.get(policyKey);
-        if (!verdicts) screened.set(policyKey, (verdicts = new Map()));
-        let denied = verdicts.get(keys[i]!);
-        if (denied === undefined) verdicts.set(keys[i]!, (denied = !simulate(created.object, [{ doc: policy.raw }], asController(created.controller, base)).verdict.admitted));
-        return denied;
-      }),
+    const denies = (created: Created, objectKey: string, policyKey: string, policies: Policy[]) => {
+      let verdicts = screened.get(policyKey);
+      if (!verdicts) screened.set(policyKey, (verdicts = new Map()));
+      let denied = verdicts.get(objectKey);
+      if (denied === undefined) verdicts.set(objectKey, (denied = !simulate(created.object, policies.map((p) => ({ doc: p.raw })), asController(created.controller, base)).verdict.admitted));
+      return denied;
+    };
+    return chain.some(
+      (created, i) =>
+        own.screen.get(created.kind)!.some((policy) => denies(created, keys[i]!, verdictKeyOf(policy), [policy])) ||
+        own.pairs.get(created.kind)!.some((pair) => denies(created, keys[i]!, pairKey(pair), pair)),
     );
   };
 
   const checkWorkload = (ctx: WorkspaceCheckContext, workload: Resource, own: KindInputs, inputs: Inputs): Outcome => {
-    if (![...own.screen.values()].some((list) => list.length)) return { flagged: false };
+    if (![...own.screen.values(), ...own.pairs.values()].some((list) => list.length)) return { flagged: false };
     if (!flagged(workload, own, inputs)) return { flagged: false };
     const base = namespaceContext(inputs.namespaces, workload.namespace);
     const admitted = simulate(workload.raw, own.docs.get(workload.kind)!, base);
