@@ -28,6 +28,8 @@ export interface ModelledIO {
   authorize?: (request: AuthorizationRequest) => boolean | undefined;
   /** What time.now() returns (RFC 3339); unset, time.now() is unknown. */
   now?: string;
+  /** Where generator.Apply records what it would create; unset, the calls record nothing. */
+  generated?: { namespace: string; objects: unknown[] }[];
 }
 
 export interface AuthorizationRequest {

@@ -218,7 +218,10 @@ export function registerIo(env: Environment, session: Session): void {
   namespace(env, 'ImageDataNamespace', 'image');
   bothCases(env).registerFunction('ImageDataNamespace.GetMetadata(string): dyn', (_: unknown, ref: string) => imageMetadata(session.io, ref));
   namespace(env, 'GeneratorNamespace', 'generator');
-  env.registerFunction('GeneratorNamespace.Apply(string, list<dyn>): bool', () => true);
+  // Nothing is created: the call is recorded for the caller (a GeneratingPolicy's evaluation).
+  const apply = (_: unknown, namespace: string, objects: unknown[]) => { session.io.generated?.push({ namespace, objects }); return true; };
+  env.registerFunction('GeneratorNamespace.Apply(string, list<dyn>): bool', apply);
+  env.registerFunction('GeneratorNamespace.apply(string, list<dyn>): bool', apply);
   env
     .registerFunction('verifyImageSignatures(string, list<dyn>): int', (ref: string) => { throw new UnknownValue(`verifyImageSignatures(${ref}) needs a registry`); })
     .registerFunction('verifyAttestationSignatures(string, dyn, list<dyn>): int', (ref: string) => { throw new UnknownValue(`verifyAttestationSignatures(${ref}) needs a registry`); })

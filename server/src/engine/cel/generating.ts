@@ -1,7 +1,7 @@
 // GeneratingPolicy: each generate entry is an expression calling `generator.Apply(namespace,
-// objects)` (at the top, or as the body of a loop macro over a list) or a YAML template; what it
-// would create is recorded, never written. Clone sources come from resource.Get/List, which read
-// the suite's resources.
+// objects)` (anywhere: in a loop, a condition) or a YAML template; what it would create is
+// recorded, never written. Clone sources come from resource.Get/List, which read the suite's
+// resources.
 import type { AdmissionContext, PolicyResult, RuleResult } from '../types.ts';
 import { openFrame, result, type Frame } from './frame.ts';
 import { fromCel } from './runtime.ts';
@@ -10,76 +10,6 @@ import { parseYaml } from '../../yaml/parse.ts';
 import { isObj } from '../../k8s/objects.ts';
 
 type Obj = Record<string, unknown>;
-
-const APPLY = /generator\s*\.\s*[Aa]pply\s*\(/y;
-
-/** The index just past the bracket closing the one before `open`, skipping string literals; -1 if unbalanced. */
-function closing(text: string, open: number): number {
-  let depth = 1;
-  let quote = '';
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch) && --depth === 0) return i + 1;
-  }
-  return -1;
-}
-
-/** Splits a call's argument text at its top-level commas. */
-function splitArguments(inner: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quote = '';
-  let start = 0;
-  for (let i = 0; i < inner.length; i++) {
-    const ch = inner[i]!;
-    if (quote) { if (ch === '\\') i++; else if (ch === quote) quote = ''; continue; }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === ',' && depth === 0) { out.push(inner.slice(start, i)); start = i + 1; }
-  }
-  out.push(inner.slice(start));
-  return out;
-}
-
-/** `generator.Apply(a, b)` at `at` spanning to `end` exactly: its two argument sources. */
-function applyAt(text: string, at: number, end: number): [string, string] | undefined {
-  APPLY.lastIndex = at;
-  if (!APPLY.test(text)) return undefined;
-  const close = closing(text, APPLY.lastIndex);
-  if (close !== end) return undefined;
-  const args = splitArguments(text.slice(APPLY.lastIndex, close - 1));
-  return args.length === 2 ? [args[0]!, args[1]!] : undefined;
-}
-
-/** Splits `generator.Apply(a, b)` into its two argument sources; undefined for any other shape. */
-export function applyArguments(expression: string): [string, string] | undefined {
-  const text = expression.trim();
-  return applyAt(text, 0, text.length);
-}
-
-/**
- * An expression whose generator.Apply calls can be collected without side effects: the call
- * itself, or `list.all|exists|map(v, generator.Apply(a, b))`. The answer is a CEL expression
- * evaluating to the list of [namespace, objects] pairs the calls receive.
- */
-export function collectingExpression(expression: string): string | undefined {
-  const text = expression.trim();
-  const direct = applyAt(text, 0, text.length);
-  if (direct) return `[[dyn(${direct[0]}), dyn(${direct[1]})]]`;
-  const loop = /\.\s*(?:all|exists|exists_one|map)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,\s*/g;
-  for (const m of text.matchAll(loop)) {
-    const open = m.index + m[0].indexOf('(') + 1;
-    if (closing(text, open) !== text.length) continue;
-    const body = applyAt(text, m.index + m[0].length, text.length - 1);
-    if (!body) continue;
-    return `(${text.slice(0, m.index)}).map(${m[1]}, [dyn(${body[0]}), dyn(${body[1]})])`;
-  }
-  return undefined;
-}
 
 // What the API server and Kyverno drop from an object they are asked to create.
 const SERVER_FIELDS = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink'];
@@ -98,18 +28,16 @@ function failed(frame: Frame, out: { ok: false; error: string } | { ok: false; u
 }
 
 function fromExpression(frame: Frame, expression: string, path: (string | number)[]): Step {
-  const collecting = collectingExpression(expression);
-  if (!collecting) {
+  // The expression runs as written; generator.Apply records each call the evaluation reaches.
+  const calls: { namespace: string; objects: unknown[] }[] = [];
+  frame.scope.io.generated = calls;
+  try {
     const out = frame.scope.run(expression);
     if (!out.ok) return failed(frame, out, path);
-    return result(frame, 'unknown', 'the generate expression calls generator.Apply in a shape that is not modelled: what it creates is unknown', path);
+  } finally {
+    delete frame.scope.io.generated;
   }
-  const out = frame.scope.run(collecting);
-  if (!out.ok) return failed(frame, out, path);
-  return asArray(fromCel(out.value)).flatMap((pair) => {
-    const [ns, objects] = asArray(pair);
-    return asArray(objects).filter(isObj).map((o) => downstream(o, ns === undefined || ns === null ? '' : String(ns)));
-  });
+  return calls.flatMap((c) => asArray(fromCel(c.objects)).filter(isObj).map((o) => downstream(o, c.namespace)));
 }
 
 const PLACEHOLDER = /(\\?)\(\(([\s\S]*?)\)\)/g;

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
 import { evaluatePolicyDoc } from '../../../../server/src/engine/simulate.ts';
 import type { PolicyEvaluator } from '../../../../server/src/engine/types.ts';
-import { collectingExpression } from '../../../../server/src/engine/cel/generating.ts';
 import { loadDocuments } from '../../../../server/src/engine/testRunner/files.ts';
 
 const suites = join(import.meta.dirname, '../../../fixtures/engine-suites/suites');
@@ -63,6 +62,8 @@ test('GeneratingPolicy: generator.Apply in a loop over namespaces, YAML template
   assert.deepEqual(report.errors, []);
   assert.deepEqual(report.failures, []);
   assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
+  // both generating entries were compared, not excluded for generating nothing
+  assert.equal(report.excludedAgreements, 0);
 });
 
 test('GeneratingPolicy: the CEL PolicyException is what keeps the sandbox namespace from generating', () => {
@@ -74,11 +75,21 @@ test('GeneratingPolicy: the CEL PolicyException is what keeps the sandbox namesp
   assert.equal(report.failures[0]!.actual, 'pass');
 });
 
-test('generator.Apply shapes: the call itself and the body of a loop macro are collected; other shapes are not', () => {
-  assert.equal(collectingExpression(' generator.Apply(ns, [a]) '), '[[dyn(ns), dyn( [a])]]');
-  assert.equal(collectingExpression('variables.l.filter(x, x != "").all(n, generator.apply(n, [variables.s]))'), '(variables.l.filter(x, x != "")).map(n, [dyn(n), dyn( [variables.s])])');
-  assert.equal(collectingExpression('generator.Apply(a, [b]) && generator.Apply(c, [d])'), undefined);
-  assert.equal(collectingExpression('variables.l.all(n, generator.Apply(n, [x])) || true'), undefined);
+test('generator.Apply is recorded wherever the evaluation reaches it: under a condition, in a loop that stops early, in either case', () => {
+  const policy = (expression: string) => ({
+    apiVersion: 'policies.kyverno.io/v1', kind: 'GeneratingPolicy', metadata: { name: 'p' },
+    spec: {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+      variables: [{ name: 'cm', expression: '[{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "copy"}}]' }],
+      generate: [{ expression }],
+    },
+  });
+  const trigger = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'seed', namespace: 'default' }, data: { enabled: 'false', targets: 'a,b,c' } };
+  const where = (expression: string) => (evaluatePolicyDoc(policy(expression), trigger, { operation: 'CREATE' }).rules[0]!.generated ?? []).map((g) => (g.metadata as { namespace: string }).namespace);
+  assert.deepEqual(where('object.data.enabled == "true" ? generator.Apply("a", variables.cm) : generator.apply("off", variables.cm)'), ['off']);
+  assert.deepEqual(where('object.data.targets.split(",").all(n, generator.apply(n, variables.cm))'), ['a', 'b', 'c']);
+  // exists stops at the first true: Kyverno generates once
+  assert.deepEqual(where('object.data.targets.split(",").exists(n, generator.Apply(n, variables.cm))'), ['a']);
 });
 
 test('mutate existing: an entry naming a targetResource is judged on the patched target, compared with patchedResources', () => {
