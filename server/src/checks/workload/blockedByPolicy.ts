@@ -13,6 +13,7 @@ import { podTemplatePath } from '../../k8s/workloads.ts';
 import { verdictKeyOf } from '../../model/verdictKey.ts';
 import { asController, createdBy, CREATES, namespaceContext, type Created } from '../../impact/created.ts';
 import { createFile } from '../cronjob/yamlEdits.ts';
+import { templateFix } from './templateFix.ts';
 
 type StageKind = Created['kind'];
 
@@ -235,7 +236,7 @@ export function createBlockedByPolicyCheck(options: BlockedByPolicyOptions = {})
     );
   };
 
-  const checkWorkload = (ctx: WorkspaceCheckContext, workload: Resource, own: KindInputs, inputs: Inputs): Outcome => {
+  const checkWorkload = (ctx: WorkspaceCheckContext, text: string, document: IndexedDocument, workload: Resource, own: KindInputs, inputs: Inputs): Outcome => {
     if (![...own.screen.values(), ...own.pairs.values()].some((list) => list.length)) return { flagged: false };
     if (!flagged(workload, own, inputs)) return { flagged: false };
     const base = namespaceContext(inputs.namespaces, workload.namespace);
@@ -255,7 +256,7 @@ export function createBlockedByPolicyCheck(options: BlockedByPolicyOptions = {})
           {
             code: workload.kind === 'CronJob' ? 'cronjob/blocked-by-policy' : undefined,
             related: relatedFor(ctx, own.sets.get(stage)!, result, stage),
-            fixes: () => exceptionFix(workload, created.object, result),
+            fixes: () => [...[templateFix(text, document, workload, stage, result, own.sets.get(stage)!)].filter((f) => f !== undefined), ...exceptionFix(workload, created.object, result)],
           },
         );
         return { flagged: true, denied: { set: stage, policy } };
@@ -302,7 +303,7 @@ export function createBlockedByPolicyCheck(options: BlockedByPolicyOptions = {})
           ...(outcome?.denied ? own.sets.get(outcome.denied.set)!.filter((p) => p.name === outcome.denied!.policy) : []),
         ];
       },
-      check(ctx, _file, document) {
+      check(ctx, file, document) {
         const workload = workloadOf(document);
         if (!workload) return;
         const inputs = inputsOf(ctx.index, memo);
@@ -310,7 +311,7 @@ export function createBlockedByPolicyCheck(options: BlockedByPolicyOptions = {})
           pruned = inputs;
           prune(ctx.index, inputs);
         }
-        outcomes.set(document, checkWorkload(ctx, workload, kindInputs(ctx.index, inputs, workload.kind), inputs));
+        outcomes.set(document, checkWorkload(ctx, file.text, document, workload, kindInputs(ctx.index, inputs, workload.kind), inputs));
       },
     },
   };

@@ -150,3 +150,18 @@ test('the Pods of each controller kind are built with the labels its controller 
   assert.equal((podOf(rs).metadata as any).labels['pod-template-hash'], (rs.metadata as any).labels['pod-template-hash']);
   assert.equal((podOf(rs).metadata as any).ownerReferences[0].kind, 'ReplicaSet');
 });
+
+test('the preferred fix writes what the pattern asks into the template, and the workload is then admitted; a wildcard pattern gets no such fix', () => {
+  const files = { '/ws/p.yaml': podOnlyPolicy, '/ws/d.yaml': deployment() };
+  const [finding] = analyze(files, [blockedByPolicyCheck]);
+  const preferred = finding!.fixes?.find((f) => f.isPreferred);
+  assert.equal(preferred?.title, 'Set spec.template.spec.containers.0.securityContext as pods-drop-all/drop-all requires');
+  const fixed = applyEdits(files, preferred!.edits);
+  assert.deepEqual(yamlErrors(fixed), []);
+  assert.deepEqual(parse(fixed['/ws/d.yaml']).spec.template.spec.containers[0].securityContext, { capabilities: { drop: ['ALL'] } });
+  assert.deepEqual(analyze(fixed, [blockedByPolicyCheck]), []);
+  const wildcard = podOnlyPolicy.replace('drop: [ALL]', 'drop: ["*"]');
+  const [other] = analyze({ '/ws/p.yaml': wildcard, '/ws/d.yaml': deployment() }, [blockedByPolicyCheck]);
+  assert.ok(other);
+  assert.deepEqual(other.fixes?.filter((f) => f.isPreferred), []);
+});
