@@ -22,8 +22,14 @@ export function formatText(report: RunReport): string {
   for (const f of report.failures) {
     lines.push(`${t(f.suite)}: ${t(f.policy)}${f.rule ? `/${t(f.rule)}` : ''} on ${t(f.resource)}: expected ${t(f.expected)}, got ${t(f.actual)}${f.reason ? ` (${t(f.reason)})` : ''}`);
   }
+  for (const f of report.checkFailures) {
+    const where = f.policy ? `: ${t(f.policy)}${f.rule ? `/${t(f.rule)}` : ''} on ${t(f.resource)}` : '';
+    lines.push(`${t(f.suite)}: ${t(f.expected)}${where}: got ${t(f.actual)}${f.reason ? ` (${t(f.reason)})` : ''}`);
+  }
   const r = report.results;
   lines.push(`agree ${r.agree} / total ${r.total} (${percent(r.agree, r.total)}%), disagree ${r.disagree}, unknown ${r.unknown}`);
+  const c = report.checks;
+  if (c.total > 0) lines.push(`checks: agree ${c.agree} / total ${c.total}, disagree ${c.disagree}, unknown ${c.unknown}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -53,16 +59,17 @@ export async function runTestCommand(args: string[], io: TestCommandIO): Promise
   const report = runSuites(roots);
   // Suites are named relative to where the command ran, as the user typed the directories.
   const shown = (p: string) => relative(io.cwd, p) || p;
-  for (const f of report.failures) f.suite = shown(f.suite);
+  for (const f of [...report.failures, ...report.checkFailures]) f.suite = shown(f.suite);
   for (const e of report.errors) {
     const own = `${e.suite}: `;
     e.error = (e.error.startsWith(own) ? e.error.slice(own.length) : e.error).replaceAll(e.suite, shown(e.suite));
     e.suite = shown(e.suite);
   }
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ suites: report.suites, results: report.results, failures: report.failures, errors: report.errors, excludedAgreements: report.excludedAgreements, byFamily: report.byFamily }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ suites: report.suites, results: report.results, failures: report.failures, errors: report.errors, excludedAgreements: report.excludedAgreements, byFamily: report.byFamily, checks: report.checks, checkFailures: report.checkFailures }, null, 2)}\n`);
   } else {
     io.stdout(formatText(report));
   }
-  return report.results.disagree === 0 && report.results.unknown === 0 && report.errors.length === 0 ? 0 : 1;
+  const settled = (c: { disagree: number; unknown: number }) => c.disagree === 0 && c.unknown === 0;
+  return settled(report.results) && settled(report.checks) && report.errors.length === 0 ? 0 : 1;
 }

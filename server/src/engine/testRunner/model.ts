@@ -53,7 +53,8 @@ const flagNames = ['isValidatingPolicy', 'isMutatingPolicy', 'isGeneratingPolicy
 
 export function parseTest(doc: Record<string, unknown>): TestSpec {
   const meta = isObj(doc.metadata) ? doc.metadata : {};
-  const rawResults = ci(doc, 'results');
+  // A Test may hold only checks, which `kyverno test` runs as well.
+  const rawResults = ci(doc, 'results') ?? (Array.isArray(ci(doc, 'checks')) ? [] : undefined);
   if (!Array.isArray(rawResults)) throw new Error('the test has no results list');
   const results: ExpectedResult[] = rawResults.filter(isObj).map((r) => {
     const resources = strings(ci(r, 'resources'));

@@ -7,6 +7,7 @@ import { SuiteError, loadDocuments, resolveConfined } from './files.ts';
 import { isGeneration, pickExpected, reportedStatus, resourceId, sameResource } from './compare.ts';
 import { defaultNamespace, loadSuite, type LoadedSuite } from './load.ts';
 import { hasLegacyPhase, legacyPhase, stageOf, type Stage } from './order.ts';
+import { runChecks, type CheckCandidate } from './checks.ts';
 import type { ExpectedResult } from './model.ts';
 import { resourceVariables, ruleVariables, type SubresourceDecl } from './values.ts';
 import { isObj } from '../../k8s/objects.ts';
@@ -33,6 +34,10 @@ export interface RunReport {
   /** Agreements where no rule applied and the entry expected pass or fail: `kyverno test` passes these, but they prove little. */
   excludedAgreements: number;
   byFamily: Record<'legacy' | 'cel' | 'unresolved', Counts>;
+  /** The Tests' `checks`, one per matching rule response (apart from `results`). */
+  checks: Counts;
+  /** Check rows that disagree or stay unknown; `expected` names the check. */
+  checkFailures: Failure[];
 }
 
 export interface RunOptions {
@@ -212,6 +217,11 @@ class SuiteRunner {
     return this.evaluate(doc, resource, this.contextFor(policy, resource, {}));
   }
 
+  /** Every response a check may select: each policy on each resource, rules Kyverno gives a response. */
+  checkCandidates(): CheckCandidate[] {
+    return this.suite.policies.flatMap((policy, pi) => this.suite.resources.map((resource, ri) => ({ policy, resource, rules: this.run(pi, ri).rules.filter((r) => !notApplied(policy, r)) })));
+  }
+
   expectedDocs(path: string): Record<string, unknown>[] {
     return loadDocuments(resolveConfined(this.suite.root, this.suite.dir, path)).map(defaultNamespace);
   }
@@ -357,10 +367,17 @@ export function runSuiteFile(path: string, root: string, report: RunReport, opti
       }
     }
   }
+  if (Array.isArray(suite.test.raw.checks)) {
+    for (const row of runChecks(suite.test.raw.checks, runner.checkCandidates())) {
+      report.checks.total++;
+      report.checks[row.kind]++;
+      if (row.kind !== 'agree') report.checkFailures.push({ suite: path, policy: row.policy, rule: row.rule, resource: row.resource, expected: `check ${row.check + 1}`, actual: row.actual, reason: row.reason });
+    }
+  }
 }
 
 export function emptyReport(): RunReport {
-  return { suites: 0, results: zero(), failures: [], errors: [], excludedAgreements: 0, byFamily: { legacy: zero(), cel: zero(), unresolved: zero() } };
+  return { suites: 0, results: zero(), failures: [], errors: [], excludedAgreements: 0, byFamily: { legacy: zero(), cel: zero(), unresolved: zero() }, checks: zero(), checkFailures: [] };
 }
 
 /** Runs every kyverno-test.yaml under the given directories; each directory is the root its suites may read within. */

@@ -44,3 +44,14 @@ test('exit 2 on an unknown flag or a missing directory, naming it', async () => 
   const format = await run(['suites', '--format', 'xml']);
   assert.equal(format.code, 2);
 });
+
+test('checks: counted apart from results in text and json, and a check that disagrees fails the run', async () => {
+  const text = await run(['suites/conf-checks']);
+  assert.equal(text.code, 1);
+  assert.match(text.stdout, /^checks: agree 2 \/ total 4, disagree 1, unknown 1$/m);
+  assert.match(text.stdout, /conf-checks\/kyverno-test\.yaml: check 3: require-team\/team-label on Pod\/default\/unlabelled: got fail/);
+  const json = JSON.parse((await run(['suites/conf-checks', '--format', 'json'])).stdout);
+  assert.deepEqual(json.checks, { total: 4, agree: 2, disagree: 1, unknown: 1 });
+  assert.deepEqual(json.results, { total: 0, agree: 0, disagree: 0, unknown: 0 });
+  assert.equal(json.checkFailures.length, 2);
+});

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
+import { assertTree, expressionIn } from '../../../../server/src/engine/testRunner/assertTree.ts';
 
 const suites = join(import.meta.dirname, '../../../fixtures/engine-suites/suites');
 
@@ -57,4 +58,26 @@ test('an entry finds its policy by the name after the last slash, whatever names
   assert.deepEqual(report.errors, []);
   assert.deepEqual(report.failures, []);
   assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
+});
+
+test('checks: one row per selected rule response, assert must hold and error must not; a tree reading the message stays unknown', () => {
+  const report = runSuites([join(suites, 'conf-checks')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.results, { total: 0, agree: 0, disagree: 0, unknown: 0 });
+  assert.deepEqual(report.checks, { total: 4, agree: 2, disagree: 1, unknown: 1 });
+  const byCheck = Object.fromEntries(report.checkFailures.map((f) => [f.expected, f]));
+  assert.equal(byCheck['check 3']!.resource, 'Pod/default/unlabelled');
+  assert.equal(byCheck['check 3']!.actual, 'fail');
+  assert.match(byCheck['check 4']!.reason, /message/);
+});
+
+test('assertion trees: maps by field, lists element by element, scalars equal; expressions are found, not evaluated', () => {
+  assert.equal(assertTree({ a: { b: 1 } }, { a: { b: 1, c: 2 } }).kind, 'holds');
+  assert.equal(assertTree({ a: { b: 1 } }, { a: { b: 2 } }).kind, 'fails');
+  assert.equal(assertTree({ a: 1 }, {}).kind, 'fails');
+  assert.equal(assertTree([{ n: 'x' }], [{ n: 'x' }, { n: 'y' }]).kind, 'fails');
+  assert.equal(assertTree([{ n: 'x' }, { n: 'y' }], [{ n: 'x', m: 1 }, { n: 'y' }]).kind, 'holds');
+  assert.equal(expressionIn({ spec: { '(length(containers))': 1 } }), '.spec.(length(containers))');
+  assert.equal(expressionIn({ spec: { '~.containers': { name: 'x' } } }), '.spec.~.containers');
+  assert.equal(expressionIn({ status: 'pass' }), undefined);
 });
