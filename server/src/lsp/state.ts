@@ -53,6 +53,8 @@ export class ServerState implements ConvertContext {
   readonly index = new WorkspaceIndex();
   folders: FolderConfig[] = [];
   readonly open = new Map<FileId, OpenDocument>();
+  /** Open documents the editor has changed since opening them: only these keep their syntax trees. */
+  readonly edited = new Set<FileId>();
   private readonly clientUris = new Map<FileId, string>();
   private readonly docFindings = new Map<FileId, Finding[]>();
   private pass: WorkspacePass;
@@ -128,9 +130,11 @@ export class ServerState implements ConvertContext {
     const { indexed, changed } = this.index.setFile(file, text);
     // Only the documents being edited keep their syntax trees (hover, completion, code actions walk
     // them per keystroke); the others are re-parsed on the rare occasions a position inside them
-    // is needed that the index did not keep (see landmarkSpans).
-    if (changed && !this.open.has(file)) this.index.releaseTrees(file);
+    // is needed that the index did not keep (see landmarkSpans). A document only opened is not
+    // being edited: a window restoring hundreds of tabs would otherwise hold every tree.
+    // Released after the document checks, which walk the trees the parse just built.
     if (changed || !this.docFindings.has(file)) this.docFindings.set(file, this.runDocument(indexed));
+    if (changed && !this.edited.has(file)) this.index.releaseTrees(file);
     this.recheckRoleChanges();
     return { changed };
   }
@@ -138,7 +142,7 @@ export class ServerState implements ConvertContext {
   /** Files a test started or stopped naming were indexed again in their new role: their document findings follow. */
   private recheckRoleChanges(): void {
     for (const other of this.index.takeRoleChanges()) {
-      if (!this.open.has(other.file)) this.index.releaseTrees(other.file);
+      if (!this.edited.has(other.file)) this.index.releaseTrees(other.file);
       this.docFindings.set(other.file, this.runDocument(other));
       this.unpublished.add(other.file);
     }

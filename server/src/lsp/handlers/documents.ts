@@ -22,6 +22,7 @@ export function didChange(session: Session, { textDocument, contentChanges }: Di
   const doc = session.state.open.get(file);
   if (!(doc instanceof OpenText)) return;
   doc.update(contentChanges, textDocument.version);
+  session.state.edited.add(file);
   session.scheduler.changed(file);
   if (basename(file) === CONFIG_FILE_NAME) reconfigureSoon(session);
 }
@@ -30,6 +31,7 @@ export function didClose(session: Session, { textDocument }: DidCloseTextDocumen
   const { state, scheduler } = session;
   const file = fileIdOf(textDocument.uri);
   state.open.delete(file);
+  state.edited.delete(file);
   scheduler.closed(file);
   // A workspace file falls back to its text on disk; anything else leaves the index.
   if (textDocument.uri.startsWith('file:') && state.folderOf(file) && existsSync(file)) {
