@@ -8,11 +8,11 @@ import { loadDocuments } from '../../../../server/src/engine/testRunner/files.ts
 
 const suites = join(import.meta.dirname, '../../../fixtures/engine-suites/suites');
 
-test('legacy generate rules: data, clone from cloneSourceResource (namespace-less source in default), cloneList with a selector, foreach; each generated resource compared', () => {
+test('legacy generate rules: data, clone from cloneSourceResource (namespace-less source in default), cloneList with a selector, foreach, $(references) in a namespaced Policy; each generated resource compared', () => {
   const report = runSuites([join(suites, 'generate-legacy')]);
   assert.deepEqual(report.errors, []);
   assert.deepEqual(report.failures, []);
-  assert.deepEqual(report.results, { total: 5, agree: 5, disagree: 0, unknown: 0 });
+  assert.deepEqual(report.results, { total: 6, agree: 6, disagree: 0, unknown: 0 });
   // every entry was compared with its generatedResource, none passed as excluded
   assert.equal(report.excludedAgreements, 0);
 });
@@ -24,7 +24,7 @@ test('a generated resource that differs from generatedResource is a disagreement
     return { ...out, rules: out.rules.map((r) => (r.generated && r.generated.length === 2 ? { ...r, generated: [r.generated[0]!, { ...r.generated[1]!, data: { port: 'port-9091' } }] } : r)) };
   };
   const report = runSuites([join(suites, 'generate-legacy')], { evaluate });
-  assert.deepEqual(report.results, { total: 5, agree: 4, disagree: 1, unknown: 0 });
+  assert.deepEqual(report.results, { total: 6, agree: 5, disagree: 1, unknown: 0 });
   assert.equal(report.failures[0]!.resource, 'Pod/web');
   assert.match(report.failures[0]!.actual, /generated resource differs/);
   assert.match(report.failures[0]!.reason, /ConfigMap team-a\/web-metrics/);
