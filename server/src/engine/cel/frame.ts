@@ -36,6 +36,8 @@ export interface FrameOptions {
   autogenKeys: string[];
   /** A custom autogen for kinds that rewrite differently (MutatingPolicy). */
   autogen?: (spec: Record<string, unknown>) => { prefix: string; spec: Record<string, unknown> }[];
+  /** A payload in place of a Kubernetes request (evaluation mode JSON): nothing is matched, matchConditions alone decide. */
+  payload?: boolean;
 }
 
 export function openFrame(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext, options: FrameOptions): FrameOutcome {
@@ -45,12 +47,12 @@ export function openFrame(policy: Record<string, unknown>, resource: Record<stri
   const nsScoped = String(policy.kind ?? '').startsWith('Namespaced');
   const resMeta = isObj(resource.metadata) ? resource.metadata : {};
   // A namespaced policy only sees requests in its own namespace.
-  if (nsScoped && meta.namespace && resMeta.namespace !== meta.namespace) return { results: [] };
+  if (!options.payload && nsScoped && meta.namespace && resMeta.namespace !== meta.namespace) return { results: [] };
   const candidates: { prefix: string; spec: Record<string, unknown> }[] = [{ prefix: '', spec }];
   if (options.autogen) candidates.push(...options.autogen(spec));
   else if (options.autogenKeys.length > 0) candidates.push(...autogenVariants(spec, options.autogenKeys));
-  let chosen: { prefix: string; spec: Record<string, unknown> } | undefined;
-  for (const c of candidates) {
+  let chosen: { prefix: string; spec: Record<string, unknown> } | undefined = options.payload ? { prefix: '', spec } : undefined;
+  for (const c of options.payload ? [] : candidates) {
     const d = matchConstraints(c.spec.matchConstraints, resource, context);
     if (d.kind === 'match') { chosen = c; break; }
     if (d.kind === 'unknown') return { results: [result({ policyName, ruleName: policyName }, 'unknown', d.reason, ['spec', 'matchConstraints'])] };

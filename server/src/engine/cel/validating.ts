@@ -8,7 +8,28 @@ import { isObj } from '../../k8s/objects.ts';
 const autogenKeys = ['matchConditions', 'variables', 'validations', 'auditAnnotations'];
 
 export function evaluateValidatingPolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): PolicyResult {
+  // A policy for JSON payloads or authorization requests never sees a Kubernetes request: Kyverno compiles it without match constraints.
+  if (evaluationMode(policy) !== 'Kubernetes') return { rules: [], patched: resource };
   const opened = openFrame(policy, resource, context, { autogenKeys: autogenEnabled(policy) ? autogenKeys : [] });
+  return decide(opened, resource);
+}
+
+/**
+ * A ValidatingPolicy in JSON mode on a payload (any JSON value in place of a resource): nothing is
+ * matched, no autogen; `object` is the payload and the matchConditions alone decide whether it applies.
+ */
+export function evaluateValidatingPolicyOnPayload(policy: Record<string, unknown>, payload: Record<string, unknown>, context: AdmissionContext): PolicyResult {
+  return decide(openFrame(policy, payload, context, { autogenKeys: [], payload: true }), payload);
+}
+
+/** spec.evaluation.mode as Kyverno reads it: Kubernetes unless set. */
+export function evaluationMode(policy: Record<string, unknown>): string {
+  const spec = isObj(policy.spec) ? policy.spec : {};
+  const mode = isObj(spec.evaluation) ? spec.evaluation.mode : undefined;
+  return typeof mode === 'string' && mode !== '' ? mode : 'Kubernetes';
+}
+
+function decide(opened: ReturnType<typeof openFrame>, resource: Record<string, unknown>): PolicyResult {
   if ('results' in opened) return { rules: opened.results, patched: resource };
   const verdict = runValidations(opened.frame, 'validations');
   if (verdict.status !== 'pass' && verdict.status !== 'fail') return { rules: [verdict], patched: resource };

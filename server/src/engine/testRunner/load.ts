@@ -9,6 +9,7 @@ import { identityOf } from '../cel/kinds.ts';
 import { SuiteError, loadDocuments, resolveConfined } from './files.ts';
 import { parseTest, type TestSpec } from './model.ts';
 import { emptyValues, parseValues, type ValuesModel } from './values.ts';
+import { loadPayloads, type SuitePayload } from './payloads.ts';
 import { isObj } from '../../k8s/objects.ts';
 
 export interface LoadedSuite {
@@ -31,6 +32,8 @@ export interface LoadedSuite {
   targets: Record<string, unknown>[];
   /** cloneSourceResource files by the policy their entry names. */
   cloneSources: { policy: string; docs: Record<string, unknown>[] }[];
+  /** JSON, HTTP and Envoy payloads the entries name by path. */
+  payloads: SuitePayload[];
 }
 
 function mergeValues(into: ValuesModel, from: ValuesModel): void {
@@ -134,7 +137,8 @@ export function loadSuite(path: string, root: string): LoadedSuite {
       clusterRoles: asArray(d.clusterRoles).map(String),
     };
   }
-  return { path, dir, root, test, policies, resources, clusterResources, values, httpMocks, globalContext, images, targets, cloneSources, ...(userInfo ? { userInfo } : {}) };
+  const payloads = loadPayloads(test, root, dir);
+  return { path, dir, root, test, policies, resources, clusterResources, values, httpMocks, globalContext, images, targets, cloneSources, payloads, ...(userInfo ? { userInfo } : {}) };
 }
 
 function parseHttpMocks(raw: unknown): HttpMock[] {

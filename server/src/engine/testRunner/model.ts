@@ -32,7 +32,12 @@ export interface TestSpec {
   context?: string;
   values?: Record<string, unknown>;
   results: ExpectedResult[];
+  /** Payloads that stand in place of resources (jsonPayload(s), httpPayloads, envoyPayloads), by path as written. */
+  payloads: { path: string; mode: PayloadMode }[];
 }
+
+/** The evaluation mode a payload is given to: a ValidatingPolicy's spec.evaluation.mode. */
+export type PayloadMode = 'JSON' | 'HTTP' | 'Envoy';
 
 function ci(obj: Record<string, unknown>, key: string): unknown {
   if (key in obj) return obj[key];
@@ -89,6 +94,11 @@ export function parseTest(doc: Record<string, unknown>): TestSpec {
     targetResources: strings(ci(doc, 'targetResources')),
     raw: doc,
     results,
+    payloads: [
+      ...[str(ci(doc, 'jsonPayload')) ?? '', ...strings(ci(doc, 'jsonPayloads'))].filter((p) => p !== '').map((path) => ({ path, mode: 'JSON' as const })),
+      ...strings(ci(doc, 'httpPayloads')).map((path) => ({ path, mode: 'HTTP' as const })),
+      ...strings(ci(doc, 'envoyPayloads')).map((path) => ({ path, mode: 'Envoy' as const })),
+    ],
   };
   const variables = str(ci(doc, 'variables'));
   if (variables) spec.variables = variables;

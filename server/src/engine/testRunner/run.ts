@@ -9,6 +9,7 @@ import { defaultNamespace, loadSuite, type LoadedSuite } from './load.ts';
 import { hasLegacyPhase, legacyPhase, stageOf, type Stage } from './order.ts';
 import { runChecks, type CheckCandidate } from './checks.ts';
 import type { ExpectedResult } from './model.ts';
+import { payloadNamed, payloadResponse } from './payloads.ts';
 import { resourceVariables, ruleVariables, type SubresourceDecl } from './values.ts';
 import { isObj } from '../../k8s/objects.ts';
 
@@ -231,6 +232,12 @@ type Outcome = { kind: 'agree' | 'disagree' | 'unknown'; actual: string; reason:
 
 function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, resourceName: string): Outcome {
   const policies = suite.policies.map((p, i) => ({ p, i })).filter(({ p }) => policyMatchesEntry(p, entry));
+  // An entry naming a payload file: `kyverno test` keys the policies' responses to it by its path.
+  const payload = payloadNamed(suite.payloads, suite.dir, resourceName);
+  if (payload && policies.length > 0) {
+    const responses = policies.map(({ p }) => payloadResponse(p, payload, runner.contextFor(p, payload.value, {})));
+    return judgeRows(runner, entry, responses.flatMap((response, k) => response.rules.map((rule) => ({ rule, response, resource: payload.value, policy: policies[k]!.p }))), responses);
+  }
   // `kyverno test` finds resources by name (or namespace/name) alone: the entry's kind does not narrow them.
   const resources = suite.resources.map((r, i) => ({ r, i })).filter(({ r }) => resourceMatches(r, String(r.kind), resourceName, entry.namespace));
   if (policies.length > 0 && resources.length === 0) {

@@ -1,0 +1,78 @@
+// Payloads in place of resources: ValidatingPolicies in JSON mode on a Test's jsonPayload(s), and
+// what stays undecided (other modes and kinds on a payload), with its reason.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
+import { evaluateValidatingPolicy } from '../../../../server/src/engine/cel/validating.ts';
+import { payloadResponse, type SuitePayload } from '../../../../server/src/engine/testRunner/payloads.ts';
+
+const suites = join(import.meta.dirname, '../../../fixtures/engine-suites/suites');
+
+function failures(name: string, root = suites): { results: unknown; excluded: number; failures: string[]; errors: string[] } {
+  const report = runSuites([join(root, name)]);
+  return {
+    results: report.results,
+    // Agreements only because no rule applied: a payload no policy decided would hide behind these.
+    excluded: report.excludedAgreements,
+    failures: report.failures.map((f) => `${f.policy} ${f.resource}: expected ${f.expected}, got ${f.actual}`),
+    errors: report.errors.map((e) => e.error),
+  };
+}
+
+const jsonPolicy = {
+  apiVersion: 'policies.kyverno.io/v1',
+  kind: 'ValidatingPolicy',
+  metadata: { name: 'no-root' },
+  spec: {
+    evaluation: { mode: 'JSON' },
+    matchConditions: [{ name: 'has-user', expression: 'has(object.user)' }],
+    validations: [{ expression: "object.user != 'root'", messageExpression: "'user ' + object.user + ' is not allowed'" }],
+  },
+};
+
+const payload = (value: Record<string, unknown>, mode: SuitePayload['mode'] = 'JSON'): SuitePayload => ({ path: 'p.json', resolved: '/p.json', mode, value });
+
+test('jsonPayload and jsonPayloads: entries name a payload by its path; matchConditions, variables and exceptions decide; a JSON-mode policy never sees a resource', () => {
+  assert.deepEqual(failures('vpol-json'), {
+    results: { total: 8, agree: 7, disagree: 0, unknown: 1 },
+    excluded: 1,
+    // The one pairing not modelled stays undecided.
+    failures: ['owner-label /network.json: expected skip, got unknown'],
+    errors: [],
+  });
+});
+
+test('a JSON-mode policy on a payload: object is the payload, the failing validation gives its message, a false matchCondition skips', () => {
+  const context = { operation: 'CREATE' as const };
+  const fail = payloadResponse(jsonPolicy, payload({ user: 'root' }), context).rules;
+  assert.deepEqual(fail.map((r) => [r.status, r.reason]), [['fail', 'user root is not allowed']]);
+  assert.deepEqual(payloadResponse(jsonPolicy, payload({ user: 'app' }), context).rules.map((r) => r.status), ['pass']);
+  assert.deepEqual(payloadResponse(jsonPolicy, payload({ group: 'x' }), context).rules.map((r) => r.status), ['skip']);
+});
+
+test('a JSON-mode policy gives no rule on a Kubernetes request, even with matchConstraints that select it', () => {
+  const withConstraints = { ...jsonPolicy, spec: { ...jsonPolicy.spec, matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] } } };
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, user: 'root' };
+  assert.deepEqual(evaluateValidatingPolicy(withConstraints, pod, { operation: 'CREATE', namespaceLabels: {} }).rules, []);
+});
+
+test('HTTP and Envoy payloads, other kinds and Kubernetes-mode policies on a JSON payload are unknown, each with its reason', () => {
+  const context = { operation: 'CREATE' as const };
+  const http = payloadResponse({ ...jsonPolicy, spec: { ...jsonPolicy.spec, evaluation: { mode: 'HTTP' } } }, payload({ attributes: {} }, 'HTTP'), context).rules;
+  assert.equal(http[0]!.status, 'unknown');
+  assert.match(http[0]!.reason, /HTTP mode .*http authorization request/);
+  const envoy = payloadResponse({ ...jsonPolicy, spec: { ...jsonPolicy.spec, evaluation: { mode: 'Envoy' } } }, payload({}, 'Envoy'), context).rules;
+  assert.match(envoy[0]!.reason, /envoy authorization request/);
+  const k8s = payloadResponse({ ...jsonPolicy, spec: { validations: jsonPolicy.spec.validations } }, payload({ user: 'root' }), context).rules;
+  assert.match(k8s[0]!.reason, /in Kubernetes mode/);
+  const legacy = payloadResponse({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'c' }, spec: { rules: [] } }, payload({}), context).rules;
+  assert.match(legacy[0]!.reason, /ClusterPolicy to a JSON payload is not modelled/);
+});
+
+test('a payload that is not one object document fails the suite, as kyverno test fails the test', () => {
+  // Its own root: the suites directory holds exactly one broken suite (runner.test.ts).
+  const out = failures('bad-payload', join(suites, '..'));
+  assert.equal(out.errors.length, 1);
+  assert.match(out.errors[0]!, /payload list\.json needs an object at its root/);
+});
