@@ -111,7 +111,7 @@ export async function runImpactCommand(args: string[], io: CliIo): Promise<numbe
     const name = asObj(object.metadata)?.name;
     if (object.kind === 'Namespace' && typeof name === 'string') namespaces.set(name, resourceOf(object, file));
   }
-  const accumulator = new ImpactAccumulator(index.policies(), { namespaces });
+  const accumulator = new ImpactAccumulator(index.policies(), { namespaces, streamed: true });
   for (const object of objectsOf(workspace)) accumulator.add(object);
   for (const { file, object } of readAll(stream)) {
     if (!isClusterObject(classify(object), String(object.kind))) continue;

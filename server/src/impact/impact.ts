@@ -129,6 +129,8 @@ export interface ImpactOptions {
   cache?: ImpactCache;
   /** The simulation count goes here when no cache is given. */
   onSimulate?: () => void;
+  /** The objects come from a stream: denials drop the object's content (`raw` is left empty). */
+  streamed?: boolean;
 }
 
 /** A key per object version and namespace labels: the cache's second level. */
@@ -179,7 +181,9 @@ export class ImpactAccumulator {
         entry.evaluated++;
         if (!WORKLOAD_KINDS.has(object.kind)) entry.onlyWorkloads = false;
       }
-      if (verdict.denial) entry.denied.push({ object, ...verdict.denial });
+      // A streamed export keeps no object it judged: a denial holds the object's identity only
+      // (the engine's memos keyed by the object go with it).
+      if (verdict.denial) entry.denied.push({ object: this.options.streamed ? { ...object, raw: {} } : object, ...verdict.denial });
     }
   }
 
