@@ -167,3 +167,12 @@ test('cloneSourceResource: the clone source of an entry serves its own policy on
   assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
   assert.equal(report.excludedAgreements, 0);
 });
+
+test('a generation that ends in error is no exclusion: the entry disagrees', () => {
+  const evaluate: PolicyEvaluator = (policy, resource, context) => {
+    const out = evaluatePolicyDoc(policy, resource, context);
+    return { ...out, rules: out.rules.map((r) => (r.rule === 'default-deny' && r.status === 'pass' ? { ...r, status: 'error' as const, reason: 'boom', generated: [] } : r)) };
+  };
+  const report = runSuites([join(suites, 'generate-legacy')], { evaluate });
+  assert.deepEqual(report.failures.map((f) => `${f.rule}:${f.actual}`), ['default-deny:error']);
+});
