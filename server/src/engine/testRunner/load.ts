@@ -61,10 +61,27 @@ function uniqueKey(r: Record<string, unknown>): string {
 }
 
 export function loadSuite(path: string, root: string): LoadedSuite {
-  const dir = dirname(path);
   const docs = loadDocuments(path);
   const testDoc = docs.find((d) => classify(d)?.kind === 'Test') ?? docs[0];
   if (!testDoc) throw new SuiteError(`${path}: no Test document`);
+  return loadTest(path, root, testDoc);
+}
+
+/**
+ * Every Test a file holds, as `kyverno test` loads them: a file may hold several documents, each
+ * a test of its own. Each is loaded on its own, so one that fails does not stop the others.
+ */
+export function loadSuites(path: string, root: string): (LoadedSuite | SuiteError)[] {
+  const docs = loadDocuments(path);
+  const tests = docs.filter((d) => classify(d)?.kind === 'Test');
+  if (tests.length <= 1) return [loadSuite(path, root)];
+  return tests.map((t) => {
+    try { return loadTest(path, root, t); } catch (e) { return e instanceof SuiteError ? e : new SuiteError(`${path}: ${(e as Error).message}`); }
+  });
+}
+
+function loadTest(path: string, root: string, testDoc: Record<string, unknown>): LoadedSuite {
+  const dir = dirname(path);
   let test: TestSpec;
   try { test = parseTest(testDoc); } catch (e) { throw new SuiteError(`${path}: ${(e as Error).message}`); }
   const read = (p: string) => loadDocuments(resolveConfined(root, dir, p));

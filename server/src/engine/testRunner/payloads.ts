@@ -43,11 +43,14 @@ export function loadPayloads(test: TestSpec, root: string, dir: string): SuitePa
   return test.payloads.map((p) => ({ path: p.path, resolved: resolve(dir, p.path), mode: p.mode, value: loadPayload(resolveConfined(root, dir, p.path), p.path) }));
 }
 
-/** The payload an entry's resource name stands for: the same file, however the path is spelled (`./x.json`, `x.json`). */
-export function payloadNamed(payloads: SuitePayload[], dir: string, name: string): SuitePayload | undefined {
-  if (payloads.length === 0 || name === '') return undefined;
+/**
+ * The payloads an entry's resource name stands for: the same file however the path is spelled
+ * (`./x.json`, `x.json`); an entry that names no resource is checked against every payload.
+ */
+export function payloadsNamed(payloads: SuitePayload[], dir: string, name: string): SuitePayload[] {
+  if (name === '') return payloads;
   const wanted = resolve(dir, name);
-  return payloads.find((p) => p.resolved === wanted);
+  return payloads.filter((p) => p.resolved === wanted);
 }
 
 const validatingKinds = new Set(['ValidatingPolicy', 'NamespacedValidatingPolicy']);

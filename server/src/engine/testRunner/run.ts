@@ -5,11 +5,11 @@ import { evaluatePolicyDoc, familyOf } from '../simulate.ts';
 import { findTestFiles } from './discover.ts';
 import { SuiteError, loadDocuments, resolveConfined } from './files.ts';
 import { isGeneration, pickExpected, reportedStatus, resourceId, sameResource } from './compare.ts';
-import { defaultNamespace, loadSuite, type LoadedSuite } from './load.ts';
+import { defaultNamespace, loadSuites, type LoadedSuite } from './load.ts';
 import { hasLegacyPhase, legacyPhase, stageOf, type Stage } from './order.ts';
 import { runChecks, type CheckCandidate } from './checks.ts';
 import type { ExpectedResult } from './model.ts';
-import { payloadNamed, payloadResponse } from './payloads.ts';
+import { payloadsNamed, payloadResponse } from './payloads.ts';
 import { resourceVariables, ruleVariables, type SubresourceDecl } from './values.ts';
 import { isObj } from '../../k8s/objects.ts';
 
@@ -232,11 +232,11 @@ type Outcome = { kind: 'agree' | 'disagree' | 'unknown'; actual: string; reason:
 
 function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, resourceName: string): Outcome {
   const policies = suite.policies.map((p, i) => ({ p, i })).filter(({ p }) => policyMatchesEntry(p, entry));
-  // An entry naming a payload file: `kyverno test` keys the policies' responses to it by its path.
-  const payload = payloadNamed(suite.payloads, suite.dir, resourceName);
-  if (payload && policies.length > 0) {
-    const responses = policies.map(({ p }) => payloadResponse(p, payload, runner.contextFor(p, payload.value, {})));
-    return judgeRows(runner, entry, responses.flatMap((response, k) => response.rules.map((rule) => ({ rule, response, resource: payload.value, policy: policies[k]!.p }))), responses);
+  // An entry naming a payload file (or, naming none, every payload): `kyverno test` keys the policies' responses to a payload by its path.
+  const payloads = payloadsNamed(suite.payloads, suite.dir, resourceName);
+  if (payloads.length > 0 && policies.length > 0) {
+    const pairs = payloads.flatMap((payload) => policies.map(({ p }) => ({ p, payload, response: payloadResponse(p, payload, runner.contextFor(p, payload.value, {})) })));
+    return judgeRows(runner, entry, pairs.flatMap(({ p, payload, response }) => response.rules.map((rule) => ({ rule, response, resource: payload.value, policy: p }))), pairs.map((x) => x.response));
   }
   // `kyverno test` finds resources by name (or namespace/name) alone: the entry's kind does not narrow them.
   const resources = suite.resources.map((r, i) => ({ r, i })).filter(({ r }) => resourceMatches(r, String(r.kind), resourceName, entry.namespace));
@@ -350,16 +350,25 @@ function checkRow(runner: SuiteRunner, entry: ExpectedResult, row: Row, actual: 
 
 export function runSuiteFile(path: string, root: string, report: RunReport, options: RunOptions = {}): void {
   report.suites++;
-  let suite: LoadedSuite;
+  let suites: (LoadedSuite | SuiteError)[];
   try {
-    suite = loadSuite(path, root);
+    suites = loadSuites(path, root);
   } catch (e) {
     report.errors.push({ suite: path, error: e instanceof SuiteError ? e.message : `${path}: ${(e as Error).message}` });
     return;
   }
+  for (const suite of suites) {
+    if (suite instanceof SuiteError) report.errors.push({ suite: path, error: suite.message });
+    else runTestOf(path, suite, report, options);
+  }
+}
+
+/** One Test of a file: each expected result x each resource it names, then its checks. */
+function runTestOf(path: string, suite: LoadedSuite, report: RunReport, options: RunOptions): void {
   const runner = new SuiteRunner(suite, options.evaluate ?? evaluatePolicyDoc);
   for (const entry of suite.test.results) {
-    for (const resourceName of entry.resources) {
+    // An entry naming no resource in a suite of payloads is one result over all of them.
+    for (const resourceName of entry.resources.length === 0 && suite.payloads.length > 0 ? [''] : entry.resources) {
       let outcome: Outcome;
       try {
         outcome = judge(runner, suite, entry, resourceName);

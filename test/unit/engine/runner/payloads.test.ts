@@ -76,3 +76,7 @@ test('a payload that is not one object document fails the suite, as kyverno test
   assert.equal(out.errors.length, 1);
   assert.match(out.errors[0]!, /payload list\.json needs an object at its root/);
 });
+
+test('a file of several Tests runs each; an entry naming no resource is one result over the payloads', () => {
+  assert.deepEqual(failures('vpol-json-tests'), { results: { total: 2, agree: 2, disagree: 0, unknown: 0 }, excluded: 0, failures: [], errors: [] });
+});
