@@ -26,6 +26,8 @@ export class Session {
   /** Bumped by every (re)index and at shutdown: an index pass of an older generation stops. */
   generation = 0;
   reconfigureTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The folders' first settings, read at `initialized`: a reconfiguration compares against them, not against none. */
+  foldersLoaded: Promise<void> | undefined;
 
   constructor(
     readonly connection: Connection,

@@ -34,6 +34,14 @@ export interface OpenDocument {
   text: string;
 }
 
+// Compared for every document after the folders' settings are read: serialised once per configuration.
+const configKeys = new WeakMap<AnalyzerConfig, string>();
+function configKey(config: AnalyzerConfig): string {
+  let key = configKeys.get(config);
+  if (key === undefined) configKeys.set(config, (key = JSON.stringify(config)));
+  return key;
+}
+
 // Asked for every file published after every pass: the globs are compiled once per configuration.
 const matchers = new WeakMap<AnalyzerConfig, (rel: string) => boolean>();
 function includedBy(config: AnalyzerConfig): (rel: string) => boolean {
@@ -57,6 +65,8 @@ export class ServerState implements ConvertContext {
   readonly edited = new Set<FileId>();
   private readonly clientUris = new Map<FileId, string>();
   private readonly docFindings = new Map<FileId, Finding[]>();
+  /** The settings each file's document findings were computed under (see settingsKey). */
+  private readonly analysedWith = new Map<FileId, string>();
   private pass: WorkspacePass;
   private readonly reportedFailures = new Set<string>();
 
@@ -166,6 +176,7 @@ export class ServerState implements ConvertContext {
   removeFile(file: FileId): boolean {
     const had = this.index.removeFile(file);
     const hadFindings = this.docFindings.delete(file);
+    this.analysedWith.delete(file);
     this.recheckRoleChanges();
     return had || hadFindings;
   }
@@ -180,7 +191,35 @@ export class ServerState implements ConvertContext {
     }
   }
 
+  /**
+   * What a file's analysis depends on besides its text: its folder's configuration, the index's
+   * (parse limits), whether the test-data globs name it; a folder's configuration file is checked
+   * against the folder's problems, so it is always analysed again.
+   */
+  private settingsKey(file: FileId): string {
+    if (this.folderOf(file)?.configFile === file) return `config-file ${Math.random()}`;
+    return `${configKey(this.configOf(file))}\u0000${configKey(this.index.config)}\u0000${this.index.testData.inGlobs(file)}`;
+  }
+
+  /**
+   * Analyses again the files analysed under other settings than they have now (documents opened
+   * while the folders' settings were being read got the defaults) and returns them; a file whose
+   * settings came out the same is not analysed twice.
+   */
+  recheckStale(): FileId[] {
+    const stale = [...this.analysedWith].filter(([file, key]) => key !== this.settingsKey(file)).map(([file]) => file);
+    for (const file of stale) {
+      const indexed = this.index.getFile(file);
+      if (!indexed) continue;
+      this.index.removeFile(file);
+      if (indexed.role === 'skipped' && indexed.text === '') this.updateFromDisk(file);
+      else this.updateText(file, indexed.text);
+    }
+    return stale;
+  }
+
   private runDocument(indexed: IndexedFile): Finding[] {
+    this.analysedWith.set(indexed.file, this.settingsKey(indexed.file));
     const config = this.configOf(indexed.file);
     const findings = runDocumentChecks(indexed, this.checks, config, { onCheckFailure: (f) => this.checkFailed(f) });
     const folder = this.folderOf(indexed.file);

@@ -56,8 +56,11 @@ export async function initialized(session: Session): Promise<void> {
     await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }, folders] });
   }
   if (capabilities.workspace?.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((event) => foldersChanged(session, event));
-  await loadFolders(session);
-  // Documents opened before this point were analysed on open; now the rest of the workspace.
+  session.foldersLoaded = loadFolders(session);
+  await session.foldersLoaded;
+  // Documents opened before this point were analysed on open, with the default settings: those
+  // whose folder's settings differ are analysed again. Then the rest of the workspace.
+  for (const file of session.state.recheckStale()) session.scheduler.publish(file);
   await indexWorkspace(session);
 }
 
@@ -136,6 +139,8 @@ function indexSummary(session: Session, indexedMs: number, checkedMs: number): s
 /** Re-reads settings and `.kyverno-analyzer.yaml`; re-analyses everything when they changed (or when forced). */
 export async function reconfigure(session: Session, force = false): Promise<void> {
   const { state, scheduler } = session;
+  // A didChangeConfiguration sent right after initialized must not compare with the folders not yet read.
+  await session.foldersLoaded;
   const snapshot = () => JSON.stringify(state.folders.map((f) => [f.folder, f.config, f.problems]));
   const before = snapshot();
   await loadFolders(session);
