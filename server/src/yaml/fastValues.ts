@@ -44,7 +44,7 @@ const giveUp = (): never => {
 // of these; the tag tests are skipped for the plain strings that make up most of a manifest.
 const MAY_RESOLVE_TO_NON_STRING = /^(?:$|[~nNtTfF0-9+.-])/;
 
-function plainScalarValue(source: string, atKey: boolean): unknown {
+export function plainScalarValue(source: string, atKey: boolean): unknown {
   if (!MAY_RESOLVE_TO_NON_STRING.test(source)) return source;
   for (const tag of scalarTags) {
     if ((tag.default === true || (atKey && tag.default === 'key')) && tag.test!.test(source)) {

@@ -1,6 +1,7 @@
 import { Composer, Lexer, Parser, YAMLParseError, isMap, isNode, isPair, isScalar, isSeq, type CST, type Document, type Node as YamlNode } from 'yaml';
 import type { Span } from '../findings.ts';
 import { valuesFromTokens } from './fastValues.ts';
+import { valuesFromLines } from './lineValues.ts';
 import { readAsKubernetes } from './kubernetesReading.ts';
 
 export interface ParseLimits {
@@ -57,10 +58,21 @@ export type WantsTrees = (values: readonly unknown[]) => boolean;
  * (fastValues.ts) and the trees wait until asked for.
  */
 export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits, wantsTrees?: WantsTrees): YamlFile {
+  const maxDepth = limits.maxDepth ?? defaultParseLimits.maxDepth!;
+  // The plainest files are read line by line, without tokens, when their trees are not wanted.
+  const plain = wantsTrees && valuesFromLines(text, { maxDocuments: limits.maxDocuments, maxDepth, maxNodes: limits.maxNodes ?? defaultParseLimits.maxNodes!, maxCollectionItems: limits.maxCollectionItems ?? defaultParseLimits.maxCollectionItems! });
+  const plainValues = plain ? plain.map((d) => d.value) : undefined;
+  if (plain && !wantsTrees!(plainValues!)) {
+    const file: YamlFile = { text, documents: plain.map((d, index) => ({ index, value: d.value, span: d.span, errors: [] }) as unknown as YamlDocument), errors: [], treesOnDemand: true };
+    releaseYamlTrees(file, limits);
+    return file;
+  }
   const { tokens, problem } = boundedTokens(text, limits);
   const streamErrors = problem ? [problem] : [];
+  // Trees wanted for a file read line by line: its values stand in for `toJS` (they are equal).
+  if (plainValues && !problem) return composeTrees(text, tokens, limits, plainValues, streamErrors);
   if (wantsTrees) {
-    const fast = valuesFromTokens(tokens, limits.maxDocuments, limits.maxDepth ?? defaultParseLimits.maxDepth!);
+    const fast = valuesFromTokens(tokens, limits.maxDocuments, maxDepth);
     const values = fast?.map((d) => d.value);
     if (fast && !wantsTrees(values!)) {
       const file: YamlFile = { text, documents: fast.map((d, index) => ({ index, value: d.value, span: d.span, errors: [] }) as unknown as YamlDocument), errors: streamErrors, treesOnDemand: true };
@@ -108,7 +120,7 @@ function boundedTokens(text: string, limits: ParseLimits): { tokens: CST.Token[]
     return undefined;
   };
   for (const lexeme of new Lexer().lex(text)) {
-    if (NODE_LEXEMES.has(lexeme) || QUOTE_OR_ALIAS.test(lexeme)) {
+    if (countsAsNode(lexeme)) {
       if (++nodes > maxNodes) return stop('limits/yaml-nodes', `This file has more than ${maxNodes} YAML nodes (limit maxNodes); it is not analysed from here on.`);
     }
     if ((++lexemes & 255) === 0) {
@@ -130,9 +142,31 @@ function boundedTokens(text: string, limits: ParseLimits): { tokens: CST.Token[]
   return { tokens };
 }
 
-/** Lexemes that make a node or an entry of a collection (the `yaml` Lexer's own markers). */
-const NODE_LEXEMES = new Set(['\u001f', '-', '?', ':', ',', '{', '[']);
-const QUOTE_OR_ALIAS = /^["'*|>]/;
+/**
+ * Lexemes that make a node or an entry of a collection: the `yaml` Lexer's own markers (a plain
+ * scalar's `\u001f`, `-`, `?`, `:`, `,`, `{`, `[`) and what starts a quoted or block scalar or an
+ * alias. Read by first character, since it runs on every lexeme of every file.
+ */
+function countsAsNode(lexeme: string): boolean {
+  switch (lexeme.charCodeAt(0)) {
+    case 0x1f: // scalar marker
+    case 0x2d: // -
+    case 0x3f: // ?
+    case 0x3a: // :
+    case 0x2c: // ,
+    case 0x7b: // {
+    case 0x5b: // [
+      return lexeme.length === 1;
+    case 0x22: // "
+    case 0x27: // '
+    case 0x2a: // *
+    case 0x7c: // |
+    case 0x3e: // >
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** `values`, when the token walk read them, stand in for `toJS` (they are equal). */
 function composeTrees(text: string, tokens: readonly CST.Token[], limits: ParseLimits, values?: readonly unknown[], streamErrors: YamlProblem[] = []): YamlFile {

@@ -1,0 +1,262 @@
+// Plain values read line by line from the text, for the plainest YAML only, without `yaml`'s Lexer
+// and Parser.
+//
+// Lexing and parsing into tokens is most of what a parse costs, and most files of a repository
+// (test resources, Chainsaw steps, kyverno-test suites) are block maps and lists of one-line
+// scalars whose tree nobody asks for. This reader accepts only that shape, line by line, and gives
+// up (`undefined`) on anything else: tabs, carriage returns, control characters, directives,
+// `...`, anchors, aliases, tags, block scalars, multi-line or escaped scalars, quoted or unusual
+// keys, non-empty flow collections, empty documents, a comment indented less than the line after
+// it, a line indented past where it may continue. The caller then tokenises as before
+// (fastValues.ts, then the composer), so a file is either read exactly as `yaml` reads it or not
+// read here at all. Equality with `parseAllDocuments` + `toJS` (values and document ranges) is
+// tested on generated documents and hand-written edges (test/unit/yaml/lineValues.test.ts) and over
+// the corpus (test/bench/line-values.mts).
+import type { FastDocument } from './fastValues.ts';
+import { plainScalarValue } from './fastValues.ts';
+
+export interface LineLimits {
+  maxDocuments: number;
+  maxDepth: number;
+  /** The tokeniser's node bound: a text longer than this is left to it (every node takes a character). */
+  maxNodes: number;
+  /** The tokeniser's bound on one collection's entries: a text of more lines is left to it. */
+  maxCollectionItems: number;
+}
+
+const GIVE_UP = Symbol('give up');
+const giveUp = (): never => {
+  throw GIVE_UP;
+};
+
+// Anything whose reading depends on rules this module does not implement.
+const REFUSED_CHARACTERS = /[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff\r]/;
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+// A plain scalar may start with these only under rules not implemented here.
+const REFUSED_PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
+
+interface Line {
+  start: number;
+  indent: number;
+  /** The text after the indentation. */
+  content: string;
+  kind: 'blank' | 'comment' | 'content';
+}
+
+class LineReader {
+  private i = 0;
+  /** Whether the last node read was empty (`key:` or `-` with nothing after): `yaml` then ends the document before the line break. */
+  endsEmpty = false;
+  constructor(private readonly lines: Line[], private readonly end: number, private readonly maxDepth: number) {}
+
+  /** The next content line of the document, past blank and comment lines. */
+  peek(): Line | undefined {
+    for (let j = this.i; j < this.end; j++) if (this.lines[j].kind === 'content') return this.lines[j];
+    return undefined;
+  }
+
+  private advance(): void {
+    while (this.i < this.end && this.lines[this.i].kind !== 'content') this.i++;
+    this.i++;
+  }
+
+  /** The block starting at the next content line, known to be indented at least as deep as its parent asks. */
+  block(depth: number): unknown {
+    if (depth >= this.maxDepth) giveUp();
+    const line = this.peek()!;
+    if (isItem(line.content)) return this.sequence(line.indent, depth);
+    if (keyOf(line.content) === undefined) giveUp();
+    return this.map(line.indent, line.content, depth);
+  }
+
+  /** A block map whose keys sit at column `column`; `first` is its first entry (after a `- ` when the map is a list item). */
+  private map(column: number, first: string, depth: number): Record<string, unknown> {
+    const result: Record<string, unknown> = {};
+    let entry: string | undefined = first;
+    for (;;) {
+      this.advance();
+      const key = keyOf(entry!) ?? giveUp();
+      if (Object.hasOwn(result, key.name)) giveUp();
+      const value = this.value(entry!.slice(key.valueAt), column, depth + 1, true);
+      // As `yaml` does: a key that names an inherited property (`__proto__`, `toString`) becomes an own one.
+      if (key.name in result) Object.defineProperty(result, key.name, { value, writable: true, enumerable: true, configurable: true });
+      else result[key.name] = value;
+      const next = this.peek();
+      if (!next || next.indent < column) return result;
+      if (next.indent > column || isItem(next.content)) giveUp();
+      entry = next.content;
+    }
+  }
+
+  private sequence(column: number, depth: number): unknown[] {
+    const result: unknown[] = [];
+    for (;;) {
+      const line = this.peek()!;
+      const content = line.content;
+      if (content === '-') {
+        this.advance();
+        const next = this.peek();
+        if (next && next.indent > column) result.push(this.block(depth + 1));
+        else result.push(this.empty());
+      } else {
+        // One space after the dash: the item's column is then plain to tell.
+        if (content[2] === ' ' || content[2] === undefined) giveUp();
+        const itemColumn = column + 2;
+        const rest = content.slice(2);
+        if (depth + 1 >= this.maxDepth) giveUp();
+        if (isItem(rest)) giveUp();
+        if (keyOf(rest) !== undefined) result.push(this.map(itemColumn, rest, depth + 1));
+        else {
+          this.advance();
+          result.push(this.scalarValue(rest, column, depth + 1));
+        }
+      }
+      const next = this.peek();
+      if (!next || next.indent < column || !isItem(next.content)) {
+        if (next && next.indent > column) giveUp();
+        return result;
+      }
+      if (next.indent > column) giveUp();
+    }
+  }
+
+  /**
+   * The value after `key:` (`rest` starts at the colon's following character). Empty: the block on
+   * the next lines, a list at the key's own column, or null.
+   */
+  private value(rest: string, column: number, depth: number, inMap: boolean): unknown {
+    if (depth >= this.maxDepth) giveUp();
+    const text = rest.trimStart();
+    if (text === '' || (text.startsWith('#') && rest !== text)) {
+      const next = this.peek();
+      if (next && next.indent > column) return this.block(depth);
+      if (inMap && next && next.indent === column && isItem(next.content)) return this.sequence(column, depth);
+      return this.empty();
+    }
+    return this.scalarValue(text, column, depth);
+  }
+
+  private empty(): unknown {
+    this.endsEmpty = true;
+    return plainScalarValue('', false);
+  }
+
+  /** A one-line scalar; the line after it must not be indented past `column` (it would continue it). */
+  private scalarValue(text: string, column: number, depth: number): unknown {
+    if (depth >= this.maxDepth) giveUp();
+    const value = oneLineScalar(text);
+    this.endsEmpty = false;
+    const next = this.peek();
+    if (next && next.indent > column) giveUp();
+    return value;
+  }
+}
+
+const isItem = (content: string): boolean => content === '-' || content.startsWith('- ');
+
+/** A plain key and where its value starts, or undefined when `content` does not start with one. */
+function keyOf(content: string): { name: string; valueAt: number } | undefined {
+  const colon = content.indexOf(':');
+  if (colon <= 0) return undefined;
+  const after = content[colon + 1];
+  if (after !== undefined && after !== ' ') return undefined;
+  const name = content.slice(0, colon);
+  if (!PLAIN_KEY.test(name) || plainScalarValue(name, true) !== name) return undefined;
+  return { name, valueAt: colon + 1 };
+}
+
+/** A scalar that ends on its line, with an optional comment after it. */
+function oneLineScalar(text: string): unknown {
+  const quote = text[0];
+  if (quote === '"' || quote === "'") {
+    let close = -1;
+    for (let i = 1; i < text.length; i++) {
+      if (text[i] !== quote) continue;
+      if (quote === "'" && text[i + 1] === "'") {
+        i++;
+        continue;
+      }
+      close = i;
+      break;
+    }
+    if (close < 0) giveUp();
+    const inner = text.slice(1, close);
+    if (quote === '"' && inner.includes('\\')) giveUp();
+    const after = text.slice(close + 1);
+    if (after.trim() !== '' && !/^ +#/.test(after)) giveUp();
+    return quote === "'" ? inner.replaceAll("''", "'") : inner;
+  }
+  if (text === '[]' || text === '{}' || /^(\[\]|\{\}) +#/.test(text)) return text[0] === '[' ? [] : {};
+  if (REFUSED_PLAIN_START.test(text) && !/^-[0-9]/.test(text)) giveUp();
+  const comment = text.indexOf(' #');
+  const plain = (comment < 0 ? text : text.slice(0, comment)).trimEnd();
+  if (plain.includes(': ') || plain.endsWith(':') || /[[\]{}]/.test(plain[0] ?? '')) giveUp();
+  return plainScalarValue(plain, false);
+}
+
+/**
+ * The documents of `text` as plain values with their ranges, or undefined when the text holds
+ * anything this reader does not vouch for (see the module comment).
+ */
+export function valuesFromLines(text: string, limits: LineLimits): FastDocument[] | undefined {
+  if (text.length === 0 || text.length > limits.maxNodes || REFUSED_CHARACTERS.test(text)) return undefined;
+  const lines: Line[] = [];
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let indent = 0;
+    while (text.charCodeAt(start + indent) === 0x20) indent++;
+    const content = text.slice(start + indent, end);
+    lines.push({ start, indent, content, kind: content === '' ? 'blank' : content[0] === '#' ? 'comment' : 'content' });
+    if (end === text.length) break;
+    start = end + 1;
+  }
+  if (lines.length > limits.maxCollectionItems) return undefined;
+  // Documents: from a `---` line (or the first content line) to the next `---` line.
+  const documents: FastDocument[] = [];
+  try {
+    let from = 0;
+    while (from < lines.length) {
+      let start = from;
+      while (start < lines.length && lines[start].kind !== 'content') start++;
+      if (start === lines.length) break;
+      const marked = isMarker(lines[start]);
+      const first = marked ? start + 1 : start;
+      let end = first;
+      while (end < lines.length && !isMarker(lines[end])) end++;
+      for (let i = first; i < end; i++) {
+        const line = lines[i];
+        if (line.kind === 'content' && line.indent === 0 && /^(\.\.\.|%|---)/.test(line.content)) giveUp();
+      }
+      if (!lines.slice(first, end).some((l) => l.kind === 'content')) giveUp();
+      if (lines[first].kind === 'content' && lines[first].indent > 0 && !marked) giveUp();
+      // A comment indented less than the content after it may close a collection early.
+      for (let i = first, lastComment = -1; i < end; i++) {
+        if (lines[i].kind === 'comment') lastComment = lines[i].indent;
+        else if (lines[i].kind === 'content') {
+          if (lastComment >= 0 && lastComment < lines[i].indent) giveUp();
+          lastComment = -1;
+        }
+      }
+      if (documents.length >= limits.maxDocuments) giveUp();
+      const reader = new LineReader(lines, end, limits.maxDepth);
+      (reader as unknown as { i: number }).i = first;
+      const top = reader.peek()!;
+      if (top.indent !== 0) giveUp();
+      const value = reader.block(0);
+      if (reader.peek() || reader.endsEmpty) giveUp();
+      documents.push({ value, span: { start: lines[start].start + (marked ? 0 : lines[start].indent), end: end < lines.length ? lines[end].start : text.length } });
+      from = end;
+    }
+  } catch (error) {
+    if (error === GIVE_UP) return undefined;
+    throw error;
+  }
+  return documents.length ? documents : undefined;
+}
+
+function isMarker(line: Line): boolean {
+  if (line.indent !== 0 || !line.content.startsWith('---')) return false;
+  if (line.content !== '---') giveUp();
+  return true;
+}

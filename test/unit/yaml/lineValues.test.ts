@@ -1,0 +1,121 @@
+// The line reader (lineValues.ts) must read a stream exactly as `parseAllDocuments` + `toJS` do, or
+// not at all: every test compares it with the library on the same text, never with hand-written
+// expectations. The whole corpus is compared by test/bench/line-values.mts.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseAllDocuments, stringify } from 'yaml';
+import { valuesFromLines } from '../../../server/src/yaml/lineValues.ts';
+import { parseYaml } from '../../../server/src/yaml/parse.ts';
+
+const limits = { maxDocuments: 5000, maxDepth: 128, maxNodes: 100_000, maxCollectionItems: 20_000 };
+const read = (text: string) => valuesFromLines(text, limits);
+
+function library(text: string) {
+  const stream = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const docs = Array.isArray(stream) ? stream : [];
+  return {
+    errors: docs.some((d) => d.errors.length > 0),
+    documents: docs.map((d) => ({ value: d.errors.length ? undefined : d.toJS({ maxAliasCount: 100 }), span: { start: d.range[0], end: d.range[2] } })),
+  };
+}
+
+function agreesWithLibrary(text: string): boolean {
+  const answer = read(text);
+  if (!answer) return false;
+  const expected = library(text);
+  assert.equal(expected.errors, false, `the reader accepted a stream the library rejects:\n${text}`);
+  assert.deepStrictEqual(answer, expected.documents, `values or ranges differ for:\n${text}`);
+  return true;
+}
+
+// Plain-looking scalars, and the ones that only look plain.
+const scalar = fc.constantFrom(
+  '', '~', 'null', 'Null', 'true', 'False', '0', '-1', '+12', '007', '0o17', '0x1F', '1.5', '.5', '-.inf', '.NaN', '1e3', 'yes', 'on',
+  '12:30', 'a:b', 'a: b', 'a #b', 'a#b', '#x', '- x', '-x', '? q', "it's", '"quoted"', 'back\\slash', 'trailing ', 'ünï', '@at', '%pct', '|pipe', '>gt', '*star', '&amp', '!bang', '[x]', 'x[0]', '{y}', 'nginx:1.25', 'http://a/b', '*/5 * * * *',
+);
+const key = fc.oneof(fc.constantFrom('apiVersion', 'kind', 'metadata', 'name', 'spec', '__proto__', 'toString', 'app.kubernetes.io/name', '1', 'true', 'null', '', 'a b', 'x:y', '_k', 'a-b'), fc.string({ maxLength: 5 }));
+const value = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small' }, scalar, fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null), tie('list'), tie('map')),
+  list: fc.array(tie('node'), { maxLength: 4 }),
+  map: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
+})).node;
+// What manifests mostly hold: plain keys and words.
+const plainValue = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small' }, fc.constantFrom('v1', 'Pod', 'nginx:1.25', 'a b', '-1', '0', 'true', 'null', ''), fc.integer(), tie('list'), tie('map')),
+  // Lists of lists (`- - x`) are left to the tokeniser.
+  list: fc.array(fc.oneof(tie('map'), fc.constantFrom('x', '1')), { maxLength: 4 }),
+  map: fc.dictionary(fc.constantFrom('apiVersion', 'kind', 'name', 'spec', 'app.kubernetes.io/name', 'toString', '_k', 'a-b'), tie('node'), { maxKeys: 4 }),
+})).node;
+const layout = fc.record({
+  indent: fc.constantFrom(2, 4),
+  indentSeq: fc.boolean(),
+  lineWidth: fc.constantFrom(0, 20, 80),
+  defaultStringType: fc.constantFrom('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'),
+  collectionStyle: fc.constantFrom('any', 'block'),
+} as const);
+// Comments and blank lines where people put them, and typing damage.
+const edit = fc.tuple(fc.nat(), fc.constantFrom('# note\n', '  # note\n', '    # note\n', '\n', ' # tail', ' ', ':', '#', '-', '- ', '"', "'", '\n  ', '---\n', '...\n', '&a ', '*a', '!t ', '[', '{}', 'dup: 1\ndup: 2\n'));
+
+function edited(text: string, [at, piece]: [number, string]): string {
+  const i = text.length ? at % text.length : 0;
+  return text.slice(0, i) + piece + text.slice(i);
+}
+
+describe('reading values line by line', () => {
+  it('agrees with parseAllDocuments + toJS on generated documents, and reads most block-style ones', () => {
+    let accepted = 0;
+    let runs = 0;
+    const plainLayout = fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), lineWidth: fc.constant(0), defaultStringType: fc.constant('PLAIN'), collectionStyle: fc.constant('block') } as const);
+    fc.assert(fc.property(fc.array(plainValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v)), { minLength: 1, maxLength: 3 }), fc.oneof(layout, plainLayout), (docs, options) => {
+      runs++;
+      if (agreesWithLibrary(docs.map((d) => stringify(d, options)).join('---\n'))) accepted++;
+    }), { numRuns: 200 });
+    assert.ok(accepted > runs / 5, `only ${accepted} of ${runs} generated streams were read`);
+  });
+
+  it('never accepts an edited document the library rejects, and agrees on the ones it accepts', () => {
+    fc.assert(fc.property(fc.oneof(value, plainValue), layout, fc.array(edit, { minLength: 1, maxLength: 3 }), (doc, options, edits) => {
+      agreesWithLibrary(edits.reduce(edited, stringify(doc, options)));
+    }), { numRuns: 600 });
+  });
+
+  it('agrees on the shapes of manifests and test suites, comments and document markers included', () => {
+    const texts = [
+      '# leading\n\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x # trailing\n  labels: {}\ndata:\n  a: "1"\n  b: \'it\'\'s\'\n',
+      '---\napiVersion: v1\nkind: Pod\n---\n# between\n\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    args:\n    - x\n    - "--y"\n  volumes: []\n\n# end\n',
+      'spec:\n  steps:\n  - try:\n    - apply:\n        file: a.yaml\n    - assert:\n        file: b.yaml\n  -\n    name: later\n',
+      'a:\n- 1\n- two\nb:\n  # inside\n  c: -3\n  d:\n  e: null\n',
+      '- a\n- - b\n', 'a: b\n  c\n', 'a: b\n# c\n  d: e\n', 'a:\n  b: 1\n# c\n  d: 2\n', 'a: 1\n---\n', 'a: 1\n--- # c\nb: 2\n', '  a: 1\n',
+      'a: "x\\ty"\n', 'a: |\n  x\n', 'a: [1]\n', '"k": v\n', 'k : v\n', 'a: b: c\n', '- a\nb: c\n', 'a:\n  - x\n - y\n', 'a: 1\na: 2\n',
+    ];
+    let accepted = 0;
+    for (const text of texts) if (agreesWithLibrary(text)) accepted++;
+    assert.ok(accepted >= 4, `only ${accepted} of the plain texts were read`);
+  });
+
+  it('gives up past the limits, leaving them to the tokeniser that reports them', () => {
+    const text = 'a: 1\n---\nb: 2\n';
+    assert.ok(read(text));
+    assert.equal(valuesFromLines(text, { ...limits, maxDocuments: 1 }), undefined);
+    assert.equal(valuesFromLines('a:\n  b:\n    c: 1\n', { ...limits, maxDepth: 2 }), undefined);
+    assert.equal(valuesFromLines(text, { ...limits, maxNodes: text.length - 1 }), undefined);
+    assert.equal(valuesFromLines('- 1\n- 2\n- 3\n', { ...limits, maxCollectionItems: 2 }), undefined);
+    // parseYaml reports the limit as before.
+    assert.deepEqual(parseYaml(text, { maxAliasCount: 100, maxDocuments: 1 }, () => false).errors.map((e) => e.code), ['limits/document-count']);
+  });
+
+  it('a file read line by line gives parseYaml the same documents as the tokeniser, with trees on demand', () => {
+    const text = '# c\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n';
+    assert.ok(read(text));
+    const lazy = parseYaml(text, undefined, () => false);
+    const eager = parseYaml(text);
+    assert.equal(lazy.treesOnDemand, true);
+    assert.deepStrictEqual(lazy.documents.map((d) => [d.value, d.span, d.errors]), eager.documents.map((d) => [d.value, d.span, d.errors]));
+    assert.deepStrictEqual(lazy.documents[1].doc.range, eager.documents[1].doc.range);
+    // Trees wanted: composed from tokens, values the same.
+    const wanted = parseYaml(text, undefined, () => true);
+    assert.equal(wanted.treesOnDemand, undefined);
+    assert.deepStrictEqual(wanted.documents.map((d) => d.value), eager.documents.map((d) => d.value));
+  });
+});
