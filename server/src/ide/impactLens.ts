@@ -69,6 +69,18 @@ function cacheOf(index: WorkspaceIndex): ImpactCache {
   return entry.cache;
 }
 
+// Spans of the denied objects' failing fields, kept as long as the resource (its file's version)
+// lives: a file whose trees were released would otherwise be parsed again at every resolve.
+const spans = new WeakMap<Resource, Map<string, Span>>();
+function spanIn(index: WorkspaceIndex, resource: Resource, path: (string | number)[]): Span {
+  let known = spans.get(resource);
+  if (!known) spans.set(resource, (known = new Map()));
+  const key = path.join('\0');
+  let span = known.get(key);
+  if (!span) known.set(key, (span = index.spanOf({ ...resource.source, path: [...resource.source.path, ...path] }, 'key')));
+  return span;
+}
+
 /** The lens's answer for one policy; `cache: false` judges afresh (messages as written now). */
 export function resolveImpactLens(index: WorkspaceIndex, policy: Policy, options: { cache?: ImpactCache | false } = {}): ImpactAnswer {
   const workspace = workspaceOf(index);
@@ -83,7 +95,7 @@ export function resolveImpactLens(index: WorkspaceIndex, policy: Policy, options
   const denied = impact.denied.map((d) => {
     const resource = d.object.resource!;
     const path = failingPathOf(d);
-    const where = index.spanOf({ ...resource.source, path: path.length ? [...resource.source.path, ...path] : [...resource.source.path, 'metadata', 'name'] }, 'key');
+    const where = spanIn(index, resource, path.length ? path : ['metadata', 'name']);
     const name = d.object.namespace ? `${d.object.namespace}/${d.object.name}` : d.object.name;
     return { file: d.object.file, span: where, message: `${d.object.kind} ${name}: ${d.via ? `the ${d.via} its controller creates: ` : ''}${d.message}` };
   });

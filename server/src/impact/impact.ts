@@ -123,6 +123,44 @@ function judge(policy: Policy, object: Obj, base: AdmissionContext): Verdict {
   return { applied };
 }
 
+/** The messages of each validation, by rule name (a CEL policy's, by the policy's name): what a denial quotes. */
+const messageMemo = new WeakMap<Obj, Map<string, string[]>>();
+function messagesOf(raw: Obj): Map<string, string[]> {
+  let known = messageMemo.get(raw);
+  if (known) return known;
+  known = new Map();
+  const spec = asObj(raw.spec) ?? {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
+    const validate = asObj(asObj(rule)?.validate);
+    const cel = asObj(validate?.cel);
+    const expressions = Array.isArray(cel?.expressions) ? cel!.expressions : [];
+    known.set(text(asObj(rule)?.name), [text(validate?.message), ...expressions.map((e) => text(asObj(e)?.message))]);
+  }
+  if (Array.isArray(spec.validations)) known.set(text(asObj(raw.metadata)?.name), spec.validations.map((v) => text(asObj(v)?.message)));
+  messageMemo.set(raw, known);
+  return known;
+}
+
+/**
+ * The verdict with the denying rule's messages as the new text writes them; undefined when that is
+ * not certain (a message with variables, one the reason does not quote, a different shape).
+ */
+function requoted(verdict: Verdict, raw: Obj): Verdict | undefined {
+  const denial = verdict.denial!;
+  const before = messagesOf(verdict.by!).get(denial.rule);
+  const after = messagesOf(raw).get(denial.rule);
+  if (!before || !after || before.length !== after.length) return undefined;
+  let message = denial.message;
+  for (const [i, old] of before.entries()) {
+    const now = after[i]!;
+    if (old === now) continue;
+    if (!old || old.includes('{{') || now.includes('{{') || !message.includes(old)) return undefined;
+    message = message.split(old).join(now);
+  }
+  return { ...verdict, denial: { ...denial, message }, by: raw };
+}
+
 export interface ImpactOptions {
   /** Namespace objects by name (namespaceSelector, namespace labels); missing ones are assumed unlabelled. */
   namespaces?: ReadonlyMap<string, Resource>;
@@ -169,9 +207,14 @@ export class ImpactAccumulator {
       if (cache && !verdicts) cache.verdicts.set(entry.key, (verdicts = new Map()));
       const key = verdicts && objectKey(object, base);
       let verdict = key === undefined ? undefined : verdicts!.get(key);
-      // A denial is judged again when the policy's text changed since (a message edit keeps the
-      // verdict key): its message is quoted. Admissions are reused as they are.
-      if (!verdict || (verdict.denial && verdict.by !== entry.policy.raw)) {
+      // A denial found by another text of the policy (a message edit keeps the verdict key) quotes
+      // the old message: it is swapped for the new one, or, when that cannot be done safely, the
+      // object is judged again. Admissions are reused as they are.
+      if (verdict?.denial && verdict.by !== entry.policy.raw) {
+        verdict = requoted(verdict, entry.policy.raw);
+        if (verdict && key !== undefined) verdicts!.set(key, verdict);
+      }
+      if (!verdict) {
         verdict = { ...judge(entry.policy, object.raw, base), by: entry.policy.raw };
         if (cache) cache.simulations++;
         else this.options.onSimulate?.();

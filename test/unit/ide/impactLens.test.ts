@@ -87,7 +87,7 @@ test('an enforcing policy: "denies N of M"; a policy nothing in the workspace me
   assert.equal((resolveLens(index, impactSpot(index)!.target) as { title: string }).title, 'Enforce would deny 2 of 3 workloads here');
 });
 
-test('typing in the message judges again only the denied objects, and the tooltip quotes the new message', () => {
+test('typing in the message judges nothing again, and the tooltip quotes the new message', () => {
   const { index } = workspace('Audit');
   const cache = new ImpactCache();
   const policyOf = () => index.getFile('/ws/p.yaml')!.documents[0]!.policy!;
@@ -96,8 +96,7 @@ test('typing in the message judges again only the denied objects, and the toolti
   assert.equal(first, 3);
   index.setFile('/ws/p.yaml', policy('Audit', 'Drop ALL, please.'));
   const answer = resolveImpactLens(index, policyOf(), { cache });
-  assert.equal(cache.simulations, first + 2);
+  assert.equal(cache.simulations, first);
   assert.match(answer.tooltip, /Drop ALL, please\./);
-  resolveImpactLens(index, policyOf(), { cache });
-  assert.equal(cache.simulations, first + 2, 'the same text again: nothing judged');
+  assert.doesNotMatch(answer.tooltip, /Containers must drop/);
 });

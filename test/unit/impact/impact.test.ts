@@ -97,7 +97,7 @@ test('a CEL ValidatingPolicy that denies the Deployment itself: denied without a
   assert.match(impact!.denied[0]!.message, /team label/);
 });
 
-test('with the cache, a message edit judges again only the denied object (its message is quoted); a pattern edit judges every object again', () => {
+test('with the cache, a message edit judges nothing again (the denial quotes the new message); a message with variables is judged again; a pattern edit judges every object again', () => {
   const cache = new ImpactCache();
   const files = { '/ws/p.yaml': podOnly('one'), '/ws/a.yaml': deployment('a', false), '/ws/b.yaml': deployment('b', true) };
   const index = workspace(files);
@@ -106,9 +106,13 @@ test('with the cache, a message edit judges again only the denied object (its me
   assert.equal(first, 2);
   index.setFile('/ws/p.yaml', podOnly('two'));
   const again = impactOf(index.policies(), objectsOf(index.resources()), { cache })[0]!;
-  assert.equal(cache.simulations, first + 1);
+  assert.equal(cache.simulations, first);
   assert.deepEqual([again.evaluated, again.denied.length], [2, 1]);
-  assert.match(again.denied[0]!.message, /two/);
+  assert.match(again.denied[0]!.message, /validation error: two \(failed at path/);
+  index.setFile('/ws/p.yaml', podOnly('"{{ request.object.metadata.name }} drops nothing"'));
+  const named = impactOf(index.policies(), objectsOf(index.resources()), { cache })[0]!;
+  assert.equal(cache.simulations, first + 1, 'only the denied object, whose message the engine writes');
+  assert.match(named.denied[0]!.message, /drops nothing/);
   index.setFile('/ws/p.yaml', podOnly('two').replace('drop: [ALL]', 'drop: [NET_RAW]'));
   impactOf(index.policies(), objectsOf(index.resources()), { cache });
   assert.equal(cache.simulations, first + 3);
