@@ -10,6 +10,7 @@ import type { Session } from '../session.ts';
 import { toCel } from './celValues.ts';
 import { namespace, registerIo } from './io.ts';
 import { decodeX509 } from './x509.ts';
+import { registerAuthz } from './authz.ts';
 
 export { toCel };
 
@@ -109,4 +110,5 @@ function registerPure(env: Environment): void {
 export function registerKyvernoLibraries(env: Environment, session: Session): void {
   registerIo(env, session);
   registerPure(env);
+  registerAuthz(env);
 }

@@ -4,6 +4,7 @@
 import { extname, resolve } from 'node:path';
 import type { AdmissionContext, PolicyResult } from '../types.ts';
 import { evaluateValidatingPolicyOnPayload, evaluationMode } from '../cel/validating.ts';
+import { evaluateHttpAuthorization } from '../cel/authorization.ts';
 import { policyId } from '../cel/frame.ts';
 import { parseYaml } from '../../yaml/parse.ts';
 import { readWorkspacePath } from '../../workspace/safeRead.ts';
@@ -56,18 +57,25 @@ export function payloadsNamed(payloads: SuitePayload[], dir: string, name: strin
 const validatingKinds = new Set(['ValidatingPolicy', 'NamespacedValidatingPolicy']);
 
 /**
- * One policy's response to one payload. Modelled: a ValidatingPolicy in JSON mode on a JSON
- * payload. Every other pairing is reported undecided with the reason, never guessed.
+ * One policy's response to one payload. `kyverno test` gives a JSON payload to the
+ * ValidatingPolicies that are not in HTTP or Envoy mode, and an HTTP (Envoy) request to those in
+ * HTTP (Envoy) mode only: other policies give no response. Modelled: JSON mode on a JSON payload,
+ * HTTP mode on an HTTP request. Every other pairing is reported undecided with the reason.
  */
 export function payloadResponse(policy: Record<string, unknown>, payload: SuitePayload, context: AdmissionContext): PolicyResult {
   const name = policyId(policy);
   const kind = String(policy.kind ?? '');
   const unknown = (reason: string): PolicyResult => ({ rules: [{ policy: name, rule: name, status: 'unknown', reason }], patched: payload.value });
+  const none: PolicyResult = { rules: [], patched: payload.value };
+  const mode = validatingKinds.has(kind) ? evaluationMode(policy) : undefined;
+  const authz = mode === 'HTTP' || mode === 'Envoy';
   if (payload.mode !== 'JSON') {
-    return unknown(`${payload.mode} payload ${payload.path}: ValidatingPolicies in ${payload.mode} mode (the ${payload.mode === 'HTTP' ? 'http' : 'envoy'} authorization request and its Allowed/Denied response builders) are not modelled`);
+    if (mode !== payload.mode) return none;
+    if (mode === 'HTTP') return evaluateHttpAuthorization(policy, payload.value, context);
+    return unknown(`Envoy payload ${payload.path}: the envoy authorization library (envoy.Allowed/Denied response builders) is not modelled`);
   }
-  if (!validatingKinds.has(kind)) return unknown(`JSON payload ${payload.path}: how kyverno test applies a ${kind || 'policy'} to a JSON payload is not modelled (only ValidatingPolicies in JSON mode are)`);
-  const mode = evaluationMode(policy);
+  if (authz) return none;
+  if (!mode) return unknown(`JSON payload ${payload.path}: how kyverno test applies a ${kind || 'policy'} to a JSON payload is not modelled (only ValidatingPolicies in JSON mode are)`);
   if (mode !== 'JSON') return unknown(`JSON payload ${payload.path}: ${kind} ${name} is in ${mode} mode; kyverno test's answer for it on a JSON payload is not modelled`);
   return evaluateValidatingPolicyOnPayload(policy, payload.value, context);
 }

@@ -1,5 +1,5 @@
-// Payloads in place of resources: ValidatingPolicies in JSON mode on a Test's jsonPayload(s), and
-// what stays undecided (other modes and kinds on a payload), with its reason.
+// Payloads in place of resources: ValidatingPolicies in JSON mode on a Test's jsonPayload(s), in
+// HTTP mode on its httpPayloads, and what stays undecided (Envoy, other kinds), with its reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -57,17 +57,38 @@ test('a JSON-mode policy gives no rule on a Kubernetes request, even with matchC
   assert.deepEqual(evaluateValidatingPolicy(withConstraints, pod, { operation: 'CREATE', namespaceLabels: {} }).rules, []);
 });
 
-test('HTTP and Envoy payloads, other kinds and Kubernetes-mode policies on a JSON payload are unknown, each with its reason', () => {
+test('HTTP requests: the first validation that answers decides (allowed passes, denied fails with its reason), null passes to the next; headers by canonical name; the envoy library stays unknown', () => {
+  assert.deepEqual(failures('vpol-authz'), {
+    results: { total: 6, agree: 5, disagree: 0, unknown: 1 },
+    excluded: 0,
+    failures: ['mesh-guard /: expected pass, got unknown'],
+    errors: [],
+  });
+  const policy = {
+    apiVersion: 'policies.kyverno.io/v1', kind: 'ValidatingPolicy', metadata: { name: 'guard' },
+    spec: { evaluation: { mode: 'HTTP' }, validations: [
+      { expression: "object.attributes.method == 'PUT' ? http.Denied('no writes').Response() : null" },
+      { expression: "'x' in object.attributes.Header('x-team') ? http.Allowed().Response() : null" },
+    ] },
+  };
   const context = { operation: 'CREATE' as const };
-  const http = payloadResponse({ ...jsonPolicy, spec: { ...jsonPolicy.spec, evaluation: { mode: 'HTTP' } } }, payload({ attributes: {} }, 'HTTP'), context).rules;
-  assert.equal(http[0]!.status, 'unknown');
-  assert.match(http[0]!.reason, /HTTP mode .*http authorization request/);
-  const envoy = payloadResponse({ ...jsonPolicy, spec: { ...jsonPolicy.spec, evaluation: { mode: 'Envoy' } } }, payload({}, 'Envoy'), context).rules;
-  assert.match(envoy[0]!.reason, /envoy authorization request/);
+  const answer = (attributes: Record<string, unknown>) => payloadResponse(policy, payload({ attributes }, 'HTTP'), context).rules.map((r) => [r.status, r.reason]);
+  assert.deepEqual(answer({ method: 'PUT', header: { 'X-Team': ['x'] } }), [['fail', 'request denied, reason: no writes']]);
+  assert.deepEqual(answer({ method: 'GET', header: { 'X-Team': ['x'] } }), [['pass', 'request allowed']]);
+  // No validation answers: the request is not one the policy decides.
+  assert.deepEqual(answer({ method: 'GET', header: { 'x-team': ['x'] } }), [['skip', 'request does not match']]);
+  // A policy of another mode gives no response to the request at all.
+  assert.deepEqual(payloadResponse(jsonPolicy, payload({ attributes: {} }, 'HTTP'), context).rules, []);
+});
+
+test('Kubernetes-mode policies and other kinds on a JSON payload are unknown, each with its reason; HTTP-mode policies give it no response', () => {
+  const context = { operation: 'CREATE' as const };
   const k8s = payloadResponse({ ...jsonPolicy, spec: { validations: jsonPolicy.spec.validations } }, payload({ user: 'root' }), context).rules;
+  assert.equal(k8s[0]!.status, 'unknown');
   assert.match(k8s[0]!.reason, /in Kubernetes mode/);
   const legacy = payloadResponse({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'c' }, spec: { rules: [] } }, payload({}), context).rules;
   assert.match(legacy[0]!.reason, /ClusterPolicy to a JSON payload is not modelled/);
+  assert.deepEqual(payloadResponse({ ...jsonPolicy, spec: { ...jsonPolicy.spec, evaluation: { mode: 'HTTP' } } }, payload({ user: 'root' }), context).rules, []);
 });
 
 test('a payload that is not one object document fails the suite, as kyverno test fails the test', () => {
