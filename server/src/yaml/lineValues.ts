@@ -5,7 +5,7 @@
 // (test resources, Chainsaw steps, kyverno-test suites) are block maps and lists of one-line
 // scalars whose tree nobody asks for. This reader accepts only that shape, line by line, and gives
 // up (`undefined`) on anything else: tabs, carriage returns, control characters, directives,
-// `...`, anchors, aliases, tags, block scalars, multi-line or escaped scalars, quoted or unusual
+// `...`, anchors, aliases, tags, block scalars but plain `|` and `|-`, multi-line or escaped scalars, quoted or unusual
 // keys, non-empty flow collections, empty documents, a comment indented less than the line after
 // it, a line indented past where it may continue. The caller then tokenises as before
 // (fastValues.ts, then the composer), so a file is either read exactly as `yaml` reads it or not
@@ -48,6 +48,12 @@ class LineReader {
   /** Whether the last node read was empty (`key:` or `-` with nothing after): `yaml` then ends the document before the line break. */
   endsEmpty = false;
   constructor(private readonly lines: Line[], private readonly end: number, private readonly maxDepth: number) {}
+
+  /** Starts reading a document at line `first`. */
+  from(first: number): this {
+    this.i = first;
+    return this;
+  }
 
   /** The next content line of the document, past blank and comment lines. */
   peek(): Line | undefined {
@@ -136,6 +142,37 @@ class LineReader {
     return this.scalarValue(text, column, depth);
   }
 
+  /**
+   * A literal block scalar (`|` or `|-`) whose lines follow, indented past `column`. Refused: other
+   * headers, no line, blank lines before its first line or holding more spaces than its indentation.
+   */
+  private literal(header: string, column: number): string {
+    if (header !== '|' && header !== '|-') giveUp();
+    const body: string[] = [];
+    let indent = -1;
+    let last = -1;
+    let j = this.i;
+    for (; j < this.end; j++) {
+      const line = this.lines[j];
+      if (line.kind === 'blank') {
+        if (indent < 0 || line.indent > indent) giveUp();
+        body.push('');
+        continue;
+      }
+      if (indent < 0) {
+        if (line.indent <= column) giveUp();
+        indent = line.indent;
+      }
+      if (line.indent < indent) break;
+      body.push(' '.repeat(line.indent - indent) + line.content);
+      last = j;
+    }
+    if (last < 0) giveUp();
+    const kept = body.slice(0, last - this.i + 1).join('\n');
+    this.i = last + 1;
+    return header === '|' ? `${kept}\n` : kept;
+  }
+
   private empty(): unknown {
     this.endsEmpty = true;
     return plainScalarValue('', false);
@@ -144,7 +181,7 @@ class LineReader {
   /** A one-line scalar; the line after it must not be indented past `column` (it would continue it). */
   private scalarValue(text: string, column: number, depth: number): unknown {
     if (depth >= this.maxDepth) giveUp();
-    const value = oneLineScalar(text);
+    const value = text[0] === '|' ? this.literal(text, column) : oneLineScalar(text);
     this.endsEmpty = false;
     const next = this.peek();
     if (next && next.indent > column) giveUp();
@@ -239,8 +276,7 @@ export function valuesFromLines(text: string, limits: LineLimits): FastDocument[
         }
       }
       if (documents.length >= limits.maxDocuments) giveUp();
-      const reader = new LineReader(lines, end, limits.maxDepth);
-      (reader as unknown as { i: number }).i = first;
+      const reader = new LineReader(lines, end, limits.maxDepth).from(first);
       const top = reader.peek()!;
       if (top.indent !== 0) giveUp();
       const value = reader.block(0);

@@ -51,7 +51,7 @@ const layout = fc.record({
   indent: fc.constantFrom(2, 4),
   indentSeq: fc.boolean(),
   lineWidth: fc.constantFrom(0, 20, 80),
-  defaultStringType: fc.constantFrom('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'),
+  defaultStringType: fc.constantFrom('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED'),
   collectionStyle: fc.constantFrom('any', 'block'),
 } as const);
 // Comments and blank lines where people put them, and typing damage.
@@ -86,6 +86,7 @@ describe('reading values line by line', () => {
       '---\napiVersion: v1\nkind: Pod\n---\n# between\n\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n    args:\n    - x\n    - "--y"\n  volumes: []\n\n# end\n',
       'spec:\n  steps:\n  - try:\n    - apply:\n        file: a.yaml\n    - assert:\n        file: b.yaml\n  -\n    name: later\n',
       'a:\n- 1\n- two\nb:\n  # inside\n  c: -3\n  d:\n  e: null\n',
+      'script: |\n  # not a comment\n  echo "a: b"\n\n    indented\n\nnext: |-\n  x\n\n\n- |\n x\n', 'a: |\n\n  x\n', 'a: |\n  x\n   \n', 'a: |\n  x', 'a: |2\n  x\n', 'a: |+\n  x\n\n', 'a: >\n  x\n  y\n', 'a: |\nb: 1\n', 'a: |\n    x\n  y\n',
       '- a\n- - b\n', 'a: b\n  c\n', 'a: b\n# c\n  d: e\n', 'a:\n  b: 1\n# c\n  d: 2\n', 'a: 1\n---\n', 'a: 1\n--- # c\nb: 2\n', '  a: 1\n',
       'a: "x\\ty"\n', 'a: |\n  x\n', 'a: [1]\n', '"k": v\n', 'k : v\n', 'a: b: c\n', '- a\nb: c\n', 'a:\n  - x\n - y\n', 'a: 1\na: 2\n',
     ];
