@@ -4,7 +4,7 @@
 import { extname, resolve } from 'node:path';
 import type { AdmissionContext, PolicyResult } from '../types.ts';
 import { evaluateValidatingPolicyOnPayload, evaluationMode } from '../cel/validating.ts';
-import { evaluateHttpAuthorization } from '../cel/authorization.ts';
+import { evaluateAuthorization } from '../cel/authorization.ts';
 import { policyId } from '../cel/frame.ts';
 import { parseYaml } from '../../yaml/parse.ts';
 import { readWorkspacePath } from '../../workspace/safeRead.ts';
@@ -60,7 +60,7 @@ const validatingKinds = new Set(['ValidatingPolicy', 'NamespacedValidatingPolicy
  * One policy's response to one payload. `kyverno test` gives a JSON payload to the
  * ValidatingPolicies that are not in HTTP or Envoy mode, and an HTTP (Envoy) request to those in
  * HTTP (Envoy) mode only: other policies give no response. Modelled: JSON mode on a JSON payload,
- * HTTP mode on an HTTP request. Every other pairing is reported undecided with the reason.
+ * HTTP (Envoy) mode on an HTTP (Envoy) request. Every other pairing is reported undecided with the reason.
  */
 export function payloadResponse(policy: Record<string, unknown>, payload: SuitePayload, context: AdmissionContext): PolicyResult {
   const name = policyId(policy);
@@ -71,8 +71,7 @@ export function payloadResponse(policy: Record<string, unknown>, payload: SuiteP
   const authz = mode === 'HTTP' || mode === 'Envoy';
   if (payload.mode !== 'JSON') {
     if (mode !== payload.mode) return none;
-    if (mode === 'HTTP') return evaluateHttpAuthorization(policy, payload.value, context);
-    return unknown(`Envoy payload ${payload.path}: the envoy authorization library (envoy.Allowed/Denied response builders) is not modelled`);
+    return evaluateAuthorization(policy, payload.value, payload.mode, context);
   }
   if (authz) return none;
   if (!mode) return unknown(`JSON payload ${payload.path}: how kyverno test applies a ${kind || 'policy'} to a JSON payload is not modelled (only ValidatingPolicies in JSON mode are)`);

@@ -57,13 +57,8 @@ test('a JSON-mode policy gives no rule on a Kubernetes request, even with matchC
   assert.deepEqual(evaluateValidatingPolicy(withConstraints, pod, { operation: 'CREATE', namespaceLabels: {} }).rules, []);
 });
 
-test('HTTP requests: the first validation that answers decides (allowed passes, denied fails with its reason), null passes to the next; headers by canonical name; the envoy library stays unknown', () => {
-  assert.deepEqual(failures('vpol-authz'), {
-    results: { total: 6, agree: 5, disagree: 0, unknown: 1 },
-    excluded: 0,
-    failures: ['mesh-guard /: expected pass, got unknown'],
-    errors: [],
-  });
+test('HTTP and Envoy requests: the first validation that answers decides (allowed passes, denied fails with its reason), null passes to the next; HTTP headers by canonical name; envoy fields by proto name with their defaults', () => {
+  assert.deepEqual(failures('vpol-authz'), { results: { total: 8, agree: 8, disagree: 0, unknown: 0 }, excluded: 0, failures: [], errors: [] });
   const policy = {
     apiVersion: 'policies.kyverno.io/v1', kind: 'ValidatingPolicy', metadata: { name: 'guard' },
     spec: { evaluation: { mode: 'HTTP' }, validations: [
@@ -79,6 +74,11 @@ test('HTTP requests: the first validation that answers decides (allowed passes, 
   assert.deepEqual(answer({ method: 'GET', header: { 'x-team': ['x'] } }), [['skip', 'request does not match']]);
   // A policy of another mode gives no response to the request at all.
   assert.deepEqual(payloadResponse(jsonPolicy, payload({ attributes: {} }, 'HTTP'), context).rules, []);
+  const envoy = (expression: string) => payloadResponse({ ...policy, spec: { evaluation: { mode: 'Envoy' }, validations: [{ expression }] } }, payload({ attributes: { request: { http: { rawBody: 'e30=' } } } }, 'Envoy'), context).rules.map((r) => [r.status, r.reason]);
+  assert.deepEqual(envoy('envoy.Denied(401).WithHeader(envoy.Header("a", "b").KeepEmptyValue()).Response().WithMessage("m")'), [['fail', 'request denied with status code 401']]);
+  assert.deepEqual(envoy("object.attributes.request.http.raw_body == 'e30=' && object.attributes.request.http.method == '' ? envoy.Allowed().Response() : null"), [['pass', 'request allowed']]);
+  // A bare status is neither allowed nor denied.
+  assert.equal(envoy('envoy.Response(7)')[0]![0], 'unknown');
 });
 
 test('Kubernetes-mode policies and other kinds on a JSON payload are unknown, each with its reason; HTTP-mode policies give it no response', () => {
