@@ -92,6 +92,10 @@ export function matchesResourceDescription(rd: ResourceDescription, input: Match
     if (namespace !== '') {
       if (input.namespaceLabels === undefined) unknown = `the labels of namespace ${namespace} are not known (namespaceSelector)`;
       else if (!selectorMatches(rd.namespaceSelector, input.namespaceLabels)) return no('namespace labels do not match the namespaceSelector');
+    } else if (!selectorMatches(rd.namespaceSelector, {})) {
+      // Kyverno evaluates the selector for a cluster-scoped object too, against the labels of no
+      // namespace (doesResourceMatchConditionBlock): a selector that needs a label never holds.
+      return no('a cluster-scoped object has no namespace labels for the namespaceSelector');
     }
   }
   if (rd.operations && rd.operations.length > 0 && !rd.operations.includes(input.operation)) return no(`operation ${input.operation} is not in operations`);

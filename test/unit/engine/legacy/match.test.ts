@@ -64,3 +64,12 @@ test('a namespaced Policy only applies in its namespace', () => {
   assert.equal(ruleApplies(match, undefined, input(), 'prod').result, true);
   assert.equal(ruleApplies(match, undefined, input(), 'dev').result, false);
 });
+
+test('a namespaceSelector on a cluster-scoped object is read against no labels; a Namespace never matches one', () => {
+  const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' } };
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { freeze: 'true' } } };
+  // A selector that needs a label cannot hold without a namespace (Kyverno's doesResourceMatchConditionBlock).
+  assert.equal(matchesResourceDescription({ kinds: ['*'], namespaceSelector: { matchLabels: { freeze: 'true' } } }, input({ resource: crd, namespaceLabels: undefined })).result, false);
+  assert.equal(matchesResourceDescription({ kinds: ['*'], namespaceSelector: { matchExpressions: [{ key: 'freeze', operator: 'DoesNotExist' }] } }, input({ resource: crd, namespaceLabels: undefined })).result, true);
+  assert.equal(matchesResourceDescription({ kinds: ['*'], namespaceSelector: { matchLabels: { freeze: 'true' } } }, input({ resource: ns })).result, false);
+});
