@@ -137,7 +137,7 @@ export class TestDataRegistry {
   private readonly patterns: { ref: Reference; matches: (file: string) => boolean }[] = [];
   /** The configured `testData` globs, as a predicate on absolute paths (set by whoever knows the roots). */
   inGlobs: (file: FileId) => boolean = () => false;
-  /** The text each test definition was last read from: the same text again names the same files. */
+  /** The text each file was last read from (the index holds the same strings): the same text again names the same files. */
   private readonly scanned = new Map<FileId, string>();
   /** Parses of test definitions under `keepLimits`, until the index takes them (`takeParse`). */
   private readonly kept = new Map<FileId, { text: string; parsed: YamlFile }>();
@@ -207,10 +207,9 @@ export class TestDataRegistry {
   }
 
   private references(file: FileId, text: string): Reference[] {
-    this.scanned.delete(file);
     this.kept.delete(file);
-    if (!mayDefineTests(file, text)) return [];
     this.scanned.set(file, text);
+    if (!mayDefineTests(file, text)) return [];
     if (!this.keepLimits) return testReferences(file, text);
     const parsed = parseYaml(text, this.keepLimits, () => false);
     this.kept.set(file, { text, parsed });
