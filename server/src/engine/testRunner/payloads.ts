@@ -60,7 +60,8 @@ const validatingKinds = new Set(['ValidatingPolicy', 'NamespacedValidatingPolicy
  * One policy's response to one payload. `kyverno test` gives a JSON payload to the
  * ValidatingPolicies that are not in HTTP or Envoy mode, and an HTTP (Envoy) request to those in
  * HTTP (Envoy) mode only: other policies give no response. Modelled: JSON mode on a JSON payload,
- * HTTP (Envoy) mode on an HTTP (Envoy) request. Every other pairing is reported undecided with the reason.
+ * HTTP (Envoy) mode on an HTTP (Envoy) request; a Kubernetes-mode policy on a JSON payload is an
+ * error. Every other pairing is reported undecided with the reason.
  */
 export function payloadResponse(policy: Record<string, unknown>, payload: SuitePayload, context: AdmissionContext): PolicyResult {
   const name = policyId(policy);
@@ -75,6 +76,8 @@ export function payloadResponse(policy: Record<string, unknown>, payload: SuiteP
   }
   if (authz) return none;
   if (!mode) return unknown(`JSON payload ${payload.path}: how kyverno test applies a ${kind || 'policy'} to a JSON payload is not modelled (only ValidatingPolicies in JSON mode are)`);
-  if (mode !== 'JSON') return unknown(`JSON payload ${payload.path}: ${kind} ${name} is in ${mode} mode; kyverno test's answer for it on a JSON payload is not modelled`);
+  // Kyverno's engine refuses it: there is no admission request to read object, request and namespaceObject from.
+  if (mode === 'Kubernetes') return { rules: [{ policy: name, rule: name, status: 'error', reason: 'cannot evaluate Kubernetes-mode policy without admission attributes' }], patched: payload.value };
+  if (mode !== 'JSON') return unknown(`JSON payload ${payload.path}: ${kind} ${name} is in evaluation mode ${mode}, which Kyverno does not define`);
   return evaluateValidatingPolicyOnPayload(policy, payload.value, context);
 }

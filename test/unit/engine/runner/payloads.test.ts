@@ -35,10 +35,9 @@ const payload = (value: Record<string, unknown>, mode: SuitePayload['mode'] = 'J
 
 test('jsonPayload and jsonPayloads: entries name a payload by its path; matchConditions, variables and exceptions decide; a JSON-mode policy never sees a resource', () => {
   assert.deepEqual(failures('vpol-json'), {
-    results: { total: 8, agree: 7, disagree: 0, unknown: 1 },
+    results: { total: 8, agree: 8, disagree: 0, unknown: 0 },
     excluded: 1,
-    // The one pairing not modelled stays undecided.
-    failures: ['owner-label /network.json: expected skip, got unknown'],
+    failures: [],
     errors: [],
   });
 });
@@ -81,11 +80,11 @@ test('HTTP and Envoy requests: the first validation that answers decides (allowe
   assert.equal(envoy('envoy.Response(7)')[0]![0], 'unknown');
 });
 
-test('Kubernetes-mode policies and other kinds on a JSON payload are unknown, each with its reason; HTTP-mode policies give it no response', () => {
+test('on a JSON payload a Kubernetes-mode policy is an error, other kinds are unknown with the reason, HTTP-mode policies give no response', () => {
   const context = { operation: 'CREATE' as const };
   const k8s = payloadResponse({ ...jsonPolicy, spec: { validations: jsonPolicy.spec.validations } }, payload({ user: 'root' }), context).rules;
-  assert.equal(k8s[0]!.status, 'unknown');
-  assert.match(k8s[0]!.reason, /in Kubernetes mode/);
+  assert.equal(k8s[0]!.status, 'error');
+  assert.match(k8s[0]!.reason, /Kubernetes-mode policy without admission attributes/);
   const legacy = payloadResponse({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'c' }, spec: { rules: [] } }, payload({}), context).rules;
   assert.match(legacy[0]!.reason, /ClusterPolicy to a JSON payload is not modelled/);
   assert.deepEqual(payloadResponse({ ...jsonPolicy, spec: { ...jsonPolicy.spec, evaluation: { mode: 'HTTP' } } }, payload({ user: 'root' }), context).rules, []);
