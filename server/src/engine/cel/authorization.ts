@@ -10,7 +10,7 @@ import { asArray } from './values.ts';
 import { isObj } from '../../k8s/objects.ts';
 
 export function evaluateAuthorization(policy: Record<string, unknown>, payload: Record<string, unknown>, mode: 'HTTP' | 'Envoy', context: AdmissionContext): PolicyResult {
-  const request = mode === 'Envoy' ? envoyRequest(payload) : payload;
+  const request = mode === 'Envoy' ? envoyRequest(payload) : httpRequest(payload);
   const name = policyId(policy);
   const spec = isObj(policy.spec) ? policy.spec : {};
   const rule = (status: RuleStatus, reason: string, path?: (string | number)[]): PolicyResult => {
@@ -93,4 +93,28 @@ export function envoyRequest(payload: Record<string, unknown>): Record<string, u
       request: { ...request, http: { ...strings, headers: {}, size: 0, ...http } },
     },
   };
+}
+
+const HTTP_FIELDS: Record<string, unknown> = { method: '', header: {}, host: '', protocol: '', contentLength: 0, body: '', scheme: '', path: '', query: {}, fragment: '' };
+
+/** Go's encoding/json matches a field name case-insensitively. */
+function pick(obj: Record<string, unknown>, name: string): unknown {
+  if (name in obj) return obj[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(obj).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : obj[key];
+}
+
+/**
+ * The http CheckRequest as kyverno test decodes it (encoding/json into kyverno-authz's struct):
+ * the attributes' fields found whatever their case, absent ones at their zero values, others dropped.
+ */
+export function httpRequest(payload: Record<string, unknown>): Record<string, unknown> {
+  const raw = pick(payload, 'attributes');
+  const attrs = isObj(raw) ? raw : {};
+  const attributes = Object.fromEntries(Object.entries(HTTP_FIELDS).map(([k, zero]) => {
+    const v = pick(attrs, k);
+    return [k, v === undefined || v === null ? zero : v];
+  }));
+  return { attributes };
 }

@@ -71,6 +71,9 @@ test('HTTP and Envoy requests: the first validation that answers decides (allowe
   assert.deepEqual(answer({ method: 'GET', header: { 'X-Team': ['x'] } }), [['pass', 'request allowed']]);
   // No validation answers: the request is not one the policy decides.
   assert.deepEqual(answer({ method: 'GET', header: { 'x-team': ['x'] } }), [['skip', 'request does not match']]);
+  // Decoded as Go decodes JSON into the request: field names in any case, absent ones at their zero value.
+  assert.deepEqual(answer({ Method: 'PUT' }), [['fail', 'request denied, reason: no writes']]);
+  assert.deepEqual(answer({ method: 'GET' }), [['skip', 'request does not match']]);
   // A policy of another mode gives no response to the request at all.
   assert.deepEqual(payloadResponse(jsonPolicy, payload({ attributes: {} }, 'HTTP'), context).rules, []);
   const envoy = (expression: string) => payloadResponse({ ...policy, spec: { evaluation: { mode: 'Envoy' }, validations: [{ expression }] } }, payload({ attributes: { request: { http: { rawBody: 'e30=' } } } }, 'Envoy'), context).rules.map((r) => [r.status, r.reason]);
