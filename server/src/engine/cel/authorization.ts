@@ -116,5 +116,17 @@ export function httpRequest(payload: Record<string, unknown>): Record<string, un
     const v = pick(attrs, k);
     return [k, v === undefined || v === null ? zero : v];
   }));
-  return { attributes };
+  // Kyverno reads the body as a JSON-RPC (MCP) request; only its method is modelled, '' for other bodies.
+  return { attributes, mcp: { request: { Method: mcpMethod(attributes.body) } } };
+}
+
+/** The body is []byte: base64 in the JSON payload. */
+function mcpMethod(body: unknown): string {
+  if (typeof body !== 'string' || body === '') return '';
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(body, 'base64').toString('utf8'));
+    return isObj(parsed) && typeof parsed.method === 'string' ? parsed.method : '';
+  } catch {
+    return '';
+  }
 }

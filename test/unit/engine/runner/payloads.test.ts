@@ -74,6 +74,11 @@ test('HTTP and Envoy requests: the first validation that answers decides (allowe
   // Decoded as Go decodes JSON into the request: field names in any case, absent ones at their zero value.
   assert.deepEqual(answer({ Method: 'PUT' }), [['fail', 'request denied, reason: no writes']]);
   assert.deepEqual(answer({ method: 'GET' }), [['skip', 'request does not match']]);
+  // The body (base64, as Go encodes []byte) is read as a JSON-RPC request for object.mcp.request.Method.
+  const mcp = { ...policy, spec: { ...policy.spec, validations: [{ expression: "object.mcp.request.Method == 'tools/call' ? http.Denied('no tools').Response() : http.Allowed().Response()" }] } };
+  const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: 'tools/call', id: 1 })).toString('base64');
+  assert.equal(payloadResponse(mcp, payload({ attributes: { method: 'POST', body } }, 'HTTP'), context).rules[0]!.status, 'fail');
+  assert.equal(payloadResponse(mcp, payload({ attributes: { method: 'POST' } }, 'HTTP'), context).rules[0]!.status, 'pass');
   // A policy of another mode gives no response to the request at all.
   assert.deepEqual(payloadResponse(jsonPolicy, payload({ attributes: {} }, 'HTTP'), context).rules, []);
   const envoy = (expression: string) => payloadResponse({ ...policy, spec: { evaluation: { mode: 'Envoy' }, validations: [{ expression }] } }, payload({ attributes: { request: { http: { rawBody: 'e30=' } } } }, 'Envoy'), context).rules.map((r) => [r.status, r.reason]);
