@@ -17,8 +17,8 @@ export interface UserInfo {
 
 /** One mocked HTTP answer (a Test's `apiCallResponses`): legacy apiCall service calls and CEL http.Get/Post. */
 export interface HttpMock {
-  /** Upper case; GET when the suite does not say. */
-  method: string;
+  /** Upper case; absent when the suite names none, and then it answers any method. */
+  method?: string;
   url: string;
   statusCode: number;
   body: unknown;

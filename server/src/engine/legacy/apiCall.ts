@@ -80,7 +80,8 @@ export function resolveApiCall(name: string, call: Obj, data: Obj, ctx: Admissio
   if (isObj(call.service)) {
     const url = String(call.service.url ?? '');
     const method = String(call.method ?? call.service.method ?? 'GET').toUpperCase();
-    const mock = (ctx.httpMocks ?? []).find((m) => m.url === url && m.method === method);
+    const mocks = (ctx.httpMocks ?? []).filter((m) => m.url === url);
+    const mock = mocks.find((m) => m.method === method) ?? mocks.find((m) => m.method === undefined);
     if (!mock) return fallback(`no mocked response for ${method} ${url}; nothing is fetched`);
     if (mock.statusCode < 200 || mock.statusCode >= 300) return fallback(`the mocked ${method} ${url} answered ${mock.statusCode}`);
     return withJmesPath(call, mock.body, data);

@@ -163,7 +163,9 @@ function parseHttpMocks(raw: unknown): HttpMock[] {
     if (typeof c.url !== 'string') return [];
     const response = isObj(c.response) ? c.response : {};
     const code = Number(response.statusCode ?? 200);
-    return [{ method: String(c.method || 'GET').toUpperCase(), url: c.url, statusCode: Number.isFinite(code) ? code : 200, body: response.body ?? null }];
+    // An entry without a method answers every method (Kyverno's docs); one with a method, that method only.
+    const method = typeof c.method === 'string' && c.method !== '' ? { method: c.method.toUpperCase() } : {};
+    return [{ ...method, url: c.url, statusCode: Number.isFinite(code) ? code : 200, body: response.body ?? null }];
   });
 }
 
