@@ -18,9 +18,9 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
   const mutating = policy.kind === 'MutatingAdmissionPolicy';
   const bindingKind = mutating ? 'MutatingAdmissionPolicyBinding' : 'ValidatingAdmissionPolicyBinding';
   const bindings = (context.clusterResources ?? []).filter((r) => r.kind === bindingKind && isObj(r.spec) && r.spec.policyName === nameOf(policy));
-  const run = (params: unknown, ruleName: string): PolicyResult => {
+  const run = (params: unknown, ruleName: string, subject = policy): PolicyResult => {
     const ctx = { ...context, params };
-    const out = mutating ? evaluateMutatingPolicy(policy, resource, ctx) : evaluateValidatingPolicy(policy, resource, ctx);
+    const out = mutating ? evaluateMutatingPolicy(subject, resource, ctx) : evaluateValidatingPolicy(subject, resource, ctx);
     return { ...out, rules: out.rules.map((r) => ({ ...r, rule: ruleName })) };
   };
   const spec = isObj(policy.spec) ? policy.spec : {};
@@ -35,6 +35,8 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
   // alone; when none does, the policy does not apply (the entry is excluded).
   const binding = bindings.find((b) => bindingMatches(b.spec as Record<string, unknown>, resource, context, mutating));
   if (!binding) return { rules: [], patched: resource };
+  // `kyverno test` (no real cluster) matches the binding only, not the policy's own matchConstraints; the API server matches both.
+  const bound = context.closedWorld ? { ...policy, spec: { ...spec, matchConstraints: { resourceRules: [MATCH_ALL] } } } : policy;
   const bspec = binding.spec as Record<string, unknown>;
   const paramSets = resolveParams(spec.paramKind, bspec.paramRef, resource, context);
   if (paramSets === 'missing') {
@@ -45,7 +47,7 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
   let decided: PolicyResult | undefined;
   let patched = resource;
   for (const params of paramSets) {
-    const out = run(params, nameOf(binding));
+    const out = run(params, nameOf(binding), bound);
     patched = out.patched;
     const worst = out.rules.find((r) => r.status === 'error' || r.status === 'fail' || r.status === 'unknown');
     if (worst) return { rules: [worst], patched };
@@ -54,16 +56,18 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
   return { rules: decided?.rules ?? [], patched };
 }
 
+const MATCH_ALL = { apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*', '*/*'] };
+
 /**
- * A binding's matchResources narrow the policy's: selectors and exclusions always apply, resource
- * rules only when given (an absent or empty list leaves the policy's own). Without matchResources a
- * VAP binding selects everything and, in `kyverno test`, a MAP binding nothing.
+ * A binding's matchResources alone select the request: selectors and exclusions always apply,
+ * resource rules only when given (an absent or empty list selects every resource). Without
+ * matchResources a VAP binding selects everything and, in `kyverno test`, a MAP binding nothing.
  */
 function bindingMatches(bspec: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext, mutating: boolean): boolean {
   const mr = bspec.matchResources;
   if (!isObj(mr)) return !mutating;
   const rules = asArray(mr.resourceRules);
-  const constraints = rules.length ? mr : { ...mr, resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*', '*/*'] }] };
+  const constraints = rules.length ? mr : { ...mr, resourceRules: [MATCH_ALL] };
   return matchConstraints(constraints, resource, context).kind === 'match';
 }
 

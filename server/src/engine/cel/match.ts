@@ -37,7 +37,8 @@ function requestIdentity(resource: Record<string, unknown>, context: AdmissionCo
 
 export function ruleMatches(rule: Record<string, unknown>, resource: Record<string, unknown>, context: AdmissionContext): boolean {
   const { id, plural, sub } = requestIdentity(resource, context);
-  if (!listHas(rule.operations ?? ['*'], context.operation)) return false;
+  // No operations listed matches no request (the API server's and Kyverno's rule matcher alike).
+  if (!listHas(rule.operations, context.operation)) return false;
   if (!listHas(rule.apiGroups, id.group)) return false;
   if (!listHas(rule.apiVersions, id.version)) return false;
   if (!resourceListHas(rule.resources, plural, sub)) return false;

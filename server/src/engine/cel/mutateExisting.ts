@@ -34,7 +34,10 @@ function resolveTargets(frame: Frame, trigger: Obj, context: AdmissionContext): 
     const items = isObj(value) && Array.isArray(value.items) ? value.items : Array.isArray(value) ? value : [value];
     return items.filter((o): o is Obj => isObj(o) && typeof o.kind === 'string');
   }
-  const constraints = tmc && asArray(tmc.resourceRules).length > 0 ? tmc : frame.spec.matchConstraints;
+  const chosen = tmc && asArray(tmc.resourceRules).length > 0 ? tmc : frame.spec.matchConstraints;
+  // Targets are existing objects, not a request: a rule naming no operations still selects them.
+  const anyOp = (rules: unknown) => asArray(rules).map((r) => (isObj(r) && r.operations === undefined ? { ...r, operations: ['*'] } : r));
+  const constraints = isObj(chosen) ? { ...chosen, resourceRules: anyOp(chosen.resourceRules), excludeResourceRules: anyOp(chosen.excludeResourceRules) } : chosen;
   return (context.clusterResources ?? []).filter((r) => {
     if (typeof r.kind !== 'string' || !isObj(r.metadata) || String(r.apiVersion ?? '').startsWith('cli.kyverno.io/')) return false;
     const ns = String(r.metadata.namespace ?? '');

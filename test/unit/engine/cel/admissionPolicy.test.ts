@@ -92,3 +92,13 @@ test('a MutatingAdmissionPolicy binding applies through its matchResources; one 
   assert.deepEqual(out.rules.map((r) => [r.rule, r.status]), [['all', 'pass']]);
   assert.equal((out.patched.spec as Record<string, unknown>).replicas, 2);
 });
+
+test("in a suite a binding's matchResources alone select the request; outside one the policy's matchConstraints apply too", () => {
+  // The policy matches Deployments only; the binding selects by namespace label, whatever the kind.
+  const stsPolicy = { ...vap, spec: { ...vap.spec, paramKind: undefined, validations: [{ expression: 'object.spec.replicas <= 3', message: 'too many replicas' }] } };
+  const b = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'prod' }, spec: { policyName: 'max-replicas', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { env: 'prod' } } } } };
+  const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's', namespace: 'default' }, spec: { replicas: 5 } };
+  const ctx = { ...create, namespaceLabels: { env: 'prod' }, clusterResources: [b] };
+  assert.deepEqual(evaluateCelPolicy(stsPolicy, sts, { ...ctx, closedWorld: true }).rules.map((r) => [r.rule, r.status]), [['prod', 'fail']]);
+  assert.deepEqual(evaluateCelPolicy(stsPolicy, sts, ctx).rules, []);
+});

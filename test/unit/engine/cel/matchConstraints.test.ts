@@ -30,6 +30,12 @@ test('operations must include the request operation', () => {
   assert.equal(matchConstraints({ resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: ['*'] }] }, pod('a'), { operation: 'UPDATE' }).kind, 'match');
 });
 
+test('a resource rule listing no operations matches no request', () => {
+  const c = { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }] };
+  assert.equal(matchConstraints(c, pod('a'), { operation: 'CREATE' }).kind, 'nomatch');
+  assert.equal(matchConstraints({ resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: [] }] }, pod('a'), { operation: 'CREATE' }).kind, 'nomatch');
+});
+
 test('resourceNames restrict by name', () => {
   const c = rules({ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], resourceNames: ['a'] });
   assert.equal(matchConstraints(c, pod('a'), create).kind, 'match');
