@@ -31,7 +31,9 @@ const giveUp = (): never => {
 
 // Anything whose reading depends on rules this module does not implement.
 const REFUSED_CHARACTERS = /[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff\r]/;
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+// Plain keys: names, annotation keys, and Kyverno's and Chainsaw's anchored or JMESPath keys
+// (`=(name)`, `(length(containers))`); no comment sign, no space at either end.
+const PLAIN_KEY = /^[A-Za-z0-9_(=^+<$~.\/][\x21-\x22\x24-\x7e]*(?: [\x21-\x22\x24-\x7e]+)*$/;
 // A plain scalar may start with these only under rules not implemented here.
 const REFUSED_PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 
@@ -198,7 +200,8 @@ function keyOf(content: string): { name: string; valueAt: number } | undefined {
   const after = content[colon + 1];
   if (after !== undefined && after !== ' ') return undefined;
   const name = content.slice(0, colon);
-  if (!PLAIN_KEY.test(name) || plainScalarValue(name, true) !== name) return undefined;
+  // `<<` is a merge key to some readers: left to the tokeniser path, as fastValues.ts does.
+  if (!PLAIN_KEY.test(name) || name === '<<' || plainScalarValue(name, true) !== name) return undefined;
   return { name, valueAt: colon + 1 };
 }
 
