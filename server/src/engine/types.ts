@@ -50,13 +50,16 @@ export interface AdmissionContext {
    */
   clusterResources?: Record<string, unknown>[];
   /**
-   * clusterResources describe the whole cluster (a suite with clusterResources or a context file:
-   * `kyverno test`'s fake cluster), so a list is complete and a missing object is absent. Otherwise
-   * (the editor's workspace ConfigMaps) they are a partial view: a lookup they do not answer is unknown.
-   * Narrower than `closedWorld`: `kyverno test` makes legacy apiCall/configMap lookups only when the
-   * suite describes the cluster this way.
+   * Set when a `kyverno test` suite is evaluated; absent (the editor's workspace), the supplied
+   * objects are a partial view and a lookup they do not answer is unknown. Kyverno's CLI always
+   * builds its fake cluster from the suite, so every CEL lookup is closed: a resource, image or
+   * global context entry the suite lacks is answered as the CLI answers it (not found, null). Legacy
+   * apiCall and configMap entries it loads only when the Test lists clusterResources
+   * (`legacyLookups`, store.AllowApiCall): then a list is complete, a missing object is absent, and
+   * the loaded value overwrites the values file's answer; otherwise the values file answers them.
+   * HTTP without a mock stays unknown either way: the CLI would call the network.
    */
-  completeCluster?: boolean;
+  suite?: { legacyLookups: boolean };
   /** A values file's foreachValues for this rule: a foreach context entry of that name takes the element index's value. */
   foreachValues?: Record<string, unknown[]>;
   /** Params for VAP/MAP and CEL policies with paramKind. */
@@ -74,12 +77,6 @@ export interface AdmissionContext {
   globalContext?: Record<string, GlobalContextValue>;
   /** Image data a cli.kyverno.io Context supplies (`spec.images`: image, resolvedImage, manifest, config, ...). */
   images?: Record<string, unknown>[];
-  /**
-   * The suite is the whole world (`kyverno test`): a resource, image or global context entry a CEL
-   * lookup names and the suite lacks is answered as Kyverno's CLI answers it (not found, null),
-   * not unknown. HTTP without a mock stays unknown: the CLI would call the network.
-   */
-  closedWorld?: boolean;
   /** What CEL's time.now() reads (RFC 3339); unset, it is unknown. `kyverno test` reads the clock. */
   now?: string;
 }

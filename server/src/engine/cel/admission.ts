@@ -26,7 +26,7 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
   const spec = isObj(policy.spec) ? policy.spec : {};
   if (bindings.length === 0) {
     // `kyverno test` validates a policy without bindings with no params at all (null).
-    if (spec.paramKind && context.params === undefined && !context.closedWorld) {
+    if (spec.paramKind && context.params === undefined && !context.suite) {
       return { rules: [{ policy: nameOf(policy), rule: nameOf(policy), status: 'unknown', reason: 'the policy takes params and no binding or params were given', path: ['spec', 'paramKind'] }], patched: resource };
     }
     return run(context.params ?? null, nameOf(policy));
@@ -36,7 +36,7 @@ export function evaluateAdmissionPolicy(policy: Record<string, unknown>, resourc
   const binding = bindings.find((b) => bindingMatches(b.spec as Record<string, unknown>, resource, context, mutating));
   if (!binding) return { rules: [], patched: resource };
   // `kyverno test` (no real cluster) matches the binding only, not the policy's own matchConstraints; the API server matches both.
-  const bound = context.closedWorld ? { ...policy, spec: { ...spec, matchConstraints: { resourceRules: [MATCH_ALL] } } } : policy;
+  const bound = context.suite ? { ...policy, spec: { ...spec, matchConstraints: { resourceRules: [MATCH_ALL] } } } : policy;
   const bspec = binding.spec as Record<string, unknown>;
   const paramSets = resolveParams(spec.paramKind, bspec.paramRef, resource, context);
   if (paramSets === 'missing') {

@@ -59,7 +59,7 @@ export function modelledIO(context: AdmissionContext, policyNamespace?: string):
     imageData,
     http,
     globalContext: { ...context.globalContext },
-    ...(context.closedWorld ? { closedWorld: true } : {}),
+    ...(context.suite ? { closedWorld: true } : {}),
     ...(policyNamespace !== undefined ? { policyNamespace } : {}),
     ...(context.now ? { now: context.now } : {}),
   };

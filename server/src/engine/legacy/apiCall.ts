@@ -91,10 +91,11 @@ export function resolveApiCall(name: string, call: Obj, data: Obj, ctx: Admissio
   const target = method === 'GET' ? parseUrlPath(url) : undefined;
   if (!target) return fallback(`apiCall ${method} ${url} is not resolved without a value for it in the values file`);
   // A partial view answers only the objects it holds: a list or an absence would be a guess.
-  if (target.name === undefined && !ctx.completeCluster) return fallback(`the list ${url} needs the whole cluster; the supplied resources are not all of it`);
+  const complete = ctx.suite?.legacyLookups === true;
+  if (target.name === undefined && !complete) return fallback(`the list ${url} needs the whole cluster; the supplied resources are not all of it`);
   const answer = getFromResources(target, ctx.clusterResources ?? []);
   if (answer === undefined) {
-    if (!ctx.completeCluster) return fallback(`${url} is not among the supplied resources`);
+    if (!complete) return fallback(`${url} is not among the supplied resources`);
     if (call.default !== undefined) return call.default;
     // As the API server would: the object does not exist, and the entry fails.
     throw new Error(`context entry ${name}: ${url} not found`);

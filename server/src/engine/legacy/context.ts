@@ -113,19 +113,24 @@ export function loadContext(entries: unknown, data: Obj, ctx: AdmissionContext):
       setPath(data, name, variableEntry(entry.variable, data));
       continue;
     }
+    // With clusterResources listed `kyverno test` loads configMap and apiCall entries too, over the values' answers.
+    const loaded = ctx.suite?.legacyLookups === true && (isObj(entry.configMap) || isObj(entry.apiCall));
     const perElement = ctx.foreachValues?.[name];
-    if (perElement && typeof data.elementIndex === 'number') {
+    if (!loaded && perElement && typeof data.elementIndex === 'number') {
       setPath(data, name, perElement[data.elementIndex] ?? null);
       continue;
     }
     // Other entries `kyverno test` loads only with a cluster or a registry: here the values file's answer stays.
-    if (Object.prototype.hasOwnProperty.call(ctx.variables ?? {}, name) || hasPathPrefix(ctx.variables ?? {}, name)) {
+    if (!loaded && (Object.prototype.hasOwnProperty.call(ctx.variables ?? {}, name) || hasPathPrefix(ctx.variables ?? {}, name))) {
       continue;
     }
     if (isObj(entry.configMap)) {
       const cm = substitute(entry.configMap, data) as Obj;
       const found = findResource(ctx, 'ConfigMap', String(cm.name ?? ''), String(cm.namespace ?? ''));
-      if (!found) throw new UnsupportedError(`context entry ${name}: ConfigMap ${String(cm.namespace)}/${String(cm.name)} is not among the supplied resources`);
+      const where = `ConfigMap ${String(cm.namespace)}/${String(cm.name)}`;
+      // In the suite's whole cluster a missing ConfigMap is not found, and the entry fails as Kyverno's loader does.
+      if (!found && loaded) throw new Error(`context entry ${name}: failed to get ${where}: not found`);
+      if (!found) throw new UnsupportedError(`context entry ${name}: ${where} is not among the supplied resources`);
       setPath(data, name, found);
     } else if (isObj(entry.apiCall)) {
       setPath(data, name, resolveApiCall(name, substitute(entry.apiCall, data) as Obj, data, ctx));

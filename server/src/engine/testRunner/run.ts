@@ -120,11 +120,11 @@ class SuiteRunner {
       operation,
       variables,
       clusterResources: this.cloneSourcesFor(policy),
-      completeCluster: this.suite.test.clusterResources.length > 0 || this.suite.test.context !== undefined,
+      // The suite is all `kyverno test` knows of the cluster; legacy lookups need listed clusterResources.
+      suite: { legacyLookups: this.suite.test.clusterResources.length > 0 },
       // `kyverno test` has no cluster: a namespace the values do not describe has no labels.
       namespaceLabels: labels ?? {},
-      // The suite is all `kyverno test` knows of the cluster; its clock is the real one.
-      closedWorld: true,
+      // `kyverno test`'s clock is the real one.
       now: this.now,
     };
     // Like `kyverno test`, the request's namespace exists: described by the values, or bare.

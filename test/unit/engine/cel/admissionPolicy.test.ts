@@ -61,10 +61,10 @@ test('a missing params object denies unless the binding allows it', () => {
 
 test('a policy that takes params, with neither binding nor params, is unknown; in a suite it runs with null params', () => {
   assert.equal(evaluateCelPolicy(vap, withReplicas(1), create).rules[0]!.status, 'unknown');
-  const out = evaluateCelPolicy(vap, withReplicas(1), { ...create, closedWorld: true }).rules[0]!;
+  const out = evaluateCelPolicy(vap, withReplicas(1), { ...create, suite: { legacyLookups: false } }).rules[0]!;
   assert.equal(out.status, 'error');
   const noParamsUsed = { ...vap, spec: { ...vap.spec, validations: [{ expression: 'params == null' }] } };
-  assert.equal(evaluateCelPolicy(noParamsUsed, withReplicas(1), { ...create, closedWorld: true }).rules[0]!.status, 'pass');
+  assert.equal(evaluateCelPolicy(noParamsUsed, withReplicas(1), { ...create, suite: { legacyLookups: false } }).rules[0]!.status, 'pass');
 });
 
 test('a MutatingAdmissionPolicy applies its JSONPatch', () => {
@@ -99,6 +99,6 @@ test("in a suite a binding's matchResources alone select the request; outside on
   const b = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'prod' }, spec: { policyName: 'max-replicas', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { env: 'prod' } } } } };
   const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's', namespace: 'default' }, spec: { replicas: 5 } };
   const ctx = { ...create, namespaceLabels: { env: 'prod' }, clusterResources: [b] };
-  assert.deepEqual(evaluateCelPolicy(stsPolicy, sts, { ...ctx, closedWorld: true }).rules.map((r) => [r.rule, r.status]), [['prod', 'fail']]);
+  assert.deepEqual(evaluateCelPolicy(stsPolicy, sts, { ...ctx, suite: { legacyLookups: false } }).rules.map((r) => [r.rule, r.status]), [['prod', 'fail']]);
   assert.deepEqual(evaluateCelPolicy(stsPolicy, sts, ctx).rules, []);
 });

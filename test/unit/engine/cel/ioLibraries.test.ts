@@ -8,7 +8,7 @@ import type { AdmissionContext } from '../../../../server/src/engine/types.ts';
 const cm = (ns: string, name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: ns, name, labels }, data: { name } });
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const base: AdmissionContext = { operation: 'CREATE', clusterResources: [cm('team', 'a', { tier: 'gold' }), cm('team', 'b'), cm('other', 'c'), ns('team')] };
-const suite: AdmissionContext = { ...base, closedWorld: true };
+const suite: AdmissionContext = { ...base, suite: { legacyLookups: false } };
 
 function run(expression: string, context: AdmissionContext, policyNamespace?: string): unknown {
   const out = runCel(expression, {}, modelledIO(context, policyNamespace));

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
 import { assertTree, expressionIn } from '../../../../server/src/engine/testRunner/assertTree.ts';
+import { resolveApiCall } from '../../../../server/src/engine/legacy/apiCall.ts';
+import { UnsupportedError } from '../../../../server/src/engine/jmespath/errors.ts';
 
 const suites = join(import.meta.dirname, '../../../fixtures/engine-suites/suites');
 
@@ -21,6 +23,22 @@ test('a variable context entry overwrites the value the values file gives; a Con
   assert.deepEqual(report.errors, []);
   assert.deepEqual(report.failures, []);
   assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
+});
+
+test('with clusterResources listed, configMap and apiCall entries are loaded over the values file\'s answers', () => {
+  const report = runSuites([join(suites, 'conf-cluster-lookups')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 2, agree: 2, disagree: 0, unknown: 0 });
+});
+
+test('legacy apiCall lists read the suite as the whole cluster only when it lists clusterResources (a context file alone is not enough)', () => {
+  const deployments = [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'shop' } }];
+  const call = { urlPath: '/apis/apps/v1/namespaces/shop/deployments', jmesPath: 'length(items)' };
+  const base = { operation: 'CREATE' as const, clusterResources: deployments };
+  assert.equal(resolveApiCall('running', call, {}, { ...base, suite: { legacyLookups: true } }), 1);
+  assert.throws(() => resolveApiCall('running', call, {}, { ...base, suite: { legacyLookups: false } }), UnsupportedError);
+  assert.throws(() => resolveApiCall('running', call, {}, base), UnsupportedError);
 });
 
 test('resources sharing group, kind, namespace and name: the first one read is the one evaluated', () => {
