@@ -11,6 +11,10 @@ export function evaluateDeletingPolicy(policy: Record<string, unknown>, resource
   // Deletion is decided by a background scan, not an admission request: rules match the existing
   // object whatever operation they name, and conditions read it as `object`.
   const spec = isObj(policy.spec) ? policy.spec : {};
+  // A namespaced policy is not run on a resource of another namespace at all (no verdict, not a 'fail').
+  const meta = isObj(policy.metadata) ? policy.metadata : {};
+  const resMeta = isObj(resource.metadata) ? resource.metadata : {};
+  if (String(policy.kind ?? '').startsWith('Namespaced') && meta.namespace && resMeta.namespace !== meta.namespace) return { rules: [], patched: resource };
   const mc = isObj(spec.matchConstraints) ? spec.matchConstraints : {};
   const anyOperation = (rules: unknown) => asArray(rules).map((r) => (isObj(r) ? { ...r, operations: ['*'] } : r));
   const scanned = { ...policy, spec: { ...spec, matchConstraints: { ...mc, resourceRules: anyOperation(mc.resourceRules), excludeResourceRules: anyOperation(mc.excludeResourceRules) } } };

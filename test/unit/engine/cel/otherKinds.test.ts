@@ -34,6 +34,22 @@ test('DeletingPolicy: pass when it would delete the resource, fail when a condit
   assert.equal(evaluateCelPolicy(dpol, cm, create).rules[0]!.status, 'fail');
 });
 
+test('Namespaced DeletingPolicy and ImageValidatingPolicy: a resource in another namespace gets no response', () => {
+  const ndpol = {
+    apiVersion: 'policies.kyverno.io/v1', kind: 'NamespacedDeletingPolicy', metadata: { name: 'd', namespace: 'team-a' },
+    spec: { schedule: '*/5 * * * *', matchConstraints: podRules, conditions: [{ name: 'always', expression: 'true' }] },
+  };
+  const inTeam = pod('p', { namespace: 'team-a' });
+  assert.deepEqual(evaluateCelPolicy(ndpol, inTeam, create).rules.map((r) => r.status), ['pass']);
+  assert.deepEqual(evaluateCelPolicy(ndpol, pod('p'), create).rules, []);
+  const nivpol = {
+    apiVersion: 'policies.kyverno.io/v1', kind: 'NamespacedImageValidatingPolicy', metadata: { name: 'iv', namespace: 'team-a' },
+    spec: { matchConstraints: podRules, matchImageReferences: [{ glob: '*' }], validations: [{ expression: "images.containers.all(i, image(i).registry() == 'ghcr.io')" }] },
+  };
+  assert.deepEqual(evaluateCelPolicy(nivpol, inTeam, create).rules.map((r) => r.status), ['fail']);
+  assert.deepEqual(evaluateCelPolicy(nivpol, pod('p'), create).rules, []);
+});
+
 test('ImageValidatingPolicy: images outside matchImageReferences skip; signature checks are unknown', () => {
   const ivpol = {
     apiVersion: 'policies.kyverno.io/v1alpha1', kind: 'ImageValidatingPolicy', metadata: { name: 'iv' },
