@@ -13,7 +13,15 @@ export interface ExpectedResult {
   generatedResource?: string;
   /** A file holding the source a generate clone rule copies: it stands in the cluster. */
   cloneSourceResource?: string;
+  /** resourceSpecs: resources named by group, version, namespace and name (kind and subresource unread, as in `kyverno test`). */
+  resourceSpecs?: ResourceSpec[];
   flags: Record<string, boolean>;
+}
+
+export interface ResourceSpec {
+  apiVersion: string;
+  namespace: string;
+  name: string;
 }
 
 export interface TestSpec {
@@ -82,6 +90,14 @@ export function parseTest(doc: Record<string, unknown>): TestSpec {
     if (generated) out.generatedResource = generated;
     const cloneSource = str(ci(r, 'cloneSourceResource'));
     if (cloneSource) out.cloneSourceResource = cloneSource;
+    const specs = ci(r, 'resourceSpecs');
+    if (Array.isArray(specs)) {
+      out.resourceSpecs = specs.filter(isObj).map((s) => {
+        const group = str(ci(s, 'group')) ?? '';
+        const version = str(ci(s, 'version')) ?? '';
+        return { apiVersion: group ? `${group}/${version}` : version, namespace: str(ci(s, 'namespace')) ?? '', name: str(ci(s, 'name')) ?? '' };
+      });
+    }
     return out;
   });
   const spec: TestSpec = {

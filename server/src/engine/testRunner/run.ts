@@ -8,7 +8,7 @@ import { isGeneration, pickExpected, reportedStatus, resourceId, sameResource } 
 import { defaultNamespace, loadSuites, type LoadedSuite } from './load.ts';
 import { hasLegacyPhase, legacyPhase, stageOf, type Stage } from './order.ts';
 import { runChecks, type CheckCandidate } from './checks.ts';
-import type { ExpectedResult } from './model.ts';
+import type { ExpectedResult, ResourceSpec } from './model.ts';
 import { payloadsNamed, payloadResponse } from './payloads.ts';
 import { resourceVariables, ruleVariables, type SubresourceDecl } from './values.ts';
 import { isObj } from '../../k8s/objects.ts';
@@ -230,7 +230,13 @@ class SuiteRunner {
 
 type Outcome = { kind: 'agree' | 'disagree' | 'unknown'; actual: string; reason: string; rule: string; excluded?: boolean };
 
-function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, resourceName: string): Outcome {
+/** A resourceSpec selects by apiVersion, exact namespace and name, as `kyverno test` compares them with its response keys. */
+function specMatches(spec: ResourceSpec, r: Record<string, unknown>): boolean {
+  const m = isObj(r.metadata) ? r.metadata : {};
+  return String(r.apiVersion ?? '') === spec.apiVersion && String(m.namespace ?? '') === spec.namespace && String(m.name ?? '') === spec.name;
+}
+
+function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, resourceName: string, spec?: ResourceSpec): Outcome {
   const policies = suite.policies.map((p, i) => ({ p, i })).filter(({ p }) => policyMatchesEntry(p, entry));
   // An entry naming a payload file (or, naming none, every payload): `kyverno test` keys the policies' responses to a payload by its path.
   const payloads = payloadsNamed(suite.payloads, suite.dir, resourceName);
@@ -239,8 +245,8 @@ function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, r
     return judgeRows(runner, entry, pairs.flatMap(({ p, payload, response }) => response.rules.map((rule) => ({ rule, response, resource: payload.value, policy: p }))), pairs.map((x) => x.response));
   }
   // `kyverno test` finds resources by name (or namespace/name) alone: the entry's kind does not narrow them.
-  const resources = suite.resources.map((r, i) => ({ r, i })).filter(({ r }) => resourceMatches(r, String(r.kind), resourceName, entry.namespace));
-  if (policies.length > 0 && resources.length === 0) {
+  const resources = suite.resources.map((r, i) => ({ r, i })).filter(({ r }) => (spec ? specMatches(spec, r) : resourceMatches(r, String(r.kind), resourceName, entry.namespace)));
+  if (policies.length > 0 && resources.length === 0 && !spec) {
     const targeted = targetRows(runner, suite, policies, entry, resourceName);
     // A target no rule patched has no response in `kyverno test`: not found.
     const undecided = targeted?.responses.some((r) => r.rules.some((x) => x.status === 'unknown'));
@@ -368,10 +374,13 @@ function runTestOf(path: string, suite: LoadedSuite, report: RunReport, options:
   const runner = new SuiteRunner(suite, options.evaluate ?? evaluatePolicyDoc);
   for (const entry of suite.test.results) {
     // An entry naming no resource in a suite of payloads is one result over all of them.
-    for (const resourceName of entry.resources.length === 0 && suite.payloads.length > 0 ? [''] : entry.resources) {
+    // resourceSpecs add resources only to an entry that names some by `resources` too (kyverno test reads them inside that branch).
+    const specs = entry.resources.length > 0 ? (entry.resourceSpecs ?? []).filter((s) => suite.resources.some((r) => specMatches(s, r))) : [];
+    const named = entry.resources.length === 0 && suite.payloads.length > 0 ? [''] : entry.resources;
+    for (const [resourceName, spec] of [...named.map((n) => [n, undefined] as const), ...specs.map((s) => [s.namespace ? `${s.namespace}/${s.name}` : s.name, s] as const)]) {
       let outcome: Outcome;
       try {
-        outcome = judge(runner, suite, entry, resourceName);
+        outcome = judge(runner, suite, entry, resourceName, spec);
       } catch (e) {
         outcome = { kind: 'disagree', actual: 'error', rule: entry.rule, reason: (e as Error).message };
       }

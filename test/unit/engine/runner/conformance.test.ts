@@ -41,6 +41,13 @@ test('legacy apiCall lists read the suite as the whole cluster only when it list
   assert.throws(() => resolveApiCall('running', call, {}, base), UnsupportedError);
 });
 
+test('resourceSpecs add the resources of that apiVersion, namespace and name to an entry\'s resources', () => {
+  const report = runSuites([join(suites, 'conf-resource-specs')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
+});
+
 test('resources sharing group, kind, namespace and name: the first one read is the one evaluated', () => {
   const report = runSuites([join(suites, 'conf-duplicates')]);
   assert.deepEqual(report.errors, []);
