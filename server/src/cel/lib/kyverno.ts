@@ -11,6 +11,7 @@ import { toCel } from './celValues.ts';
 import { namespace, registerIo } from './io.ts';
 import { decodeX509 } from './x509.ts';
 import { registerAuthz } from './authz.ts';
+import { registerJwt } from './jwt.ts';
 
 export { toCel };
 
@@ -111,4 +112,5 @@ export function registerKyvernoLibraries(env: Environment, session: Session): vo
   registerIo(env, session);
   registerPure(env);
   registerAuthz(env);
+  registerJwt(env, session);
 }

@@ -2,6 +2,7 @@
 // HTTP mode on its httpPayloads, and what stays undecided (Envoy, other kinds), with its reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
 import { evaluateValidatingPolicy } from '../../../../server/src/engine/cel/validating.ts';
@@ -107,4 +108,29 @@ test('a payload that is not one object document fails the suite, as kyverno test
 
 test('a file of several Tests runs each; an entry naming no resource is one result over the payloads', () => {
   assert.deepEqual(failures('vpol-json-tests'), { results: { total: 2, agree: 2, disagree: 0, unknown: 0 }, excluded: 0, failures: [], errors: [] });
+});
+
+test('jwt.Decode(token, secret) in an Envoy policy: an HMAC token is verified offline, Valid reads exp against the clock, a wrong secret is an error', () => {
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const sign = (claims: Record<string, unknown>, secret: string) => {
+    const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+    return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+  };
+  const policy = {
+    apiVersion: 'policies.kyverno.io/v1', kind: 'ValidatingPolicy', metadata: { name: 'jwt' },
+    spec: { evaluation: { mode: 'Envoy' },
+      variables: [{ name: 'token', expression: 'jwt.Decode(object.attributes.request.http.headers["authorization"], "s3cret")' }],
+      validations: [
+        { expression: '!variables.token.Valid ? envoy.Denied(401).Response() : null' },
+        { expression: 'variables.token.Claims.?role.orValue("") != "admin" ? envoy.Denied(403).Response() : envoy.Allowed().Response()' },
+      ] },
+  };
+  const answer = (token: string, now?: string) => payloadResponse(policy, payload({ attributes: { request: { http: { headers: { authorization: token } } } } }, 'Envoy'), { operation: 'CREATE', ...(now ? { now } : {}) }).rules.map((r) => [r.status, r.reason]);
+  assert.deepEqual(answer(sign({ role: 'admin' }, 's3cret')), [['pass', 'request allowed']]);
+  assert.deepEqual(answer(sign({ role: 'dev' }, 's3cret')), [['fail', 'request denied with status code 403']]);
+  const expiring = sign({ role: 'admin', exp: 1_800_000_000 }, 's3cret');
+  assert.deepEqual(answer(expiring, '2026-01-01T00:00:00Z'), [['pass', 'request allowed']]);
+  assert.deepEqual(answer(expiring, '2030-01-01T00:00:00Z'), [['fail', 'request denied with status code 401']]);
+  assert.equal(answer(expiring)[0]![0], 'unknown');
+  assert.equal(answer(sign({ role: 'admin' }, 'other'))[0]![0], 'error');
 });
