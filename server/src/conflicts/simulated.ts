@@ -181,12 +181,17 @@ export function mutated(result: SimulationResult, owner: RuleRef): boolean {
 /**
  * Outcomes of past simulations, keyed by the facts involved (facts are cached per rule, so an
  * unchanged rule keeps its fact objects across edits) and the witness they ran on: an edit
- * re-simulates only the pairs whose rules or witness changed.
+ * re-simulates only the pairs whose rules or witness changed. A remembered outcome costs what it
+ * cost (as in injected.ts): otherwise a later pass, whose early pairs are remembered, has budget
+ * left for pairs a fresh pass never reaches, and its findings depend on what ran before. A quiet
+ * outcome is charged once per content key and pass, as a fresh pass pays only for the first of
+ * pairs with the same content (the others are known quiet by then).
  */
 interface Memo {
   basis: unknown;
   others: unknown[];
   conflict: Conflict | null;
+  cost: number;
 }
 const memo = new WeakMap<object, Map<object, Memo>>();
 
@@ -207,7 +212,7 @@ function remember(a: object, b: object, entry: Memo): void {
  * fact objects, but the same content meets the same verdicts, so nothing is simulated again. (A
  * conflict found is not reused this way: its text quotes the denying rule's message.) Bounded.
  */
-const quiet = new Map<string, { basis: unknown; others: unknown[] }>();
+const quiet = new Map<string, { basis: unknown; others: unknown[]; cost: number }>();
 const QUIET_LIMIT = 50_000;
 /** Simulations run (a test counts them). */
 export const simulationWork = { pairs: 0 };
@@ -221,20 +226,28 @@ function placeOf(fact: WriteFact | ReadFact, list: 'writes' | 'reads'): string |
 function quietKey(question: string, places: (string | undefined)[], owners: RuleRef[] = []): string | undefined {
   return places.every((p) => p !== undefined) ? [question, ...places, ...owners.map(ownerKey)].join('\u0001') : undefined;
 }
-function knownQuiet(key: string | undefined, basis: unknown, others: unknown[]): boolean {
+/** The cost of a pair known to be quiet, or undefined. */
+function knownQuiet(key: string | undefined, basis: unknown, others: unknown[]): number | undefined {
   const q = key === undefined ? undefined : quiet.get(key);
-  return !!q && q.basis === basis && q.others.length === others.length && q.others.every((x, i) => x === others[i]);
+  return !!q && q.basis === basis && q.others.length === others.length && q.others.every((x, i) => x === others[i]) ? q.cost : undefined;
 }
-function rememberQuiet(key: string | undefined, basis: unknown, others: unknown[]): void {
+function rememberQuiet(key: string | undefined, basis: unknown, others: unknown[], cost: number): void {
   if (key === undefined) return;
   if (quiet.size >= QUIET_LIMIT) quiet.clear();
-  quiet.set(key, { basis, others });
+  quiet.set(key, { basis, others, cost });
 }
 
 /** A generator: it pauses after each bucket and each pair it decides (conflicts/index.ts, conflictSteps). */
 export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): Generator<void> {
   let budget = MAX_SIMULATIONS;
   const spend = (n: number) => (budget -= n) >= 0;
+  const paidQuiet = new Set<string>();
+  const spendQuiet = (n: number, contentKey: string | undefined): boolean => {
+    if (contentKey === undefined) return spend(n);
+    if (paidQuiet.has(contentKey)) return true;
+    paidQuiet.add(contentKey);
+    return spend(n);
+  };
 
   // 1. mutation-rejected, for pairs the facts could not decide.
   const rejectCandidates = new Map<string, Candidate<{ w: WriteFact; r: ReadFact }>>();
@@ -290,24 +303,32 @@ export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out:
     if (overlap.overlap === 'never') return;
     const witness = witnessOf(join, kind, [w.owner, r.owner], [w.path, r.path]);
     if (!witness) return;
+    const contentKey = quietKey(`rejected\u0000${kind}`, [placeOf(w, 'writes'), placeOf(r, 'reads')]);
     const known = recall(w, r, witness.basis, witness.reads);
     if (known) {
+      if (!(known.conflict ? spend(known.cost) : spendQuiet(known.cost, contentKey))) return;
       if (known.conflict) {
         found.add(key);
         out(known.conflict);
       }
       return;
     }
-    const contentKey = quietKey(`rejected\u0000${kind}`, [placeOf(w, 'writes'), placeOf(r, 'reads')]);
-    if (knownQuiet(contentKey, witness.basis, witness.reads)) {
-      remember(w, r, { basis: witness.basis, others: witness.reads, conflict: null });
+    const quietCost = knownQuiet(contentKey, witness.basis, witness.reads);
+    if (quietCost !== undefined) {
+      if (!spendQuiet(quietCost, contentKey)) return;
+      remember(w, r, { basis: witness.basis, others: witness.reads, conflict: null, cost: quietCost });
       return;
     }
     simulationWork.pairs++;
+    const before = budget;
     const conflict = simulateRejection(key, kind, w, r, witness, overlap.overlap);
     if (conflict === undefined) return; // out of budget: decide next time
-    remember(w, r, { basis: witness.basis, others: witness.reads, conflict });
-    if (conflict === null) rememberQuiet(contentKey, witness.basis, witness.reads);
+    const cost = before - budget;
+    remember(w, r, { basis: witness.basis, others: witness.reads, conflict, cost });
+    if (conflict === null) {
+      rememberQuiet(contentKey, witness.basis, witness.reads, cost);
+      if (contentKey !== undefined) paidQuiet.add(contentKey);
+    }
     if (conflict) {
       found.add(key);
       out(conflict);
@@ -348,6 +369,8 @@ export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out:
   }
 
   budget = MAX_SIMULATIONS;
+  /** Both orders of one pair. */
+  const ORDER_COST = 2;
   // 2. order-dependent: two mutations on one path, simulated in both orders with the enforcing
   //    validations that read it; reported unless an overwrite/incompatible finding already explains the pair.
   const orderCandidates = new Map<string, Candidate<{ a: WriteFact; b: WriteFact }>>();
@@ -380,24 +403,28 @@ export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out:
     const owners = [a.owner, b.owner, ...validators];
     const witness = witnessOf(join, kind, [a.owner, b.owner], [a.path]);
     if (!witness) continue;
+    const contentKey = quietKey(`order\u0000${kind}`, [placeOf(a, 'writes'), placeOf(b, 'writes')], validators);
     const known = recall(a, b, witness.basis, [...validators, ...witness.reads]);
     if (known) {
+      if (!(known.conflict ? spend(known.cost) : spendQuiet(known.cost, contentKey))) continue;
       if (known.conflict) {
         found.add(key);
         out(known.conflict);
       }
       continue;
     }
-    const contentKey = quietKey(`order\u0000${kind}`, [placeOf(a, 'writes'), placeOf(b, 'writes')], validators);
-    if (knownQuiet(contentKey, witness.basis, witness.reads)) {
-      remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict: null });
+    const quietCost = knownQuiet(contentKey, witness.basis, witness.reads);
+    if (quietCost !== undefined) {
+      if (!spendQuiet(quietCost, contentKey)) continue;
+      remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict: null, cost: quietCost });
       continue;
     }
-    if (!spend(2)) continue;
+    if (!spend(ORDER_COST)) continue;
     simulationWork.pairs++;
     // Remembered as "no conflict" unless a finding is emitted below.
-    remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict: null });
-    rememberQuiet(contentKey, witness.basis, witness.reads);
+    remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict: null, cost: ORDER_COST });
+    rememberQuiet(contentKey, witness.basis, witness.reads, ORDER_COST);
+    if (contentKey !== undefined) paidQuiet.add(contentKey);
     const ab = run(witness.object, owners, witness.context, [0, 1]);
     const ba = run(witness.object, owners, witness.context, [1, 0]);
     if (!ab || !ba || !mutated(ab, a.owner) || !mutated(ab, b.owner)) continue;
@@ -427,8 +454,11 @@ export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out:
       key,
       writes: [a, b],
     };
-    remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict });
-    if (contentKey !== undefined) quiet.delete(contentKey);
+    remember(a, b, { basis: witness.basis, others: [...validators, ...witness.reads], conflict, cost: ORDER_COST });
+    if (contentKey !== undefined) {
+      quiet.delete(contentKey);
+      paidQuiet.delete(contentKey);
+    }
     found.add(key);
     out(conflict);
   }
