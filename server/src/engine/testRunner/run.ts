@@ -8,6 +8,7 @@ import { isGeneration, pickExpected, reportedStatus, resourceId, sameResource } 
 import { defaultNamespace, loadSuites, type LoadedSuite } from './load.ts';
 import { hasLegacyPhase, legacyPhase, stageOf, type Stage } from './order.ts';
 import { runChecks, type CheckCandidate } from './checks.ts';
+import { backgroundInvalidity } from './invalid.ts';
 import type { ExpectedResult, ResourceSpec } from './model.ts';
 import { payloadsNamed, payloadResponse } from './payloads.ts';
 import { resourceVariables, ruleVariables, type SubresourceDecl } from './values.ts';
@@ -244,6 +245,9 @@ function judge(runner: SuiteRunner, suite: LoadedSuite, entry: ExpectedResult, r
     const pairs = payloads.flatMap((payload) => policies.map(({ p }) => ({ p, payload, response: payloadResponse(p, payload, runner.contextFor(p, payload.value, {})) })));
     return judgeRows(runner, entry, pairs.flatMap(({ p, payload, response }) => response.rules.map((rule) => ({ rule, response, resource: payload.value, policy: p }))), pairs.map((x) => x.response));
   }
+  // A policy Kyverno's validation rejects is skipped: each result on it is "Skip / Invalid Policy", not a failure.
+  const invalid = policies.length > 0 ? policies.map(({ p }) => (familyOf(p) === 'legacy' ? backgroundInvalidity(p) : undefined)) : [];
+  if (invalid.length > 0 && invalid.every((why) => why !== undefined)) return { kind: 'agree', actual: 'skip', rule: entry.rule, reason: `invalid policy: ${invalid[0]}`, excluded: true };
   // `kyverno test` finds resources by name (or namespace/name) alone: the entry's kind does not narrow them.
   const resources = suite.resources.map((r, i) => ({ r, i })).filter(({ r }) => (spec ? specMatches(spec, r) : resourceMatches(r, String(r.kind), resourceName, entry.namespace)));
   if (policies.length > 0 && resources.length === 0 && !spec) {

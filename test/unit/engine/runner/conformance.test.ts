@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runSuites } from '../../../../server/src/engine/testRunner/index.ts';
 import { assertTree, expressionIn } from '../../../../server/src/engine/testRunner/assertTree.ts';
+import { backgroundInvalidity } from '../../../../server/src/engine/testRunner/invalid.ts';
 import { resolveApiCall } from '../../../../server/src/engine/legacy/apiCall.ts';
 import { UnsupportedError } from '../../../../server/src/engine/jmespath/errors.ts';
 
@@ -46,6 +47,22 @@ test('resourceSpecs add the resources of that apiVersion, namespace and name to 
   assert.deepEqual(report.errors, []);
   assert.deepEqual(report.failures, []);
   assert.deepEqual(report.results, { total: 3, agree: 3, disagree: 0, unknown: 0 });
+});
+
+test('a legacy policy its validation rejects (background mode reading the requester) is skipped: its entries are not failures', () => {
+  const report = runSuites([join(suites, 'conf-invalid-policy')]);
+  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual(report.results, { total: 1, agree: 1, disagree: 0, unknown: 0 });
+  const rule = (extra: Record<string, unknown>) => ({ name: 'r', match: { any: [{ resources: { kinds: ['Pod'] } }] }, ...extra });
+  const policy = (spec: Record<string, unknown>) => ({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p' }, spec });
+  const deny = (key: string) => ({ validate: { deny: { conditions: { any: [{ key, operator: 'Equals', value: 'x' }] } } } });
+  assert.match(backgroundInvalidity(policy({ rules: [rule({ match: { any: [{ subjects: [{ kind: 'User', name: 'u' }] }] } })] }))!, /match selects subjects/);
+  assert.match(backgroundInvalidity(policy({ rules: [rule(deny('{{request.roles}}'))] }))!, /request.roles/);
+  assert.equal(backgroundInvalidity(policy({ background: false, rules: [rule(deny('{{request.userInfo.username}}'))] })), undefined);
+  assert.equal(backgroundInvalidity(policy({ rules: [rule(deny('{{request.object.spec.serviceAccountName}}'))] })), undefined);
+  assert.equal(backgroundInvalidity(policy({ rules: [rule(deny('\\{{request.userInfo.username}}'))] })), undefined);
+  assert.equal(backgroundInvalidity(policy({ rules: [rule({ mutate: { targets: [{ kind: 'ConfigMap' }] } }), rule(deny('{{serviceAccountName}}'))] })), undefined);
 });
 
 test('resources sharing group, kind, namespace and name: the first one read is the one evaluated', () => {
