@@ -10,50 +10,11 @@ import { gvkOf, kindMatches, selectorMatches } from '../match/index.ts';
 import type { LabelSelector } from '../match/selector.ts';
 import { identityOf } from '../cel/kinds.ts';
 import { isObj } from '../../k8s/objects.ts';
+import { resolveReferences } from './references.ts';
 
 type Obj = Record<string, unknown>;
 
 const SERVER_FIELDS = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink', 'ownerReferences'];
-
-const REFERENCE = /(?<!\\)\$\(([^()]+)\)/g;
-
-/** The value at a JSON-pointer-like path ('/'-separated, `..` going up) of the rule document. */
-function at(doc: unknown, pointer: string[]): unknown {
-  let cur = doc;
-  for (const key of pointer) {
-    if (Array.isArray(cur)) cur = cur[Number(key)];
-    else if (isObj(cur)) cur = cur[key];
-    else return undefined;
-  }
-  return cur;
-}
-
-/**
- * Kyverno resolves `$(path)` references in a rule before its variables: a path relative to the
- * field holding it (`./../data/x` from `generate.name` is `generate.data.x`) or absolute from the
- * rule. A whole-value reference takes the value as it is; an embedded one its text.
- */
-export function resolveReferences(value: unknown, rule: Obj, here: string[] = []): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => resolveReferences(v, rule, [...here, String(i)]));
-  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, rule, [...here, k])]));
-  if (typeof value !== 'string' || !value.includes('$(')) return value;
-  const resolve = (ref: string): unknown => {
-    const parts: string[] = ref.startsWith('/') ? [] : [...here];
-    for (const seg of ref.split('/')) {
-      if (seg === '' || seg === '.') continue;
-      if (seg === '..') parts.pop();
-      else parts.push(seg);
-    }
-    return at(rule, parts);
-  };
-  // Text that only looks like a reference (a shell `$(date)`) is left as written.
-  const whole = /^\$\(([^()]+)\)$/.exec(value);
-  if (whole) return resolve(whole[1]!) ?? value;
-  return value.replace(REFERENCE, (m, ref: string) => {
-    const v = resolve(ref);
-    return v === undefined ? m : typeof v === 'string' ? v : JSON.stringify(v);
-  });
-}
 
 export function generateRule(raw: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
   try {

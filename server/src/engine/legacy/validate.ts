@@ -10,6 +10,7 @@ import { error, fail, fromThrown, pass, skip, unknown, type Outcome } from './ou
 import { validatePodSecurity } from './podSecurity.ts';
 import { validateCel } from './cel.ts';
 import { isObj } from '../../k8s/objects.ts';
+import { resolveReferences } from './references.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -23,7 +24,17 @@ export function message(raw: unknown, data: unknown): string {
   }
 }
 
-export function validateRule(v: Obj, resource: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
+const resolved = new WeakMap<Obj, Obj>();
+
+/** `$(path)` references read the rule itself; the pattern is then matched as if written out. Once per rule object. */
+function withReferences(raw: Obj): Obj {
+  let v = resolved.get(raw);
+  if (!v) resolved.set(raw, (v = resolveReferences(raw, { validate: raw }, ['validate']) as Obj));
+  return v;
+}
+
+export function validateRule(raw: Obj, resource: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
+  const v = withReferences(raw);
   const msg = message(v.message, data);
   try {
     // Kyverno checks deny before patterns when a rule (oddly) has both.

@@ -254,3 +254,13 @@ test('generate cloneList copies the selected supplied resources', () => {
   assert.equal(r.status, 'pass');
   assert.deepEqual(r.generated!.map((g) => [(g as any).kind, (g as any).metadata.name, (g as any).metadata.namespace]), [['Secret', 's1', 'prod'], ['ConfigMap', 'c1', 'prod']]);
 });
+
+test('$(path) references in a validate pattern read the rule itself, relative or absolute, with an operator kept before the value', () => {
+  const probes = (live: number, ready: number) => pod([{ name: 'app', livenessProbe: { tcpSocket: { port: live } }, readinessProbe: { tcpSocket: { port: ready } } }]);
+  const same = policy({ validate: { message: 'same ports', pattern: { spec: { containers: [{ livenessProbe: { tcpSocket: { port: '$(./../../../readinessProbe/tcpSocket/port)' } }, readinessProbe: { tcpSocket: { port: 3000 } } }] } } } });
+  assert.equal(status(same, probes(3000, 3000)).status, 'pass');
+  assert.equal(status(same, probes(8080, 3000)).status, 'fail');
+  const below = policy({ validate: { message: 'below', pattern: { spec: { containers: [{ livenessProbe: { tcpSocket: { port: '$(</validate/pattern/spec/containers/0/readinessProbe/tcpSocket/port)' } }, readinessProbe: { tcpSocket: { port: 3000 } } }] } } } });
+  assert.equal(status(below, probes(2000, 3000)).status, 'pass');
+  assert.equal(status(below, probes(4000, 3000)).status, 'fail');
+});
