@@ -46,8 +46,25 @@ function applyPatches(m: Obj, resource: Obj, data: Obj, path: Path): Step {
   return { resource: current };
 }
 
+/**
+ * A mutate-existing rule on one target: its patches, then its foreach, each element patching the
+ * target while request.object stays the trigger (Kyverno's context resource) until a foreach entry
+ * patched something; then it is the patched target.
+ */
+function applyToTarget(m: Obj, target: Obj, data: Obj, ctx: AdmissionContext, path: Path): Step {
+  let current = target;
+  if (m.patchStrategicMerge !== undefined || m.patchesJson6902 !== undefined) {
+    const step = applyPatches(m, current, data, path);
+    if ('outcome' in step) return step;
+    current = step.resource;
+  }
+  if (!Array.isArray(m.foreach)) return { resource: current };
+  const request = isObj(data.request) ? data.request : {};
+  return foreachMutate(m.foreach as Obj[], current, data, ctx, 0, [...path, 'foreach'], { object: isObj(request.object) ? request.object : current });
+}
+
 export function mutateRule(m: Obj, resource: Obj, data: Obj, ctx: AdmissionContext, path: Path): Outcome {
-  if (m.targets !== undefined) return mutateExisting(m, resource, data, ctx, path, applyPatches);
+  if (m.targets !== undefined) return mutateExisting(m, resource, data, ctx, path, (mm, target, d, p) => applyToTarget(mm, target, d, ctx, p));
   try {
     let current = resource;
     if (m.patchStrategicMerge !== undefined || m.patchesJson6902 !== undefined) {
@@ -67,14 +84,17 @@ export function mutateRule(m: Obj, resource: Obj, data: Obj, ctx: AdmissionConte
   }
 }
 
-function foreachMutate(list: Obj[], resource: Obj, data: Obj, ctx: AdmissionContext, nesting: number, path: Path): Step {
+/** `fixed`: request.object as a mutate-existing rule sees it (not the resource being patched). */
+function foreachMutate(list: Obj[], resource: Obj, data: Obj, ctx: AdmissionContext, nesting: number, path: Path, fixed?: { object: Obj }): Step {
   let current = resource;
+  const objectData = () => withObject(data, fixed ? fixed.object : current);
   for (let f = 0; f < list.length; f++) {
     const fe = list[f]!;
     const fpath = [...path, f];
+    const before = current;
     let elements: unknown[];
     try {
-      elements = evaluateList(fe.list, withObject(data, current));
+      elements = evaluateList(fe.list, objectData());
     } catch (e) {
       const o = fromThrown(e, [...fpath, 'list']);
       if (o.status === 'unknown') return { outcome: o };
@@ -84,7 +104,7 @@ function foreachMutate(list: Obj[], resource: Obj, data: Obj, ctx: AdmissionCont
     const indexes = elements.map((_e, i) => i);
     if (fe.order === 'Descending') indexes.reverse();
     for (const i of indexes) {
-      const elemData = withElement(withObject(data, current), elements[i], i, nesting);
+      const elemData = withElement(objectData(), elements[i], i, nesting);
       loadContext(fe.context, elemData, ctx);
       if (!evaluateConditions(fe.preconditions, elemData).result) continue;
       if (fe.patchStrategicMerge !== undefined || fe.patchesJson6902 !== undefined) {
@@ -96,11 +116,12 @@ function foreachMutate(list: Obj[], resource: Obj, data: Obj, ctx: AdmissionCont
         current = step.resource;
       }
       if (Array.isArray(fe.foreach)) {
-        const step = foreachMutate(fe.foreach as Obj[], current, elemData, ctx, nesting + 1, [...fpath, 'foreach']);
+        const step = foreachMutate(fe.foreach as Obj[], current, elemData, ctx, nesting + 1, [...fpath, 'foreach'], fixed && { object: fixed.object });
         if ('outcome' in step) return step;
         current = step.resource;
       }
     }
+    if (fixed && nesting === 0 && !deepEqual(before, current)) fixed.object = current;
   }
   return { resource: current };
 }

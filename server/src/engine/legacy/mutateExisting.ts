@@ -7,7 +7,7 @@ import type { Path } from '../../yaml/paths.ts';
 import { substitute } from '../jmespath/substitute.ts';
 import { evaluateConditions } from './conditions.ts';
 import { loadContext } from './context.ts';
-import { error, fromThrown, pass, skip, unknown, type Outcome } from './outcome.ts';
+import { error, fromThrown, pass, skip, type Outcome } from './outcome.ts';
 import { selectorMatches, wildcardMatch } from '../match/index.ts';
 import type { LabelSelector } from '../match/selector.ts';
 import { isObj } from '../../k8s/objects.ts';
@@ -47,7 +47,6 @@ function mutateTarget(m: Obj, spec: Obj, target: Obj, data: Obj, ctx: AdmissionC
 export type ApplyPatches = (m: Obj, resource: Obj, data: Obj, path: Path) => { resource: Obj } | { outcome: Outcome };
 
 export function mutateExisting(m: Obj, trigger: Obj, data: Obj, ctx: AdmissionContext, path: Path, apply: ApplyPatches): Outcome {
-  if (m.foreach !== undefined) return unknown('foreach in a mutate existing rule is not modelled', [...path, 'foreach']);
   if (!Array.isArray(m.targets)) return error('mutate.targets is not a list', [...path, 'targets']);
   const targets: TargetResult[] = [];
   try {

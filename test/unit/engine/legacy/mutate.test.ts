@@ -120,3 +120,20 @@ test('conditional list elements only patch resource elements that have a name', 
   const r = run(p, pod({ containers: [], tolerations: [{ key: 'gpu', operator: 'Exists' }] }));
   assert.equal(r.rules[0]!.status, 'skip');
 });
+
+test('mutate existing with foreach: the list reads the trigger as request.object, each element patches the target', () => {
+  const p = policy({
+    targets: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: '{{ request.object.metadata.namespace }}', name: 'images' }],
+    foreach: [{
+      list: 'request.object.spec.containers',
+      patchStrategicMerge: { data: { '{{ element.name }}': '{{ element.image }}' } },
+    }],
+  });
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'images', namespace: 'default' }, data: { old: 'x' } };
+  const trigger = pod({ containers: [{ name: 'a', image: 'nginx:1' }, { name: 'b', image: 'redis:7' }] });
+  const r = evaluateLegacyPolicy(p, trigger, { operation: 'CREATE', clusterResources: [cm] });
+  const rule = r.rules[0]!;
+  assert.equal(rule.status, 'pass');
+  assert.deepEqual(r.patched, trigger);
+  assert.deepEqual(rule.targets!.map((t) => [t.status, (t.resource as any).data]), [['pass', { old: 'x', a: 'nginx:1', b: 'redis:7' }]]);
+});
