@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeWorkspaceInParallel, findConfigFile, loadConfig, LineIndexes, ANALYZER_VERSION } from '../analysis.ts';
+import { analyzeWorkspaceInParallel, LineIndexes, ANALYZER_VERSION } from '../analysis.ts';
 import { availableParallelism, loadavg } from 'node:os';
 import { severityRank, type Severity } from '../findings.ts';
 import { allChecks } from '../checks/registry.ts';
@@ -11,26 +11,18 @@ import { toText } from './format/text.ts';
 import { toSarif } from './format/sarif.ts';
 import type { CliIo } from './io.ts';
 import { UsageError } from './io.ts';
+import { commandConfig, oneOf } from './options.ts';
 
 const formats = ['text', 'json', 'sarif'] as const;
 const failLevels = ['error', 'warning', 'info', 'never'] as const;
 
 export async function runCheckCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgsOrThrow(args);
-  const format = values.format ?? 'text';
-  if (!(formats as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')} (got ${format})`);
-  const failOn = values['fail-on'] ?? 'error';
-  if (!(failLevels as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${failLevels.join(', ')} (got ${failOn})`);
+  const format = oneOf('format', values.format, formats, 'text');
+  const failOn = oneOf('fail-on', values['fail-on'], failLevels, 'error');
   const roots = positionals.length ? positionals : ['.'];
   for (const root of roots) if (!existsSync(resolve(io.cwd, root))) throw new UsageError(`${root}: no such file or directory`);
-  const configPath = values.config ? resolve(io.cwd, values.config) : findConfigFile(roots, io.cwd, existsSync);
-  if (values.config && !existsSync(configPath!)) throw new UsageError(`${values.config}: config file not found`);
-  let config;
-  try {
-    config = loadConfig(configPath);
-  } catch (error) {
-    throw new UsageError(`${configPath}: cannot read config (${(error as Error).message})`);
-  }
+  const { configPath, config } = commandConfig(roots, values.config, io.cwd);
   // The default: a thread per idle core. Workers pay for themselves only with cores to spare; on a
   // machine already busy (issue 14: 2 threads 1.47x the wall time of one on a loaded 2-core host)
   // they compete with each other and with the main thread, and one thread is faster.

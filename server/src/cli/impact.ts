@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeWorkspaceInParallel, findConfigFile, loadConfig } from '../analysis.ts';
+import { analyzeWorkspaceInParallel } from '../analysis.ts';
 import { ImpactAccumulator, isClusterObject, objectsOf, type ImpactObject, type PolicyImpact } from '../impact/impact.ts';
 import { resourceFiles, streamObjects, type StreamOptions } from '../workspace/exportStream.ts';
 import { confinementRoots } from '../workspace/safeRead.ts';
@@ -13,6 +13,7 @@ import type { Resource } from '../model/types.ts';
 import { classify } from '../model/classify.ts';
 import { terminalText } from '../escape.ts';
 import { UsageError, type CliIo } from './io.ts';
+import { commandConfig, oneOf } from './options.ts';
 
 const formats = ['text', 'json'] as const;
 const failLevels = ['enforce', 'any', 'never'] as const;
@@ -64,20 +65,11 @@ function parseArgsOrThrow(args: string[]) {
 
 export async function runImpactCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgsOrThrow(args);
-  const format = values.format ?? 'text';
-  if (!(formats as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')} (got ${format})`);
-  const failOn = values['fail-on'] ?? 'enforce';
-  if (!(failLevels as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${failLevels.join(', ')} (got ${failOn})`);
+  const format = oneOf('format', values.format, formats, 'text');
+  const failOn = oneOf('fail-on', values['fail-on'], failLevels, 'enforce');
   const roots = positionals.length ? positionals : ['.'];
   for (const root of [...roots, ...(values.resources ?? [])]) if (!existsSync(resolve(io.cwd, root))) throw new UsageError(`${root}: no such file or directory`);
-  const configPath = values.config ? resolve(io.cwd, values.config) : findConfigFile(roots, io.cwd, existsSync);
-  if (values.config && !existsSync(configPath!)) throw new UsageError(`${values.config}: config file not found`);
-  let config;
-  try {
-    config = loadConfig(configPath);
-  } catch (error) {
-    throw new UsageError(`${configPath}: cannot read config (${(error as Error).message})`);
-  }
+  const { configPath, config } = commandConfig(roots, values.config, io.cwd);
   const result = await analyzeWorkspaceInParallel({ roots: roots.map((r) => resolve(io.cwd, r)), workspaceRoot: configPath ? resolve(configPath, '..') : io.cwd, config, checks: [] });
   const index = result.index;
   if (!index) throw new UsageError('no files to analyse');
