@@ -8,30 +8,9 @@ import { tmpdir } from 'node:os';
 import Ajv from 'ajv';
 import { main } from '../../../server/src/cli/main.ts';
 import { streamObjects } from '../../../server/src/workspace/exportStream.ts';
+import { dropAllPolicy } from '../../helpers/dropAllPolicy.ts';
 
-const podOnly = (action: string) => `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: pods-drop-all
-  annotations:
-    pod-policies.kyverno.io/autogen-controllers: none
-spec:
-  validationFailureAction: ${action}
-  rules:
-    - name: drop-all
-      match:
-        any:
-          - resources:
-              kinds: [Pod]
-      validate:
-        message: Containers must drop every capability.
-        pattern:
-          spec:
-            containers:
-              - securityContext:
-                  capabilities:
-                    drop: [ALL]
-`;
+const podOnly = (action: string) => dropAllPolicy(action);
 
 const prodOnly = `apiVersion: kyverno.io/v1
 kind: ClusterPolicy

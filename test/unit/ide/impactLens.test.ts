@@ -7,30 +7,9 @@ import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 import { lensSpots, resolveLens } from '../../../server/src/ide/codeLens.ts';
 import { resolveImpactLens } from '../../../server/src/ide/impactLens.ts';
 import { ImpactCache } from '../../../server/src/impact/impact.ts';
+import { dropAllPolicy } from '../../helpers/dropAllPolicy.ts';
 
-const policy = (action: string, message = 'Containers must drop every capability.') => `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: pods-drop-all
-  annotations:
-    pod-policies.kyverno.io/autogen-controllers: none
-spec:
-  validationFailureAction: ${action}
-  rules:
-    - name: drop-all
-      match:
-        any:
-          - resources:
-              kinds: [Pod]
-      validate:
-        message: ${message}
-        pattern:
-          spec:
-            containers:
-              - securityContext:
-                  capabilities:
-                    drop: [ALL]
-`;
+const policy = (action: string, message?: string) => dropAllPolicy(action, message);
 
 const deployment = (name: string, securityContext: string) => `apiVersion: apps/v1
 kind: Deployment

@@ -4,30 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 import { ImpactCache, impactOf, objectsOf } from '../../../server/src/impact/impact.ts';
+import { dropAllPolicy } from '../../helpers/dropAllPolicy.ts';
 
-const podOnly = (message: string, action = 'Audit') => `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: pods-drop-all
-  annotations:
-    pod-policies.kyverno.io/autogen-controllers: none
-spec:
-  validationFailureAction: ${action}
-  rules:
-    - name: drop-all
-      match:
-        any:
-          - resources:
-              kinds: [Pod]
-      validate:
-        message: ${message}
-        pattern:
-          spec:
-            containers:
-              - securityContext:
-                  capabilities:
-                    drop: [ALL]
-`;
+const podOnly = (message: string, action = 'Audit') => dropAllPolicy(action, message);
 
 const labelsPolicy = `apiVersion: policies.kyverno.io/v1alpha1
 kind: ValidatingPolicy

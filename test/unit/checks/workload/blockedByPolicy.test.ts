@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { jobOf, podOf, replicaSetOf } from '../../../../server/src/impact/created.ts';
 import { blockedByPolicyCheck } from '../../../../server/src/checks/workload/blockedByPolicy.ts';
 import { analyze, applyEdits, yamlErrors } from '../harness.ts';
+import { dropAllPolicy } from '../../../helpers/dropAllPolicy.ts';
 
 const cronJob = {
   apiVersion: 'batch/v1',
@@ -77,29 +78,7 @@ spec:
   assert.deepEqual(analyze({ '/ws/p.yaml': policy, '/ws/c.yaml': fixed }, [blockedByPolicyCheck]), []);
 });
 
-const podOnlyPolicy = `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: pods-drop-all
-  annotations:
-    pod-policies.kyverno.io/autogen-controllers: none
-spec:
-  validationFailureAction: Enforce
-  rules:
-    - name: drop-all
-      match:
-        any:
-          - resources:
-              kinds: [Pod]
-      validate:
-        message: Containers must drop every capability.
-        pattern:
-          spec:
-            containers:
-              - securityContext:
-                  capabilities:
-                    drop: [ALL]
-`;
+const podOnlyPolicy = dropAllPolicy('Enforce');
 
 const deployment = (securityContext = '') => `apiVersion: apps/v1
 kind: Deployment
