@@ -9,29 +9,12 @@ import { conflictFinders, workspaceConflictSteps } from '../../../server/src/che
 import { conflictsOf, type Conflict } from '../../../server/src/conflicts/index.ts';
 import { simulationWork } from '../../../server/src/conflicts/simulated.ts';
 import { rejectedWork } from '../../../server/src/conflicts/rejected.ts';
+import { labelMutation } from '../../helpers/labelMutation.ts';
 
 const FIELDS = 12;
 
 /** A mutation that sets the labels `fields` to `value` (computed from the request: only a simulation decides what a validation makes of it). */
-const mutation = (name: string, fields: number[], value: (i: number) => string) => `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: ${name}
-  annotations:
-    pod-policies.kyverno.io/autogen-controllers: none
-spec:
-  rules:
-    - name: labels
-      match:
-        any:
-          - resources:
-              kinds: [Pod]
-      mutate:
-        patchStrategicMerge:
-          metadata:
-            labels:
-${fields.map((i) => `              l${i}: ${value(i)}`).join('\n')}
-`;
+const mutation = (name: string, fields: number[], value: (i: number) => string) => labelMutation(name, 'labels', Object.fromEntries(fields.map((i) => [`l${i}`, value(i)])));
 
 const all = Array.from({ length: FIELDS }, (_, i) => i);
 

@@ -6,26 +6,9 @@ import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 import { workspaceConflicts } from '../../../server/src/checks/conflicts.ts';
 import { rejectedWork } from '../../../server/src/conflicts/rejected.ts';
+import { labelMutation } from '../../helpers/labelMutation.ts';
 
-const mutation = (i: number, value: string) => `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: set-team-${i}
-  annotations:
-    pod-policies.kyverno.io/autogen-controllers: none
-spec:
-  rules:
-    - name: team
-      match:
-        any:
-          - resources:
-              kinds: [Pod]
-      mutate:
-        patchStrategicMerge:
-          metadata:
-            labels:
-              team: "${value}"
-`;
+const mutation = (i: number, value: string) => labelMutation(`set-team-${i}`, 'team', { team: `"${value}"` });
 
 const validation = (i: number, action: string, pattern: string) => `apiVersion: kyverno.io/v1
 kind: ClusterPolicy

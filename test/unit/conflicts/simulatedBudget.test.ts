@@ -5,27 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 import { workspaceConflicts } from '../../../server/src/checks/conflicts.ts';
+import { labelMutation } from '../../helpers/labelMutation.ts';
 
 // A computed tier: the facts cannot judge it, so every (mutation, validation) pair is simulated.
-const mutation = (name: string, value: string) => `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: ${name}
-  annotations:
-    pod-policies.kyverno.io/autogen-controllers: none
-spec:
-  rules:
-    - name: tier
-      match:
-        any:
-          - resources:
-              kinds: [Pod]
-      mutate:
-        patchStrategicMerge:
-          metadata:
-            labels:
-              tier: "${value}"
-`;
+const mutation = (name: string, value: string) => labelMutation(name, 'tier', { tier: `"${value}"` });
 
 const validation = `apiVersion: kyverno.io/v1
 kind: ClusterPolicy

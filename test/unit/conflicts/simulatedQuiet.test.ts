@@ -6,26 +6,9 @@ import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 import { workspaceConflicts } from '../../../server/src/checks/conflicts.ts';
 import { simulationWork } from '../../../server/src/conflicts/simulated.ts';
+import { labelMutation } from '../../helpers/labelMutation.ts';
 
-const mutation = `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: set-tier
-  annotations:
-    pod-policies.kyverno.io/autogen-controllers: none
-spec:
-  rules:
-    - name: tier
-      match:
-        any:
-          - resources:
-              kinds: [Pod]
-      mutate:
-        patchStrategicMerge:
-          metadata:
-            labels:
-              tier: "{{ request.object.metadata.name }}"
-`;
+const mutation = labelMutation('set-tier', 'tier', { tier: '"{{ request.object.metadata.name }}"' });
 
 const validation = (message: string, forbidden: string) => `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
