@@ -214,8 +214,8 @@ function remember(a: object, b: object, entry: Memo): void {
  */
 const quiet = new Map<string, { basis: unknown; others: unknown[]; cost: number }>();
 const QUIET_LIMIT = 50_000;
-/** Simulations run (a test counts them). */
-export const simulationWork = { pairs: 0 };
+/** Simulations run, and witness variants built for them (a test counts them). */
+export const simulationWork = { pairs: 0, variants: 0 };
 
 /** A rule by content: its policy's verdict key and its name. */
 export const ownerKey = (o: RuleRef): string => `${verdictKeyOf(o.policy)}\u0000${o.rule.name}`;
@@ -338,12 +338,16 @@ export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out:
   function simulateRejection(key: string, kind: string, w: WriteFact, r: ReadFact, witness: Witness, overlap: 'always' | 'maybe'): Conflict | null | undefined {
     // Variants of the witness at the written field: as is, without it, and with each constant the
     // validation mentions; the first one the validation admits alone is the one to mutate.
-    const variants = [witness.object, without(witness.object, plainPath(w.path)), ...scalars(r.owner.rule.raw).map((v) => withValue(witness.object, plainPath(w.path), v))];
+    // Built only once the budget pays for it: a pass that has run out still meets every candidate
+    // pair, and cloning the witness per pair then cost most of a keystroke's pass on the corpus.
+    const variants: (() => Obj)[] = [() => witness.object, () => without(witness.object, plainPath(w.path)), ...scalars(r.owner.rule.raw).map((v) => () => withValue(witness.object, plainPath(w.path), v))];
     let alone: SimulationResult | undefined;
     let after: SimulationResult | undefined;
     let deniedAll = true;
-    for (const variant of variants) {
+    for (const build of variants) {
       if (!spend(2)) return undefined;
+      simulationWork.variants++;
+      const variant = build();
       const a = run(variant, [r.owner], witness.context);
       const m = run(variant, [w.owner, r.owner], witness.context);
       if (!a || !m) continue;
