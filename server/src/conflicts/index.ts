@@ -2,8 +2,7 @@
 // `kyverno/conflicts` request and the `graph` command draw them. Computed once per index revision.
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { FileId } from '../findings.ts';
-import { BucketMemo, ConflictJoin, ConflictSet, verdictKeysOf, type Conflict } from './join.ts';
-import type { RuleFacts } from './facts.ts';
+import { BucketMemo, ConflictJoin, ConflictSet, type Conflict } from './join.ts';
 import { policyIdentity } from '../model/identity.ts';
 
 export type { Conflict, ConflictJoin, ConflictSide } from './join.ts';
@@ -35,8 +34,6 @@ interface Computed {
   join: ConflictJoin;
   /** Files with resources (witnesses, ConfigMaps the simulations read) at that revision. */
   resourceFiles?: ReadonlySet<FileId>;
-  /** Each file's rules at that revision. */
-  rules?: ReadonlyMap<FileId, readonly RuleFacts[]>;
 }
 const computed = new WeakMap<WorkspaceIndex, Computed>();
 /** Passes that walked the join (a test counts them: a message edit must walk none). */
@@ -67,7 +64,7 @@ export function* conflictSteps(index: WorkspaceIndex, finders: readonly Conflict
   const hit = computed.get(index);
   if (hit && hit.revision === index.revision && hit.finders === finders) return hit.conflicts;
   if (hit && hit.finders === finders && sameVerdicts(index, hit)) {
-    hit.revision = index.revision;
+    computed.set(index, { ...hit, revision: index.revision });
     return hit.conflicts;
   }
   conflictWork.passes++;
@@ -99,7 +96,7 @@ export function* conflictSteps(index: WorkspaceIndex, finders: readonly Conflict
   const conflicts = set.values();
   memo.rotate();
   const resourceFiles = new Set(index.files().filter((f) => f.documents.some((d) => d.resource)).map((f) => f.file));
-  computed.set(index, { revision: index.revision, finders, conflicts, join, resourceFiles, rules: join.rulesByFile() });
+  computed.set(index, { revision: index.revision, finders, conflicts, join, resourceFiles });
   return conflicts;
 }
 
@@ -111,16 +108,20 @@ export function* conflictSteps(index: WorkspaceIndex, finders: readonly Conflict
  * The join takes the new rules in, so a later edit starts from them.
  */
 function sameVerdicts(index: WorkspaceIndex, hit: Computed): boolean {
-  const { join, resourceFiles, rules } = hit;
-  const changed = resourceFiles && rules && index.changedSince(hit.revision);
+  const { join } = hit;
+  if (!hit.resourceFiles || join.syncedRevision !== hit.revision) return false;
+  const changed = index.changedSince(hit.revision);
   if (!changed) return false;
-  for (const file of changed) if (resourceFiles.has(file) || index.getFile(file)?.documents.some((d) => d.resource)) return false;
-  if (hit.conflicts.some((c) => [...c.sides, ...(c.context ?? [])].some((s) => changed.has(s.owner.rule.source.file)))) return false;
+  const before = new Map<FileId, string>();
+  const policies = new Set<unknown>();
+  for (const file of changed) {
+    if (hit.resourceFiles.has(file) || index.getFile(file)?.documents.some((d) => d.resource)) return false;
+    before.set(file, join.verdictKeysOf(file).join('\u0001'));
+    for (const ref of join.refsOf(file)) policies.add(ref.policy);
+  }
+  if (hit.conflicts.some((c) => [...c.sides, ...(c.context ?? [])].some((s) => policies.has(s.owner.policy)))) return false;
   join.sync();
-  const now = join.rulesByFile();
-  if (![...changed].every((file) => verdictKeysOf(now.get(file)) === verdictKeysOf(rules.get(file)))) return false;
-  hit.rules = now;
-  return true;
+  return [...changed].every((file) => join.verdictKeysOf(file).join('\u0001') === before.get(file));
 }
 
 /**

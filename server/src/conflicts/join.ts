@@ -8,9 +8,8 @@ import { pathKey, witnessRank } from './paths.ts';
 import type { RuleRef } from './facts.ts';
 import { verdictKeyOf } from '../model/verdictKey.ts';
 
-/** A file's rules by place and by what admission decides with them (their policies' messages and documentation left out). */
-export const verdictKeysOf = (rules: readonly RuleFacts[] | undefined): string =>
-  (rules ?? []).map(({ ref }) => `${ref.id}\u0000${verdictKeyOf(ref.policy)}\u0000${ref.rule.name}`).join('\u0001');
+/** A rule by place and by what admission decides with it (its policy's messages and documentation left out). */
+export const ruleVerdictKey = (ref: RuleRef): string => `${ref.id}\u0000${verdictKeyOf(ref.policy)}\u0000${ref.rule.name}`;
 
 export interface ConflictSide {
   owner: RuleRef;
@@ -169,6 +168,11 @@ export class ConflictJoin {
     this.sync();
   }
 
+  /** The index revision the join last synced to. */
+  get syncedRevision(): number {
+    return this.seenRevision;
+  }
+
   /** Brings the join up to the index's revision: the changed files only, or everything when too far behind. */
   sync(): void {
     if (this.seenRevision === this.index.revision) return;
@@ -189,12 +193,14 @@ export class ConflictJoin {
 
   private readonly rankOf = (fact: unknown): number => this.ranks.get(fact) ?? 0;
 
-  /**
-   * The rules of each file now: a copy of the table, whose lists are replaced, never changed, on
-   * an edit (so a snapshot stays as it was; conflicts/index.ts, `sameVerdicts`).
-   */
-  rulesByFile(): Map<FileId, readonly RuleFacts[]> {
-    return new Map(this.factsByFile);
+  /** The rules of a file as the join last took them in (before its next sync), by content: see `sameVerdicts`. */
+  verdictKeysOf(file: FileId): string[] {
+    return (this.factsByFile.get(file) ?? []).map((f) => ruleVerdictKey(f.ref));
+  }
+
+  /** The rule refs the join holds for a file (before its next sync). */
+  refsOf(file: FileId): RuleRef[] {
+    return (this.factsByFile.get(file) ?? []).map((f) => f.ref);
   }
 
   private addFile(file: FileId, documents: readonly { policy?: Policy }[]): void {
