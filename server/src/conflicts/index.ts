@@ -1,7 +1,6 @@
 // Every cross-policy conflict of a workspace, as plain data: the checks report them, the
 // `kyverno/conflicts` request and the `graph` command draw them. Computed once per index revision.
 import type { WorkspaceIndex } from '../workspace/index.ts';
-import type { FileId } from '../findings.ts';
 import { BucketMemo, ConflictJoin, ConflictSet, type Conflict } from './join.ts';
 import { policyIdentity } from '../model/identity.ts';
 
@@ -27,17 +26,7 @@ export type ConflictFinder =
   | { stage: 'facts'; find(join: ConflictJoin, out: (c: Conflict) => void): FinderRun }
   | { stage: 'orders' | 'effects'; find(join: ConflictJoin, found: Set<string>, out: (c: Conflict) => void): FinderRun };
 
-interface Computed {
-  revision: number;
-  finders: readonly ConflictFinder[];
-  conflicts: Conflict[];
-  join: ConflictJoin;
-  /** Files with resources (witnesses, ConfigMaps the simulations read) at that revision. */
-  resourceFiles?: ReadonlySet<FileId>;
-}
-const computed = new WeakMap<WorkspaceIndex, Computed>();
-/** Passes that walked the join (a test counts them: a message edit must walk none). */
-export const conflictWork = { passes: 0 };
+const computed = new WeakMap<WorkspaceIndex, { revision: number; finders: readonly ConflictFinder[]; conflicts: Conflict[]; join: ConflictJoin }>();
 
 /** The conflicts the finders find, in stage order and, within a stage, in the order given (the registry's). */
 export function conflictsOf(index: WorkspaceIndex, finders: readonly ConflictFinder[]): Conflict[] {
@@ -63,11 +52,6 @@ export function conflictsKnown(index: WorkspaceIndex, finders: readonly Conflict
 export function* conflictSteps(index: WorkspaceIndex, finders: readonly ConflictFinder[]): Generator<void, Conflict[]> {
   const hit = computed.get(index);
   if (hit && hit.revision === index.revision && hit.finders === finders) return hit.conflicts;
-  if (hit && hit.finders === finders && sameVerdicts(index, hit)) {
-    computed.set(index, { ...hit, revision: index.revision });
-    return hit.conflicts;
-  }
-  conflictWork.passes++;
   const revision = index.revision;
   const join = hit?.join ?? new ConflictJoin(index, new BucketMemo());
   if (!hit) computed.set(index, { revision: -1, finders, conflicts: [], join }); // the join is shared from its first sync
@@ -95,33 +79,8 @@ export function* conflictSteps(index: WorkspaceIndex, finders: readonly Conflict
   }
   const conflicts = set.values();
   memo.rotate();
-  const resourceFiles = new Set(index.files().filter((f) => f.documents.some((d) => d.resource)).map((f) => f.file));
-  computed.set(index, { revision: index.revision, finders, conflicts, join, resourceFiles });
+  computed.set(index, { revision: index.revision, finders, conflicts, join });
   return conflicts;
-}
-
-/**
- * Whether the edits since the last result changed nothing the conflicts depend on: the changed
- * files hold policies only, their rules keep their places and verdict keys (typing in a message or
- * a description), and no conflict names one of their rules (its text or place would change). The
- * conflicts of the last result are then those of a fresh analysis: nothing is walked or simulated.
- * The join takes the new rules in, so a later edit starts from them.
- */
-function sameVerdicts(index: WorkspaceIndex, hit: Computed): boolean {
-  const { join } = hit;
-  if (!hit.resourceFiles || join.syncedRevision !== hit.revision) return false;
-  const changed = index.changedSince(hit.revision);
-  if (!changed) return false;
-  const before = new Map<FileId, string>();
-  const policies = new Set<unknown>();
-  for (const file of changed) {
-    if (hit.resourceFiles.has(file) || index.getFile(file)?.documents.some((d) => d.resource)) return false;
-    before.set(file, join.verdictKeysOf(file).join('\u0001'));
-    for (const ref of join.refsOf(file)) policies.add(ref.policy);
-  }
-  if (hit.conflicts.some((c) => [...c.sides, ...(c.context ?? [])].some((s) => policies.has(s.owner.policy)))) return false;
-  join.sync();
-  return [...changed].every((file) => join.verdictKeysOf(file).join('\u0001') === before.get(file));
 }
 
 /**

@@ -6,10 +6,6 @@ import type { Policy, Resource, SourceRef } from '../model/types.ts';
 import { factsOf, type ReadFact, type RequirementFact, type RuleFacts, type TargetFact, type WriteFact } from './facts.ts';
 import { pathKey, witnessRank } from './paths.ts';
 import type { RuleRef } from './facts.ts';
-import { verdictKeyOf } from '../model/verdictKey.ts';
-
-/** A rule by place and by what admission decides with it (its policy's messages and documentation left out). */
-export const ruleVerdictKey = (ref: RuleRef): string => `${ref.id}\u0000${verdictKeyOf(ref.policy)}\u0000${ref.rule.name}`;
 
 export interface ConflictSide {
   owner: RuleRef;
@@ -168,11 +164,6 @@ export class ConflictJoin {
     this.sync();
   }
 
-  /** The index revision the join last synced to. */
-  get syncedRevision(): number {
-    return this.seenRevision;
-  }
-
   /** Brings the join up to the index's revision: the changed files only, or everything when too far behind. */
   sync(): void {
     if (this.seenRevision === this.index.revision) return;
@@ -192,16 +183,6 @@ export class ConflictJoin {
   }
 
   private readonly rankOf = (fact: unknown): number => this.ranks.get(fact) ?? 0;
-
-  /** The rules of a file as the join last took them in (before its next sync), by content: see `sameVerdicts`. */
-  verdictKeysOf(file: FileId): string[] {
-    return (this.factsByFile.get(file) ?? []).map((f) => ruleVerdictKey(f.ref));
-  }
-
-  /** The rule refs the join holds for a file (before its next sync). */
-  refsOf(file: FileId): RuleRef[] {
-    return (this.factsByFile.get(file) ?? []).map((f) => f.ref);
-  }
 
   private addFile(file: FileId, documents: readonly { policy?: Policy }[]): void {
     const list: RuleFacts[] = [];
