@@ -6,33 +6,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { Parser, parseAllDocuments, stringify } from 'yaml';
+import { Parser, stringify } from 'yaml';
 import { valuesFromTokens } from '../../../server/src/yaml/fastValues.ts';
 import { parseYaml } from '../../../server/src/yaml/parse.ts';
 import { indexText } from '../../../server/src/workspace/document.ts';
 import { corpusRoot } from '../../helpers/corpus.ts';
+import { agreesWithLibrary as agree, library } from '../../helpers/yamlOracle.ts';
 
 const fast = (text: string) => valuesFromTokens(Array.from(new Parser().parse(text)), 5000, 128);
 
-/** What the library makes of the text: documents' values, ranges and whether any has an error. */
-function library(text: string) {
-  const stream = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
-  const docs = Array.isArray(stream) ? stream : [];
-  return {
-    errors: docs.some((d) => d.errors.length > 0),
-    documents: docs.map((d) => ({ value: d.errors.length ? undefined : d.toJS({ maxAliasCount: 100 }), span: { start: d.range[0], end: d.range[2] } })),
-  };
-}
-
-/** The property: whenever the walk answers, the library agrees on every document and reports no error. */
-function agreesWithLibrary(text: string): boolean {
-  const answer = fast(text);
-  if (!answer) return false;
-  const expected = library(text);
-  assert.equal(expected.errors, false, `the walk accepted a stream the library rejects:\n${text}`);
-  assert.deepStrictEqual(answer, expected.documents, `values or ranges differ for:\n${text}`);
-  return true;
-}
+const agreesWithLibrary = (text: string) => agree(fast, text, 'the walk');
 
 const yamlFiles = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
   const path = join(dir, name);

@@ -4,30 +4,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { valuesFromLines } from '../../../server/src/yaml/lineValues.ts';
 import { parseYaml } from '../../../server/src/yaml/parse.ts';
+import { agreesWithLibrary as agree } from '../../helpers/yamlOracle.ts';
 
 const limits = { maxDocuments: 5000, maxDepth: 128, maxNodes: 100_000, maxCollectionItems: 20_000 };
 const read = (text: string) => valuesFromLines(text, limits);
 
-function library(text: string) {
-  const stream = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
-  const docs = Array.isArray(stream) ? stream : [];
-  return {
-    errors: docs.some((d) => d.errors.length > 0),
-    documents: docs.map((d) => ({ value: d.errors.length ? undefined : d.toJS({ maxAliasCount: 100 }), span: { start: d.range[0], end: d.range[2] } })),
-  };
-}
-
-function agreesWithLibrary(text: string): boolean {
-  const answer = read(text);
-  if (!answer) return false;
-  const expected = library(text);
-  assert.equal(expected.errors, false, `the reader accepted a stream the library rejects:\n${text}`);
-  assert.deepStrictEqual(answer, expected.documents, `values or ranges differ for:\n${text}`);
-  return true;
-}
+const agreesWithLibrary = (text: string) => agree(read, text, 'the reader');
 
 // Plain-looking scalars, and the ones that only look plain.
 const scalar = fc.constantFrom(
