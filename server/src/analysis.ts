@@ -89,9 +89,11 @@ function prepare(request: AnalyzeRequest): Prepared | AnalysisResult {
 
   const texts: { path: string; text: string; hash: string }[] = [];
   const roots = confinementRoots(request.roots);
-  for (const { path } of files) {
-    const read = readWorkspacePath(path, { roots, maxBytes: config.maxFileSize });
-    if (read.ok) texts.push({ path, text: read.text, hash: contentHash(read.text) });
+  // Hashes key the result cache; a run without one does not pay for them.
+  const hashes = Boolean(request.cacheLocation);
+  for (const { path, realPath } of files) {
+    const read = readWorkspacePath(path, { roots, maxBytes: config.maxFileSize, realPath });
+    if (read.ok) texts.push({ path, text: read.text, hash: hashes ? contentHash(read.text) : '' });
     else push({ code: read.code, severity: 'warning', message: `${path}: ${read.message}`, file: path, span: { start: 0, end: 0 } });
   }
 
@@ -99,13 +101,15 @@ function prepare(request: AnalyzeRequest): Prepared | AnalysisResult {
   // role joins the cache key (a test that starts naming a file changes the file's findings). The
   // tests' parses are kept for indexing on this thread.
   const testData = registryOf(texts, request.workspaceRoot, config.testData, analyzeOptions(config));
-  for (const t of texts) {
-    const info = testData.lookup(t.path);
-    if (isTestRelevant(info)) t.hash = hashOf(t.hash, JSON.stringify(info));
+  if (hashes) {
+    for (const t of texts) {
+      const info = testData.lookup(t.path);
+      if (isTestRelevant(info)) t.hash = hashOf(t.hash, JSON.stringify(info));
+    }
   }
 
   const cache = request.cacheLocation ? new ResultCache(request.cacheLocation, hashOf(ANALYZER_VERSION, JSON.stringify(config), checks.map((c) => c.id).join(',')), request.onCacheProblem) : undefined;
-  const workspaceHash = hashOf(...texts.map((t) => `${t.path}:${t.hash}`));
+  const workspaceHash = hashes ? hashOf(...texts.map((t) => `${t.path}:${t.hash}`)) : '';
   const cachedWorkspace = cache?.getWorkspace(workspaceHash);
   const allFilesCached = cache && texts.every((t) => cache.getFile(t.path, t.hash));
   if (cache && cachedWorkspace && allFilesCached) {

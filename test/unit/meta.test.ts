@@ -143,7 +143,7 @@ function analyzeSample(code: string, levels: Record<string, CheckLevel>): Findin
 /** The other file problems (a special file, a modelling defect, the costlier bounds) go through the gate as the language server hands them over: on a file record. */
 function gateFileProblem(code: string, levels: Record<string, CheckLevel>): Finding[] {
   const problem: Finding = { code, severity: 'warning', message: 'sample', file: '/w/a.yaml', span: { start: 0, end: 0 } };
-  const record = { file: '/w/a.yaml', text: '', hash: '', role: 'skipped', documents: [], problems: [problem] } as unknown as IndexedFile;
+  const record = { file: '/w/a.yaml', text: '', role: 'skipped', documents: [], problems: [problem] } as unknown as IndexedFile;
   return runDocumentChecks(record, allChecks, { ...loadConfig(undefined).config, checks: levels });
 }
 

@@ -4,8 +4,7 @@
 // editor's messages wait (a burst of didOpen when a window restores its tabs), indexing steps aside:
 // vscode-jsonrpc hands out one message per turn of the event loop, so a slice of indexing between
 // each would make the opened documents wait for the whole index.
-import type { FileId } from '../findings.ts';
-import { discoverFiles } from '../workspace/discover.ts';
+import { discoverFiles, type DiscoveredFile } from '../workspace/discover.ts';
 import type { DiagnosticsScheduler } from './diagnostics.ts';
 import type { ServerState } from './state.ts';
 import type { Inbox } from './transport.ts';
@@ -38,14 +37,14 @@ async function yieldToEditor(inbox: Inbox | undefined): Promise<void> {
 
 /** Indexes every folder; returns false when cancelled before the end. */
 export async function indexFolders(state: ServerState, scheduler: DiagnosticsScheduler, progress: IndexProgress, log: (m: string) => void): Promise<boolean> {
-  const discovered: FileId[] = [];
+  const discovered: DiscoveredFile[] = [];
   for (const { folder, config } of state.folders) {
     const { files, problems } = discoverFiles([folder.path], folder.path, config);
     for (const p of problems) log(`${p.code}: ${p.message}`);
-    discovered.push(...files.map((f) => f.path));
+    discovered.push(...files);
   }
   // Files indexed before (a re-index) that are no longer discovered leave the workspace.
-  const keep = new Set(discovered);
+  const keep = new Set(discovered.map((f) => f.path));
   for (const file of state.index.files().map((f) => f.file)) {
     if (!keep.has(file) && !state.open.has(file)) {
       state.removeFile(file);
@@ -60,9 +59,9 @@ export async function indexFolders(state: ServerState, scheduler: DiagnosticsSch
       if (progress.isCancelled()) return false;
       sliceStart = performance.now();
     }
-    const file = discovered[i];
+    const { path: file, realPath } = discovered[i];
     if (state.open.has(file)) continue; // already analysed from the editor's text, and published first
-    state.updateFromDisk(file);
+    state.updateFromDisk(file, realPath);
     scheduler.publish(file);
   }
   progress.report(100, `${discovered.length}/${discovered.length} files`);

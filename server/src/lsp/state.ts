@@ -125,6 +125,13 @@ export class ServerState implements ConvertContext {
   }
 
   /** `fallback` applies to files outside every folder (and to everything when no folder is open). */
+  private rootsOf: { folders: FolderConfig[]; roots: string[] } | undefined;
+  /** The folders' real paths, resolved once per set of folders rather than once per file read. */
+  private folderRoots(): string[] {
+    if (this.rootsOf?.folders !== this.folders) this.rootsOf = { folders: this.folders, roots: workspaceRoots(this.folders.map((f) => f.folder.path)) };
+    return this.rootsOf.roots;
+  }
+
   setFolders(folders: FolderConfig[], fallback: AnalyzerConfig = defaultConfig): void {
     this.folders = folders;
     this.index.config = folders[0]?.config ?? fallback;
@@ -158,16 +165,18 @@ export class ServerState implements ConvertContext {
     }
   }
 
-  /** Reads a file from disk unless the editor has it open (the editor's text wins). */
-  updateFromDisk(file: FileId): { changed: boolean } {
+  /**
+   * Reads a file from disk unless the editor has it open (the editor's text wins). `realPath`: its
+   * real path when discovery has just resolved it.
+   */
+  updateFromDisk(file: FileId, realPath?: string): { changed: boolean } {
     if (this.open.has(file)) return { changed: false };
     const config = this.configOf(file);
     // Confined to the workspace folders (a link out of them is not read), regular files only.
-    const roots = workspaceRoots(this.folders.map((f) => f.folder.path));
-    const read = readWorkspacePath(file, { roots, maxBytes: config.maxFileSize });
+    const read = readWorkspacePath(file, { roots: this.folderRoots(), maxBytes: config.maxFileSize, realPath });
     if (read.ok) return this.updateText(file, read.text);
     const problem: Finding = { code: read.code, severity: 'warning', message: read.message, file, span: { start: 0, end: 0 } };
-    const record: IndexedFile = { file, text: '', hash: '', role: 'skipped', lines: new LineIndex(''), documents: [], problems: [problem] };
+    const record: IndexedFile = { file, text: '', role: 'skipped', lines: new LineIndex(''), documents: [], problems: [problem] };
     this.index.setIndexed(record);
     this.docFindings.set(file, [problem]);
     return { changed: true };

@@ -10,6 +10,8 @@ const MAX_GITIGNORE_BYTES = 1024 * 1024;
 
 export interface DiscoveredFile {
   path: string;
+  /** Its real path (symlinks resolved), already known to discovery: readers need not resolve it again. */
+  realPath: string;
 }
 
 export interface DiscoveryProblem {
@@ -64,7 +66,7 @@ export function discoverFiles(roots: string[], workspaceRoot: string, config: An
     }
     if (seenFiles.has(real)) return;
     seenFiles.add(real);
-    files.push({ path });
+    files.push({ path, realPath: real });
   };
 
   const walk = (dir: string, scopes: GitIgnoreScope[], ancestors: Set<string>) => {

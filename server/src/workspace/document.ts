@@ -30,7 +30,6 @@ export interface IndexedDocument {
 export interface IndexedFile {
   file: FileId;
   text: string;
-  hash: string;
   role: FileRole;
   lines: LineIndex;
   yaml?: YamlFile;
@@ -116,7 +115,7 @@ const holdsPolicy = (classes: readonly (DocClass | undefined)[]) => classes.some
 const definesTest = (classes: readonly (DocClass | undefined)[]) => classes.some((c) => c?.kind === 'Test' && (c.group === 'cli.kyverno.io' || c.group === 'chainsaw.kyverno.io'));
 
 function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptions, testData: TestDataInfo = { byLocation: inTestFolder(file), namedBy: [] }, parsed?: YamlFile): Omit<IndexedFile, 'lines'> {
-  const base = { file, text, hash: contentHash(text), documents: [] as IndexedDocument[] };
+  const base = { file, text, documents: [] as IndexedDocument[] };
   if (text.length > options.maxFileSize) {
     return { ...base, role: 'skipped', problems: [fileProblem(file, 'limits/file-size', 'warning', `File is ${text.length} characters, over the limit of ${options.maxFileSize} (maxFileSize); it is not analysed.`)] };
   }

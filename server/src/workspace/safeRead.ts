@@ -16,6 +16,12 @@ export interface SafeReadOptions {
   roots: readonly string[];
   /** Bytes; a larger file is refused without reading it. */
   maxBytes: number;
+  /**
+   * The path's real path when the caller resolved it moments ago (discovery does, once per folder):
+   * resolving it per file again is a tenth of a command-line run over a large repository. It is
+   * still held to `roots`, and a symlink swapped in since is refused at open (O_NOFOLLOW).
+   */
+  realPath?: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -58,7 +64,7 @@ export function isInside(root: string, target: string): boolean {
 export function readWorkspacePath(path: string, options: SafeReadOptions): ReadResult {
   let real: string;
   try {
-    real = realpathSync(path);
+    real = options.realPath ?? realpathSync(path);
   } catch (error) {
     return unreadable(error);
   }

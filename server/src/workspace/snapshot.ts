@@ -11,7 +11,6 @@ import type { TestDataInfo } from './testData.ts';
 
 export interface FileSnapshot {
   file: string;
-  hash: string;
   role: FileRole;
   problems: Finding[];
   spans?: Map<string, Span>;
@@ -34,7 +33,6 @@ export function toSnapshot(indexed: IndexedFile): FileSnapshot {
   replaceUnknown(indexed.documents, UNKNOWN, UNKNOWN_ON_THE_WIRE);
   return {
     file: indexed.file,
-    hash: indexed.hash,
     role: indexed.role,
     problems: indexed.problems,
     spans: indexed.spans,
@@ -56,7 +54,7 @@ export function fromSnapshot(snapshot: FileSnapshot, text: string, limits: Parse
     if (d.resource) document.resource = d.resource;
     return document;
   });
-  const indexed = withLazyLines({ file: snapshot.file, text, hash: snapshot.hash, role: snapshot.role, yaml, documents, problems: snapshot.problems, spans: snapshot.spans, ...(snapshot.testData ? { testData: snapshot.testData } : {}) });
+  const indexed = withLazyLines({ file: snapshot.file, text, role: snapshot.role, yaml, documents, problems: snapshot.problems, spans: snapshot.spans, ...(snapshot.testData ? { testData: snapshot.testData } : {}) });
   // The trees stayed behind: a position the spans do not hold is found by parsing the text again.
   releaseTrees(indexed, limits);
   return indexed;

@@ -66,3 +66,20 @@ test('roots are compared by real path: a workspace reached through a symlinked f
   assert.deepEqual(roots, [realpathSync(root)]);
   assert.equal(readWorkspacePath(join(base, 'via', 'ok.yaml'), { roots, maxBytes: 100 }).ok, true);
 });
+
+test('a real path given by the caller is still held to the roots', (t) => {
+  const { base, root, roots } = workspace(t);
+  const read = readWorkspacePath(join(root, 'ok.yaml'), { roots, maxBytes: 100, realPath: realpathSync(join(base, 'secret.yaml')) });
+  assert.equal(read.ok, false);
+  assert.equal(!read.ok && read.code, 'io/outside-workspace');
+});
+
+test('a file swapped for a symlink after its real path was resolved is refused at open', (t) => {
+  const { base, root, roots } = workspace(t);
+  const real = realpathSync(join(root, 'ok.yaml'));
+  rmSync(real);
+  symlinkSync(join(base, 'secret.yaml'), real);
+  const read = readWorkspacePath(join(root, 'ok.yaml'), { roots, maxBytes: 100, realPath: real });
+  assert.equal(read.ok, false);
+  assert.doesNotMatch(JSON.stringify(read), /outside-secret/);
+});

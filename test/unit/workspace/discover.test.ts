@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { discoverFiles } from '../../../server/src/workspace/discover.ts';
@@ -49,4 +49,17 @@ test('a folder given outside the workspace root is still walked, its globs relat
   const { config } = parseConfig('exclude: ["skip/**"]\n');
   const { files } = discoverFiles([join(root, 'policies')], join(root, 'elsewhere'), config);
   assert.deepEqual(files.map((f) => relative(root, f.path)), ['policies/a.yaml']);
+});
+
+test('each file comes with its real path: through a symlinked folder, and for a symlinked file', (t) => {
+  const root = workspace({ 'real/p.yaml': '', 'target.yaml': '' });
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  symlinkSync(join(root, 'real'), join(root, 'via'));
+  symlinkSync(join(root, 'target.yaml'), join(root, 'link.yaml'));
+  const real = realpathSync(root);
+  const { files } = discoverFiles([join(root, 'via'), join(root, 'link.yaml')], root, defaultConfig);
+  assert.deepEqual(files.map((f) => [relative(root, f.path), f.realPath]), [
+    ['via/p.yaml', join(real, 'real', 'p.yaml')],
+    ['link.yaml', join(real, 'target.yaml')],
+  ]);
 });
