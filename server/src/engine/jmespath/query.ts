@@ -9,12 +9,7 @@ const PLAIN_PATH = /^(?:[A-Za-z_][\w]*|"[^"]*")(?:\.(?:[A-Za-z_][\w]*|"[^"]*")|\
 export function query(expression: string, data: unknown): unknown {
   registerKyvernoFunctions();
   const expr = expression.trim();
-  let ast: ReturnType<typeof compile>;
-  try {
-    ast = compile(expr);
-  } catch (e) {
-    throw new Error(`invalid JMESPath expression '${expr}': ${(e as Error).message}`);
-  }
+  const ast = compiled(expr);
   let result: unknown;
   try {
     result = TreeInterpreter.search(ast, data as JSONValue);
@@ -27,6 +22,24 @@ export function query(expression: string, data: unknown): unknown {
     if (missing !== undefined) throw new NotFoundError(`Unknown key "${missing}" in path`);
   }
   return result ?? null;
+}
+
+type Ast = ReturnType<typeof compile>;
+// A rule's expressions are evaluated on every witness of every simulation; the interpreter only
+// reads the tree, so one compiled tree per text serves them all. Bounded.
+const asts = new Map<string, Ast>();
+const ASTS_LIMIT = 4096;
+function compiled(expr: string): Ast {
+  let ast = asts.get(expr);
+  if (ast) return ast;
+  try {
+    ast = compile(expr);
+  } catch (e) {
+    throw new Error(`invalid JMESPath expression '${expr}': ${(e as Error).message}`);
+  }
+  if (asts.size >= ASTS_LIMIT) asts.clear();
+  asts.set(expr, ast);
+  return ast;
 }
 
 function missingKey(expr: string, data: unknown): string | undefined {

@@ -41,6 +41,22 @@ test('arithmetic keeps quantities and durations', () => {
   assert.throws(() => q("divide(`1`, `0`)"));
 });
 
+test('parse_yaml of a text seen before hands out a value of its own: a caller that patches it changes no later result', () => {
+  const first = q("parse_yaml('a: {b: [1]}')") as { a: { b: number[] } };
+  first.a.b.push(2);
+  assert.deepEqual(q("parse_yaml('a: {b: [1]}')"), { a: { b: [1] } });
+  assert.throws(() => q("parse_yaml('a: [')"));
+  assert.throws(() => q("parse_yaml('a: [')"));
+});
+
+test('a JMESPath text evaluated again on other data answers for that data', () => {
+  assert.equal(q('a.b', { a: { b: 1 } }), 1);
+  assert.equal(q('a.b', { a: { b: 2 } }), 2);
+  assert.throws(() => q('a.b', { a: {} }), NotFoundError);
+  assert.throws(() => q('a.['));
+  assert.throws(() => q('a.['));
+});
+
 test('encoding, parsing and object helpers', () => {
   assert.equal(q("base64_encode('hi')"), 'aGk=');
   assert.equal(q("base64_decode('aGk=')"), 'hi');
