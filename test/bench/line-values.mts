@@ -17,15 +17,18 @@ const yamlFiles = (dir: string): string[] => readdirSync(dir).flatMap((name) => 
 });
 const files = yamlFiles(process.argv[2] ?? corpusRoot()).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 let accepted = 0;
+let acceptedBytes = 0;
 for (const { path, text } of files) {
   const lines = valuesFromLines(text, limits);
   if (!lines) continue;
   accepted++;
+  acceptedBytes += text.length;
   const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
   assert.ok(list.every((d) => d.errors.length === 0), `accepted a file the library rejects: ${path}`);
   assert.deepStrictEqual(lines, list.map((d) => ({ value: d.toJS({ maxAliasCount: 100 }), span: { start: d.range[0], end: d.range[2] } })), path);
 }
+const mb = (list: { text: string }[]) => (list.reduce((n, f) => n + f.text.length, 0) / 1e6).toFixed(1);
 const time = (f: () => void) => {
   const t = performance.now();
   f();
@@ -34,5 +37,5 @@ const time = (f: () => void) => {
 for (let round = 0; round < 2; round++) {
   const lineMs = time(() => files.forEach(({ text }) => valuesFromLines(text, limits)));
   const tokenMs = time(() => files.forEach(({ text }) => Array.from(new Parser().parse(text))));
-  if (round === 1) console.log(`${files.length} files, ${accepted} read line by line (all equal to the library); all files: lines ${lineMs.toFixed(0)} ms, tokens ${tokenMs.toFixed(0)} ms`);
+  if (round === 1) console.log(`${files.length} files (${mb(files)} MB), ${accepted} (${(acceptedBytes / 1e6).toFixed(1)} MB) read line by line (all equal to the library); all files: lines ${lineMs.toFixed(0)} ms, tokens ${tokenMs.toFixed(0)} ms`);
 }

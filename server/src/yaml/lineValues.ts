@@ -2,16 +2,19 @@
 // and Parser.
 //
 // Lexing and parsing into tokens is most of what a parse costs, and most files of a repository
-// (test resources, Chainsaw steps, kyverno-test suites) are block maps and lists of one-line
-// scalars whose tree nobody asks for. This reader accepts only that shape, line by line, and gives
-// up (`undefined`) on anything else: tabs, carriage returns, control characters, directives,
-// `...`, anchors, aliases, tags, block scalars but plain `|` and `|-`, multi-line or escaped scalars, quoted or unusual
-// keys, non-empty flow collections, empty documents, a comment indented less than the line after
-// it, a line indented past where it may continue. The caller then tokenises as before
-// (fastValues.ts, then the composer), so a file is either read exactly as `yaml` reads it or not
-// read here at all. Equality with `parseAllDocuments` + `toJS` (values and document ranges) is
-// tested on generated documents and hand-written edges (test/unit/yaml/lineValues.test.ts) and over
-// the corpus (test/bench/line-values.mts).
+// (policies, test resources, Chainsaw steps, kyverno-test suites) are block maps and lists of
+// one-line scalars whose tree nobody asks for. This reader accepts only that shape, plus what those
+// files commonly hold beside it: literal and folded block scalars (`|`, `|-`, `>`, `>-`: messages),
+// one-line flow sequences of scalars (`operations: ["CREATE", UPDATE]`), plain scalars led by a dash
+// (`- --config`), and a last `---` with nothing after it. It gives up (`undefined`) on anything
+// else: tabs, carriage returns, control characters, directives, `...`, anchors, aliases, tags, other
+// block scalar headers, more-indented lines in a folded scalar, multi-line or escaped scalars,
+// quoted or unusual keys, flow maps and nested or multi-line flow collections, empty documents
+// before others, a comment indented less than the line after it, a line indented past where it may
+// continue. The caller then tokenises as before (fastValues.ts, then the composer), so a file is
+// either read exactly as `yaml` reads it or not read here at all. Equality with `parseAllDocuments`
+// + `toJS` (values and document ranges) is tested on generated documents and hand-written edges
+// (test/unit/yaml/lineValues.test.ts) and over the corpus (test/bench/line-values.mts).
 import type { FastDocument } from './fastValues.ts';
 import { plainScalarValue } from './fastValues.ts';
 
@@ -36,6 +39,10 @@ const REFUSED_CHARACTERS = /[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff\r]/;
 const PLAIN_KEY = /^[A-Za-z0-9_(=^+<$~.\/][\x21-\x22\x24-\x7e]*(?: [\x21-\x22\x24-\x7e]+)*$/;
 // A plain scalar may start with these only under rules not implemented here.
 const REFUSED_PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
+// ...but a dash followed by a name character starts a plain scalar (`-1`, `-c`, `--config`).
+const DASH_PLAIN = /^-[\w.\/=-]/;
+// Inside a flow sequence these would open a collection, a pair or a comment.
+const FLOW_PLAIN_REFUSED = /[[{}]|: |:$| #/;
 
 interface Line {
   start: number;
@@ -49,7 +56,7 @@ class LineReader {
   private i = 0;
   /** Whether the last node read was empty (`key:` or `-` with nothing after): `yaml` then ends the document before the line break. */
   endsEmpty = false;
-  constructor(private readonly lines: Line[], private readonly end: number, private readonly maxDepth: number) {}
+  constructor(private readonly lines: Line[], private readonly end: number, private readonly maxDepth: number, private readonly maxItems: number) {}
 
   /** Starts reading a document at line `first`. */
   from(first: number): this {
@@ -145,11 +152,13 @@ class LineReader {
   }
 
   /**
-   * A literal block scalar (`|` or `|-`) whose lines follow, indented past `column`. Refused: other
-   * headers, no line, blank lines before its first line or holding more spaces than its indentation.
+   * A block scalar (`|`, `|-`, `>` or `>-`) whose lines follow, indented past `column`. Refused:
+   * other headers, no line, blank lines before its first line or holding more spaces than its
+   * indentation, and in a folded scalar more-indented lines (they keep their line breaks).
    */
-  private literal(header: string, column: number): string {
-    if (header !== '|' && header !== '|-') giveUp();
+  private blockScalar(header: string, column: number): string {
+    const folded = header[0] === '>';
+    if (header.length > 2 || (header.length === 2 && header[1] !== '-')) giveUp();
     const body: string[] = [];
     let indent = -1;
     let last = -1;
@@ -166,13 +175,15 @@ class LineReader {
         indent = line.indent;
       }
       if (line.indent < indent) break;
+      if (folded && line.indent > indent) giveUp();
       body.push(' '.repeat(line.indent - indent) + line.content);
       last = j;
     }
     if (last < 0) giveUp();
-    const kept = body.slice(0, last - this.i + 1).join('\n');
+    body.length = last - this.i + 1;
+    const kept = folded ? fold(body) : body.join('\n');
     this.i = last + 1;
-    return header === '|' ? `${kept}\n` : kept;
+    return header.length === 1 ? `${kept}\n` : kept;
   }
 
   private empty(): unknown {
@@ -183,7 +194,7 @@ class LineReader {
   /** A one-line scalar; the line after it must not be indented past `column` (it would continue it). */
   private scalarValue(text: string, column: number, depth: number): unknown {
     if (depth >= this.maxDepth) giveUp();
-    const value = text[0] === '|' ? this.literal(text, column) : oneLineScalar(text);
+    const value = text[0] === '|' || text[0] === '>' ? this.blockScalar(text, column) : oneLineScalar(text, this.maxItems);
     this.endsEmpty = false;
     const next = this.peek();
     if (next && next.indent > column) giveUp();
@@ -205,33 +216,97 @@ function keyOf(content: string): { name: string; valueAt: number } | undefined {
   return { name, valueAt: colon + 1 };
 }
 
-/** A scalar that ends on its line, with an optional comment after it. */
-function oneLineScalar(text: string): unknown {
-  const quote = text[0];
-  if (quote === '"' || quote === "'") {
-    let close = -1;
-    for (let i = 1; i < text.length; i++) {
-      if (text[i] !== quote) continue;
-      if (quote === "'" && text[i + 1] === "'") {
-        i++;
-        continue;
-      }
-      close = i;
-      break;
+/**
+ * The lines of a folded scalar, none more indented than the first and the last not empty, as YAML
+ * folds them (§6.5): a line break between two text lines becomes a space, each empty line between
+ * them a line break.
+ */
+function fold(body: string[]): string {
+  let value = body[0];
+  let breaks = 0;
+  for (let i = 1; i < body.length; i++) {
+    if (body[i] === '') breaks++;
+    else {
+      value += (breaks ? '\n'.repeat(breaks) : ' ') + body[i];
+      breaks = 0;
     }
-    if (close < 0) giveUp();
-    const inner = text.slice(1, close);
-    if (quote === '"' && inner.includes('\\')) giveUp();
+  }
+  return value;
+}
+
+/** Where the quoted scalar opening at `open` closes (its quote's index). */
+function closingQuote(text: string, open: number): number {
+  const quote = text[open];
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] !== quote) continue;
+    if (quote === "'" && text[i + 1] === "'") {
+      i++;
+      continue;
+    }
+    return i;
+  }
+  return giveUp();
+}
+
+/** The value of the quoted scalar from `open` to `close`; escapes are left to the tokeniser. */
+function quotedValue(text: string, open: number, close: number): string {
+  const inner = text.slice(open + 1, close);
+  if (text[open] === "'") return inner.replaceAll("''", "'");
+  if (inner.includes('\\')) giveUp();
+  return inner;
+}
+
+/** A scalar that ends on its line, with an optional comment after it. */
+function oneLineScalar(text: string, maxItems: number): unknown {
+  if (text[0] === '"' || text[0] === "'") {
+    const close = closingQuote(text, 0);
+    const value = quotedValue(text, 0, close);
     const after = text.slice(close + 1);
     if (after.trim() !== '' && !/^ +#/.test(after)) giveUp();
-    return quote === "'" ? inner.replaceAll("''", "'") : inner;
+    return value;
   }
-  if (text === '[]' || text === '{}' || /^(\[\]|\{\}) +#/.test(text)) return text[0] === '[' ? [] : {};
-  if (REFUSED_PLAIN_START.test(text) && !/^-[0-9]/.test(text)) giveUp();
+  if (text[0] === '[') return flowSequence(text, maxItems);
+  if (text === '{}' || /^\{\} +#/.test(text)) return {};
+  if (REFUSED_PLAIN_START.test(text) && !DASH_PLAIN.test(text)) giveUp();
   const comment = text.indexOf(' #');
   const plain = (comment < 0 ? text : text.slice(0, comment)).trimEnd();
   if (plain.includes(': ') || plain.endsWith(':') || /[[\]{}]/.test(plain[0] ?? '')) giveUp();
   return plainScalarValue(plain, false);
+}
+
+/**
+ * A flow sequence of one-line scalars closed on its line (`[a, "b", 'c']`), with an optional
+ * comment after it. Refused: nested collections, empty entries (a trailing comma), `key: value`
+ * pairs, comments inside, plain entries that start with an indicator, and more entries than the
+ * tokeniser allows one collection (the line count bounds the block ones).
+ */
+function flowSequence(text: string, maxItems: number): unknown[] {
+  const items: unknown[] = [];
+  let i = 1;
+  while (text[i] === ' ') i++;
+  while (text[i] !== ']') {
+    if (items.length === maxItems) giveUp();
+    if (text[i] === '"' || text[i] === "'") {
+      const close = closingQuote(text, i);
+      items.push(quotedValue(text, i, close));
+      i = close + 1;
+      while (text[i] === ' ') i++;
+    } else {
+      let end = i;
+      while (end < text.length && text[end] !== ',' && text[end] !== ']') end++;
+      const plain = text.slice(i, end).trimEnd();
+      if (plain === '' || (REFUSED_PLAIN_START.test(plain) && !DASH_PLAIN.test(plain)) || FLOW_PLAIN_REFUSED.test(plain)) giveUp();
+      items.push(plainScalarValue(plain, false));
+      i = end;
+    }
+    if (text[i] === ',') {
+      i++;
+      while (text[i] === ' ') i++;
+      if (text[i] === ']') giveUp();
+    } else if (text[i] !== ']') giveUp();
+  }
+  if (!/^(?: *| +#.*)$/.test(text.slice(i + 1))) giveUp();
+  return items;
 }
 
 /**
@@ -268,7 +343,15 @@ export function valuesFromLines(text: string, limits: LineLimits): FastDocument[
         const line = lines[i];
         if (line.kind === 'content' && line.indent === 0 && /^(\.\.\.|%|---)/.test(line.content)) giveUp();
       }
-      if (!lines.slice(first, end).some((l) => l.kind === 'content')) giveUp();
+      if (documents.length >= limits.maxDocuments) giveUp();
+      if (!lines.slice(first, end).some((l) => l.kind === 'content')) {
+        // Only a last `---` with nothing but blank lines or comments after it: `yaml` gives a null
+        // document that ends at the marker, or at the end of the text when a comment follows.
+        if (!marked || end < lines.length) giveUp();
+        const commented = lines.slice(first).some((l) => l.kind === 'comment');
+        documents.push({ value: null, span: { start: lines[start].start, end: commented ? text.length : lines[start].start + 3 } });
+        break;
+      }
       if (lines[first].kind === 'content' && lines[first].indent > 0 && !marked) giveUp();
       // A comment indented less than the content after it may close a collection early.
       for (let i = first, lastComment = -1; i < end; i++) {
@@ -278,8 +361,7 @@ export function valuesFromLines(text: string, limits: LineLimits): FastDocument[
           lastComment = -1;
         }
       }
-      if (documents.length >= limits.maxDocuments) giveUp();
-      const reader = new LineReader(lines, end, limits.maxDepth).from(first);
+      const reader = new LineReader(lines, end, limits.maxDepth, limits.maxCollectionItems).from(first);
       const top = reader.peek()!;
       if (top.indent !== 0) giveUp();
       const value = reader.block(0);

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { stringify } from 'yaml';
+import { Document, isScalar, stringify, visit, type ToStringOptions } from 'yaml';
 import { valuesFromLines } from '../../../server/src/yaml/lineValues.ts';
 import { parseYaml } from '../../../server/src/yaml/parse.ts';
 import { agreesWithLibrary as agree } from '../../helpers/yamlOracle.ts';
@@ -29,11 +29,15 @@ const value = fc.letrec((tie) => ({
   list: fc.array(tie('node'), { maxLength: 4 }),
   map: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
 })).node;
+// Messages: words on one or more lines, with empty lines between some (block scalars when printed).
+const line = fc.constantFrom('word', 'two words', 'a: b', '# not a comment', '-x');
+const text = fc.tuple(line, fc.array(fc.oneof(line, fc.constant('')), { maxLength: 4 }), line).map(([first, middle, last]) => [first, ...middle, last].join('\n'));
+const listScalar = fc.constantFrom('x', '1', '-c', 'a b', "it's", 'DELETE', '');
 // What manifests mostly hold: plain keys and words.
 const plainValue = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small' }, fc.constantFrom('v1', 'Pod', 'nginx:1.25', 'a b', '-1', '0', 'true', 'null', ''), fc.integer(), tie('list'), tie('map')),
+  node: fc.oneof({ depthSize: 'small' }, fc.constantFrom('v1', 'Pod', 'nginx:1.25', 'a b', '-1', '0', 'true', 'null', '', '-c', '--config=x'), fc.integer(), text, tie('list'), tie('map')),
   // Lists of lists (`- - x`) are left to the tokeniser.
-  list: fc.array(fc.oneof(tie('map'), fc.constantFrom('x', '1')), { maxLength: 4 }),
+  list: fc.oneof(fc.array(fc.oneof(tie('map'), listScalar), { maxLength: 4 }), fc.array(listScalar, { minLength: 1, maxLength: 4 })),
   map: fc.dictionary(fc.constantFrom('apiVersion', 'kind', 'name', 'spec', 'app.kubernetes.io/name', 'toString', '_k', 'a-b'), tie('node'), { maxKeys: 4 }),
 })).node;
 const layout = fc.record({
@@ -44,7 +48,27 @@ const layout = fc.record({
   collectionStyle: fc.constantFrom('any', 'block'),
 } as const);
 // Comments and blank lines where people put them, and typing damage.
-const edit = fc.tuple(fc.nat(), fc.constantFrom('# note\n', '  # note\n', '    # note\n', '\n', ' # tail', ' ', ':', '#', '-', '- ', '"', "'", '\n  ', '---\n', '...\n', '&a ', '*a', '!t ', '[', '{}', 'dup: 1\ndup: 2\n'));
+const edit = fc.tuple(fc.nat(), fc.constantFrom('# note\n', '  # note\n', '    # note\n', '\n', ' # tail', ' ', ':', '#', '-', '- ', '"', "'", '\n  ', '---\n', '...\n', '&a ', '*a', '!t ', '[', '{}', 'dup: 1\ndup: 2\n',
+  ' >-\n', '>\n', '    ', '[a, "b"]', ', ', ']', ' -c', '---'));
+
+// How generated documents are printed beyond `stringify`'s options: lists of scalars as flow
+// sequences, literal block scalars made folded (`|` to `>`: the same lines, another value), and an
+// empty document after the last marker.
+const shapes = fc.record({
+  flow: fc.boolean(),
+  padding: fc.boolean(),
+  folded: fc.boolean(),
+  tail: fc.constantFrom('', '', '---\n', '---', '---\n\n', '---\n# end\n', '---\n  \n', '---\n\n  # end'),
+});
+
+function printed(docs: unknown[], options: ToStringOptions, shape: { flow: boolean; padding: boolean; folded: boolean; tail: string }): string {
+  return docs.map((value) => {
+    const doc = new Document(value);
+    if (shape.flow) visit(doc, { Seq: (_, node) => void (node.flow = node.items.every(isScalar)) });
+    const text = doc.toString({ ...options, flowCollectionPadding: shape.padding });
+    return shape.folded ? text.replace(/([:-] )\|(-?)$/gm, '$1>$2') : text;
+  }).join('---\n') + shape.tail;
+}
 
 function edited(text: string, [at, piece]: [number, string]): string {
   const i = text.length ? at % text.length : 0;
@@ -55,17 +79,25 @@ describe('reading values line by line', () => {
   it('agrees with parseAllDocuments + toJS on generated documents, and reads most block-style ones', () => {
     let accepted = 0;
     let runs = 0;
-    const plainLayout = fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), lineWidth: fc.constant(0), defaultStringType: fc.constant('PLAIN'), collectionStyle: fc.constant('block') } as const);
-    fc.assert(fc.property(fc.array(plainValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v)), { minLength: 1, maxLength: 3 }), fc.oneof(layout, plainLayout), (docs, options) => {
+    const seen = { folded: 0, flow: 0, emptyLast: 0, dash: 0 };
+    const plainLayout = fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), lineWidth: fc.constant(0), defaultStringType: fc.constant('PLAIN'), collectionStyle: fc.constantFrom('any', 'block') } as const);
+    fc.assert(fc.property(fc.array(plainValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0), { minLength: 1, maxLength: 3 }), fc.oneof(layout, plainLayout), shapes, (docs, options, shape) => {
       runs++;
-      if (agreesWithLibrary(docs.map((d) => stringify(d, options)).join('---\n'))) accepted++;
+      const text = printed(docs, options, shape);
+      if (!agreesWithLibrary(text)) return;
+      accepted++;
+      if (/[:-] >-?\n/.test(text)) seen.folded++;
+      if (/\[ ?[^\]]/.test(text)) seen.flow++;
+      if (shape.tail) seen.emptyLast++;
+      if (/[:-] -c/.test(text)) seen.dash++;
     }), { numRuns: 200 });
     assert.ok(accepted > runs / 10, `only ${accepted} of ${runs} generated streams were read`);
+    for (const [shape, count] of Object.entries(seen)) assert.ok(count > 0, `no generated stream with ${shape} was read`);
   });
 
   it('never accepts an edited document the library rejects, and agrees on the ones it accepts', () => {
-    fc.assert(fc.property(fc.oneof(value, plainValue), layout, fc.array(edit, { minLength: 1, maxLength: 3 }), (doc, options, edits) => {
-      agreesWithLibrary(edits.reduce(edited, stringify(doc, options)));
+    fc.assert(fc.property(fc.oneof(value, plainValue), layout, shapes, fc.array(edit, { minLength: 1, maxLength: 3 }), (doc, options, shape, edits) => {
+      agreesWithLibrary(edits.reduce(edited, printed([doc], options, shape)));
     }), { numRuns: 600 });
   });
 
@@ -86,6 +118,58 @@ describe('reading values line by line', () => {
     assert.ok(accepted >= 4, `only ${accepted} of the plain texts were read`);
   });
 
+  // Each shape below: the texts read (equal to the library) and, next to them, texts the library
+  // reads too but this reader leaves to the tokeniser (or that the library rejects).
+  const shapeCases = (accepted: string[], refused: string[]) => {
+    for (const text of accepted) assert.ok(agreesWithLibrary(text), `not read: ${JSON.stringify(text)}`);
+    for (const text of refused) assert.equal(read(text), undefined, `read: ${JSON.stringify(text)}`);
+  };
+
+  it('reads folded block scalars as the library folds them', () => {
+    shapeCases([
+      'a: >-\n  one\n  two\n', 'a: >\n  one\n  two\n', 'a: >\n  x', 'a: >-\n  x\n\n', 'a: >\n  x\n\n\nb: 1\n',
+      'a: >\n  x\n  y\n\n  z\n\n\n  w\n', 'a: >-\n  x \n  y\n', 'a: >-\n  x\n  \n  y\n', 'a: >-\n  # x\n  y\n',
+      'a: >-\n  x\n # c\nb: 1\n', 'a:\n- >-\n  x\n  y\n', '- >-\n x\n', '- k: >-\n    x\n    y\n  l: 2\n', 'a: >-\n  x\n  y\n---\nb: >\n  z\n',
+    ], [
+      // More-indented lines, indentation and keep indicators, leading blank lines, comments on the header.
+      'a: >-\n  x\n    y\n  z\n', 'a: >-\n  x\n   \n  y\n', 'a: >+\n  x\n\n', 'a: >2\n  x\n', 'a: >-2\n  x\n', 'a: >\n\n  x\n',
+      'a: >- # c\n  x\n', 'a: > \n  x\n', 'a: >\nb: 1\n', 'a: >-x\n  y\n',
+    ]);
+  });
+
+  it('reads one-line flow sequences of scalars as the library does', () => {
+    shapeCases([
+      'a: ["a", "b"]\n', 'a: [ "x" ]\n', 'a: [3, 4]\n', "a: ['a']\n", 'a: [DELETE]\n', 'a: [v1]\n', 'a: [0]\n', 'a: [ ]\n',
+      'a: [a , b ]\n', 'a: [a,b]\n', 'a: [-c, -1, -.inf]\n', 'a: [a:b, http://x]\n', 'a: [a#b]\n', 'a: [a] # c\n', 'a: [a]  \n',
+      'a: [a b]\n', 'a: ["", \'\']\n', "a: ['a''b', \"c'\", 'x, y', \"]\"]\n", "a: [a'b, a\"b, a?, a!]\n", 'a: [~, null, true, 0x1F]\n',
+      '- [a]\n- b\n', 'a: ["a" ,b]\n',
+    ], [
+      'a: [a,]\n', 'a: [a, ]\n', 'a: [,a]\n', 'a: [a, [b]]\n', 'a: [{b: 1}]\n', 'a: [a: b]\n', 'a: ["a":b]\n', 'a: [a:]\n', 'a: [a:,b]\n',
+      'a: [a #b]\n', 'a: ["a" #b]\n', 'a: [a]#c\n', 'a: [a] b\n', 'a: [- a]\n', 'a: [-]\n', 'a: [:a]\n', 'a: [?a]\n', 'a: [&x a]\n',
+      'a: ["a\\tb"]\n', 'a: [a\n', 'a: [a,\n  b]\n', 'a: [a]\n  b: 1\n', 'a: {b: 1}\n',
+    ]);
+  });
+
+  it('reads an empty last document as the library ranges it', () => {
+    shapeCases([
+      'a: 1\n---', 'a: 1\n---\n', 'a: 1\n---\n\n\n', 'a: 1\n---\n  \n', 'a: 1\n---\n \n  ', 'a: 1\n\n---\n\n', 'a: 1\n# x\n---\n',
+      'a: 1\n---\n# c\n', 'a: 1\n---\n# c', 'a: 1\n---\n\n# c\n\n', 'a: 1\n---\n  # c\n', 'a: 1\n---\n# c\n# d\n', 'a: 1\n---\n#\n',
+      'a: 1\n---\nb: 2\n---\n', '---\n', '# c\n---\n', '---\n# c\n',
+    ], [
+      // Empty documents before others, markers with more on their line, a document end marker.
+      'a: 1\n---\n---\n', 'a: 1\n---\n---\nb: 1\n', 'a: 1\n--- # c\n', 'a: 1\n---  \n', 'a: 1\n---\n...\n', 'a:\n---\n',
+    ]);
+  });
+
+  it('reads plain scalars that start with a dash as the library does', () => {
+    shapeCases([
+      'a: -c\n', 'a: --config=x\n', 'a: ---\n', 'a: ---x\n', '- -c\n- -d\n', '- --\n', 'a: -c # x\n', 'a: -c:d\n', 'a: -.inf\n', 'a: -.5\n',
+      '- -c -d\n', 'args:\n- -p\n- /x\n',
+    ], [
+      'a: -:\n', 'a: -#\n', 'a: -[\n', "a: -'\n", '- -c: d\n', '-c: 1\n', 'a: -c\n  d\n', 'a:\n  -c\n', '- - c\n',
+    ]);
+  });
+
   it('gives up past the limits, leaving them to the tokeniser that reports them', () => {
     const text = 'a: 1\n---\nb: 2\n';
     assert.ok(read(text));
@@ -93,6 +177,8 @@ describe('reading values line by line', () => {
     assert.equal(valuesFromLines('a:\n  b:\n    c: 1\n', { ...limits, maxDepth: 2 }), undefined);
     assert.equal(valuesFromLines(text, { ...limits, maxNodes: text.length - 1 }), undefined);
     assert.equal(valuesFromLines('- 1\n- 2\n- 3\n', { ...limits, maxCollectionItems: 2 }), undefined);
+    assert.ok(valuesFromLines('a: [1, 2]\n', { ...limits, maxCollectionItems: 2 }));
+    assert.equal(valuesFromLines('a: [1, 2, 3]\n', { ...limits, maxCollectionItems: 2 }), undefined);
     // parseYaml reports the limit as before.
     assert.deepEqual(parseYaml(text, { maxAliasCount: 100, maxDocuments: 1 }, () => false).errors.map((e) => e.code), ['limits/document-count']);
   });
@@ -105,6 +191,14 @@ describe('reading values line by line', () => {
     assert.equal(lazy.treesOnDemand, true);
     assert.deepStrictEqual(lazy.documents.map((d) => [d.value, d.span, d.errors]), eager.documents.map((d) => [d.value, d.span, d.errors]));
     assert.deepStrictEqual(lazy.documents[1].doc.range, eager.documents[1].doc.range);
+    // The new shapes too, the empty last document's tree included.
+    const shaped = 'kind: Policy\nspec:\n  message: >-\n    one\n    two\n  operations: ["CREATE", UPDATE]\n  args: [-c, --x]\n---\n# end\n';
+    assert.ok(read(shaped));
+    const lazyShaped = parseYaml(shaped, undefined, () => false);
+    const eagerShaped = parseYaml(shaped);
+    assert.equal(lazyShaped.treesOnDemand, true);
+    assert.deepStrictEqual(lazyShaped.documents.map((d) => [d.value, d.span, d.errors]), eagerShaped.documents.map((d) => [d.value, d.span, d.errors]));
+    assert.deepStrictEqual(lazyShaped.documents.map((d) => d.doc.range), eagerShaped.documents.map((d) => d.doc.range));
     // Trees wanted: composed from tokens, values the same.
     const wanted = parseYaml(text, undefined, () => true);
     assert.equal(wanted.treesOnDemand, undefined);
