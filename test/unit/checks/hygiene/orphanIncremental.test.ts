@@ -59,3 +59,21 @@ test('a mention added, edited around and removed in a policy is followed exactly
   }
   assert.equal(pass.allFindings().length, 0, 'named by the policy at the end');
 });
+
+test('test data is not judged, and a configuration that turns checkTestData on judges it on the next pass', () => {
+  const index = new WorkspaceIndex();
+  index.setFile('/ws/app.yaml', app.replace('name: settings', 'name: used'));
+  index.setFile('/ws/policy.yaml', policy('used'));
+  index.setFile('/ws/p/.kyverno-test/resources.yaml', app.replace('name: web, namespace: shop', 'name: web2, namespace: shop'));
+  const pass = new WorkspacePass(index, [orphanCheck]);
+  pass.run();
+  assert.deepEqual(pass.allFindings().map((f) => f.file), [], 'the test data\'s own ConfigMap is named by nothing, but not judged');
+  index.config = { ...index.config, checkTestData: true };
+  index.setFile('/ws/policy.yaml', policy('used', 'A new message.'));
+  pass.run();
+  const fresh = new WorkspaceIndex(index.config);
+  for (const f of index.files()) fresh.setFile(f.file, f.text);
+  const expected = runWorkspaceChecks(fresh, [orphanCheck]);
+  assert.deepEqual(expected.map((f) => f.file), ['/ws/p/.kyverno-test/resources.yaml']);
+  assert.deepEqual(shown(pass.allFindings()), shown(expected));
+});
