@@ -69,10 +69,11 @@ export function discoverFiles(roots: string[], workspaceRoot: string, config: An
     files.push({ path, realPath: real });
   };
 
-  const walk = (dir: string, scopes: GitIgnoreScope[], ancestors: Set<string>) => {
+  // `realDir` is known for a folder entered from a resolved parent through a plain entry (no link).
+  const walk = (dir: string, scopes: GitIgnoreScope[], ancestors: Set<string>, realDir?: string) => {
     let real: string;
     try {
-      real = realpathSync(dir);
+      real = realDir ?? realpathSync(dir);
     } catch (error) {
       problems.push({ path: dir, code: 'io/unreadable', message: `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}` });
       return;
@@ -118,7 +119,7 @@ export function discoverFiles(roots: string[], workspaceRoot: string, config: An
       if (ignored(path, isDir, localScopes)) continue;
       if (isDir) {
         if (exclude(rel + '/') || exclude(rel)) continue;
-        walk(path, localScopes, nextAncestors);
+        walk(path, localScopes, nextAncestors, entry.isSymbolicLink() ? undefined : join(real, entry.name));
       } else if (isFile && include(rel) && !exclude(rel)) {
         addFile(path, entry.isSymbolicLink() ? undefined : join(real, entry.name));
       }

@@ -174,7 +174,9 @@ function composeTrees(text: string, tokens: readonly CST.Token[], limits: ParseL
   // `uniqueKeys: true` compares each key with every earlier one (quadratic: a map of 100,000 keys
   // takes minutes); the same errors come from one pass with a set per map.
   const parsed = Array.from(new Composer({ prettyErrors: false, keepSourceTokens: false, uniqueKeys: false, logLevel: 'error' }).compose(tokens)) as Document.Parsed[];
-  for (const doc of parsed) reportDuplicateKeys(doc);
+  // Values read by lines or tokens come only from documents without a repeated key (both readers
+  // give up on one), so the walk would find nothing there.
+  if (!values) for (const doc of parsed) reportDuplicateKeys(doc);
   const fileErrors: YamlProblem[] = [...streamErrors];
   if (parsed.length > limits.maxDocuments) {
     fileErrors.push({

@@ -68,3 +68,13 @@ test('an error at the end of input stays inside the text (found by fuzzing: a lo
   const file = parseYaml('"');
   for (const e of file.documents[0].errors) assert.ok(e.span.end <= 1 && e.span.start <= e.span.end, JSON.stringify(e.span));
 });
+
+test('a repeated key is reported whichever route reads the file (trees wanted, not wanted, or none asked)', () => {
+  const text = 'kind: ClusterPolicy\nspec:\n  rules: []\n  rules: []\n';
+  for (const wantsTrees of [undefined, () => true, () => false]) {
+    const file = parseYaml(text, undefined, wantsTrees);
+    const [error] = file.documents[0].errors;
+    assert.equal(error?.code, 'yaml/duplicate-key', `wantsTrees: ${wantsTrees}`);
+    assert.equal(error.span.start, text.lastIndexOf('rules'));
+  }
+});
