@@ -45,4 +45,22 @@ describe('DiagnosticsScheduler', () => {
       scheduler.dispose();
     }
   });
+
+  it('opening documents does not read the process CPU time (getrusage over every thread is slow on a loaded machine), editing does', (t) => {
+    const state = fakeState();
+    const scheduler = new DiagnosticsScheduler(state as unknown as ServerState, { publish: () => {}, afterWorkspacePass: () => {} });
+    const cpuUsage = t.mock.method(process, 'cpuUsage');
+    try {
+      for (let i = 0; i < 3; i++) {
+        state.open.set(`/w/${i}.yaml`, { uri: `file:///w/${i}.yaml`, version: 1, text: 'a: 1\n' });
+        scheduler.opened(`/w/${i}.yaml`);
+      }
+      assert.equal(cpuUsage.mock.callCount(), 0);
+      state.open.set('/w/0.yaml', { uri: 'file:///w/0.yaml', version: 2, text: 'a: 2\n' });
+      scheduler.flushDocument('/w/0.yaml');
+      assert.ok(cpuUsage.mock.callCount() > 0);
+    } finally {
+      scheduler.dispose();
+    }
+  });
 });
