@@ -6,6 +6,7 @@ import { spanOf } from '../yaml/paths.ts';
 import type { SourceRef } from '../model/types.ts';
 import type { Check, Report, WorkspaceCheckContext } from './types.ts';
 import { workspaceConflicts } from './conflicts.ts';
+import { isCheckedFile, uncheckedFilesOf } from './judged.ts';
 
 export interface CheckFailure {
   checkId: string;
@@ -37,21 +38,7 @@ export function admit(config: AnalyzerConfig, finding: Finding, checkId = findin
   return level === finding.severity ? finding : { ...finding, severity: level };
 }
 
-/**
- * Whether checks judge this file: workspace files; test data only when `checkTestData` asks (its
- * resources are deliberately bad inputs, and its policies are variants); assertions never.
- */
-export function isCheckedFile(file: Pick<IndexedFile, 'role'>, config: AnalyzerConfig): boolean {
-  return file.role === 'workspace' || (file.role === 'test-data' && config.checkTestData);
-}
-
-/** For cross-file checks: a finding on a file the checks do not judge (test data) is dropped. */
-export function uncheckedFilesOf(index: WorkspaceIndex): (file: FileId) => boolean {
-  return (file) => {
-    const indexed = index.getFile(file);
-    return indexed !== undefined && (indexed.role === 'test-data' || indexed.role === 'test-assertion') && !isCheckedFile(indexed, index.config);
-  };
-}
+export { isCheckedFile, uncheckedFilesOf };
 
 export function reporter(check: Check, config: AnalyzerConfig, sink: Finding[], unchecked?: (file: FileId) => boolean): Report | undefined {
   // A check switched off is not run at all.

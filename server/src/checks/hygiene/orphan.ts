@@ -5,7 +5,7 @@ import type { WorkspaceIndex } from '../../workspace/index.ts';
 import { asArray, asObj, type Obj } from '../cronjob/common.ts';
 import { WORKLOAD_KINDS, podTemplateOf as workloadTemplateOf } from '../../k8s/workloads.ts';
 import type { AnalyzerConfig } from '../../workspace/config.ts';
-import { uncheckedFilesOf } from '../run.ts';
+import { uncheckedFilesOf } from '../judged.ts';
 
 /** Components of the control plane read these by name; the workspace never shows the consumer. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
