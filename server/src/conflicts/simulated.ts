@@ -214,8 +214,8 @@ function remember(a: object, b: object, entry: Memo): void {
  */
 const quiet = new Map<string, { basis: unknown; others: unknown[]; cost: number }>();
 const QUIET_LIMIT = 50_000;
-/** Simulations run, and witness variants built for them (a test counts them). */
-export const simulationWork = { pairs: 0, variants: 0 };
+/** Simulations run, witness variants built for them, objects run in both orders by orderEvidence (tests count them). */
+export const simulationWork = { pairs: 0, variants: 0, orders: 0 };
 
 /** A rule by content: its policy's verdict key and its name. */
 export const ownerKey = (o: RuleRef): string => `${verdictKeyOf(o.policy)}\u0000${o.rule.name}`;
@@ -475,7 +475,12 @@ export type OrderEvidence = 'differs' | 'same' | 'undecided';
 const MAX_WORKSPACE_WITNESSES = 3;
 /** Simulations (two orders each) for confirming conditional overwrites, per analysis. */
 export const MAX_ORDER_CHECKS = 1000;
-const orderMemo = new WeakMap<object, Map<object, { bases: unknown[]; evidence: OrderEvidence; cost: number }>>();
+/**
+ * Past answers per pair of rules and kind: the evidence depends on the two rules, the kind and the
+ * witnesses only, not on which of their writes met (autogen and several fields give one pair of
+ * rules many pairs of writes in one bucket list, each asking the same question).
+ */
+const orderMemo = new WeakMap<RuleRef, Map<RuleRef, Map<string, { bases: unknown[]; evidence: OrderEvidence; cost: number }>>>();
 
 /**
  * Runs two mutating rules in both orders on witnesses — workspace resources of the kind, a
@@ -501,19 +506,27 @@ export function orderEvidence(join: ConflictJoin, kind: string, a: WriteFact, b:
   }
   if (!witnesses.length) return 'undecided';
   const bases = [...witnesses.map((w) => w.basis), ...witnesses[0].reads];
-  const known = orderMemo.get(a)?.get(b);
+  const known = orderMemo.get(a.owner)?.get(b.owner)?.get(kind);
   // A remembered answer costs what it cost to find: the budget then runs out at the same pair
   // whatever the edit history, and an incremental pass equals a fresh one.
   if (known && known.bases.length === bases.length && known.bases.every((x, i) => x === bases[i])) return (budget.left -= known.cost) < 0 ? 'undecided' : known.evidence;
   const objects = witnesses.flatMap((w) => [w, ...preconditionVariants(kind, [a.owner, b.owner]).map((v) => ({ ...w, object: v(w.object) }))]).slice(0, 12);
   let evidence: OrderEvidence = 'undecided';
   let cost = 0;
+  // Variants often equal a witness (the precondition's value is already there): the engine
+  // answers an equal object alike (random() and time_now() aside, which differ run to run
+  // anyway), so such an object can only repeat its twin's answer. It is charged all the same,
+  // and an object whose run failed is run again (each failure is counted).
+  const ran: Witness[] = [];
   for (const w of objects) {
     cost += 2;
     if ((budget.left -= 2) < 0) return 'undecided';
+    if (ran.some((x) => equal(x.object, w.object) && equal(x.context, w.context))) continue;
+    simulationWork.orders++;
     const ab = run(w.object, [a.owner, b.owner], w.context, [0, 1]);
     const ba = run(w.object, [a.owner, b.owner], w.context, [1, 0]);
     if (!ab || !ba) continue;
+    ran.push(w);
     if (!(mutated(ab, a.owner) || mutated(ba, a.owner)) || !(mutated(ab, b.owner) || mutated(ba, b.owner))) continue;
     if (!equal(finalObject(ab), finalObject(ba))) {
       evidence = 'differs';
@@ -521,9 +534,11 @@ export function orderEvidence(join: ConflictJoin, kind: string, a: WriteFact, b:
     }
     evidence = 'same';
   }
-  let inner = orderMemo.get(a);
-  if (!inner) orderMemo.set(a, (inner = new Map()));
-  inner.set(b, { bases, evidence, cost });
+  let byOther = orderMemo.get(a.owner);
+  if (!byOther) orderMemo.set(a.owner, (byOther = new Map()));
+  let byKind = byOther.get(b.owner);
+  if (!byKind) byOther.set(b.owner, (byKind = new Map()));
+  byKind.set(kind, { bases, evidence, cost });
   return evidence;
 }
 
