@@ -6,15 +6,16 @@
 // one-line scalars whose tree nobody asks for. This reader accepts only that shape, plus what those
 // files commonly hold beside it: literal and folded block scalars (`|`, `|-`, `>`, `>-`: messages),
 // one-line flow sequences of scalars (`operations: ["CREATE", UPDATE]`), plain scalars led by a dash
-// (`- --config`), and a last `---` with nothing after it. It gives up (`undefined`) on anything
-// else: tabs, carriage returns, control characters, directives, `...`, anchors, aliases, tags, other
-// block scalar headers, more-indented lines in a folded scalar, multi-line or escaped scalars,
-// quoted or unusual keys, flow maps and nested or multi-line flow collections, empty documents
-// before others, a comment indented less than the line after it, a line indented past where it may
-// continue. The caller then tokenises as before (fastValues.ts, then the composer), so a file is
-// either read exactly as `yaml` reads it or not read here at all. Equality with `parseAllDocuments`
-// + `toJS` (values and document ranges) is tested on generated documents and hand-written edges
-// (test/unit/yaml/lineValues.test.ts) and over the corpus (test/bench/line-values.mts).
+// (`- --config`), and empty documents (a `---` with only blank lines or comments after it). It
+// gives up (`undefined`) on anything else: tabs, carriage returns, control characters, directives,
+// `...`, anchors, aliases, tags, other block scalar headers, more-indented lines in a folded
+// scalar, multi-line or escaped scalars, quoted or unusual keys, flow maps and nested or multi-line
+// flow collections, a comment indented less than the line after it, a line indented past where it
+// may continue. The caller then tokenises as before (fastValues.ts, then the composer), so a file
+// is either read exactly as `yaml` reads it or not read here at all. Equality with
+// `parseAllDocuments` + `toJS` (values and document ranges) is tested on generated documents and
+// hand-written edges (test/unit/yaml/lineValues.test.ts) and over the corpus
+// (test/bench/line-values.mts).
 import type { FastDocument } from './fastValues.ts';
 import { plainScalarValue } from './fastValues.ts';
 
@@ -344,13 +345,15 @@ export function valuesFromLines(text: string, limits: LineLimits): FastDocument[
         if (line.kind === 'content' && line.indent === 0 && /^(\.\.\.|%|---)/.test(line.content)) giveUp();
       }
       if (documents.length >= limits.maxDocuments) giveUp();
+      const next = end < lines.length ? lines[end].start : text.length;
       if (!lines.slice(first, end).some((l) => l.kind === 'content')) {
-        // Only a last `---` with nothing but blank lines or comments after it: `yaml` gives a null
-        // document that ends at the marker, or at the end of the text when a comment follows.
-        if (!marked || end < lines.length) giveUp();
-        const commented = lines.slice(first).some((l) => l.kind === 'comment');
-        documents.push({ value: null, span: { start: lines[start].start, end: commented ? text.length : lines[start].start + 3 } });
-        break;
+        // A `---` with nothing but blank lines or comments before the next marker: `yaml` gives a
+        // null document that ends at the marker, or where the next one starts when a comment follows.
+        // (Without a marker the document starts at a content line.)
+        const commented = lines.slice(first, end).some((l) => l.kind === 'comment');
+        documents.push({ value: null, span: { start: lines[start].start, end: commented ? next : lines[start].start + 3 } });
+        from = end;
+        continue;
       }
       if (lines[first].kind === 'content' && lines[first].indent > 0 && !marked) giveUp();
       // A comment indented less than the content after it may close a collection early.
@@ -366,7 +369,7 @@ export function valuesFromLines(text: string, limits: LineLimits): FastDocument[
       if (top.indent !== 0) giveUp();
       const value = reader.block(0);
       if (reader.peek() || reader.endsEmpty) giveUp();
-      documents.push({ value, span: { start: lines[start].start + (marked ? 0 : lines[start].indent), end: end < lines.length ? lines[end].start : text.length } });
+      documents.push({ value, span: { start: lines[start].start + (marked ? 0 : lines[start].indent), end: next } });
       from = end;
     }
   } catch (error) {

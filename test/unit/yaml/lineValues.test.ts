@@ -52,22 +52,23 @@ const edit = fc.tuple(fc.nat(), fc.constantFrom('# note\n', '  # note\n', '    #
   ' >-\n', '>\n', '    ', '[a, "b"]', ', ', ']', ' -c', '---'));
 
 // How generated documents are printed beyond `stringify`'s options: lists of scalars as flow
-// sequences, literal block scalars made folded (`|` to `>`: the same lines, another value), and an
-// empty document after the last marker.
+// sequences, literal block scalars made folded (`|` to `>`: the same lines, another value), and
+// empty documents between and after them.
 const shapes = fc.record({
   flow: fc.boolean(),
   padding: fc.boolean(),
   folded: fc.boolean(),
   tail: fc.constantFrom('', '', '---\n', '---', '---\n\n', '---\n# end\n', '---\n  \n', '---\n\n  # end'),
+  between: fc.constantFrom('---\n', '---\n', '---\n---\n', '---\n# none\n---\n', '---\n\n---\n'),
 });
 
-function printed(docs: unknown[], options: ToStringOptions, shape: { flow: boolean; padding: boolean; folded: boolean; tail: string }): string {
+function printed(docs: unknown[], options: ToStringOptions, shape: { flow: boolean; padding: boolean; folded: boolean; tail: string; between: string }): string {
   return docs.map((value) => {
     const doc = new Document(value);
     if (shape.flow) visit(doc, { Seq: (_, node) => void (node.flow = node.items.every(isScalar)) });
     const text = doc.toString({ ...options, flowCollectionPadding: shape.padding });
     return shape.folded ? text.replace(/([:-] )\|(-?)$/gm, '$1>$2') : text;
-  }).join('---\n') + shape.tail;
+  }).join(shape.between) + shape.tail;
 }
 
 function edited(text: string, [at, piece]: [number, string]): string {
@@ -79,7 +80,7 @@ describe('reading values line by line', () => {
   it('agrees with parseAllDocuments + toJS on generated documents, and reads most block-style ones', () => {
     let accepted = 0;
     let runs = 0;
-    const seen = { folded: 0, flow: 0, emptyLast: 0, dash: 0 };
+    const seen = { folded: 0, flow: 0, empty: 0, dash: 0 };
     const plainLayout = fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), lineWidth: fc.constant(0), defaultStringType: fc.constant('PLAIN'), collectionStyle: fc.constantFrom('any', 'block') } as const);
     fc.assert(fc.property(fc.array(plainValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0), { minLength: 1, maxLength: 3 }), fc.oneof(layout, plainLayout), shapes, (docs, options, shape) => {
       runs++;
@@ -88,7 +89,7 @@ describe('reading values line by line', () => {
       accepted++;
       if (/[:-] >-?\n/.test(text)) seen.folded++;
       if (/\[ ?[^\]]/.test(text)) seen.flow++;
-      if (shape.tail) seen.emptyLast++;
+      if (shape.tail || (docs.length > 1 && shape.between !== '---\n')) seen.empty++;
       if (/[:-] -c/.test(text)) seen.dash++;
     }), { numRuns: 200 });
     assert.ok(accepted > runs / 10, `only ${accepted} of ${runs} generated streams were read`);
@@ -150,14 +151,18 @@ describe('reading values line by line', () => {
     ]);
   });
 
-  it('reads an empty last document as the library ranges it', () => {
+  it('reads empty documents as the library ranges them', () => {
     shapeCases([
       'a: 1\n---', 'a: 1\n---\n', 'a: 1\n---\n\n\n', 'a: 1\n---\n  \n', 'a: 1\n---\n \n  ', 'a: 1\n\n---\n\n', 'a: 1\n# x\n---\n',
       'a: 1\n---\n# c\n', 'a: 1\n---\n# c', 'a: 1\n---\n\n# c\n\n', 'a: 1\n---\n  # c\n', 'a: 1\n---\n# c\n# d\n', 'a: 1\n---\n#\n',
       'a: 1\n---\nb: 2\n---\n', '---\n', '# c\n---\n', '---\n# c\n',
+      // Between documents.
+      'a: 1\n---\n---\n', 'a: 1\n---\n---\nb: 1\n', 'a: 1\n---\n\n---\nb: 1\n', 'a: 1\n---\n# c\n---\nb: 1\n', 'a: 1\n---\n# c\n\n---\nb: 1\n',
+      'a: 1\n---\n\n# c\n# d\n---\nb: 1\n', 'a: 1\n---\n  # c\n---\nb: 1\n', '---\n# c\n---\nb: 1\n', 'a: 1\n---\n# c\n---\n# d\n',
+      'a: 1\n---\n---\n# c\n',
     ], [
-      // Empty documents before others, markers with more on their line, a document end marker.
-      'a: 1\n---\n---\n', 'a: 1\n---\n---\nb: 1\n', 'a: 1\n--- # c\n', 'a: 1\n---  \n', 'a: 1\n---\n...\n', 'a:\n---\n',
+      // Markers with more on their line, a document end marker, an empty value before the marker.
+      'a: 1\n--- # c\n', 'a: 1\n---  \n', 'a: 1\n---\n...\n', 'a: 1\n---\n...\n---\nb: 1\n', 'a:\n---\n',
     ]);
   });
 
