@@ -38,8 +38,22 @@ export function parseCel(env: Environment, expression: string): Parsed | ParseFa
   return result;
 }
 
+// An expression is parsed once per environment it is checked in (the checker annotates the tree,
+// so trees are not shared), two or three on average; the rewrite before the parse depends on the
+// text alone.
+const rewrites = new Map<string, Rewritten>();
+function rewrittenOf(expression: string): Rewritten {
+  let rewritten = rewrites.get(expression);
+  if (!rewritten) {
+    rewritten = rewriteMessages(expression);
+    if (rewrites.size >= CACHE_MAX) rewrites.delete(rewrites.keys().next().value!);
+    rewrites.set(expression, rewritten);
+  }
+  return rewritten;
+}
+
 function parseUncached(env: Environment, expression: string): Parsed | ParseFailure {
-  const rewritten = rewriteMessages(expression);
+  const rewritten = rewrittenOf(expression);
   try {
     const parsed = env.parse(rewritten.text);
     useRe2(parsed.ast);
