@@ -22,7 +22,7 @@ import { plainScalarValue } from './fastValues.ts';
 export interface LineLimits {
   maxDocuments: number;
   maxDepth: number;
-  /** The tokeniser's node bound: a text longer than this is left to it (every node takes a character). */
+  /** The tokeniser's node bound: a text that might hold more nodes is left to it. */
   maxNodes: number;
   /** The tokeniser's bound on one collection's entries: a text of more lines is left to it. */
   maxCollectionItems: number;
@@ -315,19 +315,26 @@ function flowSequence(text: string, maxItems: number): unknown[] {
  * anything this reader does not vouch for (see the module comment).
  */
 export function valuesFromLines(text: string, limits: LineLimits): FastDocument[] | undefined {
-  if (text.length === 0 || text.length > limits.maxNodes || REFUSED_CHARACTERS.test(text)) return undefined;
+  if (text.length === 0 || REFUSED_CHARACTERS.test(text)) return undefined;
   const lines: Line[] = [];
+  let contentLines = 0;
   for (let start = 0; start <= text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     let indent = 0;
     while (text.charCodeAt(start + indent) === 0x20) indent++;
     const content = text.slice(start + indent, end);
-    lines.push({ start, indent, content, kind: content === '' ? 'blank' : content[0] === '#' ? 'comment' : 'content' });
+    const kind = content === '' ? 'blank' : content[0] === '#' ? 'comment' : 'content';
+    if (kind === 'content') contentLines++;
+    lines.push({ start, indent, content, kind });
     if (end === text.length) break;
     start = end + 1;
   }
   if (lines.length > limits.maxCollectionItems) return undefined;
+  // Every node the tokeniser counts takes a character. Past `maxNodes` characters, a bound on what
+  // it counts in the shapes read here: a line holds at most six (`- key: |` and the scalar after
+  // it), and a flow sequence two more per comma.
+  if (text.length > limits.maxNodes && 6 * contentLines + 2 * commas(text) > limits.maxNodes) return undefined;
   // Documents: from a `---` line (or the first content line) to the next `---` line.
   const documents: FastDocument[] = [];
   try {
@@ -377,6 +384,12 @@ export function valuesFromLines(text: string, limits: LineLimits): FastDocument[
     throw error;
   }
   return documents.length ? documents : undefined;
+}
+
+function commas(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf(','); i >= 0; i = text.indexOf(',', i + 1)) count++;
+  return count;
 }
 
 function isMarker(line: Line): boolean {

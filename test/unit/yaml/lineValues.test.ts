@@ -186,6 +186,28 @@ describe('reading values line by line', () => {
     assert.equal(valuesFromLines('a: [1, 2, 3]\n', { ...limits, maxCollectionItems: 2 }), undefined);
     // parseYaml reports the limit as before.
     assert.deepEqual(parseYaml(text, { maxAliasCount: 100, maxDocuments: 1 }, () => false).errors.map((e) => e.code), ['limits/document-count']);
+    // Longer than maxNodes but with few nodes (a long message): read, and the tokeniser finds no more either.
+    const long = `message: >-\n  ${'word '.repeat(30)}\n  end\nargs: [-c, x]\n`;
+    assert.ok(valuesFromLines(long, { ...limits, maxNodes: 40 }));
+    assert.deepEqual(parseYaml(long, { maxAliasCount: 100, maxDocuments: 10, maxNodes: 40 }).errors, []);
+  });
+
+  it('never reads a text in which the tokeniser would count more than maxNodes nodes', () => {
+    const nodeLimited = (text: string, maxNodes: number) => parseYaml(text, { maxAliasCount: 100, maxDocuments: 5000, maxNodes }).errors.some((e) => e.code === 'limits/yaml-nodes');
+    let limited = 0;
+    fc.assert(fc.property(plainValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0), shapes, fc.double({ min: 0.05, max: 1, noNaN: true }), (doc, shape, share) => {
+      const text = printed([doc], { lineWidth: 0 }, shape);
+      if (!read(text)) return;
+      const maxNodes = Math.max(1, Math.floor(text.length * share));
+      if (!nodeLimited(text, maxNodes)) return;
+      limited++;
+      assert.equal(valuesFromLines(text, { ...limits, maxNodes }), undefined, `read past ${maxNodes} nodes:\n${text}`);
+    }), { numRuns: 200 });
+    assert.ok(limited > 10, `only ${limited} texts met the node limit`);
+    // Flow sequences: a node per entry and per comma, on one line.
+    const flow = `a: [${Array.from({ length: 30 }, (_, i) => i).join(',')}]\n`;
+    assert.ok(nodeLimited(flow, 50));
+    assert.equal(valuesFromLines(flow, { ...limits, maxNodes: 50 }), undefined);
   });
 
   it('a file read line by line gives parseYaml the same documents as the tokeniser, with trees on demand', () => {
