@@ -8,7 +8,7 @@ import { MESSAGE_FN, OPT_FN, OPT_LIST_FN, OPT_MAP_FN } from './messages.ts';
 import { Optional } from '@marcbachmann/cel-js';
 import equal from 'fast-deep-equal';
 import { Session } from './session.ts';
-import { k8sTypeName, newRegistration, registerK8sType, unionName, withUnions, type K8sTypeSource, type KindRef } from './objectType.ts';
+import { k8sTypeName, newRegistration, registerAcyclic, registerK8sType, unionName, withUnions, type K8sTypeSource, type KindRef } from './objectType.ts';
 
 /** Variables every Kubernetes/Kyverno CEL expression may use; unknown shapes stay dyn. */
 const DYN_VARIABLES = [
@@ -176,6 +176,45 @@ interface TypedEntry {
 }
 
 const typedBySource = new WeakMap<K8sTypeSource, Map<string, TypedEntry | undefined>>();
+
+/**
+ * Types shared by the typed environments of one source. Every workload kind reaches the same Pod
+ * types, and registering them again per union of kinds cost ~5 ms an environment, dozens per
+ * run. Types with no cycle below them (objectType.ts, acyclic) go into `tip`, which each typed
+ * environment clones; the rest are registered per union as before, so every union sees the
+ * fields a fresh walk from its root would give. cel-js freezes a registry once it is cloned,
+ * hence a new tip after each clone.
+ */
+interface SharedTypes {
+  unions: K8sTypeSource;
+  tip: Environment;
+  /** Types registered in `tip` or its parents (its registration walk: seen and done alike). */
+  reg: ReturnType<typeof newRegistration>;
+  acyclic: Map<string, boolean>;
+}
+const sharedBySource = new WeakMap<K8sTypeSource, SharedTypes>();
+
+function sharedTypes(source: K8sTypeSource): SharedTypes {
+  let shared = sharedBySource.get(source);
+  if (!shared) sharedBySource.set(source, (shared = { unions: withUnions(source), tip: checkingClone(), reg: newRegistration(), acyclic: new Map() }));
+  return shared;
+}
+
+/** An environment with `name` and every type it reaches registered; throws what cel-js throws. */
+function withObjectType(source: K8sTypeSource, name: string): Environment {
+  const shared = sharedTypes(source);
+  try {
+    registerAcyclic(shared.tip, shared.unions, name, shared.reg, shared.acyclic);
+  } catch (error) {
+    // A type cel-js rejects leaves the walk half done: start sharing afresh.
+    sharedBySource.delete(source);
+    throw error;
+  }
+  const core = shared.tip.clone();
+  shared.tip = shared.tip.clone();
+  registerK8sType(core, shared.unions, name, { seen: new Set(shared.reg.done), done: new Set(shared.reg.done) });
+  return core;
+}
 const TYPED_MAX = 64;
 const VARIABLE_SIGNATURES_MAX = 256;
 
@@ -193,8 +232,7 @@ function typedEntry(source: K8sTypeSource, kinds: KindRef[]): TypedEntry | undef
   if (cache.has(name)) return cache.get(name);
   let entry: TypedEntry | undefined;
   try {
-    const core = checkingClone();
-    registerK8sType(core, withUnions(source), name, newRegistration());
+    const core = withObjectType(source, name);
     core.registerVariable('object', k8sTypeName(name));
     entry = { core, untyped: { env: untypedVariables(core.clone()), session: baseEnvironment().session }, withVariables: new Map() };
   } catch {

@@ -106,3 +106,49 @@ function merge(types: K8sType[]): K8sType {
   if (types.every((t) => t.kind === 'primitive' && t.name === (first as { name: string }).name)) return first;
   return { kind: 'primitive', name: 'any' };
 }
+
+/** The object types a type names directly (through lists and maps). */
+function namedTypes(t: K8sType, out: string[]): string[] {
+  if (t.kind === 'object') out.push(t.name);
+  else if (t.kind === 'array') namedTypes(t.items, out);
+  else if (t.kind === 'map') namedTypes(t.values, out);
+  return out;
+}
+
+/**
+ * Whether no type reachable from `name` lies on a cycle. registerK8sType types a field that leads
+ * back into the walk as dyn, so a type on or above a cycle registers differently depending on
+ * where the walk began; a type with no cycle below it registers the same fields from any start,
+ * and environments may share its registration. `memo` holds the answers for one source.
+ */
+export function acyclic(source: K8sTypeSource, name: string, memo: Map<string, boolean>, walking = new Set<string>()): boolean {
+  const known = memo.get(name);
+  if (known !== undefined) return known;
+  if (walking.has(name)) return false;
+  const fields = source.fieldsOf(name);
+  if (!fields) return true; // not registered at all: dyn wherever it is named
+  walking.add(name);
+  let result = true;
+  for (const t of Object.values(fields)) {
+    for (const child of namedTypes(t, [])) if (!acyclic(source, child, memo, walking)) result = false;
+  }
+  walking.delete(name);
+  memo.set(name, result);
+  return result;
+}
+
+/**
+ * Registers into `env` every type reachable from `name` that has no cycle below it (see acyclic),
+ * skipping those `reg` has done; the others are left to a per-root walk.
+ */
+export function registerAcyclic(env: Environment, source: K8sTypeSource, name: string, reg: Registration, memo: Map<string, boolean>, visited = new Set<string>()): void {
+  if (visited.has(name) || reg.done.has(name)) return;
+  visited.add(name);
+  const fields = source.fieldsOf(name);
+  if (!fields) return;
+  if (acyclic(source, name, memo)) {
+    registerK8sType(env, source, name, reg);
+    return;
+  }
+  for (const t of Object.values(fields)) for (const child of namedTypes(t, [])) registerAcyclic(env, source, child, reg, memo, visited);
+}
