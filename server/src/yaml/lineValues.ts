@@ -145,7 +145,14 @@ class LineReader {
     const text = rest.trimStart();
     if (text === '' || (text.startsWith('#') && rest !== text)) {
       const next = this.peek();
-      if (next && next.indent > column) return this.block(depth);
+      if (next && next.indent > column) {
+        // A plain scalar may start on the next line (as `yaml` prints a long one).
+        if (text === '' && !isItem(next.content) && keyOf(next.content) === undefined && !/^["'[{|>]/.test(next.content)) {
+          this.advance();
+          return this.scalarValue(next.content, column, depth);
+        }
+        return this.block(depth);
+      }
       if (inMap && next && next.indent === column && isItem(next.content)) return this.sequence(column, depth);
       return this.empty();
     }
@@ -192,14 +199,43 @@ class LineReader {
     return plainScalarValue('', false);
   }
 
-  /** A one-line scalar; the line after it must not be indented past `column` (it would continue it). */
+  /** A scalar starting on its key's or dash's line; lines after it indented past `column` continue a plain one. */
   private scalarValue(text: string, column: number, depth: number): unknown {
     if (depth >= this.maxDepth) giveUp();
     const value = text[0] === '|' || text[0] === '>' ? this.blockScalar(text, column) : oneLineScalar(text, this.maxItems);
     this.endsEmpty = false;
     const next = this.peek();
+    return next && next.indent > column ? this.continuedPlain(text, column) : value;
+  }
+
+  /**
+   * A plain scalar whose first line is `text`, continued on the lines after it indented past
+   * `column`, folded as YAML folds them (§7.3.3, §6.5). Refused: a first line that is not plain or
+   * ends in a comment, a comment before or among its lines, and lines that could be read otherwise
+   * (a key, a comment, an indicator first).
+   */
+  private continuedPlain(text: string, column: number): unknown {
+    if (/^["'[{|>]/.test(text) || text.includes(' #')) giveUp();
+    const body = [text.trimEnd()];
+    let last = -1;
+    for (let j = this.i; j < this.end; j++) {
+      const line = this.lines[j];
+      if (line.kind === 'blank') {
+        body.push('');
+        continue;
+      }
+      if (line.kind === 'comment' || line.indent <= column) break;
+      const content = line.content.trimEnd();
+      if ((REFUSED_PLAIN_START.test(content) && !DASH_PLAIN.test(content)) || content.includes(': ') || content.endsWith(':') || content.includes(' #')) giveUp();
+      body.push(content);
+      last = j;
+    }
+    if (last < 0) giveUp();
+    body.length = last - this.i + 2;
+    this.i = last + 1;
+    const next = this.peek();
     if (next && next.indent > column) giveUp();
-    return value;
+    return plainScalarValue(fold(body), false);
   }
 }
 
@@ -218,9 +254,9 @@ function keyOf(content: string): { name: string; valueAt: number } | undefined {
 }
 
 /**
- * The lines of a folded scalar, none more indented than the first and the last not empty, as YAML
- * folds them (§6.5): a line break between two text lines becomes a space, each empty line between
- * them a line break.
+ * Lines as YAML folds them (§6.5), the last not empty (and, in a folded block scalar, none more
+ * indented than the first): a line break between two text lines becomes a space, each empty line
+ * between them a line break.
  */
 function fold(body: string[]): string {
   let value = body[0];

@@ -32,10 +32,12 @@ const value = fc.letrec((tie) => ({
 // Messages: words on one or more lines, with empty lines between some (block scalars when printed).
 const line = fc.constantFrom('word', 'two words', 'a: b', '# not a comment', '-x');
 const text = fc.tuple(line, fc.array(fc.oneof(line, fc.constant('')), { maxLength: 4 }), line).map(([first, middle, last]) => [first, ...middle, last].join('\n'));
+// Long sentences: printed as plain scalars over several lines when the line width is short.
+const sentence = fc.array(fc.constantFrom('lorem', 'ipsum', 'dolor'), { minLength: 6, maxLength: 12 }).map((words) => words.join(' '));
 const listScalar = fc.constantFrom('x', '1', '-c', 'a b', "it's", 'DELETE', '');
 // What manifests mostly hold: plain keys and words.
 const plainValue = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small' }, fc.constantFrom('v1', 'Pod', 'nginx:1.25', 'a b', '-1', '0', 'true', 'null', '', '-c', '--config=x'), fc.integer(), text, tie('list'), tie('map')),
+  node: fc.oneof({ depthSize: 'small' }, fc.constantFrom('v1', 'Pod', 'nginx:1.25', 'a b', '-1', '0', 'true', 'null', '', '-c', '--config=x'), fc.integer(), text, sentence, tie('list'), tie('map')),
   // Lists of lists (`- - x`) are left to the tokeniser.
   list: fc.oneof(fc.array(fc.oneof(tie('map'), listScalar), { maxLength: 4 }), fc.array(listScalar, { minLength: 1, maxLength: 4 })),
   map: fc.dictionary(fc.constantFrom('apiVersion', 'kind', 'name', 'spec', 'app.kubernetes.io/name', 'toString', '_k', 'a-b'), tie('node'), { maxKeys: 4 }),
@@ -80,8 +82,8 @@ describe('reading values line by line', () => {
   it('agrees with parseAllDocuments + toJS on generated documents, and reads most block-style ones', () => {
     let accepted = 0;
     let runs = 0;
-    const seen = { folded: 0, flow: 0, empty: 0, dash: 0 };
-    const plainLayout = fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), lineWidth: fc.constant(0), defaultStringType: fc.constant('PLAIN'), collectionStyle: fc.constantFrom('any', 'block') } as const);
+    const seen = { folded: 0, flow: 0, empty: 0, dash: 0, plainLines: 0 };
+    const plainLayout = fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), lineWidth: fc.constantFrom(0, 20), defaultStringType: fc.constant('PLAIN'), collectionStyle: fc.constant('any') } as const);
     fc.assert(fc.property(fc.array(plainValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0), { minLength: 1, maxLength: 3 }), fc.oneof(layout, plainLayout), shapes, (docs, options, shape) => {
       runs++;
       const text = printed(docs, options, shape);
@@ -91,6 +93,7 @@ describe('reading values line by line', () => {
       if (/\[ ?[^\]]/.test(text)) seen.flow++;
       if (shape.tail || (docs.length > 1 && shape.between !== '---\n')) seen.empty++;
       if (/[:-] -c/.test(text)) seen.dash++;
+      if (/\n *(?:(?:lorem|ipsum|dolor) ?)+\n *(?:lorem|ipsum|dolor)/.test(text)) seen.plainLines++;
     }), { numRuns: 200 });
     assert.ok(accepted > runs / 10, `only ${accepted} of ${runs} generated streams were read`);
     for (const [shape, count] of Object.entries(seen)) assert.ok(count > 0, `no generated stream with ${shape} was read`);
@@ -169,9 +172,23 @@ describe('reading values line by line', () => {
   it('reads plain scalars that start with a dash as the library does', () => {
     shapeCases([
       'a: -c\n', 'a: --config=x\n', 'a: ---\n', 'a: ---x\n', '- -c\n- -d\n', '- --\n', 'a: -c # x\n', 'a: -c:d\n', 'a: -.inf\n', 'a: -.5\n',
-      '- -c -d\n', 'args:\n- -p\n- /x\n',
+      '- -c -d\n', 'args:\n- -p\n- /x\n', 'a: -c\n  d\n', 'a:\n  -c\n',
     ], [
-      'a: -:\n', 'a: -#\n', 'a: -[\n', "a: -'\n", '- -c: d\n', '-c: 1\n', 'a: -c\n  d\n', 'a:\n  -c\n', '- - c\n',
+      'a: -:\n', 'a: -#\n', 'a: -[\n', "a: -'\n", '- -c: d\n', '-c: 1\n', '- - c\n',
+    ]);
+  });
+
+  it('reads plain scalars over several lines as the library folds them', () => {
+    shapeCases([
+      'a: x\n  y\n', 'a: x\n  y\n  z\nb: 1\n', 'a: x\n\n  y\n', 'a: x\n  \n  y\n', 'a: x\n\n\n  y\n', 'a: x  \n  y  \n', '- x\n  y\n', '- x\n y\n',
+      '- k: x\n    y\n', 'a: x\n  -y\n', 'a: x\n  y#z\n', 'a: x\n    y\n  z\n', 'a: x\n  y\n\n', 'a: x\n  y\n---\nb: 1\n', 'a: 1\n  2\n',
+      'a: x\n  ---\n', 'a: x\n  y,z\n', 'a:\n  x\n  y\n', 'a:\n  x\n', 'a:\n    x\n  y\n', 'a:\n  # c\n  x\n  y\n', 'a:\n\n  x\n',
+      'a:\n  x # c\n', '- a:\n    x\n    y\n', 'a:\n  1\n', 'a:\n  x:y\n', 'a:\n  x\n\n  y\n',
+    ], [
+      // Comments, keys, indicators and quotes where they would change the reading.
+      'a: x # c\n  y\n', 'a: x\n  # c\n  y\n', 'a: x\n  y # c\n', 'a: x\n  y: z\n', 'a: x\n  y:\n', 'a: x\n  - y\n', 'a: x\n  [y]\n',
+      'a: x\n  &y\n', 'a: x\n  !y\n', 'a: x\n  *y\n', "a: x\n  'y'\n", 'a: x\n  : y\n', 'a: x\n  ?y\n', 'a: "x"\n  y\n', 'a: [x]\n  y\n',
+      '- k: x\n  y\n', 'a: # c\n  x\n  y\n', 'a:\n  x # c\n  y\n', 'a:\n  "x"\n', 'a: |\n  x\n y\n',
     ]);
   });
 
