@@ -177,7 +177,11 @@ export const orphanCheck: Check = {
     // candidate. Two holders are enough to know whether one other than the candidate names it.
     // The mentions of every file are kept (for the next run to compare), so they are collected
     // whenever a name could be asked about.
-    const askable = new Set(resources.filter((r) => MENTIONABLE_KINDS.has(r.kind) && r.name).map((r) => r.name!));
+    // Resources of test data are read as references but not judged: the reporter would drop their
+    // findings, after their spans (a parse of the document) were paid for. Only the names of judged
+    // candidates are asked about, so a policy repository (its resources all test data) scans nothing.
+    const unchecked = uncheckedFilesOf(ctx.index);
+    const askable = new Set(resources.filter((r) => MENTIONABLE_KINDS.has(r.kind) && r.name && !unchecked(r.source.file)).map((r) => r.name!));
     run.askable = askable;
     const holders = new Map<string, string[]>();
     if (askable.size) {
@@ -200,10 +204,6 @@ export const orphanCheck: Check = {
       const selfId = `${self.source.file}#${self.source.docIndex}`;
       return (holders.get(name) ?? []).some((id) => id !== selfId);
     };
-    // Resources of test data are read above as references but not judged: the reporter would drop
-    // their findings, after their spans (a parse of the document) were paid for. In a policy
-    // repository that is every candidate.
-    const unchecked = uncheckedFilesOf(ctx.index);
     for (const r of resources) {
       if (!r.name || (r.namespace && SYSTEM_NAMESPACES.has(r.namespace)) || unchecked(r.source.file)) continue;
       const labels = Object.keys(asObj(asObj(r.raw.metadata)?.labels) ?? {});
