@@ -33,8 +33,9 @@ const giveUp = (): never => {
   throw GIVE_UP;
 };
 
-// Anything whose reading depends on rules this module does not implement.
-const REFUSED_CHARACTERS = /[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff\r]/;
+// Anything whose reading depends on rules this module does not implement, and the spaces that
+// JavaScript's trimming removes but YAML keeps in a scalar.
+const REFUSED_CHARACTERS = /[\x00-\x09\x0b-\x1f\x7f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\r]/;
 // Plain keys: names, annotation keys, and Kyverno's and Chainsaw's anchored or JMESPath keys
 // (`=(name)`, `(length(containers))`); no comment sign, no space at either end.
 const PLAIN_KEY = /^[A-Za-z0-9_(=^+<$~.\/][\x21-\x22\x24-\x7e]*(?: [\x21-\x22\x24-\x7e]+)*$/;

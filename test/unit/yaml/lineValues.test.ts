@@ -17,7 +17,7 @@ const agreesWithLibrary = (text: string) => agree(read, text, 'the reader');
 // Plain-looking scalars, and the ones that only look plain.
 const scalar = fc.constantFrom(
   '', '~', 'null', 'Null', 'true', 'False', '0', '-1', '+12', '007', '0o17', '0x1F', '1.5', '.5', '-.inf', '.NaN', '1e3', 'yes', 'on',
-  '12:30', 'a:b', 'a: b', 'a #b', 'a#b', '#x', '- x', '-x', '? q', "it's", '"quoted"', 'back\\slash', 'trailing ', 'ünï', '@at', '%pct', '|pipe', '>gt', '*star', '&amp', '!bang', '[x]', 'x[0]', '{y}', 'nginx:1.25', 'http://a/b', '*/5 * * * *',
+  '12:30', 'a:b', 'a: b', 'a #b', 'a#b', '#x', '- x', '-x', '? q', "it's", '"quoted"', 'back\\slash', 'trailing ', 'x\u00a0', '\u3000y', 'ünï', '@at', '%pct', '|pipe', '>gt', '*star', '&amp', '!bang', '[x]', 'x[0]', '{y}', 'nginx:1.25', 'http://a/b', '*/5 * * * *',
 );
 const key = fc.oneof(
   fc.constantFrom('apiVersion', 'kind', 'metadata', 'name', 'spec', '__proto__', 'toString', 'app.kubernetes.io/name', '1', 'true', 'null', '', 'a b', 'x:y', '_k', 'a-b'),
@@ -190,6 +190,10 @@ describe('reading values line by line', () => {
       'a: x\n  &y\n', 'a: x\n  !y\n', 'a: x\n  *y\n', "a: x\n  'y'\n", 'a: x\n  : y\n', 'a: x\n  ?y\n', 'a: "x"\n  y\n', 'a: [x]\n  y\n',
       '- k: x\n  y\n', 'a: # c\n  x\n  y\n', 'a:\n  x # c\n  y\n', 'a:\n  "x"\n', 'a: |\n  x\n y\n',
     ]);
+  });
+
+  it('leaves Unicode spaces to the tokeniser: JavaScript trims them, YAML keeps them', () => {
+    shapeCases([], ['a: x\u00a0\n', 'a: \u3000x\n', 'a: [x\u2003]\n', 'a: x\n  y\u00a0\n', 'a: "x"\u00a0\n']);
   });
 
   it('gives up past the limits, leaving them to the tokeniser that reports them', () => {
