@@ -1,7 +1,8 @@
 // Kyverno's custom JMESPath functions, registered once on the shared @jmespath-community runtime.
 import { createHash, randomInt } from 'node:crypto';
 import { isRegistered, registerFunction, TYPE_ANY, type JSONValue } from '@jmespath-community/jmespath';
-import { RE2JS } from 're2js';
+// Compiled once per pattern: a rule's patterns are evaluated on every witness of every simulation.
+import { compileRe2 } from '../../cel/lib/regex.ts';
 import { parse as parseYamlText } from 'yaml';
 import { wildcardMatch } from '../match/wildcard.ts';
 import { UnsupportedError } from './errors.ts';
@@ -69,9 +70,9 @@ const functions: Record<string, [Fn, number, boolean?]> = {
   trim: [([s, c]) => { const cut = new Set(Array.from(str(c, 'trim'))); const a = Array.from(str(s, 'trim')); let i = 0; let j = a.length; while (i < j && cut.has(a[i]!)) i++; while (j > i && cut.has(a[j - 1]!)) j--; return a.slice(i, j).join(''); }, 2],
   trim_prefix: [([s, p]) => { const x = str(s, 'trim_prefix'); const y = str(p, 'trim_prefix'); return x.startsWith(y) ? x.slice(y.length) : x; }, 2],
   split: [([s, sep]) => { const x = str(s, 'split'); const y = str(sep, 'split'); return y === '' ? Array.from(x) : x.split(y); }, 2],
-  regex_replace_all: [([r, s, n]) => RE2JS.compile(str(r, 'regex_replace_all')).matcher(strOrNum(s, 'regex_replace_all')).replaceAll(goReplacement(strOrNum(n, 'regex_replace_all'))), 3],
-  regex_replace_all_literal: [([r, s, n]) => RE2JS.compile(str(r, 'regex_replace_all_literal')).matcher(strOrNum(s, 'regex_replace_all_literal')).replaceAll(strOrNum(n, 'regex_replace_all_literal'), true), 3],
-  regex_match: [([r, s]) => RE2JS.compile(str(r, 'regex_match')).matcher(strOrNum(s, 'regex_match')).find(), 2],
+  regex_replace_all: [([r, s, n]) => compileRe2(str(r, 'regex_replace_all')).matcher(strOrNum(s, 'regex_replace_all')).replaceAll(goReplacement(strOrNum(n, 'regex_replace_all'))), 3],
+  regex_replace_all_literal: [([r, s, n]) => compileRe2(str(r, 'regex_replace_all_literal')).matcher(strOrNum(s, 'regex_replace_all_literal')).replaceAll(strOrNum(n, 'regex_replace_all_literal'), true), 3],
+  regex_match: [([r, s]) => compileRe2(str(r, 'regex_match')).matcher(strOrNum(s, 'regex_match')).find(), 2],
   pattern_match: [([p, s]) => wildcardMatch(str(p, 'pattern_match'), strOrNum(s, 'pattern_match')), 2],
   label_match: [([sel, labels]) => {
     if (!isObj(sel) || !isObj(labels)) throw new Error('label_match: expected two objects');
