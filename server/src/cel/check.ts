@@ -43,7 +43,7 @@ export function checkCel(site: CelSite, options: CheckOptions = {}): CelProblem[
   const wrongResult = resultTypeProblem(site, result.type ?? 'dyn');
   if (wrongResult) problems.push(wrongResult);
   problems.push(...undeclaredVariables(site, parsed));
-  const typedProblem = checkTyped(site, options);
+  const typedProblem = checkTyped(site, options, identifiers(parsed.parsed.ast));
   if (typedProblem && !problems.some((p) => p.start === typedProblem.start && p.end === typedProblem.end)) problems.push(typedProblem);
   return problems;
 }
@@ -75,6 +75,15 @@ function undeclaredVariables(site: CelSite, parsed: Parsed): CelProblem[] {
       message: `no variable '${field}' is declared in this policy's variables`,
       start: end - field.length, end,
     });
+  });
+  return out;
+}
+
+/** Every identifier the expression names (variables, comprehension variables). */
+function identifiers(root: ASTNode): Set<string> {
+  const out = new Set<string>();
+  walk(root, (node) => {
+    if (node.op === 'id' && typeof node.args === 'string') out.add(node.args);
   });
   return out;
 }
@@ -153,12 +162,16 @@ function nameOffset(expression: string, call: CallSite, toOriginal: (n: number) 
  * Declared variables are typed by their own expressions, so `variables.containers.all(c, c.x)`
  * is checked too.
  */
-function checkTyped(site: CelSite, options: CheckOptions): CelProblem | undefined {
+function checkTyped(site: CelSite, options: CheckOptions, names: Set<string>): CelProblem | undefined {
   const { types, objectKinds } = options;
   if (!types || !objectKinds?.length) return undefined;
+  // Only `object` and `variables` are typed differently from the dyn check, which passed: an
+  // expression naming neither checks the same here (most of a policy's messages and match
+  // conditions), so it is not parsed and checked again.
+  if (!names.has('object') && !names.has('variables')) return undefined;
   const typed = typedEnvironment(types, objectKinds);
   if (!typed) return undefined;
-  const withVariables = site.variables?.length ? typedEnvironmentWithVariables(types, objectKinds, variableTypes(typed.env, site)) : undefined;
+  const withVariables = site.variables?.length && names.has('variables') ? typedEnvironmentWithVariables(types, objectKinds, variableTypes(typed.env, site)) : undefined;
   const env = (withVariables ?? typed).env;
   const parsed = parseCel(env, site.expression);
   if (!parsed.ok) return undefined;

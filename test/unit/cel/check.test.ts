@@ -142,3 +142,11 @@ test('request is typed as an AdmissionRequest', () => {
   assert.equal(expression.slice(p!.start, p!.end), 'operations');
   assert.deepEqual(checkCel(site("request.userInfo.groups.exists(g, g == 'x') && request.kind.kind == 'Pod' && request.operation in ['CREATE']")), []);
 });
+
+test('an expression that names only variables is checked with them typed by their own expressions', () => {
+  const variables = [{ name: 'containers', expression: 'object.spec.containers' }];
+  const expression = "variables.containers.all(c, c.imagee != '')";
+  const problems = checkCel(site(expression, { variables, variableNames: ['containers'] }), { objectKinds: pod, types: source });
+  assert.deepEqual(problems.map((p) => [p.message, expression.slice(p.start, p.end)]), [["no field 'imagee' here in Pod", 'imagee']]);
+  assert.deepEqual(checkCel(site("variables.containers.all(c, c.image != '')", { variables, variableNames: ['containers'] }), { objectKinds: pod, types: source }), []);
+});
