@@ -147,8 +147,8 @@ class LineReader {
     if (text === '' || (text.startsWith('#') && rest !== text)) {
       const next = this.peek();
       if (next && next.indent > column) {
-        // A plain scalar may start on the next line (as `yaml` prints a long one).
-        if (text === '' && !isItem(next.content) && keyOf(next.content) === undefined && !/^["'[{|>]/.test(next.content)) {
+        // A plain or quoted scalar may start on the next line (as `yaml` prints a long one).
+        if (text === '' && !isItem(next.content) && keyOf(next.content) === undefined && !/^[[{|>]/.test(next.content)) {
           this.advance();
           return this.scalarValue(next.content, column, depth);
         }
@@ -203,10 +203,40 @@ class LineReader {
   /** A scalar starting on its key's or dash's line; lines after it indented past `column` continue a plain one. */
   private scalarValue(text: string, column: number, depth: number): unknown {
     if (depth >= this.maxDepth) giveUp();
-    const value = text[0] === '|' || text[0] === '>' ? this.blockScalar(text, column) : oneLineScalar(text, this.maxItems);
+    const value =
+      text[0] === '|' || text[0] === '>' ? this.blockScalar(text, column)
+      : (text[0] === '"' || text[0] === "'") && closingQuote(text, 1, text[0]) < 0 ? this.quotedLines(text, column)
+      : oneLineScalar(text, this.maxItems);
     this.endsEmpty = false;
     const next = this.peek();
     return next && next.indent > column ? this.continuedPlain(text, column) : value;
+  }
+
+  /**
+   * A quoted scalar whose first line is `text`, continued on the lines after it (blank, or indented
+   * past `column`) up to its closing quote, after which only a comment may follow.
+   */
+  private quotedLines(text: string, column: number): string {
+    const quote = text[0];
+    const parts = [text.slice(1)];
+    for (let j = this.i; j < this.end; j++) {
+      const line = this.lines[j];
+      if (line.kind === 'blank') {
+        parts.push('');
+        continue;
+      }
+      if (line.indent <= column) giveUp();
+      const close = closingQuote(line.content, 0, quote);
+      if (close < 0) {
+        parts.push(line.content);
+        continue;
+      }
+      parts.push(line.content.slice(0, close));
+      if (!/^(?: *| +#.*)$/.test(line.content.slice(close + 1))) giveUp();
+      this.i = j + 1;
+      return quote === "'" ? singleQuoted(parts) : doubleQuoted(parts.join('\n'));
+    }
+    return giveUp();
   }
 
   /**
@@ -243,7 +273,7 @@ class LineReader {
 const isItem = (content: string): boolean => content === '-' || content.startsWith('- ');
 
 /** A plain key and where its value starts, or undefined when `content` does not start with one. */
-function keyOf(content: string): { name: string; valueAt: number } | undefined {
+export function keyOf(content: string): { name: string; valueAt: number } | undefined {
   const colon = content.indexOf(':');
   if (colon <= 0) return undefined;
   const after = content[colon + 1];
@@ -272,32 +302,85 @@ function fold(body: string[]): string {
   return value;
 }
 
-/** Where the quoted scalar opening at `open` closes (its quote's index). */
-function closingQuote(text: string, open: number): number {
-  const quote = text[open];
-  for (let i = open + 1; i < text.length; i++) {
-    if (text[i] !== quote) continue;
-    if (quote === "'" && text[i + 1] === "'") {
+/** Where a quoted scalar whose text goes on at `from` closes (its quote's index), or -1 when not on this line. */
+function closingQuote(text: string, from: number, quote: string): number {
+  for (let i = from; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') i++;
+    else if (text[i] === quote) {
+      if (quote === '"' || text[i + 1] !== "'") return i;
       i++;
-      continue;
     }
-    return i;
   }
-  return giveUp();
+  return -1;
 }
 
-/** The value of the quoted scalar from `open` to `close`; escapes are left to the tokeniser. */
+/** The value of the quoted scalar from `open` to `close` on one line. */
 function quotedValue(text: string, open: number, close: number): string {
   const inner = text.slice(open + 1, close);
-  if (text[open] === "'") return inner.replaceAll("''", "'");
-  if (inner.includes('\\')) giveUp();
-  return inner;
+  return text[open] === "'" ? inner.replaceAll("''", "'") : doubleQuoted(inner);
+}
+
+// The escapes of YAML 1.2 (§5.7) that stand for one character.
+const ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\',
+};
+
+/**
+ * The text between the quotes of a double-quoted scalar (its lines joined by `\n`, indentation
+ * dropped) as YAML reads it: escapes, and lines folded (§7.3.1): spaces before a line break
+ * dropped, a line break a space, or one line break per empty line after it. Refused: `\x`, `\u`,
+ * `\U` and escaped line breaks.
+ */
+function doubleQuoted(source: string): string {
+  if (!source.includes('\\') && !source.includes('\n')) return source;
+  let value = '';
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      const escaped = ESCAPES[source[++i]];
+      if (escaped === undefined) giveUp();
+      value += escaped;
+    } else if (ch === '\n') {
+      let breaks = '';
+      for (; source[i + 1] === ' ' || source[i + 1] === '\n'; i++) if (source[i + 1] === '\n') breaks += '\n';
+      value += breaks || ' ';
+    } else if (ch === ' ') {
+      let end = i;
+      while (source[end + 1] === ' ') end++;
+      if (source[end + 1] !== '\n') value += source.slice(i, end + 1);
+      i = end;
+    } else value += ch;
+  }
+  return value;
+}
+
+/**
+ * The lines of a single-quoted scalar as YAML folds them (§7.3.2, `unfoldLines` of `yaml`): spaces
+ * around line breaks dropped (but after the last line's text), a line break a space, or one line
+ * break per empty line after it.
+ */
+function singleQuoted(lines: string[]): string {
+  let value = lines[0].trimEnd();
+  let separator = ' ';
+  for (let i = 1; i < lines.length - 1; i++) {
+    const line = lines[i].trim();
+    if (line === '') {
+      if (separator === '\n') value += separator;
+      else separator = '\n';
+    } else {
+      value += separator + line;
+      separator = ' ';
+    }
+  }
+  return (value + separator + lines[lines.length - 1].trimStart()).replaceAll("''", "'");
 }
 
 /** A scalar that ends on its line, with an optional comment after it. */
 function oneLineScalar(text: string, maxItems: number): unknown {
   if (text[0] === '"' || text[0] === "'") {
-    const close = closingQuote(text, 0);
+    const close = closingQuote(text, 1, text[0]);
+    if (close < 0) giveUp();
     const value = quotedValue(text, 0, close);
     const after = text.slice(close + 1);
     if (after.trim() !== '' && !/^ +#/.test(after)) giveUp();
@@ -325,7 +408,8 @@ function flowSequence(text: string, maxItems: number): unknown[] {
   while (text[i] !== ']') {
     if (items.length === maxItems) giveUp();
     if (text[i] === '"' || text[i] === "'") {
-      const close = closingQuote(text, i);
+      const close = closingQuote(text, i + 1, text[i]);
+      if (close < 0) giveUp();
       items.push(quotedValue(text, i, close));
       i = close + 1;
       while (text[i] === ' ') i++;

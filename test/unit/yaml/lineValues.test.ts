@@ -47,6 +47,7 @@ const layout = fc.record({
   indentSeq: fc.boolean(),
   lineWidth: fc.constantFrom(0, 20, 80),
   defaultStringType: fc.constantFrom('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED'),
+  defaultKeyType: fc.constantFrom(null, 'PLAIN'),
   collectionStyle: fc.constantFrom('any', 'block'),
 } as const);
 // Comments and blank lines where people put them, and typing damage.
@@ -82,9 +83,11 @@ describe('reading values line by line', () => {
   it('agrees with parseAllDocuments + toJS on generated documents, and reads most block-style ones', () => {
     let accepted = 0;
     let runs = 0;
-    const seen = { folded: 0, flow: 0, empty: 0, dash: 0, plainLines: 0 };
+    const seen = { folded: 0, flow: 0, empty: 0, dash: 0, plainLines: 0, quotedLines: 0 };
     const plainLayout = fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), lineWidth: fc.constantFrom(0, 20), defaultStringType: fc.constant('PLAIN'), collectionStyle: fc.constant('any') } as const);
-    fc.assert(fc.property(fc.array(plainValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0), { minLength: 1, maxLength: 3 }), fc.oneof(layout, plainLayout), shapes, (docs, options, shape) => {
+    // Quoted scalars under plain keys, long ones over several lines.
+    const quotedLayout = fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), lineWidth: fc.constant(20), defaultStringType: fc.constantFrom('QUOTE_DOUBLE', 'QUOTE_SINGLE'), defaultKeyType: fc.constant('PLAIN'), collectionStyle: fc.constant('any') } as const);
+    fc.assert(fc.property(fc.array(plainValue.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0), { minLength: 1, maxLength: 3 }), fc.oneof(layout, plainLayout, quotedLayout), shapes, (docs, options, shape) => {
       runs++;
       const text = printed(docs, options, shape);
       if (!agreesWithLibrary(text)) return;
@@ -93,7 +96,8 @@ describe('reading values line by line', () => {
       if (/\[ ?[^\]]/.test(text)) seen.flow++;
       if (shape.tail || (docs.length > 1 && shape.between !== '---\n')) seen.empty++;
       if (/[:-] -c/.test(text)) seen.dash++;
-      if (/\n *(?:(?:lorem|ipsum|dolor) ?)+\n *(?:lorem|ipsum|dolor)/.test(text)) seen.plainLines++;
+      if (/:\n? *(?:(?:lorem|ipsum|dolor) ?)+\n *(?:lorem|ipsum|dolor)/.test(text)) seen.plainLines++;
+      if (/(?:[:-] |\n +)(?:"[^"\n]*|'[^'\n]*)\n/.test(text)) seen.quotedLines++;
     }), { numRuns: 200 });
     assert.ok(accepted > runs / 10, `only ${accepted} of ${runs} generated streams were read`);
     for (const [shape, count] of Object.entries(seen)) assert.ok(count > 0, `no generated stream with ${shape} was read`);
@@ -146,11 +150,11 @@ describe('reading values line by line', () => {
       'a: ["a", "b"]\n', 'a: [ "x" ]\n', 'a: [3, 4]\n', "a: ['a']\n", 'a: [DELETE]\n', 'a: [v1]\n', 'a: [0]\n', 'a: [ ]\n',
       'a: [a , b ]\n', 'a: [a,b]\n', 'a: [-c, -1, -.inf]\n', 'a: [a:b, http://x]\n', 'a: [a#b]\n', 'a: [a] # c\n', 'a: [a]  \n',
       'a: [a b]\n', 'a: ["", \'\']\n', "a: ['a''b', \"c'\", 'x, y', \"]\"]\n", "a: [a'b, a\"b, a?, a!]\n", 'a: [~, null, true, 0x1F]\n',
-      '- [a]\n- b\n', 'a: ["a" ,b]\n',
+      '- [a]\n- b\n', 'a: ["a" ,b]\n', 'a: ["a\\tb", "\\"c\\""]\n',
     ], [
       'a: [a,]\n', 'a: [a, ]\n', 'a: [,a]\n', 'a: [a, [b]]\n', 'a: [{b: 1}]\n', 'a: [a: b]\n', 'a: ["a":b]\n', 'a: [a:]\n', 'a: [a:,b]\n',
       'a: [a #b]\n', 'a: ["a" #b]\n', 'a: [a]#c\n', 'a: [a] b\n', 'a: [- a]\n', 'a: [-]\n', 'a: [:a]\n', 'a: [?a]\n', 'a: [&x a]\n',
-      'a: ["a\\tb"]\n', 'a: [a\n', 'a: [a,\n  b]\n', 'a: [a]\n  b: 1\n', 'a: {b: 1}\n',
+'a: [a\n', 'a: [a,\n  b]\n', 'a: [a]\n  b: 1\n', 'a: {b: 1}\n',
     ]);
   });
 
@@ -188,7 +192,23 @@ describe('reading values line by line', () => {
       // Comments, keys, indicators and quotes where they would change the reading.
       'a: x # c\n  y\n', 'a: x\n  # c\n  y\n', 'a: x\n  y # c\n', 'a: x\n  y: z\n', 'a: x\n  y:\n', 'a: x\n  - y\n', 'a: x\n  [y]\n',
       'a: x\n  &y\n', 'a: x\n  !y\n', 'a: x\n  *y\n', "a: x\n  'y'\n", 'a: x\n  : y\n', 'a: x\n  ?y\n', 'a: "x"\n  y\n', 'a: [x]\n  y\n',
-      '- k: x\n  y\n', 'a: # c\n  x\n  y\n', 'a:\n  x # c\n  y\n', 'a:\n  "x"\n', 'a: |\n  x\n y\n',
+      '- k: x\n  y\n', 'a: # c\n  x\n  y\n', 'a:\n  x # c\n  y\n', 'a: |\n  x\n y\n', 'a:\n  "x"\n  y\n',
+    ]);
+  });
+
+  it('reads quoted scalars over several lines, and escapes, as the library does', () => {
+    shapeCases([
+      'a: "x\\ty"\n', 'a: "x\\ny"\n', 'a: "x\\"y"\n', 'a: "x\\\\"\n', 'a: "x\\/y\\ \\0\\N\\_\\e\\L"\n', 'a: "x \\t\n  y"\n',
+      'a: "x\n  y"\n', 'a: "x  \n  y"\n', 'a: "x\n\n  y"\n', 'a: "x\n  \n\n  y  "\n', 'a: "x\n  y\n  "\n', 'a: "x\n  y" # c\n', 'a: "x\n  # y\n  z"\n',
+      '- "x\n  y"\n', '- "x\n y"\n', '- k: "x\n    y"\n  l: 1\n', 'a: "x\n  y\\"\n  z"\n', 'a: "\n  x"\n',
+      "a: 'x\n  y'\n", "a: 'x  \n  y  '\n", "a: 'x\n\n  y'\n", "a: 'x\n  ''y''\n  z'\n", "a: 'x\n  y\n  '\n", "a: '\n  x'\n", "a: 'x\n  '' '\n",
+      "a: 'x\n  y' # c\n", "a: 'x \\n\n  y'\n",
+      // Starting on the line after the key, as `yaml` prints long ones.
+      'a:\n  "x"\n', 'a:\n  "x\n  y"\n', "a:\n  'x'\n", 'a:\n  "x" # c\n', "a:\n  'x\n  y'\nb: 1\n", '- a:\n    \'x\n    y\'\n',
+    ], [
+      // Escapes of code points and of line breaks, unknown escapes, text after the closing quote, lines not indented.
+      'a: "x\\u0041"\n', 'a: "x\\x41"\n', 'a: "x\\q"\n', 'a: "x\\\n  y"\n', 'a: "x\n  y"z\n', 'a: "x\ny"\n', "a: 'x\n  y'z\n", "a: 'x\n---\n  y'\n",
+      "a: 'x\n  y\n\n", '- k: "x\n  y"\n', '"k\n  l": v\n', 'a: ["x\n  y"]\n',
     ]);
   });
 
