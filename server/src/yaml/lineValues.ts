@@ -242,8 +242,7 @@ class LineReader {
   /**
    * A plain scalar whose first line is `text`, continued on the lines after it indented past
    * `column`, folded as YAML folds them (§7.3.3, §6.5). Refused: a first line that is not plain or
-   * ends in a comment, a comment before or among its lines, and lines that could be read otherwise
-   * (a key, a comment, an indicator first).
+   * ends in a comment, a comment before or among its lines, and lines that could be read as a key.
    */
   private continuedPlain(text: string, column: number): unknown {
     if (/^["'[{|>]/.test(text) || text.includes(' #')) giveUp();
@@ -257,7 +256,8 @@ class LineReader {
       }
       if (line.kind === 'comment' || line.indent <= column) break;
       const content = line.content.trimEnd();
-      if ((REFUSED_PLAIN_START.test(content) && !DASH_PLAIN.test(content)) || content.includes(': ') || content.endsWith(':') || content.includes(' #')) giveUp();
+      // Indicators do not start anything after the first line: only a key or a comment would end the scalar.
+      if (content.includes(': ') || content.endsWith(':') || content.includes(' #')) giveUp();
       body.push(content);
       last = j;
     }

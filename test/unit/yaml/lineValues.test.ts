@@ -188,10 +188,12 @@ describe('reading values line by line', () => {
       '- k: x\n    y\n', 'a: x\n  -y\n', 'a: x\n  y#z\n', 'a: x\n    y\n  z\n', 'a: x\n  y\n\n', 'a: x\n  y\n---\nb: 1\n', 'a: 1\n  2\n',
       'a: x\n  ---\n', 'a: x\n  y,z\n', 'a:\n  x\n  y\n', 'a:\n  x\n', 'a:\n    x\n  y\n', 'a:\n  # c\n  x\n  y\n', 'a:\n\n  x\n',
       'a:\n  x # c\n', '- a:\n    x\n    y\n', 'a:\n  1\n', 'a:\n  x:y\n', 'a:\n  x\n\n  y\n',
+      // Indicators start nothing on the lines after the first.
+      'a: x\n  - y\n', '- x\n  - y\n', 'a: x\n  [y\n', 'a: x\n  &y\n', 'a: x\n  !y\n', 'a: x\n  *y\n', "a: x\n  'y\n", 'a: x\n  "y"\n',
+      'a: x\n  ? y\n', '- k: x\n    | y\n', 'a:\n  x\n  > y\n', 'a: x\n  %y\n', 'a: x\n  :y\n', 'a: x\n  -\n', 'a: x\n  ,y\n',
     ], [
-      // Comments, keys, indicators and quotes where they would change the reading.
-      'a: x # c\n  y\n', 'a: x\n  # c\n  y\n', 'a: x\n  y # c\n', 'a: x\n  y: z\n', 'a: x\n  y:\n', 'a: x\n  - y\n', 'a: x\n  [y]\n',
-      'a: x\n  &y\n', 'a: x\n  !y\n', 'a: x\n  *y\n', "a: x\n  'y'\n", 'a: x\n  : y\n', 'a: x\n  ?y\n', 'a: "x"\n  y\n', 'a: [x]\n  y\n',
+      // Comments and keys where they would change the reading, quotes and flows on the first line.
+      'a: x # c\n  y\n', 'a: x\n  # c\n  y\n', 'a: x\n  y # c\n', 'a: x\n  y: z\n', 'a: x\n  y:\n', 'a: x\n  : y\n', 'a: "x"\n  y\n', 'a: [x]\n  y\n',
       '- k: x\n  y\n', 'a: # c\n  x\n  y\n', 'a:\n  x # c\n  y\n', 'a: |\n  x\n y\n', 'a:\n  "x"\n  y\n',
     ]);
   });
