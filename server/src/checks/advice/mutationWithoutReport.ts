@@ -59,20 +59,20 @@ function celEffect(mutations: unknown[]): { nonTrivial: boolean; annotates: bool
 function reportLegacy(ctx: DocumentCheckContext, value: Obj): void {
   const spec = asObj(value.spec) ?? {};
   if (spec.emitWarning === true) return;
-  let fix: Fix | undefined;
+  // Built when an editor asks for code actions: the CLI never reads fixes.
+  const fixes = (): Fix[] => {
+    const edit = insertFields(ctx.file.file, ctx.document.yaml.doc, ctx.file.text, ['spec'], { emitWarning: true });
+    return edit ? [{ title: 'Set emitWarning: true (every mutation is returned as an admission warning)', edits: [edit], isPreferred: true }] : [];
+  };
   asArray(spec.rules).forEach((raw, index) => {
     const mutate = asObj(asObj(raw)?.mutate);
     if (!mutate) return;
     const { nonTrivial, annotates } = legacyEffect(mutate);
     if (!nonTrivial || annotates) return;
-    if (!fix) {
-      const edit = insertFields(ctx.file.file, ctx.document.yaml.doc, ctx.file.text, ['spec'], { emitWarning: true });
-      fix = edit ? { title: 'Set emitWarning: true (every mutation is returned as an admission warning)', edits: [edit], isPreferred: true } : undefined;
-    }
     ctx.report(
       { file: ctx.file.file, span: ctx.spanOf(['spec', 'rules', index, 'mutate'], 'key') },
       'This mutation changes the workload and leaves no trail: no admission warning (emitWarning), no annotation recording the change. Silent mutations become a shadow configuration layer nobody can see in Git or in kubectl output. Set spec.emitWarning: true, or annotate what was changed.',
-      { fixes: fix ? [fix] : [] },
+      { fixes },
     );
   });
 }
@@ -85,11 +85,15 @@ function reportCel(ctx: DocumentCheckContext, value: Obj): void {
   const { nonTrivial, annotates } = celEffect(mutations);
   if (!nonTrivial || annotates) return;
   const name = String(asObj(value.metadata)?.name ?? 'mutation');
-  const edit = insertFields(ctx.file.file, ctx.document.yaml.doc, ctx.file.text, ['spec'], { auditAnnotations: [{ key: 'mutated-by', valueExpression: `'${name}'` }] });
+  // Built when an editor asks for code actions: the CLI never reads fixes.
+  const fixes = (): Fix[] => {
+    const edit = insertFields(ctx.file.file, ctx.document.yaml.doc, ctx.file.text, ['spec'], { auditAnnotations: [{ key: 'mutated-by', valueExpression: `'${name}'` }] });
+    return edit ? [{ title: 'Add auditAnnotations recording the mutation in policy reports', edits: [edit], isPreferred: true }] : [];
+  };
   ctx.report(
     { file: ctx.file.file, span: ctx.spanOf(['spec', 'mutations'], 'key') },
     'This MutatingPolicy changes the workload and leaves no trail: no auditAnnotations in the policy reports, no annotation on the object. Silent mutations become a shadow configuration layer nobody can see in Git or in kubectl output. Add auditAnnotations (or annotate what was changed).',
-    { fixes: edit ? [{ title: 'Add auditAnnotations recording the mutation in policy reports', edits: [edit], isPreferred: true }] : [] },
+    { fixes },
   );
 }
 
