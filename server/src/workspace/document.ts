@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FileId, Finding, Span } from '../findings.ts';
-import { spanOf } from '../yaml/paths.ts';
-import { parseYaml, releaseYamlTrees, type ParseLimits, type YamlDocument, type YamlFile } from '../yaml/parse.ts';
+import { parseYaml, releaseYamlTrees, spanInDocument, type ParseLimits, type YamlDocument, type YamlFile } from '../yaml/parse.ts';
 import { LineIndex } from '../yaml/lineIndex.ts';
 import { classify, isPolicyClass } from '../model/classify.ts';
 import { normalize } from '../model/normalize.ts';
@@ -45,9 +44,9 @@ export interface IndexedFile {
 export const spanKey = (docIndex: number, path: readonly (string | number)[], target: 'key' | 'value'): string => `${docIndex}\u0000${target}\u0000${path.join('\u0000')}`;
 
 /** The places asked for across the workspace (policy and rule, their names, a resource's name), while the trees are at hand. */
-function landmarkSpans(documents: IndexedDocument[], treesOnDemand: boolean): Map<string, Span> {
+function landmarkSpans(yaml: YamlFile, documents: IndexedDocument[], treesOnDemand: boolean): Map<string, Span> {
   const spans = new Map<string, Span>();
-  const keep = (doc: IndexedDocument, path: (string | number)[]) => spans.set(spanKey(doc.index, path, 'value'), spanOf(doc.yaml.doc, path, 'value'));
+  const keep = (doc: IndexedDocument, path: (string | number)[]) => spans.set(spanKey(doc.index, path, 'value'), spanInDocument(yaml, doc.yaml, path, 'value'));
   for (const doc of documents) {
     if (doc.policy) {
       keep(doc, doc.policy.source.path);
@@ -64,7 +63,7 @@ function landmarkSpans(documents: IndexedDocument[], treesOnDemand: boolean): Ma
     // repository of test resources holds thousands of CronJobs.
     if (doc.resource?.kind === 'CronJob') {
       const templatePath = podTemplatePath('CronJob')!;
-      for (const path of [templatePath.slice(0, 2), templatePath]) spans.set(spanKey(doc.index, path, 'key'), spanOf(doc.yaml.doc, path, 'key'));
+      for (const path of [templatePath.slice(0, 2), templatePath]) spans.set(spanKey(doc.index, path, 'key'), spanInDocument(yaml, doc.yaml, path, 'key'));
       const podSpec = asObj(podTemplateOf(doc.yaml.value, 'CronJob')?.spec);
       for (const list of ['initContainers', 'containers']) {
         const containers = podSpec?.[list];
@@ -130,16 +129,19 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
   // cross-file CronJob checks point at them), from the tokens at hand, and released after: asking
   // for a tree later would lex and parse the file a second time.
   let treesForLandmarksOnly = false;
-  const wantsTrees = (values: readonly unknown[]) => {
+  // A file the line reader vouched for needs no tree to be indexed: its landmarks and most findings'
+  // spans are read from its lines (yaml/lineSpans.ts), and a check that wants more builds it then.
+  const wantsTrees = (values: readonly unknown[], readByLines: boolean) => {
     classes = values.map(classify);
     role = testDataRole(testData, holdsPolicy(classes), definesTest(classes));
+    if (readByLines) return false;
     if (role === 'workspace') return classes.some(treesReadWhileIndexing);
     treesForLandmarksOnly = role === 'test-data' && classes.some((c) => c?.family === 'resource' && c.kind === 'CronJob');
     return treesForLandmarksOnly;
   };
   // A parse without trees serves when none are wanted; one with trees (values the token walk could
   // not vouch for) is what parsing again would give.
-  const reusable = parsed && (!parsed.treesOnDemand || !wantsTrees(parsed.documents.map((d) => d.value)));
+  const reusable = parsed && (!parsed.treesOnDemand || !wantsTrees(parsed.documents.map((d) => d.value), parsed.readByLines === true));
   const yaml = reusable ? parsed : parseYaml(text, options, wantsTrees);
   if (role === undefined) {
     classes = yaml.documents.map((d) => (d.value === undefined ? undefined : classify(d.value)));
@@ -163,7 +165,7 @@ function indexTextWithoutLines(file: FileId, text: string, options: AnalyzeOptio
     }
     return indexed;
   });
-  const spans = landmarkSpans(documents, treesForLandmarksOnly || yaml.treesOnDemand === true);
+  const spans = landmarkSpans(yaml, documents, treesForLandmarksOnly || yaml.treesOnDemand === true);
   if (treesForLandmarksOnly) releaseYamlTrees(yaml, options);
   const indexed: Omit<IndexedFile, 'lines'> = { ...base, yaml, role, documents, problems, spans };
   if (role !== 'workspace') indexed.testData = testData;

@@ -1,6 +1,6 @@
 import type { FileId } from '../findings.ts';
 import type { Policy, Resource, Rule, SourceRef } from '../model/types.ts';
-import { spanOf } from '../yaml/paths.ts';
+import { spanInDocument } from '../yaml/parse.ts';
 import type { Span } from '../findings.ts';
 import { indexText, releaseTrees, spanKey, type AnalyzeOptions, type IndexedFile, type IndexedDocument } from './document.ts';
 import { defaultConfig, type AnalyzerConfig } from './config.ts';
@@ -325,7 +325,7 @@ export class WorkspaceIndex {
     const landmark = file?.spans?.get(spanKey(ref.docIndex, ref.path, target));
     if (landmark) return landmark;
     const doc = file?.yaml?.documents[ref.docIndex];
-    return doc ? spanOf(doc.doc, ref.path, target) : { start: 0, end: 0 };
+    return doc ? spanInDocument(file!.yaml!, doc, ref.path, target) : { start: 0, end: 0 };
   }
 }
 

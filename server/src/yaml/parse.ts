@@ -3,6 +3,8 @@ import type { Span } from '../findings.ts';
 import { valuesFromTokens } from './fastValues.ts';
 import { valuesFromLines } from './lineValues.ts';
 import { readAsKubernetes } from './kubernetesReading.ts';
+import { spanFromLines } from './lineSpans.ts';
+import { spanOf, type Path } from './paths.ts';
 
 export interface ParseLimits {
   /** Alias nodes may expand to at most this many nodes each (the billion-laughs bound). */
@@ -43,13 +45,16 @@ export interface YamlFile {
   errors: YamlProblem[];
   /** The documents' trees are built when first asked for (values were read without them). */
   treesOnDemand?: boolean;
+  /** The line reader vouched for the text: spans can be read from its lines (lineSpans.ts). */
+  readByLines?: boolean;
 }
 
 /**
  * Decides, from the documents' plain values, whether their syntax trees are worth building now;
- * when not, each tree is built on first use (`YamlDocument.doc` is then a getter).
+ * when not, each tree is built on first use (`YamlDocument.doc` is then a getter). `readByLines`:
+ * the line reader vouched for the text, so most spans can be read without a tree (`spanInDocument`).
  */
-export type WantsTrees = (values: readonly unknown[]) => boolean;
+export type WantsTrees = (values: readonly unknown[], readByLines: boolean) => boolean;
 
 /**
  * Parsing never throws: every document comes back with its value or its errors. Without
@@ -62,19 +67,19 @@ export function parseYaml(text: string, limits: ParseLimits = defaultParseLimits
   // The plainest files are read line by line, without tokens, when their trees are not wanted.
   const plain = wantsTrees && valuesFromLines(text, { maxDocuments: limits.maxDocuments, maxDepth, maxNodes: limits.maxNodes ?? defaultParseLimits.maxNodes!, maxCollectionItems: limits.maxCollectionItems ?? defaultParseLimits.maxCollectionItems! });
   const plainValues = plain ? plain.map((d) => d.value) : undefined;
-  if (plain && !wantsTrees!(plainValues!)) {
-    const file: YamlFile = { text, documents: plain.map((d, index) => ({ index, value: d.value, span: d.span, errors: [] }) as unknown as YamlDocument), errors: [], treesOnDemand: true };
+  if (plain && !wantsTrees!(plainValues!, true)) {
+    const file: YamlFile = { text, documents: plain.map((d, index) => ({ index, value: d.value, span: d.span, errors: [] }) as unknown as YamlDocument), errors: [], treesOnDemand: true, readByLines: true };
     releaseYamlTrees(file, limits);
     return file;
   }
   const { tokens, problem } = boundedTokens(text, limits);
   const streamErrors = problem ? [problem] : [];
   // Trees wanted for a file read line by line: its values stand in for `toJS` (they are equal).
-  if (plainValues && !problem) return composeTrees(text, tokens, limits, plainValues, streamErrors);
+  if (plainValues && !problem) return { ...composeTrees(text, tokens, limits, plainValues, streamErrors), readByLines: true };
   if (wantsTrees) {
     const fast = valuesFromTokens(tokens, limits.maxDocuments, maxDepth);
     const values = fast?.map((d) => d.value);
-    if (fast && !wantsTrees(values!)) {
+    if (fast && !wantsTrees(values!, false)) {
       const file: YamlFile = { text, documents: fast.map((d, index) => ({ index, value: d.value, span: d.span, errors: [] }) as unknown as YamlDocument), errors: streamErrors, treesOnDemand: true };
       releaseYamlTrees(file, limits);
       return file;
@@ -294,10 +299,19 @@ const onDemand = new Map<YamlFile, YamlFile>();
 function treesOf(file: YamlFile, limits: ParseLimits): YamlFile {
   let trees = onDemand.get(file);
   if (trees) onDemand.delete(file);
-  else trees = parseYaml(file.text, limits);
+  else trees = treesFor(file, limits);
   onDemand.set(file, trees);
   if (onDemand.size > ON_DEMAND_LIMIT) onDemand.delete(onDemand.keys().next().value!);
   return trees;
+}
+
+/** The trees of a file whose values are known: read by a fast reader (no error), they stand in for `toJS`. */
+function treesFor(file: YamlFile, limits: ParseLimits): YamlFile {
+  const clean = file.errors.length === 0 && file.documents.every((d) => d.errors.length === 0 && d.value !== undefined);
+  if (!clean) return parseYaml(file.text, limits);
+  const { tokens, problem } = boundedTokens(file.text, limits);
+  if (problem) return parseYaml(file.text, limits);
+  return composeTrees(file.text, tokens, limits, file.documents.map((d) => d.value));
 }
 
 /**
@@ -313,4 +327,17 @@ export function releaseYamlTrees(file: YamlFile, limits: ParseLimits): void {
 
 function firstLine(message: string): string {
   return message.split('\n')[0];
+}
+
+/**
+ * The span `spanOf` gives for `path` in one of the file's documents: read from the lines when the
+ * line reader vouched for the text and the locator is sure of it, from the tree otherwise (built
+ * then if the file was read without one).
+ */
+export function spanInDocument(file: YamlFile, document: YamlDocument, path: Path, target: 'key' | 'value' = 'value'): Span {
+  if (file.readByLines) {
+    const span = spanFromLines(file.text, document.span, path, target);
+    if (span) return span;
+  }
+  return spanOf(document.doc, path, target);
 }

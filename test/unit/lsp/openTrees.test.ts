@@ -41,15 +41,31 @@ test('an opened document keeps no tree until it is edited; then it keeps its tre
   const span = state.index.spanOf(ref, 'value');
   assert.equal(policy('a').slice(span.start, span.end), '"no host path"', 'a position from the tree parsed again');
 
+  // A text the line reader leaves to the tokeniser (an anchor) is parsed with its trees; the edited
+  // document keeps them.
+  const anchored = (name: string) => policy(name).replace('message: ', 'message: &m ');
   state.edited.add(file); // what didChange does
-  state.open.set(file, { uri: 'file:///ws/p.yaml', version: 2, text: policy('ab') });
-  state.updateText(file, policy('ab'));
+  state.open.set(file, { uri: 'file:///ws/p.yaml', version: 2, text: anchored('ab') });
+  state.updateText(file, anchored('ab'));
   assert.equal(holdsTree(state, file), true, 'being edited');
-  state.updateText(file, policy('abc'));
+  state.updateText(file, anchored('abc'));
   assert.equal(holdsTree(state, file), true, 'still being edited');
 
   state.edited.delete(file); // closed: the text on disk comes back without its tree
   state.open.delete(file);
-  state.updateText(file, policy('a'));
+  state.updateText(file, anchored('a'));
   assert.equal(holdsTree(state, file), false, 'closed');
+});
+
+test('an edited document the line reader reads holds no tree: its positions come from its lines, or from a tree built when asked', () => {
+  const state = new ServerState(allChecks, () => {});
+  const file = '/ws/p.yaml';
+  state.edited.add(file);
+  state.open.set(file, { uri: 'file:///ws/p.yaml', version: 2, text: policy('ab') });
+  state.updateText(file, policy('ab'));
+  assert.equal(holdsTree(state, file), false);
+  const span = state.index.spanOf({ file, docIndex: 0, path: ['spec', 'rules', 0, 'validate', 'message'] }, 'value');
+  assert.equal(policy('ab').slice(span.start, span.end), '"no host path"');
+  const doc = state.index.getFile(file)!.documents[0].yaml.doc;
+  assert.equal(String(doc.getIn(['metadata', 'name'])), 'ab', 'the tree, built when asked');
 });

@@ -54,10 +54,15 @@ test('the workspace index takes the kept parse when it indexes the test definiti
   for (const t of texts) index.setFile(t.path, t.text);
   assert.equal(registry.takeParse('/ws/chainsaw-test.yaml', text, limits), undefined);
   assert.equal(index.getFile('/ws/res.yaml')?.role, 'test-data');
-  // A policy file keeps its trees: a kept parse without them is not used for it.
+  // A policy read line by line needs no trees to be indexed: the kept parse serves it.
   const policy = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p\nspec:\n  rules: []\n';
-  const withoutTrees = parseYaml(policy, limits, () => false);
-  const indexed = indexText('/ws/policy.yaml', policy, limits, undefined, withoutTrees);
+  const kept = parseYaml(policy, limits, () => false);
+  assert.equal(indexText('/ws/policy.yaml', policy, limits, undefined, kept).yaml, kept);
+  // One the line reader leaves to the tokeniser (a quoted key) gets its trees now: a kept parse without them is not used.
+  const quoted = policy.replace('name: p', '"name": p');
+  const withoutTrees = parseYaml(quoted, limits, () => false);
+  assert.equal(withoutTrees.treesOnDemand, true);
+  const indexed = indexText('/ws/policy.yaml', quoted, limits, undefined, withoutTrees);
   assert.notEqual(indexed.yaml, withoutTrees);
   assert.equal(indexed.yaml?.treesOnDemand, undefined);
 });

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { Parser, stringify } from 'yaml';
 import { valuesFromTokens } from '../../../server/src/yaml/fastValues.ts';
 import { parseYaml } from '../../../server/src/yaml/parse.ts';
+import { spanOf } from '../../../server/src/yaml/paths.ts';
 import { indexText } from '../../../server/src/workspace/document.ts';
 import { corpusRoot } from '../../helpers/corpus.ts';
 import { agreesWithLibrary as agree, library } from '../../helpers/yamlOracle.ts';
@@ -103,13 +104,24 @@ describe('syntax trees on demand', () => {
     });
   });
 
-  it('the indexer builds trees while indexing only for files whose policies or CronJobs are read then', () => {
+  it('the indexer builds trees while indexing only for policies and CronJobs whose spans their lines cannot give', () => {
     const options = { maxFileSize: 1_000_000, maxDocuments: 100, maxAliasCount: 100 };
-    const policy = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p\nspec:\n  rules: []\n';
+    const policy = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p\nspec:\n  rules:\n  - name: r\n    validate:\n      message: m\n';
     const cronJob = 'apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: "* * * * *"\n';
+    // An anchor: the line reader leaves the file to the tokeniser.
+    const anchored = (t: string) => t.replace('name: ', 'name: &n ');
     assert.equal(indexText('resources.yaml', text, options).yaml?.treesOnDemand, true);
-    assert.equal(indexText('policy.yaml', `${text}---\n${policy}`, options).yaml?.treesOnDemand, undefined);
-    assert.equal(indexText('cronjob.yaml', cronJob, options).yaml?.treesOnDemand, undefined);
+    for (const [file, body] of [['policy.yaml', `${text}---\n${policy}`], ['cronjob.yaml', cronJob]]) {
+      const byLines = indexText(file, body, options);
+      assert.equal(byLines.yaml?.treesOnDemand, true, `${file} read by lines`);
+      // Its landmarks, read from the lines, are the tree's.
+      for (const [key, span] of byLines.spans ?? []) {
+        const [docIndex, target, ...path] = key.split('\u0000');
+        assert.deepEqual(span, spanOf(parseYaml(body).documents[Number(docIndex)].doc, path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), target as 'key' | 'value'), key);
+      }
+      assert.equal(indexText(file, anchored(body), options).yaml?.treesOnDemand, undefined, `${file} with an anchor`);
+    }
+    assert.ok((indexText('policy.yaml', policy, options).spans?.size ?? 0) >= 5);
     // A chainsaw assertion is never checked: no trees, even for a policy.
     assert.equal(indexText('x/.chainsaw-test/policy-assert.yaml', policy, options).yaml?.treesOnDemand, true);
   });
