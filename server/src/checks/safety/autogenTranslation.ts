@@ -48,12 +48,30 @@ function spanIn(ctx: DocumentCheckContext, path: Path, needle: string, nth: numb
   return { start: whole.start + at, end: whole.start + at + needle.length };
 }
 
+/** Whether a rule holds anything this check reports on: a metadata field a template lacks, in a pattern or a reference. */
+function mayReport(rule: Obj | undefined): boolean {
+  if (!rule) return false;
+  const validate = asObj(rule.validate);
+  const patterns = [validate?.pattern, ...(Array.isArray(validate?.anyPattern) ? validate.anyPattern : [])];
+  for (const pattern of patterns) {
+    for (const [metaKey, meta] of Object.entries(asObj(pattern) ?? {})) {
+      if ((parseAnchor(metaKey)?.key ?? metaKey) === 'metadata' && isObj(meta) && Object.keys(meta).some((k) => ABSENT.includes(parseAnchor(k)?.key ?? k))) return true;
+    }
+  }
+  const found: { text: string; path: Path }[] = [];
+  strings(rule, [], found);
+  return found.some(({ text }) => text.search(JMES_REF) >= 0 || text.search(CEL_REF) >= 0);
+}
+
 function checkLegacy(ctx: DocumentCheckContext, policy: Policy): void {
+  const rules = Array.isArray(asObj(policy.raw.spec)?.rules) ? (asObj(policy.raw.spec)!.rules as unknown[]) : [];
+  // Autogen is the costly part (every rule rewritten for the controllers), and only tells which
+  // rules it applies to: a policy with nothing to report on is left before it.
+  if (!rules.some((raw) => mayReport(asObj(raw)))) return;
   const generated = new Set(autogenRules(policy.raw).map((r) => String(r.name)));
   if (generated.size === 0) return;
   const kinds = MAIN_CONTROLLERS.filter((k) => policy.autogenKinds.includes(k));
   const controllers = list(kinds.length ? kinds : policy.autogenKinds);
-  const rules = Array.isArray(asObj(policy.raw.spec)?.rules) ? (asObj(policy.raw.spec)!.rules as unknown[]) : [];
   const base = [...policy.source.path, 'spec', 'rules'];
   const byIndex = new Map(policy.rules.map((r) => [r.source.path[r.source.path.length - 1], r]));
   rules.forEach((raw, i) => {
