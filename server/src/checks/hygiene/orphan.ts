@@ -11,6 +11,8 @@ import { uncheckedFilesOf } from '../judged.ts';
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 /** Kinds whose objects another document may name in any field (a CR's secretName, a policy's context). */
 const MENTIONABLE_KINDS = new Set(['ConfigMap', 'Secret', 'ServiceAccount']);
+/** The kinds this check judges. */
+const CANDIDATE_KINDS = new Set(['ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Role', 'ClusterRole']);
 /** ConfigMaps/Secrets picked up by label (Grafana dashboards, Prometheus rules, …), not by name. */
 const DISCOVERY_LABEL = /dashboard|datasource|alertmanager|prometheus|grafana|fluent|vector|otel/i;
 
@@ -167,6 +169,12 @@ export const orphanCheck: Check = {
     const resources = ctx.index.resources();
     for (const r of resources) run.resourceFiles.add(r.source.file);
     if (workloads.length === 0) return;
+    // Resources of test data are read as references but not judged: the reporter would drop their
+    // findings, after their spans (a parse of the document) were paid for. A policy repository,
+    // whose resources are all test data, has no candidate and reads no reference.
+    const unchecked = uncheckedFilesOf(ctx.index);
+    const candidates = resources.filter((r) => CANDIDATE_KINDS.has(r.kind) && r.name && !(r.namespace && SYSTEM_NAMESPACES.has(r.namespace)) && !unchecked(r.source.file));
+    if (candidates.length === 0) return;
     const pods = workloads.map(podTemplateOf).filter((p): p is PodTemplate => !!p);
     const refs: References = { configMaps: new Set(), secrets: new Set(), serviceAccounts: new Set(), roles: new Set(), clusterRoles: new Set() };
     referencesOfPods(pods, refs);
@@ -177,11 +185,8 @@ export const orphanCheck: Check = {
     // candidate. Two holders are enough to know whether one other than the candidate names it.
     // The mentions of every file are kept (for the next run to compare), so they are collected
     // whenever a name could be asked about.
-    // Resources of test data are read as references but not judged: the reporter would drop their
-    // findings, after their spans (a parse of the document) were paid for. Only the names of judged
-    // candidates are asked about, so a policy repository (its resources all test data) scans nothing.
-    const unchecked = uncheckedFilesOf(ctx.index);
-    const askable = new Set(resources.filter((r) => MENTIONABLE_KINDS.has(r.kind) && r.name && !unchecked(r.source.file)).map((r) => r.name!));
+    // Only the names of candidates are asked about.
+    const askable = new Set(candidates.filter((r) => MENTIONABLE_KINDS.has(r.kind)).map((r) => r.name!));
     run.askable = askable;
     const holders = new Map<string, string[]>();
     if (askable.size) {
@@ -204,8 +209,8 @@ export const orphanCheck: Check = {
       const selfId = `${self.source.file}#${self.source.docIndex}`;
       return (holders.get(name) ?? []).some((id) => id !== selfId);
     };
-    for (const r of resources) {
-      if (!r.name || (r.namespace && SYSTEM_NAMESPACES.has(r.namespace)) || unchecked(r.source.file)) continue;
+    for (const r of candidates) {
+      if (!r.name) continue;
       const labels = Object.keys(asObj(asObj(r.raw.metadata)?.labels) ?? {});
       switch (r.kind) {
         case 'ConfigMap': {
