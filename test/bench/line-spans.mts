@@ -17,9 +17,9 @@ const yamlFiles = (dir: string): string[] => readdirSync(dir).flatMap((name) => 
   return /\.ya?ml$/.test(name) ? [path] : [];
 });
 
-/** Every path in a tree, the root's included. */
+/** Every path in a tree, the root's included, and paths one step past each that do not exist. */
 function paths(node: unknown, path: Path, out: Path[]): Path[] {
-  out.push(path);
+  out.push(path, [...path, 'missing'], [...path, 99]);
   if (isMap(node)) for (const pair of node.items) paths(pair.value, [...path, String(isScalar(pair.key) ? pair.key.value : pair.key)], out);
   else if (isSeq(node)) node.items.forEach((item, i) => paths(item, [...path, i], out));
   return out;

@@ -7,9 +7,10 @@
 // or undefined wherever this module is not sure of it: the caller then builds the tree. Ranges as
 // `yaml` gives them: a scalar from its first to its last character (quotes included, a block
 // scalar from its header to the line break after its last line); a block collection from its first
-// key or dash to the line break after its last line. Not answered: flow collections and what is
-// inside them, empty values, paths that do not exist, and a collection followed by comment lines
-// (`yaml` may count them in). Equality with the tree is tested over the corpus and generated
+// key or dash to the line break after its last line, a one-line flow sequence from `[` to `]`; for
+// a path that does not exist, the deepest node that does (its key when the key is asked for), as
+// `spanOf` does. Not answered: flow maps and nested flow collections, empty values, and a block
+// collection followed by comment lines (`yaml` may count them in). Equality with the tree is tested over the corpus and generated
 // documents (test/unit/yaml/lineSpans.test.ts).
 import type { Span } from '../findings.ts';
 import type { Path } from './paths.ts';
@@ -29,7 +30,9 @@ type Node =
   | { type: 'map'; column: number; first: number }
   /** A block sequence whose dashes sit at `column`, the first on line `first`. */
   | { type: 'seq'; column: number; first: number }
-  | { type: 'scalar'; span: Span };
+  | { type: 'scalar'; span: Span }
+  /** A one-line flow sequence of scalars (`kinds: [Pod, "Service"]`), with its items' spans. */
+  | { type: 'flow'; span: Span; items: Span[] };
 
 class DocumentLines {
   readonly lines: Line[] = [];
@@ -107,8 +110,57 @@ function valueAt(doc: DocumentLines, i: number, column: number, parentColumn: nu
     return undefined;
   }
   const start = doc.lines[i].start + column + (rest.length - text.length);
+  if (text[0] === '[') return flowSequence(doc, i, start, text, parentColumn);
   const span = scalarSpan(doc, i, start, text, parentColumn);
   return span && { type: 'scalar', span };
+}
+
+/** A flow sequence of plain and quoted scalars that ends on its line; undefined for anything else. */
+function flowSequence(doc: DocumentLines, i: number, start: number, text: string, parentColumn: number): Node | undefined {
+  const next = doc.nextContent(i + 1);
+  if (next >= 0 && doc.lines[next].indent > parentColumn) return undefined;
+  const items: Span[] = [];
+  let k = 1;
+  const skipSpaces = () => {
+    while (text[k] === ' ') k++;
+  };
+  skipSpaces();
+  if (text[k] !== ']') {
+    for (;;) {
+      skipSpaces();
+      const from = k;
+      const quote = text[k];
+      if (quote === '"' || quote === "'") {
+        for (k++; k < text.length; k++) {
+          if (quote === '"' && text[k] === '\\') return undefined;
+          if (text[k] !== quote) continue;
+          if (quote === "'" && text[k + 1] === "'") {
+            k++;
+            continue;
+          }
+          break;
+        }
+        if (k >= text.length) return undefined;
+        k++;
+        items.push({ start: start + from, end: start + k });
+      } else {
+        while (k < text.length && text[k] !== ',' && text[k] !== ']') k++;
+        const item = text.slice(from, k).trimEnd();
+        if (item === '' || /[#{}[]|: /.test(item) || /^[-?:!&*|>'"%@`]/.test(item)) return undefined;
+        items.push({ start: start + from, end: start + from + item.length });
+      }
+      skipSpaces();
+      if (text[k] === ']') break;
+      if (text[k] !== ',') return undefined;
+      k++;
+      skipSpaces();
+      // A trailing comma, or a nested collection: not read here.
+      if (text[k] === ']' || text[k] === '[' || text[k] === '{') return undefined;
+    }
+  }
+  const after = text.slice(k + 1);
+  if (after.trim() !== '' && !/^ +#/.test(after)) return undefined;
+  return { type: 'flow', span: { start, end: start + k + 1 }, items };
 }
 
 function scalarSpan(doc: DocumentLines, i: number, start: number, text: string, parentColumn: number): Span | undefined {
@@ -151,9 +203,16 @@ function scalarSpan(doc: DocumentLines, i: number, start: number, text: string, 
   return { start, end: start + plain.length };
 }
 
-/** The child of `node` at `segment`: its key's span (maps) and its value. */
-function childOf(doc: DocumentLines, node: Node, segment: string | number): { key?: Span; value: Node } | undefined {
-  if (node.type === 'scalar') return undefined;
+/** No such child: the map has no such key, the list no such item, or the node is a scalar. */
+const MISSING = 'missing';
+
+/** The child of `node` at `segment`: its key's span (maps) and its value; undefined when not sure. */
+function childOf(doc: DocumentLines, node: Node, segment: string | number): { key?: Span; value: Node } | typeof MISSING | undefined {
+  if (node.type === 'scalar') return MISSING;
+  if (node.type === 'flow') {
+    const item = typeof segment === 'number' ? node.items[segment] : undefined;
+    return item ? { value: { type: 'scalar', span: item } } : MISSING;
+  }
   if (node.type === 'map') {
     for (const i of entries(doc, node)) {
       const content = doc.contentAt(i, node.column);
@@ -164,9 +223,9 @@ function childOf(doc: DocumentLines, node: Node, segment: string | number): { ke
       const value = valueAt(doc, i, node.column + key.valueAt, node.column, true);
       return value && { key: { start: keyStart, end: keyStart + key.name.length }, value };
     }
-    return undefined;
+    return MISSING;
   }
-  if (typeof segment !== 'number') return undefined;
+  if (typeof segment !== 'number') return MISSING;
   let index = 0;
   for (const i of entries(doc, node)) {
     if (index++ !== segment) continue;
@@ -178,7 +237,7 @@ function childOf(doc: DocumentLines, node: Node, segment: string | number): { ke
     const value = valueAt(doc, i, node.column + 2, node.column, false);
     return value && { value };
   }
-  return undefined;
+  return MISSING;
 }
 
 /** A collection's span: from its first key or dash to the line break after its last line. */
@@ -204,7 +263,7 @@ function collectionSpan(doc: DocumentLines, node: { type: 'map' | 'seq'; column:
 }
 
 function spanOfNode(doc: DocumentLines, node: Node): Span | undefined {
-  return node.type === 'scalar' ? node.span : collectionSpan(doc, node);
+  return node.type === 'scalar' || node.type === 'flow' ? node.span : collectionSpan(doc, node);
 }
 
 let cached: DocumentLines | undefined;
@@ -222,10 +281,12 @@ export function spanFromLines(text: string, docSpan: Span, path: Path, target: '
     if (!node) return undefined;
     const child = childOf(doc, node, segment);
     if (!child) return undefined;
+    // As `spanOf` does: a missing field is reported on the deepest node that exists, at its key.
+    if (child === MISSING) break;
     key = child.key;
     node = child.value;
   }
   if (!node) return undefined;
-  if (target === 'key' && path.length > 0) return key ?? spanOfNode(doc, node);
+  if (target === 'key' && key) return key;
   return spanOfNode(doc, node);
 }

@@ -11,8 +11,9 @@ import { spanOf, type Path } from '../../../server/src/yaml/paths.ts';
 
 const limits = { maxDocuments: 5000, maxDepth: 128, maxNodes: 100_000, maxCollectionItems: 20_000 };
 
+/** Every path in a tree, the root's included, and paths one step past each that do not exist. */
 function paths(node: unknown, path: Path, out: Path[]): Path[] {
-  out.push(path);
+  out.push(path, [...path, 'missing'], [...path, 99]);
   if (isMap(node)) for (const pair of node.items) paths(pair.value, [...path, String(isScalar(pair.key) ? pair.key.value : pair.key)], out);
   else if (isSeq(node)) node.items.forEach((item, i) => paths(item, [...path, i], out));
   return out;
@@ -84,14 +85,17 @@ describe('spanFromLines', () => {
     }
   });
 
-  it('does not answer for flow collections, empty values or missing paths', () => {
-    const text = 'kinds: [Pod, "Service"]\nempty:\nname: x\n';
+  it('does not answer for empty values; flow sequences and missing paths are answered as the tree answers them', () => {
+    const text = "kinds: [Pod, \"Service\", 'it''s' ]  # c\nempty:\nname: x\nspec:\n  rules:\n  - name: r\n    ops: []\n";
     const documents = valuesFromLines(text, limits)!;
     assert.ok(documents);
-    for (const path of [['kinds'], ['kinds', 0], ['empty'], ['missing'], ['name', 'deeper']] as Path[]) {
-      assert.equal(spanFromLines(text, documents[0].span, path), undefined, JSON.stringify(path));
+    assert.equal(spanFromLines(text, documents[0].span, ['empty']), undefined);
+    for (const path of [['kinds'], ['kinds', 0], ['kinds', 1], ['kinds', 2], ['spec', 'rules', 0, 'ops']] as Path[]) {
+      assert.ok(spanFromLines(text, documents[0].span, path), JSON.stringify(path));
     }
-    assert.ok(agreesWithTree(text, [['missing'], ['name', 'deeper']]) > 0);
+    const missing: Path[] = [['missing'], ['name', 'deeper'], ['spec', 'name'], ['spec', 'rules', 3], ['spec', 'rules', 'x'], ['spec', 'rules', 0, 'match', 'any']];
+    for (const path of missing) for (const target of ['key', 'value'] as const) assert.ok(spanFromLines(text, documents[0].span, path, target), JSON.stringify(path));
+    assert.ok(agreesWithTree(text, missing) > 0);
   });
 
   it('reads each document of a stream within its own span, with or without a final line break', () => {
