@@ -242,6 +242,7 @@ export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out:
   let budget = MAX_SIMULATIONS;
   const spend = (n: number) => (budget -= n) >= 0;
   const paidQuiet = new Set<string>();
+  const alone = new Map<RuleRef, Map<string, SimulationResult>>();
   const spendQuiet = (n: number, contentKey: string | undefined): boolean => {
     if (contentKey === undefined) return spend(n);
     if (paidQuiet.has(contentKey)) return true;
@@ -335,6 +336,26 @@ export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out:
     }
   }
 
+  // The validation alone on a variant does not depend on the write: every write paired with one
+  // validation on one witness asks it again (about half of these runs on the corpus). Kept for this
+  // pass, by content; a run that failed is not kept (each failure is counted).
+  function validationAlone(variant: Obj, owner: RuleRef, context: AdmissionContext): SimulationResult | undefined {
+    let key: string;
+    try {
+      key = JSON.stringify([variant, context]);
+    } catch {
+      return run(variant, [owner], context); // a value JSON cannot hold (a cycle through aliases)
+    }
+    let byContent = alone.get(owner);
+    if (!byContent) alone.set(owner, (byContent = new Map()));
+    let result = byContent.get(key);
+    if (!result) {
+      result = run(variant, [owner], context);
+      if (result) byContent.set(key, result);
+    }
+    return result;
+  }
+
   function simulateRejection(key: string, kind: string, w: WriteFact, r: ReadFact, witness: Witness, overlap: 'always' | 'maybe'): Conflict | null | undefined {
     // Variants of the witness at the written field: as is, without it, and with each constant the
     // validation mentions; the first one the validation admits alone is the one to mutate.
@@ -348,7 +369,7 @@ export function* simulatedConflicts(join: ConflictJoin, found: Set<string>, out:
       if (!spend(2)) return undefined;
       simulationWork.variants++;
       const variant = build();
-      const a = run(variant, [r.owner], witness.context);
+      const a = validationAlone(variant, r.owner, witness.context);
       const m = run(variant, [w.owner, r.owner], witness.context);
       if (!a || !m) continue;
       if (m.verdict.admitted || m.verdict.deniedBy?.policy !== r.owner.policy.name) deniedAll = false;
