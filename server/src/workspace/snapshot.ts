@@ -16,6 +16,8 @@ export interface FileSnapshot {
   spans?: Map<string, Span>;
   testData?: TestDataInfo;
   parsed: boolean;
+  /** The line reader vouched for the text: positions are read from its lines on this side too. */
+  readByLines: boolean;
   streamErrors: YamlProblem[];
   documents: { index: number; value: unknown; span: Span; errors: YamlProblem[]; cls?: DocClass; policy?: Policy; resource?: Resource }[];
 }
@@ -38,6 +40,7 @@ export function toSnapshot(indexed: IndexedFile): FileSnapshot {
     spans: indexed.spans,
     testData: indexed.testData,
     parsed: indexed.yaml !== undefined,
+    readByLines: indexed.yaml?.readByLines === true,
     streamErrors: indexed.yaml?.errors ?? [],
     documents: indexed.documents.map((d) => ({ index: d.index, value: d.yaml.value, span: d.yaml.span, errors: d.yaml.errors, cls: d.cls, policy: d.policy, resource: d.resource })),
   };
@@ -46,7 +49,7 @@ export function toSnapshot(indexed: IndexedFile): FileSnapshot {
 export function fromSnapshot(snapshot: FileSnapshot, text: string, limits: ParseLimits): IndexedFile {
   replaceUnknown(snapshot.documents, UNKNOWN_ON_THE_WIRE, UNKNOWN);
   const yamlDocuments: YamlDocument[] = snapshot.documents.map((d) => ({ index: d.index, value: d.value, span: d.span, errors: d.errors }) as YamlDocument);
-  const yaml: YamlFile | undefined = snapshot.parsed ? { text, documents: yamlDocuments, errors: snapshot.streamErrors } : undefined;
+  const yaml: YamlFile | undefined = snapshot.parsed ? { text, documents: yamlDocuments, errors: snapshot.streamErrors, ...(snapshot.readByLines ? { readByLines: true } : {}) } : undefined;
   const documents: IndexedDocument[] = snapshot.documents.map((d, i) => {
     const document: IndexedDocument = { file: snapshot.file, index: d.index, yaml: yamlDocuments[i] };
     if (d.cls) document.cls = d.cls;
