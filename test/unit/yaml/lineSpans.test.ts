@@ -4,37 +4,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isMap, isScalar, isSeq, parseAllDocuments, stringify, type Node as YamlNode } from 'yaml';
+import { stringify } from 'yaml';
 import { valuesFromLines } from '../../../server/src/yaml/lineValues.ts';
 import { spanFromLines } from '../../../server/src/yaml/lineSpans.ts';
-import { spanOf, type Path } from '../../../server/src/yaml/paths.ts';
+import type { Path } from '../../../server/src/yaml/paths.ts';
+import { compareWithTree } from '../../helpers/spanOracle.ts';
 
 const limits = { maxDocuments: 5000, maxDepth: 128, maxNodes: 100_000, maxCollectionItems: 20_000 };
 
-/** Every path in a tree, the root's included, and paths one step past each that do not exist. */
-function paths(node: unknown, path: Path, out: Path[]): Path[] {
-  out.push(path, [...path, 'missing'], [...path, 99]);
-  if (isMap(node)) for (const pair of node.items) paths(pair.value, [...path, String(isScalar(pair.key) ? pair.key.value : pair.key)], out);
-  else if (isSeq(node)) node.items.forEach((item, i) => paths(item, [...path, i], out));
-  return out;
-}
-
 /** For a text the line reader accepts: every answer equals the tree's span. Returns how many (path, target) pairs were answered. */
 function agreesWithTree(text: string, extraPaths: Path[] = []): number {
-  const documents = valuesFromLines(text, limits);
-  if (!documents) return 0;
-  let answered = 0;
-  parseAllDocuments(text).forEach((doc, d) => {
-    for (const path of [...paths(doc.contents as YamlNode, [], []), ...extraPaths]) {
-      for (const target of ['value', 'key'] as const) {
-        const got = spanFromLines(text, documents[d].span, path, target);
-        if (!got) continue;
-        answered++;
-        assert.deepEqual(got, spanOf(doc, path, target), `${JSON.stringify(path)} (${target}) in:\n${text}`);
-      }
-    }
-  });
-  return answered;
+  const result = compareWithTree(text, extraPaths);
+  if (!result) return 0;
+  assert.deepEqual(result.disagreements, [], `in:\n${text}`);
+  return result.answered;
 }
 
 describe('spanFromLines', () => {
