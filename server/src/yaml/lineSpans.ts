@@ -10,8 +10,9 @@
 // key or dash to the line break after its last line, a one-line flow sequence from `[` to `]`; for
 // a path that does not exist, the deepest node that does (its key when the key is asked for), as
 // `spanOf` does. Not answered: flow maps and nested flow collections, empty values, and a block
-// collection followed by comment lines (`yaml` may count them in). Equality with the tree is tested over the corpus and generated
-// documents (test/unit/yaml/lineSpans.test.ts).
+// collection followed by comment lines (`yaml` may count them in). Equality with the tree is
+// tested on generated documents (test/unit/yaml/lineSpans.test.ts, test/fuzz/line-spans.mts) and
+// over the corpus (test/bench/line-spans.mts).
 import type { Span } from '../findings.ts';
 import type { Path } from './paths.ts';
 // Keys are recognised exactly as the line reader recognised them.
