@@ -2,7 +2,6 @@ import type { FileId, Finding, Severity } from '../findings.ts';
 import type { IndexedFile } from '../workspace/document.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import { levelFor, type AnalyzerConfig, type CheckLevel } from '../workspace/config.ts';
-import { spanOf } from '../yaml/paths.ts';
 import { spanInDocument } from '../yaml/parse.ts';
 import type { SourceRef } from '../model/types.ts';
 import type { Check, Report, WorkspaceCheckContext } from './types.ts';
@@ -76,7 +75,7 @@ export function runDocumentChecks(file: IndexedFile, checks: readonly Check[], c
     for (const document of file.documents) {
       if (!document.cls) continue;
       try {
-        check.checkDocument({ file, document, report, spanOf: (path, target) => (file.yaml ? spanInDocument(file.yaml, document.yaml, path, target) : spanOf(document.yaml.doc, path, target)) });
+        check.checkDocument({ file, document, report, spanOf: (path, target) => spanInDocument(file.yaml, document.yaml, path, target) });
       } catch (error) {
         hooks.onCheckFailure?.({ checkId: check.id, file: file.file, error });
         break;

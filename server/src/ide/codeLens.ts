@@ -7,7 +7,6 @@ import type { FileId, Span } from '../findings.ts';
 import type { Policy, Rule } from '../model/types.ts';
 import type { IndexedFile } from '../workspace/document.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
-import { spanOf, type Path } from '../yaml/paths.ts';
 import { spanInDocument } from '../yaml/parse.ts';
 import type { Conflict } from '../conflicts/index.ts';
 import { workspaceConflicts } from '../checks/conflicts.ts';
@@ -48,23 +47,19 @@ export function conflictsTitle(n: number): string {
   return `${n} conflict${n === 1 ? '' : 's'}`;
 }
 
-// From the lines when the file was read by them: a lens request would otherwise build the trees of
-// every visible policy.
-const spanAt = (file: IndexedFile, document: IndexedFile['documents'][number], path: Path) => (file.yaml ? spanInDocument(file.yaml, document.yaml, path) : spanOf(document.yaml.doc, path));
-
 /** Lens spots of a file: with the index, a "N conflicts" spot before the field spot of each rule in conflicts. */
 export function lensSpots(file: IndexedFile, index?: WorkspaceIndex): LensSpot[] {
   const spots: LensSpot[] = [];
   const counts = index ? conflictCounts(workspaceConflicts(index)) : new Map<string, number>();
   for (const document of file.documents) {
     if (index && hasImpactLens(document, index)) {
-      spots.push({ offset: spanAt(file, document, ['metadata', 'name']).start, target: { file: file.file, docIndex: document.index, path: [], part: 'impact' } });
+      spots.push({ offset: spanInDocument(file.yaml, document.yaml, ['metadata', 'name']).start, target: { file: file.file, docIndex: document.index, path: [], part: 'impact' } });
     }
     for (const rule of document.policy?.rules ?? []) {
       const conflicts = counts.get(ruleId(rule)) ?? 0;
       const touches = fieldsOf(rule).size > 0;
       if (!touches && conflicts === 0) continue;
-      const offset = spanAt(file, document, nameRef(rule).path).start;
+      const offset = spanInDocument(file.yaml, document.yaml, nameRef(rule).path).start;
       const target: LensTarget = { file: file.file, docIndex: document.index, path: rule.source.path };
       if (conflicts > 0) spots.push({ offset, target: { ...target, part: 'conflicts' } });
       if (touches) spots.push({ offset, target });

@@ -325,7 +325,7 @@ export class WorkspaceIndex {
     const landmark = file?.spans?.get(spanKey(ref.docIndex, ref.path, target));
     if (landmark) return landmark;
     const doc = file?.yaml?.documents[ref.docIndex];
-    return doc ? spanInDocument(file!.yaml!, doc, ref.path, target) : { start: 0, end: 0 };
+    return doc ? spanInDocument(file?.yaml, doc, ref.path, target) : { start: 0, end: 0 };
   }
 }
 

@@ -332,10 +332,10 @@ function firstLine(message: string): string {
 /**
  * The span `spanOf` gives for `path` in one of the file's documents: read from the lines when the
  * line reader vouched for the text and the locator is sure of it, from the tree otherwise (built
- * then if the file was read without one).
+ * then if the file was read without one). `file`: the document's file, when known.
  */
-export function spanInDocument(file: YamlFile, document: YamlDocument, path: Path, target: 'key' | 'value' = 'value'): Span {
-  if (file.readByLines) {
+export function spanInDocument(file: YamlFile | undefined, document: YamlDocument, path: Path, target: 'key' | 'value' = 'value'): Span {
+  if (file?.readByLines) {
     const span = spanFromLines(file.text, document.span, path, target);
     if (span) return span;
   }
