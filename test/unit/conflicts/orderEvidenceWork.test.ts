@@ -7,21 +7,9 @@ import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../server/src/workspace/index.ts';
 import { workspaceConflicts } from '../../../server/src/checks/conflicts.ts';
 import { simulationWork } from '../../../server/src/conflicts/simulated.ts';
+import { podPolicy } from '../../helpers/labelMutation.ts';
 
-const pod = (name: string, body: string) => `apiVersion: kyverno.io/v1
-kind: ClusterPolicy
-metadata:
-  name: ${name}
-  annotations:
-    pod-policies.kyverno.io/autogen-controllers: none
-spec:
-  rules:
-    - name: r
-      match:
-        any:
-          - resources:
-              kinds: [Pod]
-${body}`;
+const pod = (name: string, body: string) => podPolicy(name, 'r', body);
 
 // Sets tier and zone only on Pods labelled app=web (a conditional anchor).
 const forWeb = pod('web-defaults', `      mutate:
