@@ -15,8 +15,8 @@
 // over the corpus (test/bench/line-spans.mts).
 import type { Span } from '../findings.ts';
 import type { Path } from './paths.ts';
-// Keys are recognised exactly as the line reader recognised them.
-import { keyOf } from './lineValues.ts';
+// Keys and list items are recognised exactly as the line reader recognised them.
+import { isItem, keyOf } from './lineValues.ts';
 
 interface Line {
   start: number;
@@ -69,8 +69,6 @@ class DocumentLines {
     return line.end < this.text.length ? line.end + 1 : line.end;
   }
 }
-
-const isItem = (content: string): boolean => content === '-' || content.startsWith('- ');
 
 /** The root node: the first content line, at column 0, after a `---` marker if there is one. */
 function root(doc: DocumentLines): Node | undefined {

@@ -270,7 +270,7 @@ class LineReader {
   }
 }
 
-const isItem = (content: string): boolean => content === '-' || content.startsWith('- ');
+export const isItem = (content: string): boolean => content === '-' || content.startsWith('- ');
 
 /** A plain key and where its value starts, or undefined when `content` does not start with one. */
 export function keyOf(content: string): { name: string; valueAt: number } | undefined {
